@@ -1,0 +1,3 @@
+from warmlint.cli import main
+
+main()

@@ -1,0 +1,103 @@
+"""What warmlint knows about optimizers, schedulers and models, kept as data."""
+
+from __future__ import annotations
+
+import re
+
+SGD, RMSPROP, ADAM, NEVER = "sgd", "rmsprop", "adam", "never"
+
+_TORCH_OPTIMIZER_FAMILY = {
+    "SGD": SGD,
+    "ASGD": SGD,
+    "RMSprop": RMSPROP,
+    "Adam": ADAM,
+    "AdamW": ADAM,
+    "NAdam": ADAM,
+    "Adamax": ADAM,
+    "RAdam": NEVER,
+    "Adadelta": NEVER,
+    "Adagrad": NEVER,
+    "LBFGS": NEVER,
+    "Rprop": NEVER,
+    "SparseAdam": NEVER,
+}
+
+_OTHER_OPTIMIZER_FAMILY = {
+    "apex.optimizers.FusedAdam": ADAM,
+    "bitsandbytes.optim.Adam8bit": ADAM,
+    "bitsandbytes.optim.AdamW8bit": ADAM,
+    "bitsandbytes.optim.PagedAdamW8bit": ADAM,
+    "bnb.optim.Adam8bit": ADAM,
+    "bnb.optim.AdamW8bit": ADAM,
+    "transformers.AdamW": ADAM,
+    "transformers.optimization.AdamW": ADAM,
+}
+
+# Last name segments of third-party optimizers; recognised so that they are known
+# optimizers (their LR flows are tracked) but never judged by the LR thresholds.
+_THIRD_PARTY_OPTIMIZER_NAMES = {"Lamb", "LAMB", "Lars", "LARS", "Lion", "Prodigy", "Adafactor",
+                                "SGDScheduleFree", "AdamWScheduleFree", "Sophia", "Shampoo"}
+
+
+def optimizer_family(qualified: str) -> str | None:
+    """The threshold family of an optimizer class, or None if it is not an optimizer."""
+    for prefix in ("torch.optim.", "torch.optim.sgd.", "torch.optim.adam.", "torch.optim.adamw."):
+        if qualified.startswith(prefix):
+            return _TORCH_OPTIMIZER_FAMILY.get(qualified.rsplit(".", 1)[1])
+    if qualified in _OTHER_OPTIMIZER_FAMILY:
+        return _OTHER_OPTIMIZER_FAMILY[qualified]
+    if qualified.rsplit(".", 1)[-1] in _THIRD_PARTY_OPTIMIZER_NAMES:
+        return NEVER
+    return None
+
+
+LR_SCHEDULER_MODULE = "torch.optim.lr_scheduler."
+
+# Schedulers (by last name) whose shape only decays from the optimizer's LR.
+DECAY_ONLY_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "PolynomialLR"}
+# Schedulers that combine others.
+COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
+# Schedulers that carry their own peak LR.
+PEAK_LR_SCHEDULERS = {"OneCycleLR": "max_lr", "CyclicLR": "max_lr"}
+
+_SCHEDULE_FACTORIES = re.compile(
+    r"^(transformers(\.optimization)?\.(get_scheduler|get_\w+_schedule(_with_warmup)?)"
+    r"|timm\.scheduler\.\w+"
+    r"|pytorch_warmup\.\w+)$"
+)
+
+# Helpers whose name says they change the LR, when they receive the optimizer.
+SCHEDULE_LIKE_CALLEE = re.compile(r"sched|warmup|adjust_learning_rate|adjust_lr|set_lr|lr_sched", re.I)
+
+# HF factories that warm up and then hold the LR constant forever.
+CONSTANT_AFTER_WARMUP_FACTORIES = {"get_constant_schedule_with_warmup"}
+
+
+def is_scheduler(qualified: str) -> bool:
+    """A class or factory that builds an LR schedule for an optimizer."""
+    return qualified.startswith(LR_SCHEDULER_MODULE) or bool(_SCHEDULE_FACTORIES.match(qualified))
+
+
+TRANSFORMER_MARKERS = (
+    "torch.nn.Transformer",
+    "torch.nn.TransformerEncoder",
+    "torch.nn.TransformerDecoder",
+    "torch.nn.TransformerEncoderLayer",
+    "torch.nn.TransformerDecoderLayer",
+    "torch.nn.MultiheadAttention",
+    "torch.nn.functional.scaled_dot_product_attention",
+    "torch.nn.modules.transformer.",
+)
+_TRANSFORMERS_MODEL = re.compile(r"^transformers\.(\w+\.)*(AutoModel\w*|PreTrainedModel)$")
+
+
+def builds_transformer(qualified: str) -> bool:
+    return qualified.startswith(TRANSFORMER_MARKERS) or bool(_TRANSFORMERS_MODEL.match(qualified))
+
+
+# Calls that receive an optimizer without changing its LR over time.
+OPTIMIZER_SAFE_CALLEES = {"print", "len", "isinstance", "type", "id", "repr", "str", "hasattr", "getattr"}
+# Method names that step, unscale or inspect an optimizer passed as an argument (AMP's GradScaler).
+OPTIMIZER_STEPPING_METHODS = {"step", "unscale_", "update"}
+# Wrappers that return the objects they receive (accelerate, apex, deepspeed-style).
+WRAPPER_METHODS = {"prepare", "initialize", "prepare_optimizer"}

@@ -1,0 +1,110 @@
+"""The raw facts the collector records in its one pass over a file.
+
+They are syntactic: which names are bound where, which calls happen inside which
+loops and branches, which param-group `lr` entries are written. `model.py` turns
+them into the objects rules talk about (optimizers, schedulers, LR writes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+ScopeId = tuple[str, ...]
+MODULE_SCOPE: ScopeId = ("<module>",)
+
+
+@dataclass
+class Binding:
+    """One place where `name` gets a value in a scope.
+
+    `value` is the assigned expression; for tuple unpacking `index` is the
+    position of the name in the target tuple. `kind` is one of assign, param,
+    def, loop, import, other.
+    """
+
+    name: str
+    kind: str
+    value: cst.CSTNode | None = field(default=None, repr=False)
+    index: int | None = None
+    node: cst.CSTNode | None = field(default=None, repr=False)
+
+
+@dataclass
+class Loop:
+    id: int
+    node: cst.For | cst.While = field(repr=False)
+    scope: ScopeId
+    parent: int | None
+    target_names: tuple[str, ...]
+    iter_text: str  # source text of the iterable (For) or the test (While)
+
+
+@dataclass
+class Branch:
+    """An enclosing `if`, and whether the node sits in its body or its else part."""
+
+    test: cst.BaseExpression = field(repr=False)
+    in_body: bool = True
+
+
+@dataclass
+class CallSite:
+    node: cst.Call = field(repr=False)
+    callee: str | None  # dotted name as written, e.g. "optim.SGD" or "optimizer.step"
+    scope: ScopeId
+    order: int
+    loops: tuple[int, ...]
+    branches: tuple[Branch, ...]
+    targets: tuple[cst.BaseExpression, ...] = field(default=(), repr=False)  # what the call's result is assigned to
+
+
+@dataclass
+class LrWrite:
+    """`group["lr"] = value` where `group` comes from some `X.param_groups`."""
+
+    node: cst.CSTNode = field(repr=False)  # the statement (for spans and edits)
+    group: cst.BaseExpression = field(repr=False)  # e.g. Name g or opt.param_groups[0]
+    value: cst.BaseExpression = field(repr=False)
+    scope: ScopeId
+    order: int
+    loops: tuple[int, ...]
+    branches: tuple[Branch, ...]
+    augmented: bool = False  # `group["lr"] *= 0.1`
+
+
+@dataclass
+class Function:
+    name: str
+    node: cst.FunctionDef = field(repr=False)
+    scope: ScopeId  # the function's own scope
+    parent: ScopeId  # where it is defined
+    params: list[cst.Param] = field(repr=False)
+    is_method: bool
+    returns: list[cst.BaseExpression] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class ArgparseOption:
+    dest: str
+    flags: tuple[str, ...]
+    default: cst.BaseExpression | None = field(repr=False)
+    scope: ScopeId
+
+
+@dataclass
+class RawFacts:
+    module: cst.Module
+    bindings: dict[ScopeId, dict[str, list[Binding]]] = field(default_factory=dict)
+    calls: list[CallSite] = field(default_factory=list)
+    lr_writes: list[LrWrite] = field(default_factory=list)
+    loops: dict[int, Loop] = field(default_factory=dict)
+    functions: dict[ScopeId, Function] = field(default_factory=dict)
+    argparse: list[ArgparseOption] = field(default_factory=list)
+    comments: list[cst.Comment] = field(default_factory=list)
+    attribute_stores: list[tuple[cst.Attribute, cst.BaseExpression, ScopeId]] = field(default_factory=list)
+    class_bases: list[str] = field(default_factory=list)  # dotted names of all class bases
+
+    def bindings_of(self, scope: ScopeId, name: str) -> list[Binding]:
+        return self.bindings.get(scope, {}).get(name, [])

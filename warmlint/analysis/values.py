@@ -1,0 +1,339 @@
+"""Resolve a number from an expression without running anything.
+
+Understands literals, unary minus, arithmetic, constants assigned once, argparse
+defaults (`args.lr`, honouring `dest=` and dashed flags), literal dict configs
+(`cfg["lr"]`, `cfg.get("lr", d)`), and parameters of functions defined in the
+same file (their default, or the arguments at their call sites when they all
+agree). Anything else is unresolved: rules stay silent rather than guess.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from warmlint.analysis.collect import string_value
+from warmlint.analysis.facts import MODULE_SCOPE, Binding, CallSite, Function, RawFacts, ScopeId
+from warmlint.analysis.names import ImportTable, dotted_name
+
+_MAX_DEPTH = 24
+
+_BINARY = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.Divide: operator.truediv,
+    cst.FloorDivide: operator.floordiv,
+    cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+}
+
+
+@dataclass(frozen=True)
+class Value:
+    number: float
+    source: str = ""  # where the number came from, for messages; "" for a literal
+
+
+def literal_number(node: cst.CSTNode) -> float | None:
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.evaluated_value)
+    return None
+
+
+def arithmetic(op: cst.BaseBinaryOp, left: float, right: float) -> float | None:
+    """Apply a binary operator, refusing results that are not ordinary finite numbers."""
+    function = _BINARY.get(type(op))
+    if function is None:
+        return None
+    if function is operator.pow and (abs(right) > 64 or abs(left) > 1e6):
+        return None
+    try:
+        result = function(left, right)
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return None
+    if isinstance(result, complex) or not math.isfinite(result):
+        return None
+    return float(result)
+
+
+class Resolver:
+    def __init__(self, facts: RawFacts, imports: ImportTable) -> None:
+        self.facts = facts
+        self.imports = imports
+        self._calls_by_callee: dict[str, list[CallSite]] = {}
+        for call in facts.calls:
+            if call.callee:
+                self._calls_by_callee.setdefault(call.callee, []).append(call)
+
+    # ---- scopes --------------------------------------------------------------
+    def lookup(self, scope: ScopeId, name: str) -> tuple[ScopeId, list[Binding]] | None:
+        """Bindings of `name` as Python would find them from `scope` (class bodies skipped)."""
+        if name.startswith("self."):
+            class_scope = self.class_scope_of(scope)
+            if class_scope is None:
+                return None
+            found = self.facts.bindings_of(class_scope, name)
+            return (class_scope, found) if found else None
+        current: ScopeId | None = scope
+        while current:
+            found = self.facts.bindings_of(current, name)
+            if found and (current == scope or current in self.facts.functions or current == MODULE_SCOPE):
+                return current, found
+            current = current[:-1] if len(current) > 1 else None
+        return None
+
+    def class_scope_of(self, scope: ScopeId) -> ScopeId | None:
+        function = self.facts.functions.get(scope)
+        if function is not None and function.is_method:
+            return function.parent
+        return None
+
+    def calls_to(self, function: Function) -> list[tuple[CallSite, int]]:
+        """Call sites of a function defined in this file, with the positional offset of its params."""
+        if function.is_method:
+            return [(c, 1) for c in self._calls_by_callee.get(f"self.{function.name}", [])]
+        return [(c, 0) for c in self._calls_by_callee.get(function.name, [])]
+
+    def argument_for(self, function: Function, param: cst.Param, call: CallSite,
+                     offset: int) -> tuple[cst.BaseExpression | None, bool]:
+        """The expression a call passes for `param`, and whether the call is analysable."""
+        index = function.params.index(param) - offset
+        for position, arg in enumerate(call.node.args):
+            if arg.star:
+                return None, False
+            if arg.keyword is None and position == index:
+                return arg.value, True
+            if arg.keyword is not None and arg.keyword.value == param.name.value:
+                return arg.value, True
+        return None, True
+
+    # ---- origins -------------------------------------------------------------
+    def origins(self, expr: cst.BaseExpression, scope: ScopeId,
+                depth: int = 0) -> list[tuple[cst.BaseExpression, ScopeId, str]] | None:
+        """Follow names to the expressions that define them.
+
+        Returns (expression, scope, how) triples; several when a parameter gets
+        its value from several call sites. None when any path is unknown.
+        """
+        if depth > _MAX_DEPTH:
+            return None
+        dotted = dotted_name(expr)
+        if isinstance(expr, cst.Name) or (dotted and dotted.startswith("self.") and dotted.count(".") == 1):
+            found = self.lookup(scope, dotted)
+            if found is None:
+                return None
+            where, bindings = found
+            if len(bindings) != 1:
+                return None
+            return self._binding_origins(bindings[0], where, depth)
+        if isinstance(expr, cst.Call):
+            callee = dotted_name(expr.func)
+            function = self._local_function(callee, scope) if callee else None
+            if function is not None and len(function.returns) == 1 and not expr.args:
+                return self.origins(function.returns[0], function.scope, depth + 1)
+        return [(expr, scope, "")]
+
+    def _binding_origins(self, binding: Binding, where: ScopeId, depth: int):
+        if binding.kind == "assign" and binding.value is not None:
+            value = binding.value
+            if binding.index is not None:
+                if isinstance(value, (cst.Tuple, cst.List)) and binding.index < len(value.elements):
+                    value = value.elements[binding.index].value
+                else:
+                    return [(value, where, f"[{binding.index}]")]
+            inner = self.origins(value, where, depth + 1)
+            if inner is None:
+                return None
+            return [(e, s, how or binding.name) for e, s, how in inner]
+        if binding.kind == "param" and isinstance(binding.node, cst.Param):
+            return self._param_origins(binding.node, where, depth)
+        return None
+
+    def _param_origins(self, param: cst.Param, scope: ScopeId, depth: int):
+        function = self.facts.functions.get(scope)
+        if function is None or param.star:
+            return None
+        sites = self.calls_to(function)
+        results: list[tuple[cst.BaseExpression, ScopeId, str]] = []
+        default_how = f"default of {function.name}({param.name.value}=...)"
+        if not sites:
+            if param.default is None:
+                return None
+            inner = self.origins(param.default, function.parent, depth + 1)
+            return None if inner is None else [(e, s, how or default_how) for e, s, how in inner]
+        for call, offset in sites:
+            argument, ok = self.argument_for(function, param, call, offset)
+            if not ok:
+                return None
+            if argument is None:
+                if param.default is None:
+                    return None
+                inner = self.origins(param.default, function.parent, depth + 1)
+                how = default_how
+            else:
+                inner = self.origins(argument, call.scope, depth + 1)
+                how = f"argument of {function.name}()"
+            if inner is None:
+                return None
+            results.extend((e, s, h or how) for e, s, h in inner)
+        return results
+
+    def _local_function(self, callee: str, scope: ScopeId) -> Function | None:
+        if callee.startswith("self.") and callee.count(".") == 1:
+            class_scope = self.class_scope_of(scope)
+            if class_scope is None:
+                return None
+            return self.facts.functions.get(class_scope + (callee[5:],))
+        found = self.lookup(scope, callee) if "." not in callee else None
+        if found is None:
+            return None
+        where, bindings = found
+        if len(bindings) != 1 or bindings[0].kind != "def":
+            return None
+        return self.facts.functions.get(where + (callee,))
+
+    def local_function(self, expr: cst.BaseExpression, scope: ScopeId) -> Function | None:
+        callee = dotted_name(expr)
+        return self._local_function(callee, scope) if callee else None
+
+    # ---- numbers -------------------------------------------------------------
+    def number(self, expr: cst.BaseExpression, scope: ScopeId, depth: int = 0) -> Value | None:
+        if depth > _MAX_DEPTH:
+            return None
+        literal = literal_number(expr)
+        if literal is not None:
+            return Value(literal)
+        if isinstance(expr, cst.UnaryOperation):
+            inner = self.number(expr.expression, scope, depth + 1)
+            if inner is None:
+                return None
+            if isinstance(expr.operator, cst.Minus):
+                return Value(-inner.number, inner.source)
+            if isinstance(expr.operator, cst.Plus):
+                return inner
+            return None
+        if isinstance(expr, cst.BinaryOperation):
+            left = self.number(expr.left, scope, depth + 1)
+            right = self.number(expr.right, scope, depth + 1)
+            if left is None or right is None:
+                return None
+            result = arithmetic(expr.operator, left.number, right.number)
+            if result is None:
+                return None
+            source = self.facts.module.code_for_node(expr) if (left.source or right.source) else ""
+            return Value(result, source)
+        if isinstance(expr, cst.Attribute) and not (dotted_name(expr) or "").startswith("self."):
+            return self._attribute_number(expr, scope, depth)
+        if isinstance(expr, cst.Subscript):
+            return self._subscript_number(expr, scope, depth)
+        if isinstance(expr, cst.Call):
+            return self._call_number(expr, scope, depth)
+        origins = self.origins(expr, scope, depth + 1)
+        if not origins or any(e is expr for e, _, _ in origins):
+            return None
+        return self._agree(origins, depth, default_source=dotted_name(expr) or "")
+
+    def _agree(self, origins, depth: int, default_source: str = "") -> Value | None:
+        values = []
+        for origin, where, how in origins:
+            value = self.number(origin, where, depth + 1)
+            if value is None:
+                return None
+            values.append(Value(value.number, value.source or how or default_source))
+        if len({v.number for v in values}) != 1:
+            return None
+        return values[0]
+
+    def _attribute_number(self, expr: cst.Attribute, scope: ScopeId, depth: int) -> Value | None:
+        """`args.lr` where `args` comes from `parser.parse_args()`."""
+        origins = self.origins(expr.value, scope, depth + 1)
+        if not origins:
+            return None
+        attr = expr.attr.value
+        defaults = []
+        for origin, _, how in origins:
+            if not self._is_parse_args(origin, how):
+                return None
+            options = [o for o in self.facts.argparse if o.dest == attr]
+            if len(options) != 1 or options[0].default is None:
+                return None
+            option = options[0]
+            flag = next((f for f in option.flags if f.startswith("--")), None) or (
+                option.flags[0] if option.flags else attr)
+            defaults.append((option.default, option.scope, f"{flag} default"))
+        return self._agree(defaults, depth)
+
+    @staticmethod
+    def _is_parse_args(origin: cst.BaseExpression, how: str) -> bool:
+        if not isinstance(origin, cst.Call):
+            return False
+        method = (dotted_name(origin.func) or "").rsplit(".", 1)[-1]
+        return method == "parse_args" or (method == "parse_known_args" and how == "[0]")
+
+    def _dict_entry(self, base: cst.BaseExpression, key: str, scope: ScopeId, depth: int):
+        """(expression, scope) of `key` in the literal dict `base` resolves to; None if unknown."""
+        origins = self.origins(base, scope, depth + 1)
+        if not origins or len(origins) != 1:
+            return None
+        origin, where, _ = origins[0]
+        if isinstance(origin, cst.Dict):
+            for element in origin.elements:
+                if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+                    return element.value, where
+            return None
+        if isinstance(origin, cst.Subscript):
+            inner_key = _subscript_key(origin)
+            if inner_key is not None:
+                entry = self._dict_entry(origin.value, inner_key, where, depth + 1)
+                if entry is not None:
+                    return self._dict_entry(entry[0], key, entry[1], depth + 1)
+        if isinstance(origin, cst.Call) and dotted_name(origin.func) == "dict":
+            for arg in origin.args:
+                if arg.keyword is not None and arg.keyword.value == key:
+                    return arg.value, where
+        return None
+
+    def _subscript_number(self, expr: cst.Subscript, scope: ScopeId, depth: int) -> Value | None:
+        key = _subscript_key(expr)
+        if key is None:
+            return None
+        entry = self._dict_entry(expr.value, key, scope, depth)
+        if entry is None:
+            return None
+        value = self.number(entry[0], entry[1], depth + 1)
+        if value is None:
+            return None
+        return Value(value.number, value.source or self.facts.module.code_for_node(expr))
+
+    def _call_number(self, expr: cst.Call, scope: ScopeId, depth: int) -> Value | None:
+        """`float(x)` and `cfg.get("lr", default)`."""
+        callee = dotted_name(expr.func)
+        if callee in ("float", "int") and len(expr.args) == 1:
+            inner = self.number(expr.args[0].value, scope, depth + 1)
+            if inner is None:
+                return None
+            return Value(float(int(inner.number)) if callee == "int" else inner.number, inner.source)
+        if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get" and expr.args:
+            key = string_value(expr.args[0].value)
+            if key is None:
+                return None
+            entry = self._dict_entry(expr.func.value, key, scope, depth)
+            if entry is None:
+                if len(expr.args) < 2:
+                    return None
+                entry = (expr.args[1].value, scope)
+            value = self.number(entry[0], entry[1], depth + 1)
+            if value is None:
+                return None
+            return Value(value.number, value.source or self.facts.module.code_for_node(expr))
+        return None
+
+
+def _subscript_key(expr: cst.Subscript) -> str | None:
+    if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+        return None
+    return string_value(expr.slice[0].slice.value)

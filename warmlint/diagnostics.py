@@ -1,0 +1,64 @@
+"""Plain data that flows out of the engine: diagnostics and the fixes attached to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A 1-based line, 1-based column range, as editors and GitHub count them."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    span: Span
+    code: str
+    name: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.WARNING
+    fixable: bool = False
+    no_fix_reason: str = ""
+    # Facts the fixer needs to build this diagnostic's fix (e.g. which optimizer).
+    # Kept opaque here so the report layer never depends on analysis types.
+    fix_data: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.code)
+
+    def to_json(self) -> dict:
+        """The stable machine-readable form (documented in README.md)."""
+        return {
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "severity": self.severity.value,
+            "fixable": self.fixable,
+        }

@@ -1,0 +1,124 @@
+"""Lint one file: parse, collect facts, run the enabled rules, drop suppressed findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from warmlint.analysis.collect import collect
+from warmlint.analysis.model import Model
+from warmlint.config import Config
+from warmlint.diagnostics import Diagnostic, Severity, Span
+from warmlint.rules import RULES, RuleContext, all_codes
+from warmlint.selection import enabled_codes
+from warmlint.suppressions import Suppressions
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None  # a problem with the file itself (unreadable...), one line
+    model: Model | None = field(default=None, repr=False)
+    module: cst.Module | None = field(default=None, repr=False)
+
+
+class Locator:
+    """Line/column spans, computed only when a file has something to report."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self._module = module
+        self._positions = None
+
+    def span(self, node: cst.CSTNode) -> Span:
+        if self._positions is None:
+            wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        code_range = self._positions[node]
+        return Span(code_range.start.line, code_range.start.column + 1,
+                    code_range.end.line, code_range.end.column + 1)
+
+    def lines(self, node: cst.CSTNode) -> tuple[int, int]:
+        span = self.span(node)
+        return span.line, span.end_line
+
+    def statement_lines(self, node: cst.CSTNode) -> range:
+        """Lines of the innermost simple statement holding `node` (for multi-line suppressions)."""
+        first, last = self.lines(node)
+        best = (first, last)
+        for statement in _simple_statements(self._module):
+            start, end = self.lines(statement)
+            if start <= first and last <= end and (best == (first, last) or end - start < best[1] - best[0]):
+                best = (start, end)
+        return range(min(best[0], first), max(best[1], last) + 1)
+
+
+def _simple_statements(module: cst.Module):
+    found: list[cst.SimpleStatementLine] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+            found.append(node)
+
+    module.visit(Finder())
+    return found
+
+
+def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic | None]:
+    """A module, or the WL000 diagnostic that says why there is none."""
+    try:
+        return cst.parse_module(source), None
+    except cst.ParserSyntaxError as error:
+        reason = error.message.splitlines()[0] if error.message else "invalid syntax"
+        return None, syntax_error(path, error.raw_line or 1, (error.raw_column or 0) + 1, reason)
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        return None, syntax_error(path, 1, 1, f"cannot decode the file: {error}")
+    except RecursionError:
+        return None, syntax_error(path, 1, 1, "too deeply nested to parse")
+
+
+def syntax_error(path: str, line: int, column: int, reason: str) -> Diagnostic:
+    rule = RULES["WL000"]
+    return Diagnostic(path, Span(line, column, line, column), rule.code, rule.name,
+                      f"cannot parse: {reason}", severity=Severity.ERROR)
+
+
+def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
+    raw, imports = collect(module)
+    model = Model(raw, imports)
+    locator = Locator(module)
+    context = RuleContext(model, config, locator.lines)
+    enabled = enabled_codes(config, path, all_codes())
+    suppressions: Suppressions | None = None
+    diagnostics = []
+    for code in sorted(enabled):
+        rule = RULES[code]
+        if rule.check is None:
+            continue
+        for finding in rule.check(context):
+            if suppressions is None:
+                suppressions = Suppressions()
+                for comment in raw.comments:
+                    suppressions.add_comment(locator.lines(comment)[0], comment.value)
+            if suppressions.suppresses(code, locator.statement_lines(finding.node)):
+                continue
+            diagnostics.append(Diagnostic(
+                path=path, span=locator.span(finding.node), code=code, name=rule.name,
+                message=finding.message, hint=finding.hint,
+                fixable=finding.fix_data is not None and rule.fixable,
+                no_fix_reason=finding.no_fix_reason, fix_data=finding.fix_data))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return FileResult(path, diagnostics, model=model, module=module)
+
+
+def check_source(source: bytes | str, path: str = "<stdin>", config: Config | None = None) -> FileResult:
+    """Lint one file's contents. Never imports or runs them."""
+    config = config or Config()
+    module, error = parse(source, path)
+    if module is None:
+        assert error is not None
+        codes = enabled_codes(config, path, all_codes())
+        return FileResult(path, [error] if "WL000" in codes else [])
+    return lint_module(module, path, config)

@@ -1,0 +1,71 @@
+"""Output formats for diagnostics: text, json, github."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from warmlint.diagnostics import Diagnostic, Severity
+
+FORMATS = ("text", "json", "github")
+
+
+def render_text(diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "warmlint fix --apply") -> list[str]:
+    lines = []
+    for d in diagnostics:
+        location = click.style(f"{d.path}:{d.line}:{d.column}:", bold=True)
+        code = click.style(d.code, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True)
+        marker = " " + click.style("[*]", fg="cyan") if d.fixable else ""
+        lines.append(f"{location} {code}{marker} [{d.name}] {d.message}")
+        if not quiet:
+            if d.hint:
+                lines.append(click.style(f"    hint: {d.hint}", dim=True))
+            if d.no_fix_reason:
+                lines.append(click.style(f"    no automatic fix: {d.no_fix_reason}", dim=True))
+    if not quiet:
+        lines.append(summary(diagnostics, fix_command))
+    return lines
+
+
+def summary(diagnostics: list[Diagnostic], fix_command: str) -> str:
+    if not diagnostics:
+        return click.style("All checks passed.", fg="green")
+    files = len({d.path for d in diagnostics})
+    count = len(diagnostics)
+    text = f"Found {count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    fixable = sum(d.fixable for d in diagnostics)
+    if fixable:
+        text += f" ({fixable} fixable with `{fix_command}`)"
+    return text + "."
+
+
+def render_json(diagnostics: list[Diagnostic]) -> list[str]:
+    return [json.dumps([d.to_json() for d in diagnostics], indent=2)]
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(diagnostics: list[Diagnostic]) -> list[str]:
+    lines = []
+    for d in diagnostics:
+        level = "error" if d.severity is Severity.ERROR else "warning"
+        props = (f"file={_escape_property(d.path)},line={d.line},col={d.column},"
+                 f"endLine={d.span.end_line},endColumn={d.span.end_column},"
+                 f"title={_escape_property(f'{d.code} {d.name}')}")
+        lines.append(f"::{level} {props}::{_escape_data(d.message)}")
+    return lines
+
+
+def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = False) -> list[str]:
+    if output_format == "json":
+        return render_json(diagnostics)
+    if output_format == "github":
+        return render_github(diagnostics)
+    return render_text(diagnostics, quiet)

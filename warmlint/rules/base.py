@@ -1,0 +1,75 @@
+"""What a rule is: a code, a name, a summary and a pure function of the file's facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import libcst as cst
+
+from warmlint.analysis.model import Model
+from warmlint.config import Config
+
+WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm", re.I)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's raw result; the engine turns it into a Diagnostic with a span."""
+
+    node: cst.CSTNode
+    message: str
+    hint: str = ""
+    fix_data: object = None  # what the fixer needs; None when there is no fix
+    no_fix_reason: str = ""
+
+
+class RuleContext:
+    """What a rule may read: the model of the file, the config, and line lookups."""
+
+    def __init__(self, model: Model, config: Config, lines) -> None:
+        self.model = model
+        self.config = config
+        self._lines = lines  # callable: node -> (first line, last line)
+
+    def lines_of(self, node: cst.CSTNode) -> tuple[int, int]:
+        return self._lines(node)
+
+    def comment_near(self, node: cst.CSTNode, above: int = 3) -> str | None:
+        """A warm-up comment on the node's lines or up to `above` lines before it."""
+        first, last = self.lines_of(node)
+        for comment in self.model.raw.comments:
+            line = self.lines_of(comment)[0]
+            if first - above <= line <= last and WARM_WORD.search(comment.value):
+                return comment.value
+        return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    check: Callable[[RuleContext], Iterable[Finding]] | None  # None: produced by the engine itself
+    fixable: bool = False
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(new: Rule) -> Rule:
+    if new.code in RULES:
+        raise ValueError(f"duplicate rule code {new.code}")
+    RULES[new.code] = new
+    return new
+
+
+def rule(code: str, name: str, summary: str, fixable: bool = False):
+    """Register a check function as a rule."""
+
+    def decorate(check: Callable[[RuleContext], Iterable[Finding]]):
+        register(Rule(code, name, summary, check, fixable))
+        return check
+
+    return decorate

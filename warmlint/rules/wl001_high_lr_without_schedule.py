@@ -1,0 +1,30 @@
+"""WL001: a high LR from step 0 and nothing in the file ever changes it."""
+
+from __future__ import annotations
+
+from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.rules.thresholds import describe_lr, high_lr_threshold, is_high
+
+
+@rule("WL001", "high-lr-without-schedule",
+      "An optimizer starts at a high learning rate and nothing in the file changes it.")
+def check(ctx: RuleContext):
+    model = ctx.model
+    if model.unattributed_lr_writes or any(s.optimizer is None for s in model.schedulers):
+        return  # something changes some optimizer's LR and we cannot tell which
+    for optimizer in model.optimizers:
+        threshold = high_lr_threshold(optimizer, model, ctx.config)
+        if threshold is None or optimizer.lr is None or not is_high(optimizer.lr.number, threshold):
+            continue
+        if optimizer.has_schedule or optimizer.escapes:
+            continue
+        comparison = ">=" if threshold[1] else ">"
+        yield Finding(
+            node=optimizer.call.node,
+            message=(f"{optimizer.short_name} starts at {describe_lr(optimizer)} and nothing changes it: "
+                     f"add a warmup then decay schedule"),
+            hint=(f"high for {optimizer.short_name} means lr {comparison} {threshold[0]:g} "
+                  f"(`{threshold[2]}` in [tool.warmlint.thresholds]); `warmlint fix` inserts a LambdaLR "
+                  f"with linear warmup then cosine decay"),
+            fix_data=optimizer,
+        )

@@ -1,0 +1,82 @@
+"""WL003: a warmup that ramps to the target LR and then holds it until the end."""
+
+from __future__ import annotations
+
+from warmlint.analysis import catalog
+from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.model import call_argument
+from warmlint.analysis.schedules import is_alone, lr_lambda_of
+from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.rules.warmup_phase import structural_signal
+
+HINT = "follow the warmup with a decay to the end of training (cosine or linear), e.g. " \
+       "`warmlint fix` rewrites the schedule"
+
+
+@rule("WL003", "warmup-without-decay",
+      "A warmup ramps the learning rate up and then holds it constant for the rest of training.",
+      )
+def check(ctx: RuleContext):
+    model = ctx.model
+    for scheduler in model.schedulers:
+        if not is_alone(model, scheduler):
+            continue
+        if scheduler.short_name == "LambdaLR":
+            schedule = lr_lambda_of(model, scheduler)
+            if schedule is None or schedule.shape is None or schedule.shape.kind is not ShapeKind.WARMUP_THEN_FLAT:
+                continue
+            shape = schedule.shape
+            yield Finding(
+                node=schedule.anchor,
+                message=(f"LR lambda warms up from {shape.start:g}x to {shape.peak:g}x by step "
+                         f"{shape.peak_step} and then stays at {shape.end:g}x (checked to step "
+                         f"{shape.horizon}): the LR never decays"),
+                hint=HINT, fix_data=scheduler)
+        elif scheduler.short_name == "LinearLR" and _is_linear_warmup(model, scheduler):
+            yield Finding(
+                node=scheduler.call.node,
+                message="LinearLR is the only schedule: it ramps the LR up and then holds it "
+                        "constant for the rest of training",
+                hint=HINT, fix_data=scheduler)
+        elif scheduler.short_name in catalog.CONSTANT_AFTER_WARMUP_FACTORIES:
+            yield Finding(
+                node=scheduler.call.node,
+                message=f"{scheduler.short_name} warms up and then holds the LR constant for the rest of training",
+                hint="use get_cosine_schedule_with_warmup or get_linear_schedule_with_warmup instead",
+                no_fix_reason="replace the factory with a decaying one")
+    yield from _manual_ramps(ctx)
+
+
+def _is_linear_warmup(model, scheduler) -> bool:
+    start = _factor(model, scheduler, "start_factor", 1, 1 / 3)
+    end = _factor(model, scheduler, "end_factor", 2, 1.0)
+    return start is not None and end is not None and start < end and end >= 0.99
+
+
+def _factor(model, scheduler, keyword: str, position: int, default: float) -> float | None:
+    expr = call_argument(scheduler.call.node, keyword, position)
+    if expr is None:
+        return default
+    value = model.resolver.number(expr, scheduler.call.scope)
+    return None if value is None else value.number
+
+
+def _manual_ramps(ctx: RuleContext):
+    """Param-group writes that ramp during warmup, for an optimizer nothing else ever changes."""
+    model = ctx.model
+    for optimizer in model.optimizers:
+        writes = [w for w in optimizer.lr_writes if not w.augmented]
+        if not writes or optimizer.schedulers or optimizer.schedule_helpers or optimizer.escapes:
+            continue
+        if len(writes) != len(optimizer.lr_writes):
+            continue
+        ramps = [w for w in writes if structural_signal(model, w)
+                 and model.resolver.number(w.value, w.scope) is None]
+        if len(ramps) != len(writes):
+            continue  # some write happens outside the warmup: possibly a decay
+        for write in ramps:
+            yield Finding(
+                node=write.node,
+                message=f"the LR of {optimizer.short_name} is ramped up {structural_signal(model, write)} "
+                        f"and never changed afterwards: the LR never decays",
+                hint=HINT, no_fix_reason="replace the manual ramp with a LambdaLR (warmup then decay)")
