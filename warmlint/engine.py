@@ -11,6 +11,7 @@ from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.config import Config
 from warmlint.diagnostics import Diagnostic, Severity, Span
+from warmlint.fixes import Edits, FixOptions, plan_fix
 from warmlint.rules import RULES, RuleContext, all_codes
 from warmlint.selection import enabled_codes
 from warmlint.suppressions import Suppressions
@@ -104,11 +105,14 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
                     suppressions.add_comment(locator.lines(comment)[0], comment.value)
             if suppressions.suppresses(code, locator.statement_lines(finding.node)):
                 continue
+            fix = finding.no_fix_reason or None
+            if finding.fix_data is not None and not fix:
+                fix = plan_fix(code, finding.fix_data, model, FixOptions.from_config(config))
             diagnostics.append(Diagnostic(
                 path=path, span=locator.span(finding.node), code=code, name=rule.name,
-                message=finding.message, hint=finding.hint,
-                fixable=finding.fix_data is not None and rule.fixable,
-                no_fix_reason=finding.no_fix_reason, fix_data=finding.fix_data))
+                message=finding.message, hint=finding.hint, fixable=isinstance(fix, Edits),
+                no_fix_reason=fix if isinstance(fix, str) else "",
+                fix_data=fix if isinstance(fix, Edits) else None))
     diagnostics.sort(key=Diagnostic.sort_key)
     return FileResult(path, diagnostics, model=model, module=module)
 

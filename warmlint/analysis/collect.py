@@ -44,6 +44,8 @@ class Collector(cst.CSTVisitor):
         self._branch_stack_saved: list[list[Branch]] = []
         self._order = 0
         self._call_targets: dict[int, tuple[cst.BaseExpression, ...]] = {}
+        self._statement: cst.SimpleStatementLine | None = None
+        self._loop_start: dict[int, int] = {}
 
     # ---- helpers -------------------------------------------------------
     @property
@@ -55,6 +57,7 @@ class Collector(cst.CSTVisitor):
         return self._order
 
     def _bind(self, name: str, binding: Binding) -> None:
+        binding.order = self._next_order()
         scope = MODULE_SCOPE if name in self._globals[-1] else self.scope
         self.facts.bindings.setdefault(scope, {}).setdefault(name, []).append(binding)
 
@@ -140,6 +143,12 @@ class Collector(cst.CSTVisitor):
         return True
 
     # ---- bindings ------------------------------------------------------------
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._statement = node
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self._statement = None
+
     def visit_Import(self, node: cst.Import) -> None:
         self.imports.add_import(node)
         for alias in node.names:
@@ -203,9 +212,16 @@ class Collector(cst.CSTVisitor):
             function.returns.append(node.value)
 
     # ---- loops and branches --------------------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        self._loop_start[id(node)] = self._next_order()
+
+    def visit_While(self, node: cst.While) -> None:
+        self._loop_start[id(node)] = self._next_order()
+
     def _push_loop(self, node: cst.For | cst.While, targets: tuple[str, ...], iter_text: str) -> None:
         loop = Loop(len(self.facts.loops) + 1, node, self.scope,
-                    self._loops[-1] if self._loops else None, targets, iter_text)
+                    self._loops[-1] if self._loops else None, targets, iter_text,
+                    self._loop_start.pop(id(node)))
         self.facts.loops[loop.id] = loop
         self._loops.append(loop.id)
 
@@ -241,7 +257,7 @@ class Collector(cst.CSTVisitor):
         self.facts.calls.append(CallSite(
             node=node, callee=callee, scope=self.scope, order=self._next_order(),
             loops=tuple(self._loops), branches=tuple(self._branches),
-            targets=self._call_targets.pop(id(node), ())))
+            targets=self._call_targets.pop(id(node), ()), statement=self._statement))
         if callee and callee.endswith(".add_argument"):
             self._record_argparse(node)
         elif callee and callee.endswith(".set_defaults"):

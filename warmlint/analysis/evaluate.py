@@ -190,6 +190,10 @@ class ScheduleFunction:
             self._free[key] = value.number
         return self._free[key]
 
+    def free_names(self) -> list[str]:
+        """Names resolved from outside the function (after it has been evaluated)."""
+        return list(self._free)
+
     def constants(self) -> list[float]:
         """Numbers the function mentions (literals and resolved free names): they bound its horizon."""
         found: list[float] = []

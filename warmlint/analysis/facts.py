@@ -29,6 +29,7 @@ class Binding:
     value: cst.CSTNode | None = field(default=None, repr=False)
     index: int | None = None
     node: cst.CSTNode | None = field(default=None, repr=False)
+    order: int = 0  # position in source order, comparable with CallSite.order
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Loop:
     parent: int | None
     target_names: tuple[str, ...]
     iter_text: str  # source text of the iterable (For) or the test (While)
+    order: int = 0
 
 
 @dataclass
@@ -58,6 +60,7 @@ class CallSite:
     loops: tuple[int, ...]
     branches: tuple[Branch, ...]
     targets: tuple[cst.BaseExpression, ...] = field(default=(), repr=False)  # what the call's result is assigned to
+    statement: cst.SimpleStatementLine | None = field(default=None, repr=False)  # the line holding the call
 
 
 @dataclass

@@ -67,3 +67,11 @@ class ImportTable:
 
     def binds(self, name: str) -> bool:
         return name in self._bound
+
+    def local_name_for(self, qualified: str) -> str | None:
+        """A name this file binds to exactly `qualified`, if any."""
+        return next((local for local, full in self._bound.items() if full == qualified), None)
+
+    def imports_from(self, module: str) -> bool:
+        """True when some `from <module> import X` exists (the file's style for that module)."""
+        return any(full.rpartition(".")[0] == module and local != module for local, full in self._bound.items())

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
 from warmlint.verify.hints import ScriptHints, collect_hints
 
@@ -54,11 +55,20 @@ class Recorder:
         self._scheduler_depth = 0
 
     def install(self) -> None:
-        torch.optim.optimizer.register_optimizer_step_pre_hook(self._before_step)
-        torch.optim.optimizer.register_optimizer_step_post_hook(self._after_step)
+        register_optimizer_step_pre_hook(self._before_step)
+        register_optimizer_step_post_hook(self._after_step)
         self._capture_new_schedulers(LRScheduler)
         if not issubclass(ReduceLROnPlateau, LRScheduler):
             self._capture_new_schedulers(ReduceLROnPlateau)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Ignore the schedulers the projection creates and steps."""
+        self.capturing = False
+        try:
+            yield
+        finally:
+            self.capturing = True
 
     # -- optimizers ---------------------------------------------------------
 

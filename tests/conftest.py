@@ -1,0 +1,95 @@
+"""Shared helpers for the warmlint test suite."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from warmlint.cli import main
+from warmlint.engine import check_source
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+RULE_DOCS = REPO / "rules"
+
+EXPECT = re.compile(r"#\s*expect:\s*(WL\d{3}(?:\s*,\s*WL\d{3})*)")
+
+# A two-line script with one WL001 (SGD at lr=0.1, nothing changes it) on line 2.
+HIGH_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+LOW_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+
+
+def fixture_files() -> list[Path]:
+    return sorted(FIXTURES.glob("*/*.py"))
+
+
+def expected_markers(path: Path) -> set[tuple[int, str]]:
+    """(line, code) pairs from `# expect: WL001[, WL002]` comments in a file."""
+    found = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = EXPECT.search(line)
+        if match:
+            found.update((number, code.strip()) for code in match.group(1).split(","))
+    return found
+
+
+def dedent(source: str) -> str:
+    return textwrap.dedent(source).lstrip("\n")
+
+
+def diagnostics(source: str | bytes, path: str = "train.py", config=None):
+    if isinstance(source, str):
+        source = dedent(source)
+    return check_source(source, path, config).diagnostics
+
+
+def found(source: str | bytes, path: str = "train.py", config=None) -> set[tuple[int, str]]:
+    """(line, code) of every diagnostic for `source`."""
+    return {(d.line, d.code) for d in diagnostics(source, path, config)}
+
+
+def codes(source: str | bytes, path: str = "train.py", config=None) -> set[str]:
+    return {d.code for d in diagnostics(source, path, config)}
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_module(*args: str, cwd: Path | None = None, input: bytes | None = None, timeout: float = 60,
+               env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m warmlint ARGS` in a fresh interpreter."""
+    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "warmlint", *args], cwd=cwd, input=input,
+                          capture_output=True, timeout=timeout, env=environment)
+
+
+@pytest.fixture
+def cli():
+    """Invoke the click entry point in-process; returns click's Result (stdout/stderr apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | str | None = None, env: dict | None = None, color: bool = False):
+        return runner.invoke(main, list(args), input=input, env=env, color=color, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    """Run with the working directory set to an empty temporary folder."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,112 @@
+"""Apply fixes to a fixed point and write the result safely.
+
+One fix is applied per round, then the file is re-parsed and re-checked, so
+every fix sees a consistent tree and a fix that does not remove its own
+diagnostic cannot loop. Nothing is written unless the final result parses.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from warmlint.config import Config
+from warmlint.diagnostics import Diagnostic
+from warmlint.engine import lint_module, parse
+from warmlint.fixes.edits import Edits, apply
+
+MAX_ROUNDS = 8
+
+
+@dataclass
+class FixOutcome:
+    path: str
+    original: bytes
+    fixed: bytes
+    applied: list[Diagnostic] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)  # what is still reported afterwards
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
+    if not edits.imports:
+        return module
+    context = CodemodContext()
+    for module_name, obj in edits.imports:
+        AddImportsVisitor.add_needed_import(context, module_name, obj)
+    return AddImportsVisitor(context).transform_module(module)
+
+
+def fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
+    """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed."""
+    outcome = FixOutcome(path, source, source)
+    current = source
+    for _ in range(MAX_ROUNDS):
+        module, syntax_error = parse(current, path)
+        if module is None:
+            outcome.remaining = [syntax_error]
+            if current is not source:
+                outcome.error = "internal error: a fix produced code that does not parse; file left unchanged"
+                outcome.fixed = source
+            return outcome
+        result = lint_module(module, path, config)
+        outcome.remaining = result.diagnostics
+        fixable = [d for d in result.diagnostics if d.fixable]
+        if not fixable:
+            return outcome
+        diagnostic = fixable[0]
+        new_module = _with_imports(apply(module, diagnostic.fix_data), diagnostic.fix_data)
+        new_bytes = new_module.bytes
+        if new_bytes == current:
+            break
+        outcome.applied.append(diagnostic)
+        current = new_bytes
+        outcome.fixed = current
+    # Out of rounds: keep the result only if it parses (checked at the top of the next round).
+    module, _ = parse(current, path)
+    if module is None:
+        outcome.fixed = source
+        outcome.error = "internal error: a fix produced code that does not parse; file left unchanged"
+    else:
+        outcome.remaining = lint_module(module, path, config).diagnostics
+    return outcome
+
+
+def fix_source(source: str, path: str = "<stdin>", config: Config | None = None) -> str:
+    """Fixed text of a file (the embedding API): same text when there is nothing to fix."""
+    outcome = fix_bytes(source.encode("utf-8"), path, config or Config())
+    return outcome.fixed.decode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace the file's contents all at once, keeping its permissions.
+
+    The new bytes go to a temporary file in the same folder, which then replaces
+    the original with os.replace: a reader (or a crash) sees the old file or the
+    new one, never a mix.
+    """
+    if not os.access(path, os.W_OK):
+        raise PermissionError(f"{path} is not writable")
+    mode = path.stat().st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".warmlint-tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,28 @@
+"""Fixes: from a rule's finding to the CST edits that repair it (or the reason it cannot be done)."""
+
+from __future__ import annotations
+
+from warmlint.analysis.model import Model
+from warmlint.fixes.edits import Edits
+from warmlint.fixes.plans import FixOptions, Planner
+from warmlint.fixes.training_loop import CannotFix
+
+_BUILDERS = {
+    "WL001": Planner.insert_scheduler,
+    "WL002": Planner.replace_manual_warmup,
+    "WL003": Planner.add_decay,
+}
+
+
+def plan_fix(code: str, fix_data: object, model: Model, options: FixOptions) -> Edits | str:
+    """The edits for one finding, or the reason it has no automatic fix."""
+    builder = _BUILDERS.get(code)
+    if builder is None:
+        return "this rule has no automatic fix"
+    try:
+        return builder(Planner(model, options), fix_data)
+    except CannotFix as reason:
+        return str(reason)
+
+
+__all__ = ["Edits", "FixOptions", "plan_fix"]

@@ -1,0 +1,70 @@
+"""Fixes as data: edits keyed by the original CST node, applied in one transformer pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+NodeEdit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]
+
+
+@dataclass
+class Edits:
+    """Edits to apply to a module; each maps the updated node to its replacement."""
+
+    by_node: dict[int, list[NodeEdit]] = field(default_factory=dict)
+    imports: list[tuple[str, str | None]] = field(default_factory=list)  # (module, name) to ensure
+
+    def on(self, node: cst.CSTNode, edit: NodeEdit) -> None:
+        self.by_node.setdefault(id(node), []).append(edit)
+
+    def insert_after(self, statement: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
+        self.on(statement, lambda updated: cst.FlattenSentinel([updated, *new]))
+
+    def insert_before(self, statement: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
+        self.on(statement, lambda updated: cst.FlattenSentinel([*new, updated]))
+
+    def replace(self, node: cst.CSTNode, new: cst.CSTNode) -> None:
+        self.on(node, lambda updated: new)
+
+    def remove(self, node: cst.CSTNode) -> None:
+        self.on(node, lambda updated: cst.RemoveFromParent())
+
+    def touches(self) -> set[int]:
+        return set(self.by_node)
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, edits: Edits) -> None:
+        super().__init__()
+        self.edits = edits
+
+    def on_leave(self, original_node, updated_node):
+        result = updated_node
+        for edit in self.edits.by_node.get(id(original_node), ()):
+            if isinstance(result, cst.FlattenSentinel):
+                # A later edit of the same statement applies to the statement itself.
+                result = cst.FlattenSentinel([edit(n) if n is updated_node else n for n in result.nodes])
+            elif isinstance(result, cst.RemovalSentinel):
+                break
+            else:
+                result = edit(result)
+        if isinstance(result, cst.CSTNode) and _emptied(original_node, result):
+            return cst.RemoveFromParent()
+        return result
+
+
+def _emptied(original: cst.CSTNode, updated: cst.CSTNode) -> bool:
+    """A loop, branch or with-block whose whole body the edits removed."""
+    if not isinstance(updated, (cst.For, cst.While, cst.If, cst.With)):
+        return False
+    if getattr(updated, "orelse", None) is not None:
+        return False
+    body = updated.body
+    return len(body.body) == 0 and len(original.body.body) > 0
+
+
+def apply(module: cst.Module, edits: Edits) -> cst.Module:
+    return module.visit(_Apply(edits))

@@ -1,0 +1,249 @@
+"""Build the edits of each fix from the facts a rule found.
+
+WL001 and WL002 insert a LambdaLR (linear warmup, then decay) and step it after
+every `optimizer.step()`; WL002 also removes the manual warmup writes. WL003
+replaces a warmup-only LR function with one that decays after the warmup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.facts import CallSite, LrWrite, MODULE_SCOPE
+from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
+from warmlint.analysis.schedules import lr_lambda_of
+from warmlint.config import Config
+from warmlint.fixes.edits import Edits
+from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
+from warmlint.fixes.training_loop import CannotFix, available, place, step_sites, total_steps, code_of
+from warmlint.rules.warmup_phase import WARM_WORD
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    warmup_steps: int | str = "auto"
+    decay: str = "cosine"
+    min_lr_ratio: float = 0.0
+    total_steps: int | None = None
+
+    @classmethod
+    def from_config(cls, config: Config) -> "FixOptions":
+        return cls(config.fix_option("warmup-steps"), config.fix_option("decay"),
+                   config.fix_option("min-lr-ratio"), config.fix_option("total-steps"))
+
+
+class Planner:
+    """Edits for one finding on one module; raises CannotFix with the reason when unsafe."""
+
+    def __init__(self, model: Model, options: FixOptions) -> None:
+        self.model = model
+        self.options = options
+        self.edits = Edits()
+        self._taken = _all_names(model)
+
+    # ---- naming and imports ---------------------------------------------------
+    def fresh(self, *candidates: str) -> str:
+        for name in candidates:
+            if name not in self._taken:
+                self._taken.add(name)
+                return name
+        base, index = candidates[0], 2
+        while f"{base}_{index}" in self._taken:
+            index += 1
+        self._taken.add(f"{base}_{index}")
+        return f"{base}_{index}"
+
+    def names(self) -> ScheduleNames:
+        decay = self.options.decay
+        return ScheduleNames(function=self.fresh(f"warmup_{decay}_decay", f"lr_warmup_{decay}_decay"),
+                             warmup=self.fresh("warmup_steps", "lr_warmup_steps"),
+                             total=self.fresh("total_steps", "lr_total_steps", "total_train_steps"),
+                             scheduler=self.fresh("scheduler", "lr_scheduler", "warmup_scheduler"))
+
+    def lambda_lr(self) -> str:
+        """How this file should spell LambdaLR, adding an import in its style when needed."""
+        imports = self.model.imports
+        exact = imports.local_name_for("torch.optim.lr_scheduler.LambdaLR")
+        if exact:
+            return exact
+        if imports.imports_from("torch.optim.lr_scheduler") and "LambdaLR" not in self._taken:
+            self.edits.imports.append(("torch.optim.lr_scheduler", "LambdaLR"))
+            return "LambdaLR"
+        for module, suffix in (("torch.optim.lr_scheduler", "LambdaLR"), ("torch.optim", "lr_scheduler.LambdaLR"),
+                               ("torch", "optim.lr_scheduler.LambdaLR")):
+            local = imports.local_name_for(module)
+            if local:
+                return f"{local}.{suffix}"
+        if "LambdaLR" in self._taken:
+            raise CannotFix("the name LambdaLR is already used for something else")
+        self.edits.imports.append(("torch.optim.lr_scheduler", "LambdaLR"))
+        return "LambdaLR"
+
+    def need_math(self) -> None:
+        local = self.model.imports.local_name_for("math")
+        if local == "math":
+            return
+        if "math" in self._taken:
+            raise CannotFix("the name math is already used for something else")
+        self.edits.imports.append(("math", None))
+
+    def _warmup_and_math(self, names: ScheduleNames, user_warmup: str | None) -> str:
+        if self.options.decay == "cosine":
+            self.need_math()
+        if isinstance(self.options.warmup_steps, int):
+            return str(self.options.warmup_steps)
+        if user_warmup is not None:
+            return user_warmup
+        self.need_math()
+        return auto_warmup_expr(names.total)
+
+    # ---- WL001 / WL002: insert a scheduler ----------------------------------
+    def insert_scheduler(self, optimizer: Optimizer, user_warmup: str | None = None) -> Edits:
+        placement, sites = place(self.model, optimizer, self.options.total_steps)
+        names = self.names()
+        total = placement.total_steps or str(self.options.total_steps)
+        warmup = self._warmup_and_math(names, user_warmup)
+        if user_warmup is not None and not available(self.model, user_warmup, placement.scope, placement.order):
+            warmup = self._warmup_and_math(names, None)
+        block = schedule_block(names, total, warmup, self.options.decay, self.options.min_lr_ratio,
+                               code_of(optimizer.call.targets[0]), self.lambda_lr(),
+                               module_level=placement.scope == MODULE_SCOPE)
+        if placement.after is not None:
+            self.edits.insert_after(placement.after, block)
+        else:
+            self.edits.insert_before(placement.before, block)
+        self._step_after(optimizer, sites, names.scheduler)
+        return self.edits
+
+    def _step_after(self, optimizer: Optimizer, sites: list[CallSite], scheduler: str) -> None:
+        home = optimizer.call.scope
+        extended: set[int] = set()
+        for site in sites:
+            if site.statement is None:
+                raise CannotFix("optimizer.step() is not a statement of its own")
+            if site.scope != home and self._optimizer_is_parameter(optimizer, site):
+                self._pass_scheduler(site, scheduler, extended)
+            self.edits.insert_after(site.statement, statements(f"{scheduler}.step()\n"))
+
+    def _optimizer_is_parameter(self, optimizer: Optimizer, site: CallSite) -> bool:
+        function = self.model.raw.functions[site.scope]
+        params = {p.name.value for p in function.params}
+        return any(scope == site.scope and name in params for scope, name in optimizer.aliases)
+
+    def _pass_scheduler(self, site: CallSite, scheduler: str, extended: set[int]) -> None:
+        """Add a `scheduler` parameter to the function that steps, and pass it at its call site."""
+        function = self.model.raw.functions[site.scope]
+        if id(function.node) in extended:
+            return
+        params = function.node.params
+        if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params or params.star_kwarg \
+                or any(p.default is not None for p in params.params) or function.is_method:
+            raise CannotFix(f"cannot pass the scheduler into {function.name}()")
+        calls = self.model.resolver.calls_to(function)
+        if len(calls) != 1 or calls[0][0].scope != self._home_of(site):
+            raise CannotFix(f"{function.name}() is not called directly where the scheduler is built")
+        extended.add(id(function.node))
+        self.edits.on(function.node, lambda updated: updated.with_changes(params=updated.params.with_changes(
+            params=[*updated.params.params, cst.Param(cst.Name(scheduler))])))
+        self.edits.on(calls[0][0].node, lambda updated: updated.with_changes(args=[
+            *updated.args, cst.Arg(keyword=cst.Name(scheduler), value=cst.Name(scheduler),
+                                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))]))
+
+    def _home_of(self, site: CallSite):
+        return self.model.resolver.calls_to(self.model.raw.functions[site.scope])[0][0].scope
+
+    def replace_manual_warmup(self, write: LrWrite) -> Edits:
+        optimizer = self.model.optimizer_of_group(write.group, write.scope, write.loops)
+        if optimizer is None:
+            raise CannotFix("cannot tell which optimizer the warmup writes to")
+        if optimizer.schedulers or optimizer.schedule_helpers or optimizer.escapes:
+            raise CannotFix("other code also changes this optimizer's LR")
+        for other in optimizer.lr_writes:
+            self.edits.remove(other.node)
+        return self.insert_scheduler(optimizer, _user_warmup_length(self.model, write))
+
+    # ---- WL003: make the warmup decay -------------------------------------------
+    def add_decay(self, scheduler: Scheduler) -> Edits:
+        optimizer = scheduler.optimizer
+        statement = scheduler.call.statement
+        if optimizer is None or statement is None:
+            raise CannotFix("cannot tell which optimizer the scheduler drives")
+        home = scheduler.call.scope
+        if self.options.total_steps is not None:
+            total = str(self.options.total_steps)
+        else:
+            sites = step_sites(optimizer)
+            if not sites:
+                raise CannotFix("optimizer.step() is never called in this file")
+            total = total_steps(self.model, optimizer, sites[0], home)[0]
+        if not available(self.model, total, home, scheduler.call.order):
+            raise CannotFix(f"`{total}` is not defined where the scheduler is built")
+        names = self.names()
+        if scheduler.short_name == "LambdaLR":
+            user_warmup, replace_target = self._lambda_warmup(scheduler)
+        else:  # a lone LinearLR
+            iters = call_argument(scheduler.call.node, "total_iters", 3)
+            user_warmup, replace_target = (code_of(iters) if iters is not None else "5"), scheduler.call.node
+        warmup = self._warmup_and_math(names, user_warmup)
+        if not available(self.model, warmup, home, scheduler.call.order) and warmup == user_warmup:
+            raise CannotFix(f"`{warmup}` is not defined where the scheduler is built")
+        gap = "\n\n" if home == MODULE_SCOPE else "\n"
+        code = f"{names.total} = {total}\n"
+        if warmup != names.warmup:
+            code += f"{names.warmup} = {warmup}\n"
+        code += gap + function_source(names, self.options.decay, self.options.min_lr_ratio) + gap
+        self.edits.insert_before(statement, statements(code))
+        if replace_target is scheduler.call.node:
+            optimizer_code = code_of(scheduler.argument("optimizer", 0))
+            new_call = cst.parse_expression(f"{self.lambda_lr()}({optimizer_code}, lr_lambda={names.function})")
+            self.edits.replace(replace_target, new_call)
+        else:
+            self.edits.replace(replace_target, cst.Name(names.function))
+        return self.edits
+
+    def _lambda_warmup(self, scheduler: Scheduler) -> tuple[str, cst.CSTNode]:
+        schedule = lr_lambda_of(self.model, scheduler)
+        if schedule is None or schedule.shape is None or schedule.shape.kind is not ShapeKind.WARMUP_THEN_FLAT:
+            raise CannotFix("the LR function cannot be evaluated")
+        argument = scheduler.argument("lr_lambda", 1)
+        warm_names = sorted(n for n in schedule.function.free_names() if WARM_WORD.search(n))
+        warmup = warm_names[0] if len(warm_names) == 1 else str(schedule.shape.peak_step + 1)
+        if isinstance(schedule.node, cst.FunctionDef) and self._only_use(schedule.node.name.value, scheduler):
+            self.edits.remove(schedule.node)
+        return warmup, argument
+
+    def _only_use(self, name: str, scheduler: Scheduler) -> bool:
+        """The user's LR function is referenced only by this scheduler (so it can be replaced)."""
+        uses = 0
+        for call in self.model.raw.calls:
+            uses += sum(1 for arg in call.node.args if isinstance(arg.value, cst.Name) and arg.value.value == name)
+            uses += call.callee == name
+        return uses == 1
+
+
+def _user_warmup_length(model: Model, write: LrWrite) -> str | None:
+    """The warmup length the user's own code uses (`warmup_steps` in `if step < warmup_steps`)."""
+    for branch in reversed(write.branches):
+        test = branch.test
+        if branch.in_body and isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
+                and isinstance(test.comparisons[0].operator, (cst.LessThan, cst.LessThanEqual)):
+            comparator = test.comparisons[0].comparator
+            if WARM_WORD.search(code_of(comparator)):
+                return code_of(comparator)
+    for loop_id in reversed(write.loops):
+        loop = model.raw.loops[loop_id]
+        if isinstance(loop.node, cst.For) and WARM_WORD.search(loop.iter_text):
+            iterable = loop.node.iter
+            if isinstance(iterable, cst.Call) and len(iterable.args) == 1:
+                return code_of(iterable.args[0].value)
+    return None
+
+
+def _all_names(model: Model) -> set[str]:
+    """Every name bound anywhere in the file: new names must not clash with any of them."""
+    names = {name.split(".")[-1] for scope in model.raw.bindings.values() for name in scope}
+    names |= {c.callee.split(".")[0] for c in model.raw.calls if c.callee}
+    return names

@@ -1,0 +1,73 @@
+"""Source code of the inserted schedule: W and T as named values, a named LR function, a LambdaLR."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from warmlint.schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
+
+
+@dataclass(frozen=True)
+class ScheduleNames:
+    function: str
+    warmup: str
+    total: str
+    scheduler: str
+
+
+def _ratio(min_lr_ratio: float) -> str:
+    return repr(float(min_lr_ratio))
+
+
+def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_param: str = "step") -> str:
+    """`def <name>(step): ...`, the multiplier of warmlint.schedule.multiplier, written out."""
+    s, w, t = step_param, names.warmup, names.total
+    lines = [
+        f"def {names.function}({s}):",
+        f'    """LR multiplier: linear warmup over {w} steps, then {decay} decay until {t}."""',
+        f"    if {s} < {w}:",
+        f"        return ({s} + 1) / ({w} + 1)",
+    ]
+    if decay == "step":
+        lines += [
+            f"    interval = max(1, ({t} - {w}) // {STEP_DECAY_TIMES})",
+            f"    return {STEP_DECAY_FACTOR} ** min({STEP_DECAY_TIMES}, ({s} - {w}) // interval)",
+        ]
+        return "\n".join(lines) + "\n"
+    lines.append(f"    progress = min(1.0, max(0.0, ({s} - {w}) / max(1, {t} - {w})))")
+    if decay == "linear":
+        shape = "(1.0 - progress)"
+    else:
+        shape = "0.5 * (1.0 + math.cos(math.pi * progress))"
+    if min_lr_ratio:
+        r = _ratio(min_lr_ratio)
+        lines.append(f"    return {r} + (1.0 - {r}) * {shape}")
+    else:
+        lines.append(f"    return {shape}")
+    return "\n".join(lines) + "\n"
+
+
+def auto_warmup_expr(total_name: str) -> str:
+    """W = min(ceil(0.05 * T), 2000), as warmlint.schedule.default_warmup_steps computes it."""
+    return f"min(math.ceil(0.05 * {total_name}), 2000)"
+
+
+def statements(code: str) -> list[cst.BaseStatement]:
+    return list(cst.parse_module(code).body)
+
+
+def schedule_block(names: ScheduleNames, total_expr: str | None, warmup_expr: str | None,
+                   decay: str, min_lr_ratio: float, optimizer_expr: str, lambda_lr: str,
+                   module_level: bool) -> list[cst.BaseStatement]:
+    """The statements inserted for WL001/WL002: T, W, the LR function and the scheduler."""
+    gap = "\n\n" if module_level else "\n"
+    code = ""
+    if total_expr is not None:
+        code += f"{names.total} = {total_expr}\n"
+    if warmup_expr is not None:
+        code += f"{names.warmup} = {warmup_expr}\n"
+    code += gap + function_source(names, decay, min_lr_ratio) + gap
+    code += f"{names.scheduler} = {lambda_lr}({optimizer_expr}, lr_lambda={names.function})\n"
+    return statements(code)

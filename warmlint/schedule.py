@@ -1,0 +1,32 @@
+"""The warmup-then-decay schedule that `warmlint fix` inserts, as plain Python.
+
+`multiplier` is the reference: the code the fixer writes into a user's file
+(`warmlint.fixes.schedule_code`) computes the same numbers, and `warmlint schedule`
+draws this function so a user can tune W and T before applying a fix.
+"""
+
+from __future__ import annotations
+
+import math
+
+STEP_DECAY_FACTOR = 0.1
+STEP_DECAY_TIMES = 3  # the step decay divides the LR by 10 this many times over the decay phase
+
+
+def default_warmup_steps(total_steps: int) -> int:
+    """About 5% of training, at most 2000 steps."""
+    return min(math.ceil(0.05 * total_steps), 2000)
+
+
+def multiplier(step: int, warmup_steps: int, total_steps: int, decay: str = "cosine",
+               min_lr_ratio: float = 0.0) -> float:
+    """LR multiplier after `step` completed optimizer steps."""
+    if step < warmup_steps:
+        return (step + 1) / (warmup_steps + 1)
+    if decay == "step":
+        interval = max(1, (total_steps - warmup_steps) // STEP_DECAY_TIMES)
+        return STEP_DECAY_FACTOR ** min(STEP_DECAY_TIMES, (step - warmup_steps) // interval)
+    progress = min(1.0, max(0.0, (step - warmup_steps) / max(1, total_steps - warmup_steps)))
+    if decay == "linear":
+        return min_lr_ratio + (1 - min_lr_ratio) * (1 - progress)
+    return min_lr_ratio + (1 - min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))

@@ -1,0 +1,256 @@
+"""The verdicts on one run: pure functions of the recorded LR trajectory (no torch)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from warmlint.verify.record import Point, RunRecord, SchedulerRecord, format_lr, peak
+
+# A warmup starts at most at this fraction of the peak LR...
+WARMUP_START_MAX = 0.2
+# ...and no single step may cover more than this fraction of the climb to the peak.
+WARMUP_MAX_JUMP = 0.5
+# A decayed run ends at most at this fraction of the peak LR.
+DECAY_END_MAX = 0.25
+# After decaying to half the peak or less, climbing back by this fraction of the peak is a rebound.
+REBOUND_DECAYED = 0.5
+REBOUND_CLIMB = 0.25
+
+PASS, FAIL, INFO = "pass", "fail", "info"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status != FAIL
+
+    def line(self) -> str:
+        return f"{self.name}: {self.status.upper()}: {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "passed": self.passed, "status": self.status, "message": self.message}
+
+
+def run_checks(run: RunRecord) -> list[CheckResult]:
+    checks: list[Callable[[RunRecord], CheckResult]] = [
+        check_runs,
+        check_warmup,
+        check_decay,
+        check_scheduler_stepped,
+        check_finite,
+        check_no_rebound,
+        check_first_step,
+    ]
+    return [check(run) for check in checks]
+
+
+def check_runs(run: RunRecord) -> CheckResult:
+    ending, steps = run.ending, run.steps
+    if ending.timed_out:
+        return CheckResult("runs", FAIL, f"the script timed out after {ending.timeout:g} s, at optimizer step {steps}")
+    if ending.status == "raised":
+        return CheckResult("runs", FAIL, f"the script raised {ending.describe_error()} after {steps} optimizer steps")
+    if ending.status == "exited":
+        status = "" if ending.exit_code is None else f" with status {ending.exit_code}"
+        return CheckResult("runs", FAIL, f"the script exited{status} after {steps} optimizer steps")
+    if run.completed:
+        return CheckResult("runs", PASS, f"the script finished by itself after {steps} optimizer steps")
+    return CheckResult("runs", PASS, f"the script ran {steps} optimizer steps and was stopped there")
+
+
+def check_warmup(run: RunRecord) -> CheckResult:
+    points = run.trajectory()
+    top = peak(points)
+    if top is None:
+        return CheckResult("warmup", INFO, "no finite LR to judge")
+    first, (peak_step, peak_lr) = points[0][1], top
+    if all(lr == peak_lr for _, lr in points):
+        return CheckResult("warmup", FAIL, f"the LR stays at {format_lr(peak_lr)} {_over(run)}: there is no warmup")
+    if first >= peak_lr:
+        return CheckResult("warmup", FAIL, f"step 1 already runs at the peak LR {format_lr(peak_lr)}")
+    if first > WARMUP_START_MAX * peak_lr:
+        return CheckResult(
+            "warmup",
+            FAIL,
+            f"step 1 runs at {format_lr(first)}, {_percent(first / peak_lr)} of the peak LR {format_lr(peak_lr)}; "
+            f"a warmup starts at {_percent(WARMUP_START_MAX)} of the peak or lower",
+        )
+    jump = _largest_jump(points, peak_step)
+    if jump is not None and jump[2] - jump[1] > WARMUP_MAX_JUMP * (peak_lr - first):
+        step, before, after = jump
+        return CheckResult(
+            "warmup",
+            FAIL,
+            f"the LR jumps from {format_lr(before)} to {format_lr(after)} at step {step} "
+            "instead of rising gradually",
+        )
+    return CheckResult(
+        "warmup",
+        PASS,
+        f"the LR rises from {format_lr(first)} at step 1 to the peak {format_lr(peak_lr)} at step {peak_step}",
+    )
+
+
+def _largest_jump(points: list[Point], until: int) -> tuple[int, float, float] | None:
+    """Largest rise between two consecutive steps up to the peak; gaps between sampled steps don't count."""
+    best: tuple[int, float, float] | None = None
+    for (step_a, lr_a), (step_b, lr_b) in zip(points, points[1:]):
+        if step_b > until:
+            break
+        if step_b == step_a + 1 and (best is None or lr_b - lr_a > best[2] - best[1]):
+            best = (step_b, lr_a, lr_b)
+    return best
+
+
+def check_decay(run: RunRecord) -> CheckResult:
+    points = run.trajectory()
+    top = peak(points)
+    if top is None:
+        return CheckResult("decay", INFO, "no finite LR to judge")
+    peak_step, peak_lr = top
+    if not run.projected and not run.completed:
+        if not run.primary_schedulers() and len({lr for _, lr in points}) == 1:
+            return CheckResult(
+                "decay",
+                FAIL,
+                f"the LR stays at {format_lr(peak_lr)} over all {run.steps} observed steps "
+                "and no scheduler is attached to lower it",
+            )
+        if run.total_steps is None:
+            return CheckResult("decay", INFO, "cannot tell: the run length is unknown; pass --total-steps N")
+        return CheckResult(
+            "decay",
+            INFO,
+            f"cannot tell: only the first {run.steps} of {run.total_steps} steps are known; "
+            f"run with --steps {run.total_steps} to watch the whole run",
+        )
+    end_step, end_lr = points[-1]
+    last = f"the last step ({end_step})" if run.end_known else f"step {end_step}, where the projection stops,"
+    if end_lr <= DECAY_END_MAX * peak_lr:
+        return CheckResult(
+            "decay",
+            PASS,
+            f"the LR falls from the peak {format_lr(peak_lr)} (step {peak_step}) to {format_lr(end_lr)} at step {end_step}",
+        )
+    if end_lr >= peak_lr:
+        return CheckResult("decay", FAIL, f"the LR is still at the peak {format_lr(peak_lr)} at {last}: it never decays")
+    return CheckResult(
+        "decay",
+        FAIL,
+        f"the LR at {last} is {format_lr(end_lr)}, {_percent(end_lr / peak_lr)} of the peak {format_lr(peak_lr)}; "
+        f"a decayed run ends at {_percent(DECAY_END_MAX)} of the peak or lower",
+    )
+
+
+def check_scheduler_stepped(run: RunRecord) -> CheckResult:
+    schedulers = [s for s in run.schedulers if s.top_level and s.optimizer is not None]
+    if not schedulers:
+        return CheckResult("scheduler-stepped", INFO, "no LR scheduler is attached to an optimizer that steps")
+    results = [_judge_calls(s, run) for s in schedulers]
+    statuses = {status for status, _ in results}
+    status = FAIL if FAIL in statuses else INFO if INFO in statuses else PASS
+    return CheckResult("scheduler-stepped", status, "; ".join(message for _, message in results))
+
+
+def _judge_calls(scheduler: SchedulerRecord, run: RunRecord) -> tuple[str, str]:
+    name, calls = f"{scheduler.name}.step()", scheduler.calls
+    steps = run.optimizer_steps[scheduler.optimizer or 0]
+    if not calls:
+        if run.completed:
+            return FAIL, f"{name} is never called, so it never changes the LR"
+        return INFO, (
+            f"{name} was not called during the first {steps} optimizer steps "
+            "(fine if it steps once per epoch and an epoch is longer)"
+        )
+    if calls[0] == 0:
+        return FAIL, (
+            f"{name} is called before the first optimizer.step(), which skips the schedule's first value; "
+            "call it after optimizer.step()"
+        )
+    repeats = max(Counter(calls).values())
+    if repeats > 1:
+        return FAIL, f"{name} is called {repeats} times per optimizer step"
+    gaps = {b - a for a, b in zip(calls, calls[1:])}
+    if gaps and gaps != {calls[0]}:
+        shown = ", ".join(str(c) for c in calls[:6]) + (", ..." if len(calls) > 6 else "")
+        return FAIL, f"{name} is called at irregular intervals (after optimizer steps {shown})"
+    if calls[0] == 1:
+        return PASS, f"{name} is called after optimizer.step(), once per step"
+    return PASS, f"{name} is called after optimizer.step(), once every {calls[0]} steps (once per epoch)"
+
+
+def check_finite(run: RunRecord) -> CheckResult:
+    for index, lrs in enumerate(run.observed):
+        for group, lr in enumerate(lrs):
+            if not _sane(lr):
+                where = f" in param group {group}" if len(lrs) > 1 else ""
+                return CheckResult("finite", FAIL, f"step {index + 1} runs at LR {lr}{where}")
+    for step, lr in run.projected:
+        if not _sane(lr):
+            return CheckResult("finite", FAIL, f"the projected LR at step {step} is {lr}")
+    return CheckResult("finite", PASS, "every LR is a finite number, 0 or more")
+
+
+def check_no_rebound(run: RunRecord) -> CheckResult:
+    points = [p for p in run.trajectory() if math.isfinite(p[1])]
+    top = peak(points)
+    if top is None:
+        return CheckResult("no-rebound", INFO, "no finite LR to judge")
+    peak_lr = top[1]
+    rebound = _find_rebound(points[points.index(top) :], peak_lr)
+    if rebound is None:
+        return CheckResult("no-rebound", PASS, "once the LR decays, it does not climb back up")
+    (low_step, low_lr), (high_step, high_lr) = rebound
+    message = (
+        f"the LR falls to {format_lr(low_lr)} at step {low_step}, "
+        f"then climbs back to {format_lr(high_lr)} by step {high_step}"
+    )
+    cyclic = [s.name for s in run.primary_schedulers() if s.cyclic]
+    if cyclic:
+        return CheckResult("no-rebound", INFO, f"{message}, as {cyclic[0]} is built to")
+    built_for = [s.detail for s in run.primary_schedulers() if s.detail and "T_max" in s.detail]
+    if built_for and run.total_steps:
+        message += f" ({built_for[0]}, in a run of {run.total_steps} steps)"
+    return CheckResult("no-rebound", FAIL, message)
+
+
+def _find_rebound(points: list[Point], peak_lr: float) -> tuple[Point, Point] | None:
+    """The lowest point before the LR climbs back by enough, and the highest point after the climb."""
+    low = points[0]
+    for index, point in enumerate(points):
+        if point[1] < low[1]:
+            low = point
+        elif low[1] <= REBOUND_DECAYED * peak_lr and point[1] - low[1] >= REBOUND_CLIMB * peak_lr:
+            return low, max(points[index:], key=lambda p: p[1])
+    return None
+
+
+def check_first_step(run: RunRecord) -> CheckResult:
+    first = run.observed[0][0] if run.observed and run.observed[0] else math.nan
+    if first == 0:
+        return CheckResult(
+            "first-step",
+            INFO,
+            "step 1 runs at LR 0, so the first update changes nothing (usual when a warmup starts from 0)",
+        )
+    return CheckResult("first-step", PASS, f"step 1 runs at LR {format_lr(first)}")
+
+
+def _over(run: RunRecord) -> str:
+    return f"for all {run.steps} steps of the run" if run.completed else "at every step seen and projected"
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:.0f}%"
+
+
+def _sane(lr: float) -> bool:
+    return math.isfinite(lr) and lr >= 0

@@ -1,0 +1,124 @@
+"""Parent side: the child's JSON report as plain typed data, the input of the checks and the output."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+Point = tuple[int, float]
+
+
+@dataclass(frozen=True)
+class SchedulerRecord:
+    name: str
+    # Index of its optimizer among those that stepped (first to step = 0), None if it never stepped.
+    optimizer: int | None
+    # False for the schedulers a SequentialLR or ChainedScheduler drives.
+    top_level: bool
+    # How many steps its optimizer had taken at each step() call.
+    calls: tuple[int, ...]
+    # Built to restart (CyclicLR, CosineAnnealingWarmRestarts): climbing back up is intended.
+    cyclic: bool
+    # What it was built for, e.g. "CosineAnnealingLR T_max = 200".
+    detail: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SchedulerRecord:
+        return cls(
+            name=data["name"],
+            optimizer=data.get("optimizer"),
+            top_level=bool(data.get("top_level", True)),
+            calls=tuple(data.get("calls", ())),
+            cyclic=bool(data.get("cyclic", False)),
+            detail=data.get("detail"),
+        )
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How the child ended: ``completed``, ``stopped`` (after --steps), ``raised``, ``exited`` or ``terminated``."""
+
+    status: str
+    timed_out: bool = False
+    timeout: float | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    location: str | None = None
+    exit_code: int | None = None
+
+    def describe_error(self) -> str:
+        where = f" at {self.location}" if self.location else ""
+        message = f": {self.error_message}" if self.error_message else ""
+        return f"{self.error_type}{message}{where}"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Everything one run showed about the LR of the first optimizer that stepped."""
+
+    # One tuple of LRs (one per param group) per optimizer step, as the step used them.
+    observed: tuple[tuple[float, ...], ...]
+    # (step, LR of param group 0) after the observed steps, sampled up to total_steps.
+    projected: tuple[Point, ...]
+    total_steps: int | None
+    total_steps_source: str | None
+    schedulers: tuple[SchedulerRecord, ...]
+    optimizer_steps: tuple[int, ...]
+    device: str | None
+    notes: tuple[str, ...]
+    ending: Ending
+
+    @property
+    def steps(self) -> int:
+        return len(self.observed)
+
+    @property
+    def completed(self) -> bool:
+        """The script finished by itself: the observed steps are the whole run."""
+        return self.ending.status == "completed"
+
+    @property
+    def end_known(self) -> bool:
+        if self.completed:
+            return True
+        return bool(self.projected) and self.projected[-1][0] == self.total_steps
+
+    def trajectory(self) -> list[Point]:
+        """LR of param group 0 at every observed step, then at the projected ones."""
+        observed = [(index + 1, lrs[0]) for index, lrs in enumerate(self.observed) if lrs]
+        return observed + list(self.projected)
+
+    def primary_schedulers(self) -> list[SchedulerRecord]:
+        return [s for s in self.schedulers if s.top_level and s.optimizer == 0]
+
+    @classmethod
+    def from_report(cls, report: dict[str, Any], ending: Ending) -> RunRecord:
+        return cls(
+            observed=tuple(tuple(_number(v) for v in lrs) for lrs in report.get("observed", ())),
+            projected=tuple((int(step), _number(lr)) for step, lr in report.get("projected", ())),
+            total_steps=report.get("total_steps"),
+            total_steps_source=report.get("total_steps_source"),
+            schedulers=tuple(SchedulerRecord.from_json(s) for s in report.get("schedulers", ())),
+            optimizer_steps=tuple(o["steps"] for o in report.get("optimizers", ())),
+            device=report.get("device"),
+            notes=tuple(report.get("notes", ())),
+            ending=ending,
+        )
+
+
+def _number(value: Any) -> float:
+    return float(value) if value is not None else math.nan
+
+
+def peak(points: list[Point]) -> Point | None:
+    """The first point with the highest finite LR."""
+    best: Point | None = None
+    for point in points:
+        if math.isfinite(point[1]) and (best is None or point[1] > best[1]):
+            best = point
+    return best
+
+
+def format_lr(value: float) -> str:
+    return f"{value:.3g}"

@@ -1,0 +1,141 @@
+"""Parent side: run the user's script in a child process under the shim and collect its report.
+
+Never imports torch or the script: both only ever live in the child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import warmlint
+from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV
+
+# After SIGTERM the child writes its report; it gets this long before SIGKILL.
+TERMINATE_GRACE_SECONDS = 10.0
+TAIL_LINES = 50
+_TAIL_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    report: dict[str, Any] | None
+    returncode: int
+    timed_out: bool
+    seconds: float
+    stdout_tail: list[str]
+    stderr_tail: list[str]
+
+
+def run_child(
+    script: Path,
+    script_args: Sequence[str],
+    steps: int,
+    total_steps: int | None,
+    timeout: float,
+    device: str,
+) -> ChildRun:
+    with tempfile.TemporaryDirectory(prefix="warmlint-verify-") as scratch:
+        report_path = Path(scratch) / "report.json"
+        command = [sys.executable, "-m", "warmlint.verify.shim", "--steps", str(steps), "--device", device]
+        if total_steps:
+            command += ["--total-steps", str(total_steps)]
+        command += ["--", str(script), *script_args]
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            cwd=script.parent,
+            env=_child_environment(report_path, device),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        stdout, stderr = _Tail(process.stdout), _Tail(process.stderr)
+        try:
+            timed_out = _wait(process, timeout)
+        finally:
+            _kill_group(process.pid, signal.SIGKILL)  # nothing the script started outlives the run
+            process.wait()
+        seconds = time.monotonic() - started
+        return ChildRun(
+            report=_read_report(report_path),
+            returncode=process.returncode,
+            timed_out=timed_out,
+            seconds=seconds,
+            stdout_tail=stdout.lines(),
+            stderr_tail=stderr.lines(),
+        )
+
+
+def _child_environment(report_path: Path, device: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env[REPORT_ENV] = str(report_path)
+    if device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    # The child starts in the script's folder; make sure it can still import warmlint.
+    root = str(Path(warmlint.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env[ADDED_PATH_ENV] = root
+    return env
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for the child; past the timeout ask it to report (SIGTERM), then kill it. True if it timed out."""
+    try:
+        process.wait(timeout=timeout)
+        return False
+    except subprocess.TimeoutExpired:
+        _kill_group(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=TERMINATE_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+        return True
+
+
+def _kill_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _read_report(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+class _Tail:
+    """Reads a pipe to the end on a thread (so the child never blocks on a full pipe), keeping only the end."""
+
+    def __init__(self, stream: IO[bytes] | None) -> None:
+        self._buffer = bytearray()
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: IO[bytes] | None) -> None:
+        if stream is None:
+            return
+        with stream:
+            while chunk := stream.read1(65536):  # type: ignore[attr-defined]
+                self._buffer += chunk
+                if len(self._buffer) > 2 * _TAIL_BYTES:
+                    del self._buffer[:-_TAIL_BYTES]
+
+    def lines(self) -> list[str]:
+        self._thread.join(timeout=5)
+        text = bytes(self._buffer[-_TAIL_BYTES:]).decode("utf-8", errors="replace")
+        return text.splitlines()[-TAIL_LINES:]
