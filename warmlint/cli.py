@@ -93,7 +93,7 @@ def check(paths, select, ignore, config_path, force_exclude, stdin_filename, out
         results = check_files(found.files, config)
     errors.extend(f"{r.path}: {r.error}" for r in results if r.error)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
-    for line in render(diagnostics, output_format, quiet):
+    for line in render(diagnostics, output_format, quiet, errors=len(errors)):
         click.echo(line, color=use_color())
     for error in errors:
         click.echo(f"warmlint: error: {error}", err=True, color=use_color())
@@ -118,3 +118,12 @@ def rule_command(code: str | None, show_all: bool) -> None:
     text = rule_doc(code)
     rule = RULES[code]
     click.echo(text if text else f"{rule.code} {rule.name}\n\n{rule.summary}")
+
+
+def _register_subcommands() -> None:
+    from warmlint import cli_fix
+
+    cli_fix.register(main, sys.modules[__name__])
+
+
+_register_subcommands()

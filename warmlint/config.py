@@ -116,11 +116,11 @@ def parse_fix_options(value: dict, where: str) -> tuple[tuple[str, object], ...]
     for key, item in value.items():
         if key not in DEFAULT_FIX:
             raise ConfigError(f"{where} unknown key {key!r}; valid keys: {', '.join(DEFAULT_FIX)}")
-        merged[key] = _fix_value(key, item, where)
+        merged[key] = fix_value(key, item, where)
     return tuple(merged.items())
 
 
-def _fix_value(key: str, item, where: str):
+def fix_value(key: str, item, where: str):
     if key == "decay":
         if item not in DECAYS:
             raise ConfigError(f"{where} decay must be one of {', '.join(DECAYS)}, got {item!r}")

@@ -11,7 +11,8 @@ from warmlint.diagnostics import Diagnostic, Severity
 FORMATS = ("text", "json", "github")
 
 
-def render_text(diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "warmlint fix --apply") -> list[str]:
+def render_text(diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "warmlint fix --apply",
+                errors: int = 0) -> list[str]:
     lines = []
     for d in diagnostics:
         location = click.style(f"{d.path}:{d.line}:{d.column}:", bold=True)
@@ -24,12 +25,16 @@ def render_text(diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "
             if d.no_fix_reason:
                 lines.append(click.style(f"    no automatic fix: {d.no_fix_reason}", dim=True))
     if not quiet:
-        lines.append(summary(diagnostics, fix_command))
+        lines.append(summary(diagnostics, fix_command, errors))
     return lines
 
 
-def summary(diagnostics: list[Diagnostic], fix_command: str) -> str:
+def summary(diagnostics: list[Diagnostic], fix_command: str, errors: int = 0) -> str:
+    """The last line of text output; `errors` counts paths that could not be checked."""
+    unchecked = f"{errors} path{'s' if errors != 1 else ''} could not be checked" if errors else ""
     if not diagnostics:
+        if unchecked:
+            return f"No problems found, but {unchecked}."
         return click.style("All checks passed.", fg="green")
     files = len({d.path for d in diagnostics})
     count = len(diagnostics)
@@ -37,6 +42,8 @@ def summary(diagnostics: list[Diagnostic], fix_command: str) -> str:
     fixable = sum(d.fixable for d in diagnostics)
     if fixable:
         text += f" ({fixable} fixable with `{fix_command}`)"
+    if unchecked:
+        text += f"; {unchecked}"
     return text + "."
 
 
@@ -63,9 +70,9 @@ def render_github(diagnostics: list[Diagnostic]) -> list[str]:
     return lines
 
 
-def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = False) -> list[str]:
+def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = False, errors: int = 0) -> list[str]:
     if output_format == "json":
         return render_json(diagnostics)
     if output_format == "github":
         return render_github(diagnostics)
-    return render_text(diagnostics, quiet)
+    return render_text(diagnostics, quiet, errors=errors)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from warmlint.config import Config
-from warmlint.engine import FileResult, check_source
+from warmlint.engine import FileResult, check_source, syntax_error
+from warmlint.rules import all_codes
+from warmlint.selection import enabled_codes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
 
@@ -35,6 +37,12 @@ def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileRes
     """Lint one file; an internal error is reported for that file instead of ending the run."""
     try:
         return check_source(data, display_path, config)
+    except RecursionError:
+        # Valid Python nested deeper than the analysis can follow (e.g. 1,000 nested
+        # operators): report it like a file that is too deep to parse, not as a crash.
+        if "WL000" not in enabled_codes(config, display_path, all_codes()):
+            return FileResult(display_path)
+        return FileResult(display_path, [syntax_error(display_path, 1, 1, "too deeply nested to analyse")])
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(display_path, error=f"internal error: {type(error).__name__}: {error}")
 

@@ -314,11 +314,11 @@ class Model:
             if scheduler.optimizer is optimizer:
                 optimizer.schedulers.append(scheduler)
             return
+        if self.resolver.local_function(call.node.func, call.scope) is not None:
+            return  # followed into the function through its parameter: what it does is seen there
         if catalog.is_scheduler(qualified) or catalog.SCHEDULE_LIKE_CALLEE.search(last):
             optimizer.schedule_helpers.append(call)
             return
-        if self.resolver.local_function(call.node.func, call.scope) is not None:
-            return  # followed into the function through its parameter
         if last in catalog.OPTIMIZER_STEPPING_METHODS and isinstance(call.node.func, cst.Attribute):
             return  # scaler.step(optimizer)
         if isinstance(call.node.func, cst.Attribute) and call.node.func.attr.value in catalog.WRAPPER_METHODS:

@@ -57,7 +57,9 @@ class _Apply(cst.CSTTransformer):
 
 
 def _emptied(original: cst.CSTNode, updated: cst.CSTNode) -> bool:
-    """A loop, branch or with-block whose whole body the edits removed."""
+    """A loop, branch, else part or with-block whose whole body the edits removed."""
+    if isinstance(updated, cst.Else):
+        return len(updated.body.body) == 0 and len(original.body.body) > 0
     if not isinstance(updated, (cst.For, cst.While, cst.If, cst.With)):
         return False
     if getattr(updated, "orelse", None) is not None:

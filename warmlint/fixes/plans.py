@@ -7,7 +7,7 @@ replaces a warmup-only LR function with one that decays after the warmup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -90,24 +90,24 @@ class Planner:
             raise CannotFix("the name math is already used for something else")
         self.edits.imports.append(("math", None))
 
-    def _warmup_and_math(self, names: ScheduleNames, user_warmup: str | None) -> str:
+    def _warmup(self, names: ScheduleNames, user_warmup: str | None, scope, order: int) -> tuple[ScheduleNames, str]:
+        """W: the configured number, the user's own warmup length, or about 5% of T."""
         if self.options.decay == "cosine":
             self.need_math()
         if isinstance(self.options.warmup_steps, int):
-            return str(self.options.warmup_steps)
-        if user_warmup is not None:
-            return user_warmup
+            return names, str(self.options.warmup_steps)
+        if user_warmup is not None and available(self.model, user_warmup, scope, order):
+            if user_warmup.isidentifier():  # the user's own name: use it as it is
+                return replace(names, warmup=user_warmup), user_warmup
+            return names, user_warmup
         self.need_math()
-        return auto_warmup_expr(names.total)
+        return names, auto_warmup_expr(names.total)
 
     # ---- WL001 / WL002: insert a scheduler ----------------------------------
     def insert_scheduler(self, optimizer: Optimizer, user_warmup: str | None = None) -> Edits:
         placement, sites = place(self.model, optimizer, self.options.total_steps)
-        names = self.names()
         total = placement.total_steps or str(self.options.total_steps)
-        warmup = self._warmup_and_math(names, user_warmup)
-        if user_warmup is not None and not available(self.model, user_warmup, placement.scope, placement.order):
-            warmup = self._warmup_and_math(names, None)
+        names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order)
         block = schedule_block(names, total, warmup, self.options.decay, self.options.min_lr_ratio,
                                code_of(optimizer.call.targets[0]), self.lambda_lr(),
                                module_level=placement.scope == MODULE_SCOPE)
@@ -166,7 +166,10 @@ class Planner:
         return self.insert_scheduler(optimizer, _user_warmup_length(self.model, write))
 
     # ---- WL003: make the warmup decay -------------------------------------------
-    def add_decay(self, scheduler: Scheduler) -> Edits:
+    def add_decay(self, warmup: Scheduler | LrWrite) -> Edits:
+        if isinstance(warmup, LrWrite):  # a manual ramp: replace it with the scheduler
+            return self.replace_manual_warmup(warmup)
+        scheduler = warmup
         optimizer = scheduler.optimizer
         statement = scheduler.call.statement
         if optimizer is None or statement is None:
@@ -181,15 +184,12 @@ class Planner:
             total = total_steps(self.model, optimizer, sites[0], home)[0]
         if not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
-        names = self.names()
         if scheduler.short_name == "LambdaLR":
             user_warmup, replace_target = self._lambda_warmup(scheduler)
         else:  # a lone LinearLR
             iters = call_argument(scheduler.call.node, "total_iters", 3)
             user_warmup, replace_target = (code_of(iters) if iters is not None else "5"), scheduler.call.node
-        warmup = self._warmup_and_math(names, user_warmup)
-        if not available(self.model, warmup, home, scheduler.call.order) and warmup == user_warmup:
-            raise CannotFix(f"`{warmup}` is not defined where the scheduler is built")
+        names, warmup = self._warmup(self.names(), user_warmup, home, scheduler.call.order)
         gap = "\n\n" if home == MODULE_SCOPE else "\n"
         code = f"{names.total} = {total}\n"
         if warmup != names.warmup:

@@ -55,7 +55,10 @@ def auto_warmup_expr(total_name: str) -> str:
 
 
 def statements(code: str) -> list[cst.BaseStatement]:
-    return list(cst.parse_module(code).body)
+    """Parsed statements whose blank lines carry no indentation (no trailing whitespace)."""
+    blank = cst.EmptyLine(indent=False)
+    return [statement.with_changes(leading_lines=[blank for _ in statement.leading_lines])
+            for statement in cst.parse_module(code).body]
 
 
 def schedule_block(names: ScheduleNames, total_expr: str | None, warmup_expr: str | None,
@@ -66,7 +69,7 @@ def schedule_block(names: ScheduleNames, total_expr: str | None, warmup_expr: st
     code = ""
     if total_expr is not None:
         code += f"{names.total} = {total_expr}\n"
-    if warmup_expr is not None:
+    if warmup_expr is not None and warmup_expr != names.warmup:
         code += f"{names.warmup} = {warmup_expr}\n"
     code += gap + function_source(names, decay, min_lr_ratio) + gap
     code += f"{names.scheduler} = {lambda_lr}({optimizer_expr}, lr_lambda={names.function})\n"

@@ -79,4 +79,4 @@ def _manual_ramps(ctx: RuleContext):
                 node=write.node,
                 message=f"the LR of {optimizer.short_name} is ramped up {structural_signal(model, write)} "
                         f"and never changed afterwards: the LR never decays",
-                hint=HINT, no_fix_reason="replace the manual ramp with a LambdaLR (warmup then decay)")
+                hint=HINT, fix_data=write)

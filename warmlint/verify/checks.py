@@ -61,6 +61,8 @@ def check_runs(run: RunRecord) -> CheckResult:
     if ending.status == "exited":
         status = "" if ending.exit_code is None else f" with status {ending.exit_code}"
         return CheckResult("runs", FAIL, f"the script exited{status} after {steps} optimizer steps")
+    if ending.status == "terminated":
+        return CheckResult("runs", FAIL, f"the script was terminated after {steps} optimizer steps")
     if run.completed:
         return CheckResult("runs", PASS, f"the script finished by itself after {steps} optimizer steps")
     return CheckResult("runs", PASS, f"the script ran {steps} optimizer steps and was stopped there")

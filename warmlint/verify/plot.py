@@ -19,7 +19,7 @@ class Series:
 
 
 def render_chart(series: Sequence[Series], width: int = 60, height: int = 12) -> str:
-    """Draw every series on one grid; later series are drawn over earlier ones."""
+    """Draw every series on one grid; observed steps are drawn over projected ones."""
     drawn = [s for s in series if any(math.isfinite(lr) for _, lr in s.points)]
     if not drawn:
         return "(no LR to plot)"
@@ -29,7 +29,7 @@ def render_chart(series: Sequence[Series], width: int = 60, height: int = 12) ->
     if high == low:
         low, high = (0.0, high) if high > 0 else (high - 1.0, high + 1.0)
     grid = [[" "] * width for _ in range(height)]
-    for one in drawn:
+    for one in sorted(drawn, key=lambda s: not s.projected):
         for step, lr in one.points:
             if math.isfinite(lr):
                 column = _scale(step, first_step, last_step, width)

@@ -1,0 +1,73 @@
+"""Every fixture's `# expect:` markers are exactly what `check` reports."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import FIXTURES, REPO, expected_markers, fixture_files, run_module
+from warmlint.engine import check_source
+
+FILES = fixture_files()
+
+
+def test_there_are_fixtures_with_and_without_markers():
+    assert len(FILES) >= 20
+    with_markers = [p for p in FILES if expected_markers(p)]
+    assert with_markers and len(with_markers) < len(FILES)
+    # Folder names say what they contain: clean_* have no markers, wlNNN_* have that code.
+    for path in FILES:
+        folder = path.parent.name
+        codes = {code for _, code in expected_markers(path)}
+        if folder.startswith("clean_"):
+            assert not codes, path
+        elif re.match(r"wl\d{3}_", folder):
+            assert folder[:5].upper() in codes, path
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(FIXTURES)) for p in FILES])
+def test_fixture_markers(path):
+    result = check_source(path.read_bytes(), str(path))
+    assert result.error is None
+    got = {(d.line, d.code) for d in result.diagnostics}
+    assert got == expected_markers(path)
+
+
+def _all_markers() -> set[tuple[str, int, str]]:
+    return {(str(p.relative_to(REPO)), line, code) for p in FILES for line, code in expected_markers(p)}
+
+
+def test_cli_over_fixture_tree_lists_exactly_the_markers():
+    result = run_module("check", "fixtures/", "--quiet", cwd=REPO)
+    assert result.returncode == 1, result.stderr
+    assert b"Traceback" not in result.stdout + result.stderr
+    reported = set()
+    for line in result.stdout.decode().splitlines():
+        match = re.match(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3}) ", line)
+        assert match, f"unexpected output line: {line!r}"
+        reported.add((match["path"], int(match["line"]), match["code"]))
+    assert reported == _all_markers()
+
+
+def test_cli_summary_counts_fixture_problems():
+    result = run_module("check", "fixtures", cwd=REPO)
+    markers = _all_markers()
+    files = {path for path, _, _ in markers}
+    summary = result.stdout.decode().strip().splitlines()[-1]
+    assert summary.startswith(f"Found {len(markers)} problems in {len(files)} files")
+
+
+def test_check_never_executes_user_code(tmp_path):
+    folder = tmp_path / "never_executed"
+    shutil.copytree(FIXTURES / "never_executed", folder)
+    script = folder / "train.py"
+    result = run_module("check", str(folder))
+    assert not (folder / "EXECUTED").exists()
+    assert result.returncode == 1, result.stderr
+    out = result.stdout.decode()
+    line = next(n for n, code in expected_markers(script) if code == "WL001")
+    assert f"{script}:{line}:" in out and "WL001" in out
+    # The marker file really would be written if the script ran.
+    assert "EXECUTED" in script.read_text()

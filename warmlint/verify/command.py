@@ -1,0 +1,82 @@
+"""The ``warmlint verify`` command line. Imports nothing heavy: torch only ever loads in the child."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from warmlint.verify.compare import compare
+from warmlint.verify.core import DEVICES, VerifyOptions, verify_path
+from warmlint.verify.plot import Series
+from warmlint.verify.png import find_phases, write_png
+from warmlint.verify.render import chart_series, render_compare_text, render_text
+from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
+
+
+@click.command("verify")
+@click.argument("script", type=click.Path(dir_okay=False))
+@click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--steps", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Stop the script after this many optimizer steps.")
+@click.option("--total-steps", type=click.IntRange(min=1), default=None,
+              help="Optimizer steps in the whole run (inferred from the script when not given).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
+              help="Seconds before the script is stopped, importing torch included.")
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
+              help="cpu hides GPUs from the script; cuda requires one.")
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the chart as a PNG (needs matplotlib).")
+@click.option("--compare", "compare_fix", is_flag=True,
+              help="Also run the script as `warmlint fix` would change it, and chart both.")
+def verify_command(
+    script: str,
+    script_args: tuple[str, ...],
+    steps: int,
+    total_steps: int | None,
+    timeout: float,
+    device: str,
+    output_format: str,
+    plot_path: str | None,
+    compare_fix: bool,
+) -> None:
+    """Run SCRIPT for a few optimizer steps and check that its LR warmup and decay really happen.
+
+    Arguments after -- go to the script: warmlint verify train.py -- --epochs 3
+
+    Exit status: 0 when every check passes, 1 when one fails, 2 when the script could not be run.
+    """
+    options = VerifyOptions(steps, total_steps, timeout, device)
+    if sys.stderr.isatty() and output_format == "text":
+        click.echo(f"warmlint verify: running {script} for up to {steps} optimizer steps...", err=True)
+    if compare_fix:
+        try:
+            comparison = compare(Path(script), script_args, options)
+        except ImportError as error:
+            click.echo(f"warmlint verify --compare needs warmlint fix, which could not be loaded: {error}", err=True)
+            sys.exit(EXIT_NOT_RUN)
+        if output_format == "json":
+            click.echo(json.dumps(comparison.to_json(), indent=2))
+        else:
+            click.echo(render_compare_text(comparison.before, comparison.after))
+        series = chart_series(comparison.before, label="before") + chart_series(comparison.after, label="after")
+        _write_plot(plot_path, series, comparison.after, f"{script}: before and after warmlint fix")
+        sys.exit(comparison.exit_code)
+    result = verify_path(Path(script), script_args, options, label=script)
+    if output_format == "json":
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        click.echo(render_text(result))
+    _write_plot(plot_path, chart_series(result), result, script)
+    sys.exit(result.exit_code)
+
+
+def _write_plot(path: str | None, series: list[Series], result: VerifyResult, title: str) -> None:
+    if not path or not series:
+        return
+    phases = find_phases(result.run.trajectory()) if result.run else []
+    problem = write_png(path, series, phases, title)
+    click.echo(problem or f"wrote {path}", err=True)

@@ -1,0 +1,62 @@
+"""``verify()``: run a training script for a few steps and judge its LR schedule."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from warmlint.verify.outcome import TORCH_MISSING, interpret
+from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
+from warmlint.verify.run import run_child
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    steps: int = 50
+    total_steps: int | None = None
+    timeout: float = 300.0
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.steps < 1:
+            raise ValueError("steps must be 1 or more")
+        if self.total_steps is not None and self.total_steps < 1:
+            raise ValueError("total_steps must be 1 or more")
+        if self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}")
+
+
+def verify(
+    script: str | Path,
+    args: Sequence[str] = (),
+    steps: int = 50,
+    total_steps: int | None = None,
+    timeout: float = 300,
+    device: str = "auto",
+) -> VerifyResult:
+    """Run ``script`` (with ``args`` as its command line) in a child process and check its LR schedule.
+
+    The child stops the script after ``steps`` optimizer steps, records the LR each step used,
+    and projects the schedule over ``total_steps`` (inferred from the script when None).
+    ``timeout`` is in seconds and includes importing torch. ``device``: ``"cpu"`` hides GPUs
+    from the script, ``"cuda"`` requires one, ``"auto"`` leaves the choice to the script.
+    The calling process never imports torch or the script.
+    """
+    options = VerifyOptions(steps, total_steps, float(timeout), device)
+    return verify_path(Path(script), tuple(args), options, label=str(script))
+
+
+def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label: str) -> VerifyResult:
+    """``verify`` on a path, naming the script ``label`` in messages (compare runs a temporary copy)."""
+    if not path.is_file():
+        return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=f"{label}: no such file")
+    if importlib.util.find_spec("torch") is None:
+        return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=TORCH_MISSING)
+    child = run_child(path.resolve(), args, options.steps, options.total_steps, options.timeout, options.device)
+    return interpret(label, child, options.timeout, options.device)

@@ -1,0 +1,93 @@
+"""Parent side: turn a finished child run into a VerifyResult, or say why the script could not be checked."""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import replace
+from typing import Any
+
+from warmlint.verify.checks import run_checks
+from warmlint.verify.record import Ending, RunRecord
+from warmlint.verify.result import EXIT_FAILED, EXIT_NOT_RUN, EXIT_PASSED, VerifyResult
+from warmlint.verify.run import ChildRun
+
+TORCH_MISSING = "warmlint verify needs torch: pip install 'warmlint[verify]'"
+STDERR_LINES_IN_MESSAGE = 10
+
+
+def interpret(script: str, child: ChildRun, timeout: float, device: str) -> VerifyResult:
+    common: dict[str, Any] = {"script": script, "stderr_tail": tuple(child.stderr_tail), "seconds": child.seconds}
+    report = child.report
+    if report is None:
+        return VerifyResult(exit_code=EXIT_NOT_RUN, problem=_no_report(child, timeout), **common)
+    if report.get("status") == "setup_error":
+        return VerifyResult(exit_code=EXIT_NOT_RUN, problem=_setup_problem(report.get("error") or {}), **common)
+    ending = _ending(report, child, timeout)
+    run = RunRecord.from_report(report, ending)
+    if run.steps == 0:
+        problem = _never_stepped(ending) + _stderr_excerpt(child.stderr_tail)
+        return VerifyResult(exit_code=EXIT_NOT_RUN, problem=problem, run=run, **common)
+    if device == "cuda" and not (run.device or "").startswith("cuda"):
+        run = _with_note(run, f"--device cuda was asked for, but the model's parameters are on {run.device}")
+    checks = tuple(run_checks(run))
+    exit_code = EXIT_PASSED if all(check.passed for check in checks) else EXIT_FAILED
+    return VerifyResult(exit_code=exit_code, checks=checks, run=run, **common)
+
+
+def _ending(report: dict[str, Any], child: ChildRun, timeout: float) -> Ending:
+    error = report.get("error") or {}
+    status = report.get("status", "completed")
+    return Ending(
+        status=status,
+        timed_out=child.timed_out and status == "terminated",
+        timeout=timeout,
+        error_type=error.get("type"),
+        error_message=error.get("message"),
+        location=error.get("location"),
+        exit_code=report.get("exit_code"),
+    )
+
+
+def _no_report(child: ChildRun, timeout: float) -> str:
+    if child.timed_out:
+        reason = f"the script timed out after {timeout:g} s and had to be killed before it could report"
+    elif child.returncode < 0:
+        name = signal.Signals(-child.returncode).name
+        reason = f"the script died from {name} before it could report"
+        if name == "SIGABRT":
+            reason += " (os.abort() or a crash in native code)"
+    else:
+        reason = f"the script ended with status {child.returncode} without a report"
+    return reason + _stderr_excerpt(child.stderr_tail)
+
+
+def _setup_problem(error: dict[str, Any]) -> str:
+    if error.get("type") == "torch-missing":
+        return TORCH_MISSING
+    if error.get("type") == "no-cuda":
+        return "--device cuda: no CUDA GPU is visible to PyTorch (torch.cuda.is_available() is False)"
+    return f"could not start the script: {error.get('message')}"
+
+
+def _never_stepped(ending: Ending) -> str:
+    before = "before its first optimizer step"
+    if ending.status == "raised":
+        return f"the script raised {ending.describe_error()} {before}"
+    if ending.status == "exited":
+        return f"the script exited with status {ending.exit_code} {before}"
+    if ending.timed_out:
+        return f"the script timed out after {ending.timeout:g} s, {before}"
+    if ending.status == "terminated":
+        return f"the script was terminated {before}"
+    return "the script never reached an optimizer step: it finished without calling optimizer.step()"
+
+
+def _stderr_excerpt(lines: list[str]) -> str:
+    shown = [line for line in lines if line.strip()][-STDERR_LINES_IN_MESSAGE:]
+    if not shown:
+        return " (it wrote nothing to stderr)"
+    return "; last lines of its stderr:\n" + "\n".join(f"    {line}" for line in shown)
+
+
+def _with_note(run: RunRecord, note: str) -> RunRecord:
+    return replace(run, notes=(*run.notes, note))

@@ -1,0 +1,69 @@
+"""Text output of ``warmlint verify``: the checks, the notes and the chart."""
+
+from __future__ import annotations
+
+import textwrap
+
+from warmlint.verify.plot import Series, render_chart
+from warmlint.verify.result import VerifyResult
+
+
+def chart_series(result: VerifyResult, observed_mark: str = "*", projected_mark: str = ".", label: str = "") -> list[Series]:
+    """The observed and projected LR of a run's first param group."""
+    run = result.run
+    if run is None or not run.observed:
+        return []
+    prefix = f"{label} " if label else ""
+    observed = [(index + 1, lrs[0]) for index, lrs in enumerate(run.observed)]
+    series = [Series(f"{prefix}observed", observed_mark, observed)]
+    if run.projected:
+        series.append(Series(f"{prefix}projected", projected_mark, list(run.projected), projected=True))
+    return series
+
+
+def render_text(result: VerifyResult, title: str | None = None, chart: bool = True) -> str:
+    lines = [f"warmlint verify {title or result.script}"]
+    if result.problem:
+        lines.append(textwrap.indent(f"cannot check: {result.problem}", "  "))
+        return "\n".join(lines)
+    lines.append(f"  {_summary(result)}")
+    lines.extend(f"  {check.line()}" for check in result.checks)
+    lines.extend(f"  note: {note}" for note in (result.run.notes if result.run else ()))
+    if chart:
+        lines += ["", textwrap.indent(render_chart(chart_series(result)), "  ")]
+    lines += ["", verdict(result)]
+    return "\n".join(lines)
+
+
+def render_compare_text(before: VerifyResult, after: VerifyResult) -> str:
+    sections = [
+        render_text(before, title=f"{before.script} (as it is)", chart=False),
+        render_text(after, title=f"{after.script} (as warmlint fix would change it)", chart=False),
+    ]
+    series = chart_series(before, "o", ":", "before") + chart_series(after, "*", ".", "after")
+    if series:
+        sections.append(textwrap.indent(render_chart(series), "  "))
+    return "\n\n".join(sections)
+
+
+def verdict(result: VerifyResult) -> str:
+    if result.problem:
+        return f"{result.script}: could not be checked"
+    failed = [check.name for check in result.failed_checks]
+    if failed:
+        return f"{result.script}: FAILED: {', '.join(failed)}"
+    return f"{result.script}: passed"
+
+
+def _summary(result: VerifyResult) -> str:
+    run = result.run
+    assert run is not None
+    device = f" on {run.device}" if run.device else ""
+    ended = "the whole run" if run.completed else "then stopped"
+    text = f"{run.steps} optimizer steps observed{device}, {ended}"
+    if not run.completed:
+        if run.total_steps:
+            text += f"; run length {run.total_steps} steps, from {run.total_steps_source}"
+        else:
+            text += "; run length unknown"
+    return text
