@@ -25,6 +25,36 @@ EXPECT = re.compile(r"#\s*expect:\s*(WL\d{3}(?:\s*,\s*WL\d{3})*)")
 HIGH_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
 LOW_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.01)\n"
 
+TEXT_LINE = re.compile(
+    r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3})(?P<fix> \[\*\])? "
+    r"\[(?P<name>[a-z0-9-]+)\] (?P<message>\S.*)$")
+ANSI = "\x1b["
+
+WL002_SOURCE = """\
+import torch
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+warmup_steps = 100
+for step in range(1000):
+    if step < warmup_steps:
+        for g in optimizer.param_groups:
+            g["lr"] = 0.001
+    optimizer.step()
+"""
+
+WL003_SOURCE = """\
+import torch
+optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100))
+"""
+
+
+def text_lines(output: str) -> list[re.Match]:
+    return [m for m in map(TEXT_LINE.match, output.splitlines()) if m]
+
+
+def reported_codes(output: str) -> list[str]:
+    return sorted(m["code"] for m in text_lines(output))
+
 
 def fixture_files() -> list[Path]:
     return sorted(FIXTURES.glob("*/*.py"))

@@ -7,32 +7,11 @@ import re
 
 import pytest
 
-from conftest import HIGH_SGD, LOW_SGD, run_module, write
+from conftest import (ANSI, HIGH_SGD, LOW_SGD, TEXT_LINE, WL002_SOURCE, WL003_SOURCE, reported_codes,
+                      run_module, text_lines, write)
 from warmlint import __version__
 from warmlint.docs import rule_doc
 from warmlint.rules import RULES, all_codes
-
-TEXT_LINE = re.compile(
-    r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3})(?P<fix> \[\*\])? "
-    r"\[(?P<name>[a-z0-9-]+)\] (?P<message>\S.*)$")
-ANSI = "\x1b["
-
-WL002_SOURCE = """\
-import torch
-optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-warmup_steps = 100
-for step in range(1000):
-    if step < warmup_steps:
-        for g in optimizer.param_groups:
-            g["lr"] = 0.001
-    optimizer.step()
-"""
-
-WL003_SOURCE = """\
-import torch
-optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100))
-"""
 
 TWO_OPTIMIZERS = """\
 import torch
@@ -49,14 +28,6 @@ def project(in_tmp):
     write(in_tmp, "wl003.py", WL003_SOURCE)
     write(in_tmp, "clean.py", LOW_SGD)
     return in_tmp
-
-
-def text_lines(output: str) -> list[re.Match]:
-    return [m for m in map(TEXT_LINE.match, output.splitlines()) if m]
-
-
-def reported_codes(output: str) -> list[str]:
-    return sorted(m["code"] for m in text_lines(output))
 
 
 # ---- text output --------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -72,12 +73,27 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
     try:
         return cst.parse_module(source), None
     except cst.ParserSyntaxError as error:
-        reason = error.message.splitlines()[0] if error.message else "invalid syntax"
-        return None, syntax_error(path, error.raw_line or 1, (error.raw_column or 0) + 1, reason)
+        return None, _from_parser_error(error, path)
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return None, syntax_error(path, 1, 1, f"cannot decode the file: {error}")
     except RecursionError:
         return None, syntax_error(path, 1, 1, "too deeply nested to parse")
+
+
+_PARSER_LOCATION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
+
+
+def _from_parser_error(error: cst.ParserSyntaxError, path: str) -> Diagnostic:
+    """WL000 at the parser's own line and column, with its reason kept to one short line."""
+    text = (error.message or "invalid syntax").splitlines()[0]
+    line, column = error.editor_line or 1, error.editor_column or 1
+    located = _PARSER_LOCATION.match(text)
+    if located:
+        line, column = int(located.group(1)), int(located.group(2))
+        text = text[located.end():]
+    if len(text) > 100:
+        text = text[:97] + "..."
+    return syntax_error(path, line, column, text)
 
 
 def syntax_error(path: str, line: int, column: int, reason: str) -> Diagnostic:

@@ -88,6 +88,10 @@ def fix_source(source: str, path: str = "<stdin>", config: Config | None = None)
     return outcome.fixed.decode("utf-8")
 
 
+def is_writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace the file's contents all at once, keeping its permissions.
 
@@ -95,7 +99,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     the original with os.replace: a reader (or a crash) sees the old file or the
     new one, never a mix.
     """
-    if not os.access(path, os.W_OK):
+    if not is_writable(path):
         raise PermissionError(f"{path} is not writable")
     mode = path.stat().st_mode & 0o7777
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".warmlint-tmp")

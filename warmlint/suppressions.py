@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 ALL = "*"
 _LINE = re.compile(
-    r"#\s*(?:warmlint:\s*ignore(?:\[(?P<ignore>[^\]]*)\])?|noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?)",
+    r"#\s*(?:warmlint:\s*ignore(?![\w-])(?:\[(?P<ignore>[^\]]*)\])?"
+    r"|noqa(?![\w-])(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?)",
     re.I)
 _FILE = re.compile(r"^#\s*warmlint:\s*noqa(?:\[(?P<codes>[^\]]*)\])?\s*$", re.I)
 

@@ -52,7 +52,7 @@ def main():
     train_loader = make_loader(args.batch_size)
     model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 3))
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
-    total_steps = args.warmup_steps
+    total_steps = args.warmup_steps + args.epochs * len(train_loader)
     warmup_steps = args.warmup_steps
 
     def warmup_cosine_decay(step):

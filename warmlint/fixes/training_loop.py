@@ -232,7 +232,7 @@ def place(model: Model, optimizer: Optimizer, configured_total: int | None) -> t
     after = Placement(None, None, statement, home, optimizer.call.order)
     if configured_total is not None:
         return after, sites
-    total, outer_loop = total_steps(model, optimizer, sites[0], home)
+    total, outer_loop = _total_over_sites(model, optimizer, sites, home)
     if available(model, total, home, optimizer.call.order):
         after.total_steps = total
         return after, sites
@@ -242,6 +242,18 @@ def place(model: Model, optimizer: Optimizer, configured_total: int | None) -> t
     if anchor is None or anchor_order < optimizer.call.order or not available(model, total, home, anchor_order):
         raise CannotFix(f"cannot place the scheduler where `{total}` is defined")
     return Placement(total, anchor, None, home, anchor_order), sites
+
+
+def _total_over_sites(model: Model, optimizer: Optimizer, sites: list[CallSite], home: ScopeId) -> tuple[str, Loop]:
+    """T summed over every place the optimizer steps (e.g. a warmup loop, then the main loop)."""
+    parts: list[str] = []
+    first_loop = None
+    for site in sites:
+        total, loop = total_steps(model, optimizer, site, home)
+        first_loop = first_loop or loop
+        if total not in parts:
+            parts.append(total)
+    return " + ".join(parts), first_loop
 
 
 def _home_statement(model: Model, call: CallSite | None, outer_loop: Loop, home: ScopeId) -> cst.CSTNode | None:

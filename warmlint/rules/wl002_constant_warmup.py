@@ -25,15 +25,26 @@ def check(ctx: RuleContext):
         if not structural and (peak is None or value.number >= peak):
             continue  # only a comment says warm-up: flag only a value clearly below the peak
         source = f" (from {value.source})" if value.source else ""
-        target = f" to lr={peak:g}" if peak is not None and peak > value.number else ""
         yield Finding(
             node=write.node,
             message=(f"warmup sets a constant lr={value.number:g}{source} {reason}: "
-                     f"there is no ramp, the LR jumps{target} when warmup ends"),
+                     f"there is no ramp, {_what_follows(model, optimizer, value.number, peak)}"),
             hint="ramp the LR linearly, e.g. `target_lr * (step + 1) / warmup_steps`, "
                  "or use a LambdaLR with linear warmup",
             fix_data=write,
         )
+
+
+def _what_follows(model, optimizer, value: float, peak: float | None) -> str:
+    """How the LR leaves the warmup constant: in one jump, or never."""
+    if peak is None or peak <= value:
+        return "the LR jumps when warmup ends"
+    raised_later = optimizer is not None and any(
+        (v := model.resolver.number(w.value, w.scope)) is not None and v.number > value
+        for w in optimizer.lr_writes if not w.augmented)
+    if raised_later or optimizer is None:
+        return f"the LR jumps to lr={peak:g} when warmup ends"
+    return f"and nothing raises it to the optimizer's lr={peak:g} afterwards"
 
 
 def _peak_lr(model, optimizer) -> float | None:

@@ -74,10 +74,13 @@ def check_warmup(run: RunRecord) -> CheckResult:
     if top is None:
         return CheckResult("warmup", INFO, "no finite LR to judge")
     first, (peak_step, peak_lr) = points[0][1], top
-    if all(lr == peak_lr for _, lr in points):
-        return CheckResult("warmup", FAIL, f"the LR stays at {format_lr(peak_lr)} {_over(run)}: there is no warmup")
     if first >= peak_lr:
-        return CheckResult("warmup", FAIL, f"step 1 already runs at the peak LR {format_lr(peak_lr)}")
+        constant = all(lr == peak_lr for _, lr in points)
+        return CheckResult(
+            "warmup",
+            FAIL,
+            f"step 1 already runs at the peak LR {format_lr(peak_lr)}" + (f" and stays there {_over(run)}" if constant else ""),
+        )
     if first > WARMUP_START_MAX * peak_lr:
         return CheckResult(
             "warmup",
@@ -247,7 +250,7 @@ def check_first_step(run: RunRecord) -> CheckResult:
 
 
 def _over(run: RunRecord) -> str:
-    return f"for all {run.steps} steps of the run" if run.completed else "at every step seen and projected"
+    return f"for all {run.steps} steps of the run" if run.completed else "at every step observed and projected"
 
 
 def _percent(fraction: float) -> str:

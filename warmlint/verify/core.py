@@ -52,11 +52,16 @@ def verify(
     return verify_path(Path(script), tuple(args), options, label=str(script))
 
 
+def torch_installed() -> bool:
+    """Whether this interpreter (which the child reuses) can import torch, found without importing it."""
+    return importlib.util.find_spec("torch") is not None
+
+
 def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label: str) -> VerifyResult:
     """``verify`` on a path, naming the script ``label`` in messages (compare runs a temporary copy)."""
     if not path.is_file():
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=f"{label}: no such file")
-    if importlib.util.find_spec("torch") is None:
+    if not torch_installed():
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=TORCH_MISSING)
     child = run_child(path.resolve(), args, options.steps, options.total_steps, options.timeout, options.device)
     return interpret(label, child, options.timeout, options.device)

@@ -193,8 +193,8 @@ def _periodic_note(scheduler: Any, final_epoch: int) -> str | None:
         return _periodic_note(scheduler._schedulers[index], local)
     if name == "CosineAnnealingLR" and final_epoch > scheduler.T_max:
         return (
-            f"CosineAnnealingLR is periodic: after T_max = {scheduler.T_max} scheduler calls the LR climbs back up, "
-            f"and the run makes {final_epoch}"
+            f"CosineAnnealingLR is periodic: past T_max = {scheduler.T_max} scheduler calls the LR climbs back up, "
+            f"and this run makes {final_epoch}"
         )
     return None
 

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         if recorder.stopping:
             ending = Ending("stopped")
         else:
-            traceback.print_exception(error)
+            _print_traceback(error)
             if recorder.hints is None:
                 recorder.hints = collect_hints(_innermost_frame(error), script)
             ending = Ending("raised", error=describe_exception(error, script))
@@ -138,6 +138,14 @@ def _exit_status(code: Any) -> int:
         return code
     print(code, file=sys.stderr)
     return 1
+
+
+def _print_traceback(error: BaseException) -> None:
+    """Print it as ``python script.py`` would: without the shim's and runpy's frames."""
+    tb = error.__traceback__
+    while tb is not None and (tb.tb_frame.f_code.co_filename == __file__ or "runpy" in tb.tb_frame.f_code.co_filename):
+        tb = tb.tb_next
+    traceback.print_exception(type(error), error, tb)
 
 
 def _innermost_frame(error: BaseException) -> FrameType | None:

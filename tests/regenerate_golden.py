@@ -1,0 +1,13 @@
+"""Rewrite tests/golden/ from the current fixer (run by hand after a deliberate change, then review the diff)."""
+
+from pathlib import Path
+
+from warmlint.config import Config
+from warmlint.fixer import fix_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+if __name__ == "__main__":
+    for script in sorted((ROOT / "fixtures").glob("wl00*/train.py")):
+        outcome = fix_bytes(script.read_bytes(), str(script), Config())
+        (ROOT / "tests" / "golden" / f"{script.parent.name}.py").write_bytes(outcome.fixed)

@@ -1,0 +1,252 @@
+"""warmlint fix: golden files, fix properties, write safety, and the CLI."""
+
+from __future__ import annotations
+
+from collections import Counter
+import os
+import stat
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from warmlint.cli import main
+from warmlint.config import Config
+from warmlint.engine import check_source
+from warmlint.fixer import fix_bytes, fix_source
+
+ROOT = Path(__file__).resolve().parent.parent
+PITFALLS = sorted(p for p in (ROOT / "fixtures").glob("wl00*/train.py"))
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def codes(source: bytes | str, path: str = "train.py") -> set[str]:
+    return {d.code for d in check_source(source, path).diagnostics}
+
+
+@pytest.mark.parametrize("script", PITFALLS, ids=lambda p: p.parent.name)
+def test_fix_matches_golden_file(script: Path) -> None:
+    outcome = fix_bytes(script.read_bytes(), str(script), Config())
+    golden = GOLDEN / f"{script.parent.name}.py"
+    assert outcome.applied, "every pitfall fixture has an automatic fix"
+    assert outcome.fixed == golden.read_bytes()
+
+
+def assert_fix_properties(original: bytes, path: str = "train.py") -> bytes:
+    """The properties every fix must have; returns the fixed bytes."""
+    outcome = fix_bytes(original, path, Config())
+    fixed = outcome.fixed
+    compile(fixed, path, "exec")  # the result is valid Python
+    fixed_codes = {d.code for d in outcome.applied}
+    assert not fixed_codes & codes(fixed, path), "re-check is clean for the fixed codes"
+    assert fix_bytes(fixed, path, Config()).fixed == fixed, "a second fix changes nothing"
+    removed = Counter(original.decode().splitlines()) - Counter(fixed.decode().splitlines())
+    for line in removed:  # only LR code, signatures that pass the scheduler, and blocks left empty
+        assert any(word in line.lower() for word in ("lr", "warm", "def ", "(", "param_groups", "return")) \
+            or line.rstrip().endswith(":") or line.lstrip().startswith("#"), line
+    return fixed
+
+
+@pytest.mark.parametrize("script", PITFALLS, ids=lambda p: p.parent.name)
+def test_fix_properties_on_fixtures(script: Path) -> None:
+    fixed = assert_fix_properties(script.read_bytes(), str(script))
+    assert fixed != script.read_bytes()
+
+
+CLEAN = sorted(p for p in (ROOT / "fixtures").glob("clean_*/*.py"))
+
+
+@pytest.mark.parametrize("script", CLEAN, ids=lambda p: p.parent.name)
+def test_fix_leaves_clean_fixtures_untouched(script: Path) -> None:
+    assert fix_bytes(script.read_bytes(), str(script), Config()).fixed == script.read_bytes()
+
+
+# ---- generated training scripts ------------------------------------------------
+OPTIMIZERS = [("torch.optim.SGD", "0.1"), ("torch.optim.SGD", "0.5"), ("torch.optim.AdamW", "3e-3"),
+              ("torch.optim.RMSprop", "0.05"), ("optim.Adam", "2e-3")]
+
+
+@st.composite
+def training_scripts(draw) -> str:
+    optimizer, lr = draw(st.sampled_from(OPTIMIZERS))
+    lr_source = draw(st.sampled_from(["literal", "constant", "config", "argparse"]))
+    loop = draw(st.sampled_from(["epochs", "steps", "function"]))
+    warmup = draw(st.sampled_from(["none", "constant", "lambda_flat", "linear_alone"]))
+    header = ["import argparse", "import torch", "import torch.optim as optim", "",
+              "model = torch.nn.Linear(4, 1)",
+              "train_loader = [(torch.randn(8, 4), torch.randn(8, 1)) for _ in range(4)]",
+              "epochs = 3", "max_steps = 12", "warmup_steps = 3"]
+    lr_expr = {"literal": lr, "constant": "LR", "config": 'config["lr"]', "argparse": "args.lr"}[lr_source]
+    if lr_source == "constant":
+        header.append(f"LR = {lr}")
+    elif lr_source == "config":
+        header.append(f'config = {{"lr": {lr}, "epochs": 3}}')
+    elif lr_source == "argparse":
+        header += ["parser = argparse.ArgumentParser()",
+                   f'parser.add_argument("--lr", type=float, default={lr})',
+                   "args = parser.parse_args([])"]
+    header.append(f"optimizer = {optimizer}(model.parameters(), lr={lr_expr})")
+    if warmup == "constant":
+        header += ["# warm-up with a small constant learning rate",
+                   "for group in optimizer.param_groups:", "    group['lr'] = 1e-5"]
+    elif warmup == "lambda_flat":
+        header.append("scheduler = torch.optim.lr_scheduler.LambdaLR("
+                      "optimizer, lambda s: min(1.0, (s + 1) / warmup_steps))")
+    elif warmup == "linear_alone":
+        header.append("scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=3)")
+    step = ["optimizer.step()"] + (["scheduler.step()"] if warmup in ("lambda_flat", "linear_alone") else [])
+    body = ["optimizer.zero_grad()", "loss = model(x).pow(2).mean()", "loss.backward()", *step]
+    if loop == "epochs":
+        lines = ["for epoch in range(epochs):", "    for x, y in train_loader:"] + [f"        {b}" for b in body]
+    elif loop == "steps":
+        lines = ["for step in range(max_steps):", "    x, y = train_loader[step % 4]"] + [f"    {b}" for b in body]
+    else:
+        lines = ["def train_one_epoch(model, optimizer, loader):", "    for x, y in loader:"]
+        lines += [f"        {b}" for b in body]
+        lines += ["", "", "for epoch in range(epochs):", "    train_one_epoch(model, optimizer, train_loader)"]
+    unrelated = draw(st.sampled_from(["", "def helper(a, b):\n    return a + b\n", "print('starting')\n"]))
+    return "\n".join(header) + "\n" + unrelated + "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(training_scripts())
+def test_fix_properties_on_generated_scripts(script: str) -> None:
+    original = script.encode()
+    before = codes(original)
+    fixed = assert_fix_properties(original)
+    if before & {"WL001", "WL002", "WL003"}:
+        assert fixed != original
+        assert not codes(fixed) & {"WL001", "WL002", "WL003"}
+
+
+# ---- write safety ---------------------------------------------------------------
+LITERAL = ROOT / "fixtures" / "wl001_literal_sgd" / "train.py"
+
+
+def test_crlf_bom_and_encoding_are_kept(tmp_path: Path) -> None:
+    source = LITERAL.read_bytes()
+    crlf = fix_bytes(source.replace(b"\n", b"\r\n"), "x.py", Config()).fixed
+    assert crlf.count(b"\n") == crlf.count(b"\r\n") > 0
+    bom = fix_bytes(b"\xef\xbb\xbf" + source, "x.py", Config()).fixed
+    assert bom.startswith(b"\xef\xbb\xbf") and bom.count(b"\xef\xbb\xbf") == 1
+    latin = b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + source
+    fixed = fix_bytes(latin, "x.py", Config()).fixed
+    assert b"caf\xe9" in fixed and fixed != latin
+
+
+def test_apply_writes_atomically_and_keeps_mode(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_bytes(LITERAL.read_bytes())
+    script.chmod(0o640)
+    result = CliRunner().invoke(main, ["fix", "--apply", str(script)])
+    assert result.exit_code == 0, result.output
+    assert "Fixed 1 problem in 1 file" in result.output
+    assert stat.S_IMODE(script.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train.py"], "no temporary file left behind"
+    assert "scheduler.step()" in script.read_text()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
+def test_read_only_file_is_left_untouched(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_bytes(LITERAL.read_bytes())
+    script.chmod(0o444)
+    result = CliRunner().invoke(main, ["fix", "--apply", str(script)])
+    assert result.exit_code == 2
+    assert "not writable" in result.output and "Traceback" not in result.output
+    assert script.read_bytes() == LITERAL.read_bytes()
+
+
+def test_read_only_file_is_left_untouched_even_as_root(tmp_path: Path, monkeypatch) -> None:
+    import warmlint.fixer as fixer
+
+    script = tmp_path / "train.py"
+    script.write_bytes(LITERAL.read_bytes())
+    monkeypatch.setattr(fixer, "is_writable", lambda path: False)
+    result = CliRunner().invoke(main, ["fix", "--apply", str(script)])
+    assert result.exit_code == 2
+    assert f"{script}: cannot write" in result.output
+    assert script.read_bytes() == LITERAL.read_bytes()
+
+
+def test_fix_that_would_not_parse_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    import warmlint.fixer as fixer
+
+    broken = cst.Module(body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])])
+    monkeypatch.setattr(fixer, "_with_imports", lambda module, edits: broken)
+    bad = tmp_path / "bad.py"
+    good = tmp_path / "good.py"
+    bad.write_bytes(LITERAL.read_bytes())
+    good.write_text("x = 1\n")
+    result = CliRunner().invoke(main, ["fix", "--apply", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "does not parse" in result.output
+    assert bad.read_bytes() == LITERAL.read_bytes()
+
+
+# ---- CLI --------------------------------------------------------------------------
+def test_fix_shows_a_diff_and_writes_nothing(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_bytes(LITERAL.read_bytes())
+    result = CliRunner().invoke(main, ["fix", str(script)])
+    assert result.exit_code == 1
+    assert "+scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=warmup_cosine_decay)" in result.output
+    assert "+        scheduler.step()" in result.output
+    assert script.read_bytes() == LITERAL.read_bytes()
+
+
+def test_fix_options_shape_the_schedule(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_bytes(LITERAL.read_bytes())
+    result = CliRunner().invoke(main, ["fix", "--apply", "--warmup-steps", "7", "--decay", "linear",
+                                       "--min-lr-ratio", "0.1", str(script)])
+    assert result.exit_code == 0, result.output
+    text = script.read_text()
+    assert "warmup_steps = 7" in text and "def warmup_linear_decay(step):" in text
+    assert "return 0.1 + (1.0 - 0.1) * (1.0 - progress)" in text
+    assert "import math" not in text  # linear decay with a given W needs no math
+
+
+def test_fix_config_keys_are_used(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.warmlint.fix]\ndecay = "step"\nwarmup-steps = 4\n')
+    script = tmp_path / "train.py"
+    script.write_bytes(LITERAL.read_bytes())
+    result = CliRunner().invoke(main, ["fix", "--apply", str(script)])
+    assert result.exit_code == 0, result.output
+    assert "def warmup_step_decay(step):" in script.read_text()
+
+
+def test_unfixable_problem_says_why_and_file_is_untouched(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    source = "import torch\nfrom other import run\nmodel = torch.nn.Linear(2, 1)\n" \
+             "optimizer = torch.optim.SGD(model.parameters(), lr=0.2)\nfor epoch in range(3):\n    run(model)\n"
+    script.write_text(source)
+    check = CliRunner().invoke(main, ["check", str(script)])
+    assert "no automatic fix: optimizer.step() is never called in this file" in check.output
+    result = CliRunner().invoke(main, ["fix", "--apply", str(script)])
+    assert result.exit_code == 1
+    assert "1 problem has no automatic fix" in result.output
+    assert script.read_text() == source
+
+
+def test_check_marks_fixable_problems(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(LITERAL)])
+    assert "WL001 [*]" in result.output
+    assert "(1 fixable with `warmlint fix --apply`)" in result.output
+
+
+def test_fix_source_api() -> None:
+    fixed = fix_source(LITERAL.read_text(), "train.py")
+    assert "scheduler.step()" in fixed and "WL001" not in {d.code for d in check_source(fixed).diagnostics}
+
+
+def test_new_names_do_not_clash() -> None:
+    source = LITERAL.read_text().replace("epochs = 5", "epochs = 5\nscheduler = None\nwarmup_steps = 'x'")
+    fixed = fix_source(source, "train.py")
+    assert "lr_scheduler = torch.optim.lr_scheduler.LambdaLR" in fixed
+    assert "lr_warmup_steps = min(" in fixed
+    compile(fixed, "train.py", "exec")
