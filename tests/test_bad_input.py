@@ -48,13 +48,18 @@ def test_python2_print_is_a_syntax_error():
     assert diagnostic.line == 2
 
 
+COLUMN_ZERO = pytest.mark.xfail(
+    reason="engine: when libcst's message says `error at L:0` (an error found at the start of a line), "
+           "WL000 gets column 0 and end_column 0, but diagnostic columns are 1-based", strict=True)
+
+
 @pytest.mark.parametrize("source", [
     "def f(:\n    pass\n",
-    "x = (\n",
+    pytest.param("x = (\n", marks=COLUMN_ZERO),
     "class A:\npass\n",
     "a = 1\n  b = 2\n",
     "for in x:\n    pass\n",
-    "x = 1 +\ny = 2\n",
+    pytest.param("x = 1 +\ny = 2\n", marks=COLUMN_ZERO),
     "a = 1\nif a\n    pass\n",
 ])
 def test_syntax_error_position_is_inside_the_file(source):
@@ -147,58 +152,85 @@ def test_empty_file_through_the_cli(cli, in_tmp):
     assert result.stdout.strip() == "All checks passed."
 
 
-@pytest.mark.parametrize("data", [b"x = 1\x00\n", b"\x00", b"import torch\nx = '\x00'\n"])
+@pytest.mark.parametrize("data", [b"x = 1\x00\n", b"\x00", b"import torch\n\x00\x00\x00\n"])
 def test_nul_bytes(cli, in_tmp, data):
     diagnostic = only_wl000(data)
-    assert diagnostic.line >= 1
+    assert 1 <= diagnostic.line <= data.count(b"\n") + 1
     write(in_tmp, "nul.py", data)
     result = cli("check", "nul.py")
     assert result.exit_code == 1
     no_traceback(result)
 
 
+def test_nul_byte_inside_a_string(cli, in_tmp):
+    # CPython refuses any NUL in source; libcst accepts one inside a string. Either way: no crash.
+    write(in_tmp, "nul.py", b"import torch\nx = '\x00'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n")
+    result = cli("check", "nul.py")
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert set(reported_codes(result.stdout)) <= {"WL000", "WL001"}
+
+
 def test_deeply_nested_parentheses():
     source = "import torch\nx = " + "(" * DEEP + "1" + ")" * DEEP + "\n" + "opt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
-    assert set(d.code for d in diagnostics(source)) <= {"WL000", "WL001"}
+    assert found(source) == {(3, "WL001")}
 
 
-@pytest.mark.parametrize("shape", ["minus", "list", "add", "call", "attr"])
-def test_deeply_nested_expression_through_the_cli(cli, in_tmp, shape):
-    write(in_tmp, "deep.py", _deep(shape))
+def _deep(shape: str, depth: int = DEEP) -> str:
+    """Valid Python, nested `depth` levels deep, followed by a WL001 on the last line."""
+    if shape == "elif":
+        body = "if x == 0:\n    y = 0\n" + "".join(f"elif x == {i}:\n    y = {i}\n" for i in range(1, depth))
+    elif shape == "concat":
+        body = "x = (\n" + "".join(f"    'part {i} ' +\n" for i in range(depth)) + "    'end'\n)\n"
+    else:
+        expression = {
+            "minus": "-" * depth + "1",
+            "add": "+".join(["1"] * depth),
+            "attr": "a" + ".b" * depth,
+            "paren": "(" * depth + "1" + ")" * depth,
+            "call": "f(" * depth + ")" * depth,
+            "list": "[" * depth + "]" * depth,
+        }[shape]
+        body = f"x = {expression}\n"
+    return "import torch\n" + body + "opt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+
+
+# libcst's parser is quadratic in the nesting of calls and lists: 300 levels keep these fast
+# while still being far past the default recursion limit of the analysis.
+DEEP_CASES = [("minus", DEEP), ("add", DEEP), ("attr", DEEP), ("paren", DEEP), ("elif", DEEP),
+              ("concat", DEEP), ("call", 300), ("list", 300)]
+
+
+@pytest.mark.parametrize(("shape", "depth"), DEEP_CASES, ids=[shape for shape, _ in DEEP_CASES])
+def test_deeply_nested_code_is_checked(cli, in_tmp, shape, depth):
+    source = _deep(shape, depth)
+    write(in_tmp, "deep.py", source)
     write(in_tmp, "good.py", HIGH_SGD)
     result = cli("check", ".")
     no_traceback(result)
     assert result.exit_code == 1
-    got = {(m["path"], m["code"]) for m in text_lines(result.stdout)}
-    assert ("good.py", "WL001") in got
-    assert got - {("good.py", "WL001")} <= {("deep.py", "WL000")}
+    last = source.count("\n")
+    assert [(m["path"], m["line"], m["code"]) for m in text_lines(result.stdout)] == [
+        ("deep.py", str(last), "WL001"), ("good.py", "2", "WL001")]
 
 
-@pytest.mark.xfail(reason="engine: check_source raises RecursionError on a 1,000-deep expression that parses "
-                          "(the collecting pass recurses once per nesting level); the CLI runner reports it "
-                          "as WL000 instead", strict=True)
-@pytest.mark.parametrize("shape", ["minus", "add"])
-def test_deeply_nested_expression_in_the_engine(shape):
+@pytest.mark.xfail(reason="engine: check_source raises RecursionError on valid, deeply nested code (a "
+                          "1,000-deep unary minus, a 1,000-term `+` chain): the collecting pass recurses once "
+                          "per level; only runner.check_bytes/check_files guard against it", strict=True)
+@pytest.mark.parametrize("shape", ["minus", "concat"])
+def test_deeply_nested_code_in_the_engine(shape):
     result = check_source(_deep(shape), "deep.py")
-    assert {d.code for d in result.diagnostics} <= {"WL000"}
+    assert [d.code for d in result.diagnostics] == ["WL001"]
 
 
-def _deep(shape: str) -> str:
-    expression = {
-        "minus": "-" * DEEP + "1",
-        "list": "[" * DEEP + "]" * DEEP,
-        "add": "+".join(["1"] * DEEP),
-        "call": "f(" * DEEP + ")" * DEEP,
-        "attr": "a" + ".b" * DEEP,
-    }[shape]
-    return f"x = {expression}\n"
-
-
-def test_deeply_nested_expression_subprocess(in_tmp):
-    write(in_tmp, "deep.py", _deep("minus"))
-    result = run_module("check", "deep.py", cwd=in_tmp)
+def test_very_deep_brackets_do_not_crash_the_process(in_tmp):
+    """3,000 nested brackets overflow an 8 MB C stack inside libcst's native parser."""
+    write(in_tmp, "deep.py", _deep("paren", 3000))
+    write(in_tmp, "good.py", HIGH_SGD)
+    result = run_module("check", ".", cwd=in_tmp)
+    assert result.returncode == 1, result.returncode
     no_traceback(result)
-    assert result.returncode in (0, 1)
+    assert "good.py:2:" in result.stdout.decode()
 
 
 # ---- line endings -----------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -73,7 +75,8 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
     try:
         return cst.parse_module(source), None
     except cst.ParserSyntaxError as error:
-        return None, _from_parser_error(error, path)
+        last_line = max(1, len(source.splitlines()))
+        return None, _from_parser_error(error, path, last_line)
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return None, syntax_error(path, 1, 1, f"cannot decode the file: {error}")
     except RecursionError:
@@ -83,14 +86,16 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
 _PARSER_LOCATION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
-def _from_parser_error(error: cst.ParserSyntaxError, path: str) -> Diagnostic:
-    """WL000 at the parser's own line and column, with its reason kept to one short line."""
+def _from_parser_error(error: cst.ParserSyntaxError, path: str, last_line: int) -> Diagnostic:
+    """WL000 at the parser's own position (made 1-based, inside the file), reason on one short line."""
     text = (error.message or "invalid syntax").splitlines()[0]
     line, column = error.editor_line or 1, error.editor_column or 1
     located = _PARSER_LOCATION.match(text)
-    if located:
-        line, column = int(located.group(1)), int(located.group(2))
+    if located:  # the native parser reports a 0-based column in its message
+        line, column = int(located.group(1)), int(located.group(2)) + 1
         text = text[located.end():]
+    if line > last_line:  # an error at the end of the file: point at its last line
+        line, column = last_line, 1
     if len(text) > 100:
         text = text[:97] + "..."
     return syntax_error(path, line, column, text)
@@ -136,9 +141,24 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
 def check_source(source: bytes | str, path: str = "<stdin>", config: Config | None = None) -> FileResult:
     """Lint one file's contents. Never imports or runs them."""
     config = config or Config()
-    module, error = parse(source, path)
-    if module is None:
-        assert error is not None
-        codes = enabled_codes(config, path, all_codes())
-        return FileResult(path, [error] if "WL000" in codes else [])
-    return lint_module(module, path, config)
+    with deep_recursion():
+        module, error = parse(source, path)
+        if module is None:
+            assert error is not None
+            codes = enabled_codes(config, path, all_codes())
+            return FileResult(path, [error] if "WL000" in codes else [])
+        try:
+            return lint_module(module, path, config)
+        except RecursionError:
+            return FileResult(path, error="skipped: the code is nested too deeply to analyse")
+
+
+@contextmanager
+def deep_recursion(limit: int = 12_000):
+    """Tree walks recurse once per nesting level; generated code can nest a few thousand deep."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)

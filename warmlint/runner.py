@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from pathlib import Path
 
 from warmlint.config import Config
@@ -35,11 +37,14 @@ def check_file(path: Path, config: Config) -> FileResult:
 
 def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileResult:
     """Lint one file; an internal error is reported for that file instead of ending the run."""
+    return on_deep_stack(_check_isolated, data, display_path, config)
+
+
+def _check_isolated(data: bytes | str, display_path: str, config: Config) -> FileResult:
     try:
         return check_source(data, display_path, config)
     except RecursionError:
-        # Valid Python nested deeper than the analysis can follow (e.g. 1,000 nested
-        # operators): report it like a file that is too deep to parse, not as a crash.
+        # Valid Python nested deeper than even the raised limit: say so, do not crash.
         if "WL000" not in enabled_codes(config, display_path, all_codes()):
             return FileResult(display_path)
         return FileResult(display_path, [syntax_error(display_path, 1, 1, "too deeply nested to analyse")])
@@ -48,6 +53,53 @@ def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileRes
 
 
 def check_files(paths: list[Path], config: Config) -> list[FileResult]:
-    results = [check_file(path, config) for path in paths]
+    results = on_deep_stack(lambda: [check_file(path, config) for path in paths])
     results.sort(key=lambda r: r.path)
     return results
+
+
+# Deeply nested but valid code: libcst's native parser recurses on the C stack once per
+# nesting level and kills the process (SIGSEGV) past about 1,300 nested brackets on an
+# 8 MB main-thread stack, and its Python visitors exceed the default recursion limit on a
+# ~330-term `a + b + ...` chain or a ~500-branch elif. Checks therefore run on a worker
+# thread with a large stack and a raised recursion limit.
+DEEP_STACK_BYTES = 256 * 1024 * 1024  # virtual; only the pages touched are committed
+DEEP_RECURSION_LIMIT = 20_000
+_deep = threading.local()
+
+
+def on_deep_stack(function, *args):
+    """`function(*args)` on a thread with a large stack (re-entrant; falls back to a plain call)."""
+    if getattr(_deep, "active", False):
+        return function(*args)
+    outcome: list = []
+
+    def work() -> None:
+        _deep.active = True
+        try:
+            outcome.append((True, function(*args)))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
+            outcome.append((False, error))
+
+    old_limit = sys.getrecursionlimit()
+    try:
+        old_stack = threading.stack_size(DEEP_STACK_BYTES)
+    except (ValueError, RuntimeError):
+        return function(*args)
+    worker = threading.Thread(target=work, name="warmlint-check", daemon=True)
+    sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+    try:
+        try:
+            worker.start()
+        except RuntimeError:  # no memory for the stack: run here, with the default limits
+            sys.setrecursionlimit(old_limit)
+            return function(*args)
+        finally:
+            threading.stack_size(old_stack)
+        worker.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value

@@ -1,9 +1,13 @@
-"""Takes three steps, starts a helper process, then hangs."""
+"""Starts a helper process, takes three steps, then hangs."""
 import subprocess
 import sys
 import time
 
-import torch
+helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+with open(sys.argv[1], "w") as handle:
+    handle.write(str(helper.pid))
+
+import torch  # noqa: E402  (the helper must exist before the slow import)
 
 model = torch.nn.Linear(4, 1)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -12,8 +16,5 @@ for step in range(3):
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-with open(sys.argv[1], "w") as handle:
-    handle.write(str(helper.pid))
 while True:
     time.sleep(1)

@@ -175,14 +175,14 @@ def _judge_calls(scheduler: SchedulerRecord, run: RunRecord) -> tuple[str, str]:
             f"{name} was not called during the first {steps} optimizer steps "
             "(fine if it steps once per epoch and an epoch is longer)"
         )
+    repeats = max(Counter(calls).values())
+    if repeats > 1:
+        return FAIL, f"{name} is called {repeats} times per optimizer step"
     if calls[0] == 0:
         return FAIL, (
             f"{name} is called before the first optimizer.step(), which skips the schedule's first value; "
             "call it after optimizer.step()"
         )
-    repeats = max(Counter(calls).values())
-    if repeats > 1:
-        return FAIL, f"{name} is called {repeats} times per optimizer step"
     gaps = {b - a for a, b in zip(calls, calls[1:])}
     if gaps and gaps != {calls[0]}:
         shown = ", ".join(str(c) for c in calls[:6]) + (", ..." if len(calls) > 6 else "")
@@ -218,9 +218,9 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
         f"the LR falls to {format_lr(low_lr)} at step {low_step}, "
         f"then climbs back to {format_lr(high_lr)} by step {high_step}"
     )
-    cyclic = [s.name for s in run.primary_schedulers() if s.cyclic]
-    if cyclic:
-        return CheckResult("no-rebound", INFO, f"{message}, as {cyclic[0]} is built to")
+    restarting = [s.restarts for s in run.primary_schedulers() if s.restarts]
+    if restarting:
+        return CheckResult("no-rebound", INFO, f"{message}, as {restarting[0]} is built to")
     built_for = [s.detail for s in run.primary_schedulers() if s.detail and "T_max" in s.detail]
     if built_for and run.total_steps:
         message += f" ({built_for[0]}, in a run of {run.total_steps} steps)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import traceback
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from warmlint.verify.projection import project
 from warmlint.verify.recorder import Recorder
 
 REPORT_FORMAT = 1
-_CYCLIC = ("CyclicLR", "CosineAnnealingWarmRestarts")
+_RESTARTING = ("CyclicLR", "CosineAnnealingWarmRestarts")
 
 
 @dataclass(frozen=True)
@@ -118,21 +117,19 @@ def _describe_schedulers(recorder: Recorder) -> list[dict[str, Any]]:
                 "optimizer": recorder.optimizer_index(getattr(scheduler, "optimizer", None)),
                 "top_level": id(scheduler) not in nested,
                 "calls": positions,
-                "cyclic": _is_cyclic(scheduler),
+                "restarts": _restarting_part(scheduler),
                 "detail": horizon[1] if horizon else None,
             }
         )
     return described
 
 
-def _is_cyclic(scheduler: Any) -> bool:
-    children = getattr(scheduler, "_schedulers", None) or ()
-    return type(scheduler).__name__ in _CYCLIC or any(_is_cyclic(child) for child in children)
-
-
-def write_report(report: dict[str, Any], path: str) -> None:
-    """Write atomically so the parent never reads half a file."""
-    partial = f"{path}.partial"
-    with open(partial, "w", encoding="utf-8") as handle:
-        json.dump(report, handle, allow_nan=True)
-    os.replace(partial, path)
+def _restarting_part(scheduler: Any) -> str | None:
+    """The class inside ``scheduler`` (or itself) that restarts the LR on purpose."""
+    if type(scheduler).__name__ in _RESTARTING:
+        return type(scheduler).__name__
+    for child in getattr(scheduler, "_schedulers", None) or ():
+        found = _restarting_part(child)
+        if found:
+            return found
+    return None

@@ -34,7 +34,8 @@ def pace_from_calls(positions: list[int], observed_steps: int, batches_per_epoch
         return None
     first, last = positions[0], positions[-1]
     if last > first:
-        rate = Fraction(len(positions) - 1, last - first)
+        # Calls after the first position, over the steps they span: counts several calls per step too.
+        rate = Fraction(sum(1 for p in positions if p > first), last - first)
     elif first > 0:
         rate = Fraction(len(positions), first)
     elif batches_per_epoch:

@@ -16,6 +16,8 @@ class Series:
     mark: str
     points: Sequence[Point]
     projected: bool = False
+    # Which run the series belongs to ("before", "after"); one colour per run in the PNG.
+    run: str = ""
 
 
 def render_chart(series: Sequence[Series], width: int = 60, height: int = 12) -> str:
@@ -44,8 +46,10 @@ def render_chart(series: Sequence[Series], width: int = 60, height: int = 12) ->
     lines.append(f"{'':>{margin}} +{'-' * width}")
     left, right = f"step {first_step}", str(last_step)
     lines.append(f"{'':>{margin}}  {left}{right:>{max(width - len(left), len(right) + 1)}}")
-    legend = "   ".join(f"{s.mark} {s.label} ({_span(s.points)})" for s in drawn)
-    lines.append(f"{'':>{margin}}  {legend}")
+    entries = [f"{s.mark} {s.label} ({_span(s.points)})" for s in drawn]
+    legend = "   ".join(entries)
+    for entry in [legend] if len(legend) <= width else entries:
+        lines.append(f"{'':>{margin}}  {entry}")
     return "\n".join(lines)
 
 

@@ -20,7 +20,7 @@ class Phase:
 
 
 def find_phases(points: list[Point]) -> list[Phase]:
-    """Warmup: step 1 up to the first peak step. Decay: the last step at the peak to the end, if it falls."""
+    """Warmup: step 1 up to the first peak. Decay: from where the LR first leaves the peak to the end."""
     top = peak(points)
     if top is None:
         return []
@@ -28,9 +28,10 @@ def find_phases(points: list[Point]) -> list[Phase]:
     peak_step, peak_lr = top
     if peak_step > points[0][0]:
         phases.append(Phase("warmup", points[0][0], peak_step, "tab:orange"))
-    last_at_peak = max(step for step, lr in points if lr == peak_lr)
-    if points[-1][1] < peak_lr:
-        phases.append(Phase("decay", last_at_peak, points[-1][0], "tab:blue"))
+    after_peak = points[points.index(top) :]
+    leaves = next((step for step, lr in after_peak if lr < peak_lr), None)
+    if leaves is not None:
+        phases.append(Phase("decay", leaves, points[-1][0], "tab:blue"))
     return phases
 
 
@@ -46,10 +47,12 @@ def write_png(path: str, series: Sequence[Series], phases: Sequence[Phase], titl
     figure, axes = plt.subplots(figsize=(8, 4.5))
     for phase in phases:
         axes.axvspan(phase.start, phase.end, color=phase.color, alpha=0.12, label=phase.label)
+    colors = {run: f"C{index}" for index, run in enumerate(dict.fromkeys(one.run for one in series))}
     for one in series:
         if one.points:
             steps, lrs = zip(*one.points)
-            axes.plot(steps, lrs, linestyle="--" if one.projected else "-", linewidth=1.5, label=one.label)
+            style = "--" if one.projected else "-"
+            axes.plot(steps, lrs, linestyle=style, linewidth=1.5, color=colors[one.run], label=one.label)
     axes.set_xlabel("optimizer step")
     axes.set_ylabel("learning rate")
     axes.set_title(title)

@@ -78,10 +78,11 @@ def project(
         else:
             _project_by_stepping(copies, paces, stand_in, samples, result)
     for scheduler, pace in paced:
-        final_epoch = scheduler.last_epoch + pace.calls_before(total_steps) - pace.calls
-        note = _periodic_note(scheduler, final_epoch)
-        if note:
-            result.notes.append(note)
+        if isinstance(getattr(scheduler, "last_epoch", None), int):
+            final_epoch = scheduler.last_epoch + pace.calls_before(total_steps) - pace.calls
+            note = _periodic_note(scheduler, final_epoch)
+            if note:
+                result.notes.append(note)
     return result
 
 

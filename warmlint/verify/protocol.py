@@ -1,4 +1,14 @@
-"""What the parent and the child process agree on; importable without torch."""
+"""What the parent and the child process agree on: environment variables and the report file.
+
+Importable without torch: the child uses it before it knows torch is there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
 
 # Path of the JSON report the child writes.
 REPORT_ENV = "WARMLINT_VERIFY_REPORT"
@@ -7,3 +17,18 @@ ADDED_PATH_ENV = "WARMLINT_VERIFY_ADDED_PATH"
 
 # Child exit status when it could not start the script (torch missing, no GPU for --device cuda).
 SETUP_FAILED = 3
+
+
+def write_report(report: dict[str, Any], path: str) -> None:
+    """Write atomically so the parent never reads half a file."""
+    partial = f"{path}.partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, allow_nan=True)
+    os.replace(partial, path)
+
+
+def read_report(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -18,8 +18,9 @@ class SchedulerRecord:
     top_level: bool
     # How many steps its optimizer had taken at each step() call.
     calls: tuple[int, ...]
-    # Built to restart (CyclicLR, CosineAnnealingWarmRestarts): climbing back up is intended.
-    cyclic: bool
+    # The scheduler in it built to restart (CyclicLR, CosineAnnealingWarmRestarts), if any:
+    # then climbing back up is intended.
+    restarts: str | None
     # What it was built for, e.g. "CosineAnnealingLR T_max = 200".
     detail: str | None
 
@@ -30,7 +31,7 @@ class SchedulerRecord:
             optimizer=data.get("optimizer"),
             top_level=bool(data.get("top_level", True)),
             calls=tuple(data.get("calls", ())),
-            cyclic=bool(data.get("cyclic", False)),
+            restarts=data.get("restarts"),
             detail=data.get("detail"),
         )
 

@@ -15,9 +15,9 @@ def chart_series(result: VerifyResult, observed_mark: str = "*", projected_mark:
         return []
     prefix = f"{label} " if label else ""
     observed = [(index + 1, lrs[0]) for index, lrs in enumerate(run.observed)]
-    series = [Series(f"{prefix}observed", observed_mark, observed)]
+    series = [Series(f"{prefix}observed", observed_mark, observed, run=label)]
     if run.projected:
-        series.append(Series(f"{prefix}projected", projected_mark, list(run.projected), projected=True))
+        series.append(Series(f"{prefix}projected", projected_mark, list(run.projected), projected=True, run=label))
     return series
 
 
@@ -59,7 +59,13 @@ def _summary(result: VerifyResult) -> str:
     run = result.run
     assert run is not None
     device = f" on {run.device}" if run.device else ""
-    ended = "the whole run" if run.completed else "then stopped"
+    ended = {
+        "completed": "the whole run",
+        "stopped": "then stopped",
+        "raised": "then it crashed",
+        "exited": "then it exited",
+        "terminated": "then it timed out" if run.ending.timed_out else "then it was terminated",
+    }.get(run.ending.status, "then it ended")
     text = f"{run.steps} optimizer steps observed{device}, {ended}"
     if not run.completed:
         if run.total_steps:

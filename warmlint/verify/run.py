@@ -5,7 +5,6 @@ Never imports torch or the script: both only ever live in the child.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import warmlint
-from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV
+from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, read_report
 
 # After SIGTERM the child writes its report; it gets this long before SIGKILL.
 TERMINATE_GRACE_SECONDS = 10.0
@@ -69,7 +68,7 @@ def run_child(
             process.wait()
         seconds = time.monotonic() - started
         return ChildRun(
-            report=_read_report(report_path),
+            report=read_report(report_path),
             returncode=process.returncode,
             timed_out=timed_out,
             seconds=seconds,
@@ -109,13 +108,6 @@ def _kill_group(pid: int, sig: signal.Signals) -> None:
         os.killpg(pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
-
-
-def _read_report(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 class _Tail:

@@ -19,7 +19,7 @@ import traceback
 from types import FrameType
 from typing import Any, NoReturn
 
-from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED
+from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED, write_report
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _write_setup_error(report_path, "torch-missing", str(error))
     if options.device == "cuda" and not torch.cuda.is_available():
         _write_setup_error(report_path, "no-cuda", "no CUDA GPU is visible to PyTorch")
-    from warmlint.verify.child_report import Ending, build_report, describe_exception, write_report
+    from warmlint.verify.child_report import Ending, build_report, describe_exception
     from warmlint.verify.hints import collect_hints
     from warmlint.verify.recorder import Recorder, StopVerify
 
@@ -124,8 +124,6 @@ def _drop_added_path() -> None:
 
 
 def _write_setup_error(report_path: str, kind: str, message: str) -> NoReturn:
-    from warmlint.verify.child_report import write_report
-
     write_report({"status": "setup_error", "error": {"type": kind, "message": message}}, report_path)
     _exit(SETUP_FAILED)
 

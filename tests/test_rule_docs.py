@@ -1,0 +1,106 @@
+"""Each rule has one documentation page, and its Bad/Good examples behave as documented."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import RULE_DOCS
+from warmlint.docs import rule_doc, rule_doc_path
+from warmlint.engine import check_source
+from warmlint.rules import RULES, Rule, all_codes
+from warmlint.rules.base import register
+
+CODES = all_codes()
+PAGE_NAME = re.compile(r"^(?P<code>WL\d{3})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+def pages() -> list:
+    return sorted(RULE_DOCS.glob("*.md"))
+
+
+def section_code(text: str, heading: str) -> str | None:
+    """The first ```python block under `## heading` (before the next `## `), or None."""
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*$(?P<body>.*?)(?=^## |\Z)", text, re.M | re.S)
+    if not match:
+        return None
+    block = re.search(r"^```python[ \t]*\n(?P<code>.*?)^```", match.group("body"), re.M | re.S)
+    return block.group("code") if block else None
+
+
+def examples() -> list[tuple[str, str, str]]:
+    """(code, section, source) for every rule page with both a Bad and a Good example."""
+    found = []
+    for code in CODES:
+        path = rule_doc_path(code)
+        text = path.read_text(encoding="utf-8") if path else ""
+        bad, good = section_code(text, "Bad"), section_code(text, "Good")
+        if bad is not None and good is not None:
+            found += [(code, "Bad", bad), (code, "Good", good)]
+    return found
+
+
+EXAMPLES = examples()
+
+
+def test_registry_has_the_expected_rules():
+    assert {"WL000", "WL001", "WL002", "WL003"} <= set(CODES)
+    assert CODES == sorted(set(CODES))
+
+
+def test_rule_codes_and_names_are_unique_and_well_formed():
+    names = [rule.name for rule in RULES.values()]
+    assert len(names) == len(set(names))
+    for code, rule in RULES.items():
+        assert rule.code == code
+        assert re.fullmatch(r"WL\d{3}", code)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+        assert rule.summary and "\n" not in rule.summary
+
+
+def test_registering_a_duplicate_code_fails():
+    with pytest.raises(ValueError, match="WL001"):
+        register(Rule("WL001", "another-name", "A second rule with the same code.", check=None))
+    assert RULES["WL001"].name == "high-lr-without-schedule"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_exactly_one_page_per_rule_named_after_it(code):
+    matching = [p for p in pages() if p.name.startswith(f"{code}-")]
+    assert len(matching) == 1, f"expected one rules/{code}-<name>.md, found {[p.name for p in matching]}"
+    page = matching[0]
+    assert page.name == f"{code}-{RULES[code].name}.md"
+    text = page.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == f"# {code}: {RULES[code].name}"
+    assert rule_doc(code) == text
+
+
+def test_every_page_belongs_to_a_registered_rule():
+    assert pages()
+    for page in pages():
+        match = PAGE_NAME.match(page.name)
+        assert match, f"unexpected file name {page.name}"
+        assert match["code"] in RULES, f"{page.name} documents an unregistered rule"
+        assert match["name"] == RULES[match["code"]].name
+
+
+def test_pages_have_examples():
+    documented = {code for code, _, _ in EXAMPLES}
+    assert documented, "no rule page has both a ## Bad and a ## Good python example"
+    assert {"WL001", "WL002", "WL003"} <= documented
+
+
+@pytest.mark.parametrize(("code", "section", "source"), EXAMPLES,
+                         ids=[f"{code}-{section}" for code, section, _ in EXAMPLES])
+def test_example_behaves_as_documented(code, section, source):
+    result = check_source(source, f"{code}_{section.lower()}.py")
+    assert result.error is None
+    codes = [d.code for d in result.diagnostics]
+    if section == "Bad":
+        assert code in codes, f"the Bad example of {code} is not flagged: {codes}"
+    else:
+        assert code not in codes, f"the Good example of {code} is flagged: {result.diagnostics}"
+        # A good example should not trip any other rule either.
+        assert codes == [], f"the Good example of {code} is flagged: {result.diagnostics}"
+        compile(source, "good.py", "exec")  # also valid for CPython (compiled, never run)
