@@ -101,3 +101,10 @@ OPTIMIZER_SAFE_CALLEES = {"print", "len", "isinstance", "type", "id", "repr", "s
 OPTIMIZER_STEPPING_METHODS = {"step", "unscale_", "update"}
 # Wrappers that return the objects they receive (accelerate, apex, deepspeed-style).
 WRAPPER_METHODS = {"prepare", "initialize", "prepare_optimizer"}
+
+# Factories that return (scheduler, something): the scheduler is the first element.
+TUPLE_RETURNING_FACTORIES = {"timm.scheduler.create_scheduler", "timm.scheduler.create_scheduler_v2"}
+# Warmup wrappers that are applied through a context manager instead of step().
+DAMPENING_WARMUPS_PREFIX = "pytorch_warmup."
+# Schedulers whose shape starts with a warmup phase.
+WARMUP_SCHEDULERS = {"LinearLR", "ConstantLR", "OneCycleLR", "CyclicLR"}

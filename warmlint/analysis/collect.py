@@ -27,10 +27,6 @@ def string_value(node: cst.CSTNode) -> str | None:
     return None
 
 
-def is_lr_key(node: cst.BaseSlice) -> bool:
-    return isinstance(node, cst.Index) and string_value(node.value) == "lr"
-
-
 class Collector(cst.CSTVisitor):
     def __init__(self, module: cst.Module) -> None:
         self.facts = RawFacts(module=module)
@@ -199,7 +195,14 @@ class Collector(cst.CSTVisitor):
 
     def _record_lr_write(self, statement: cst.CSTNode, target: cst.Subscript,
                          value: cst.BaseExpression, augmented: bool = False) -> None:
-        if len(target.slice) != 1 or not is_lr_key(target.slice[0].slice):
+        if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+            return
+        key = string_value(target.slice[0].slice.value)
+        if key is not None and key != "lr":
+            base = dotted_name(target.value)
+            if base:
+                self.facts.subscript_stores.append((base, key, self.scope))
+        if key != "lr":
             return
         self.facts.lr_writes.append(LrWrite(
             node=statement, group=target.value, value=value, scope=self.scope,
@@ -276,6 +279,15 @@ class Collector(cst.CSTVisitor):
             chosen = long_flags[0] if long_flags else flags[0]
             dest = chosen.lstrip("-").replace("-", "_")
         self.facts.argparse.append(ArgparseOption(dest, flags, keywords.get("default"), self.scope))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        counts = self.facts.name_counts
+        counts[node.value] = counts.get(node.value, 0) + 1
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == "self":
+            key = f"self.{node.attr.value}"
+            self.facts.name_counts[key] = self.facts.name_counts.get(key, 0) + 1
 
     def visit_Comment(self, node: cst.Comment) -> None:
         self.facts.comments.append(node)

@@ -108,6 +108,10 @@ class RawFacts:
     comments: list[cst.Comment] = field(default_factory=list)
     attribute_stores: list[tuple[cst.Attribute, cst.BaseExpression, ScopeId]] = field(default_factory=list)
     class_bases: list[str] = field(default_factory=list)  # dotted names of all class bases
+    # How often each name (and each `self.x`) occurs anywhere: an object whose names occur only
+    # where the analysis saw them used cannot be used anywhere else.
+    name_counts: dict[str, int] = field(default_factory=dict)
+    subscript_stores: list[tuple[str, str, ScopeId]] = field(default_factory=list)  # `ckpt["key"] = ...`
 
     def bindings_of(self, scope: ScopeId, name: str) -> list[Binding]:
         return self.bindings.get(scope, {}).get(name, [])

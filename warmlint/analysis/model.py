@@ -66,7 +66,11 @@ class Optimizer(Tracked):
 
     @property
     def steps(self) -> list[CallSite]:
-        return self.calls_of("step")
+        """`optimizer.step()` and `scaler.step(optimizer)` calls, in source order."""
+        sites = self.calls_of("step")
+        sites += [c for c in self.passed_to
+                  if isinstance(c.node.func, cst.Attribute) and c.node.func.attr.value == "step"]
+        return sorted(sites, key=lambda c: c.order)
 
 
 def call_argument(call: cst.Call, keyword: str, position: int | None = None) -> cst.BaseExpression | None:
@@ -81,17 +85,30 @@ def call_argument(call: cst.Call, keyword: str, position: int | None = None) -> 
 def _argument_refs(call: cst.Call):
     """Name-like expressions passed to a call, directly or inside list/tuple/dict literals."""
     for arg in call.args:
-        yield from _refs_in(arg.value)
+        yield from refs_in(arg.value)
 
 
-def _refs_in(expr: cst.BaseExpression):
+def refs_in(expr: cst.BaseExpression):
     if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
         for element in expr.elements:
-            yield from _refs_in(element.value)
+            yield from refs_in(element.value)
     elif isinstance(expr, cst.Dict):
         for element in expr.elements:
             if isinstance(element, cst.DictElement):
-                yield from _refs_in(element.value)
+                yield from refs_in(element.value)
+    else:
+        yield expr
+
+
+def _deep_refs(expr: cst.BaseExpression):
+    """Every expression nested in list/tuple/dict literals (Lightning's return forms)."""
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        for element in expr.elements:
+            yield from _deep_refs(element.value)
+    elif isinstance(expr, cst.Dict):
+        for element in expr.elements:
+            if isinstance(element, cst.DictElement):
+                yield from _deep_refs(element.value)
     else:
         yield expr
 
@@ -107,7 +124,7 @@ class Model:
         self._parent_call: dict[int, tuple[CallSite, int]] = {}
         for call in raw.calls:
             for index, arg in enumerate(call.node.args):
-                for ref in _refs_in(arg.value):
+                for ref in refs_in(arg.value):
                     self._parent_call[id(ref)] = (call, index)
         self.optimizers: list[Optimizer] = []
         self.schedulers: list[Scheduler] = []
@@ -152,6 +169,9 @@ class Model:
     def _initial_aliases(self, obj: Tracked) -> set[Key]:
         keys = set()
         for target in obj.call.targets:
+            if isinstance(target, (cst.Tuple, cst.List)) and obj.qualified in catalog.TUPLE_RETURNING_FACTORIES \
+                    and target.elements:
+                target = target.elements[0].value  # timm: scheduler, num_epochs = create_scheduler(...)
             key = self.key_of(target, obj.call.scope)
             if key:
                 keys.add(key)
@@ -168,7 +188,7 @@ class Model:
             changed = len(obj.aliases) != before
         self._record_uses(obj)
 
-    def _is_alias(self, obj: Tracked, expr: cst.BaseExpression, scope: ScopeId) -> bool:
+    def is_alias(self, obj: Tracked, expr: cst.BaseExpression, scope: ScopeId) -> bool:
         key = self.key_of(expr, scope)
         return key is not None and key in obj.aliases
 
@@ -185,12 +205,17 @@ class Model:
             offset = 1 if function.is_method else 0
             for param in function.params:
                 argument, ok = self.resolver.argument_for(function, param, call, offset)
-                if ok and argument is not None and self._is_alias(obj, argument, call.scope):
+                if ok and argument is not None and self.is_alias(obj, argument, call.scope):
                     obj.aliases.add((function.scope, param.name.value))
         for function in self.raw.functions.values():
             for value in function.returns:
-                for element in _refs_in(value):
-                    if self._is_alias(obj, element, function.scope):
+                if function.name == "configure_optimizers":
+                    if any(self.is_alias(obj, ref, function.scope) or ref is obj.call.node
+                           for ref in _deep_refs(value)):
+                        obj.returned_to_lightning = True
+                    continue
+                for element in refs_in(value):
+                    if self.is_alias(obj, element, function.scope):
                         self._follow_returns(obj, element, function.scope)
 
     def _binding_aliases(self, obj: Tracked, binding: Binding, scope: ScopeId) -> bool:
@@ -198,17 +223,17 @@ class Model:
             return False
         value = binding.value
         if binding.index is None:
-            if self._is_alias(obj, value, scope):
+            if self.is_alias(obj, value, scope):
                 return True
             if isinstance(value, cst.Call) and self._is_wrapper(value):
                 args = [a for a in value.args if a.keyword is None]
-                return len(args) == 1 and self._is_alias(obj, args[0].value, scope)
+                return len(args) == 1 and self.is_alias(obj, args[0].value, scope)
             return False
         if isinstance(value, (cst.Tuple, cst.List)) and binding.index < len(value.elements):
-            return self._is_alias(obj, value.elements[binding.index].value, scope)
+            return self.is_alias(obj, value.elements[binding.index].value, scope)
         if isinstance(value, cst.Call) and self._is_wrapper(value):
             args = [a for a in value.args if a.keyword is None]
-            return binding.index < len(args) and self._is_alias(obj, args[binding.index].value, scope)
+            return binding.index < len(args) and self.is_alias(obj, args[binding.index].value, scope)
         return False
 
     @staticmethod
@@ -253,17 +278,17 @@ class Model:
             if call.node is obj.call.node:
                 continue
             receiver = call.node.func.value if isinstance(call.node.func, cst.Attribute) else None
-            if receiver is not None and self._is_alias(obj, receiver, call.scope):
+            if receiver is not None and self.is_alias(obj, receiver, call.scope):
                 obj.method_calls.append(call)
                 continue
-            if any(self._is_alias(obj, ref, call.scope) for ref in _argument_refs(call.node)):
+            if any(self.is_alias(obj, ref, call.scope) for ref in _argument_refs(call.node)):
                 obj.passed_to.append(call)
         # Created inline as an argument: `StepLR(SGD(...))`.
         parent = self._parent_call.get(id(obj.call.node))
         if parent is not None:
             obj.passed_to.append(parent[0])
         for target, value, scope in self.raw.attribute_stores:
-            if any(self._is_alias(obj, ref, scope) for ref in _refs_in(value)):
+            if any(self.is_alias(obj, ref, scope) for ref in refs_in(value)):
                 obj.escapes.append(f"stored in {self.raw.module.code_for_node(target)}")
 
     def _optimizer_lr(self, optimizer: Optimizer) -> Value | None:
@@ -277,13 +302,13 @@ class Model:
         if expr is None:
             return None
         for optimizer in self.optimizers:
-            if expr is optimizer.call.node or self._is_alias(optimizer, expr, scope):
+            if expr is optimizer.call.node or self.is_alias(optimizer, expr, scope):
                 return optimizer
         return None
 
     def scheduler_for(self, expr: cst.BaseExpression, scope: ScopeId) -> Scheduler | None:
         for scheduler in self.schedulers:
-            if expr is scheduler.call.node or self._is_alias(scheduler, expr, scope):
+            if expr is scheduler.call.node or self.is_alias(scheduler, expr, scope):
                 return scheduler
         return None
 
@@ -293,7 +318,7 @@ class Model:
             scheduler.optimizer = self.optimizer_for(target, scheduler.call.scope)
             if scheduler.short_name in catalog.COMPOSITE_SCHEDULERS:
                 inner = scheduler.argument("schedulers", 1 if scheduler.short_name == "SequentialLR" else 0)
-                for ref in _refs_in(inner) if inner is not None else ():
+                for ref in refs_in(inner) if inner is not None else ():
                     child = self.scheduler_for(ref, scheduler.call.scope)
                     if child is not None:
                         child.parent = scheduler
@@ -387,9 +412,33 @@ class Model:
         code = self.raw.module.code_for_node(bindings[0].value)
         return "param_groups" in code
 
-    # ---- loops -------------------------------------------------------------
-    def loop_chain(self, call_or_write) -> list:
-        return [self.raw.loops[i] for i in call_or_write.loops]
+    # ---- training facts -----------------------------------------------------
+    @cached_property
+    def batch_size(self) -> float | None:
+        """The DataLoader batch size, when every DataLoader in the file resolves to the same one."""
+        sizes = set()
+        for call in self.raw.calls:
+            if self.qualified(call) != "torch.utils.data.DataLoader":
+                continue
+            expr = call_argument(call.node, "batch_size", 1)
+            value = self.resolver.number(expr, call.scope) if expr is not None else None
+            if value is None:
+                return None
+            sizes.add(value.number)
+        return sizes.pop() if len(sizes) == 1 else None
+
+    def manual_lightning_optimization(self, scheduler: Tracked) -> bool:
+        """The scheduler is returned to Lightning by a module that turned automatic optimization off
+        and never steps `self.lr_schedulers()` itself."""
+        function = self.raw.functions.get(scheduler.call.scope)
+        class_scope = function.parent if function is not None and function.is_method else None
+        if class_scope is None:
+            return False
+        flags = self.raw.bindings_of(class_scope, "self.automatic_optimization")
+        manual = any(isinstance(b.value, cst.Name) and b.value.value == "False" for b in flags)
+        steps_itself = any((c.callee or "").startswith("self.lr_schedulers") for c in self.raw.calls
+                           if c.scope[:len(class_scope)] == class_scope)
+        return manual and not steps_itself
 
 
 def _unwrap_enumerate(expr: cst.BaseExpression) -> cst.BaseExpression:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from warmlint.analysis.model import Model
+from warmlint.fixes import checkpoint_fix, stepping_fixes, warmup_prefix
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 from warmlint.fixes.training_loop import CannotFix
@@ -11,6 +12,11 @@ _BUILDERS = {
     "WL001": Planner.insert_scheduler,
     "WL002": Planner.replace_manual_warmup,
     "WL003": Planner.add_decay,
+    "WL004": warmup_prefix.add_warmup,
+    "WL005": stepping_fixes.move_after_optimizer_step,
+    "WL006": stepping_fixes.add_step,
+    "WL007": stepping_fixes.step_per_batch,
+    "WL008": checkpoint_fix.save_scheduler_state,
 }
 
 
@@ -19,10 +25,12 @@ def plan_fix(code: str, fix_data: object, model: Model, options: FixOptions) -> 
     builder = _BUILDERS.get(code)
     if builder is None:
         return "this rule has no automatic fix"
+    planner = Planner(model, options)
     try:
-        return builder(Planner(model, options), fix_data)
+        builder(planner, fix_data)
     except CannotFix as reason:
         return str(reason)
+    return planner.edits
 
 
 __all__ = ["Edits", "FixOptions", "plan_fix"]

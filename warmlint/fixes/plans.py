@@ -18,7 +18,7 @@ from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
-from warmlint.fixes.training_loop import CannotFix, available, place, step_sites, total_steps, code_of
+from warmlint.fixes.training_loop import CannotFix, available, code_of, place, total_steps
 from warmlint.rules.warmup_phase import WARM_WORD
 
 
@@ -64,23 +64,26 @@ class Planner:
                              scheduler=self.fresh("scheduler", "lr_scheduler", "warmup_scheduler"))
 
     def lambda_lr(self) -> str:
-        """How this file should spell LambdaLR, adding an import in its style when needed."""
+        return self.scheduler_class("LambdaLR")
+
+    def scheduler_class(self, name: str) -> str:
+        """How this file should spell torch.optim.lr_scheduler.<name>, adding an import in its style."""
         imports = self.model.imports
-        exact = imports.local_name_for("torch.optim.lr_scheduler.LambdaLR")
+        exact = imports.local_name_for(f"torch.optim.lr_scheduler.{name}")
         if exact:
             return exact
-        if imports.imports_from("torch.optim.lr_scheduler") and "LambdaLR" not in self._taken:
-            self.edits.imports.append(("torch.optim.lr_scheduler", "LambdaLR"))
-            return "LambdaLR"
-        for module, suffix in (("torch.optim.lr_scheduler", "LambdaLR"), ("torch.optim", "lr_scheduler.LambdaLR"),
-                               ("torch", "optim.lr_scheduler.LambdaLR")):
+        if imports.imports_from("torch.optim.lr_scheduler") and name not in self._taken:
+            self.edits.imports.append(("torch.optim.lr_scheduler", name))
+            return name
+        for module, suffix in (("torch.optim.lr_scheduler", name), ("torch.optim", f"lr_scheduler.{name}"),
+                               ("torch", f"optim.lr_scheduler.{name}")):
             local = imports.local_name_for(module)
             if local:
                 return f"{local}.{suffix}"
-        if "LambdaLR" in self._taken:
-            raise CannotFix("the name LambdaLR is already used for something else")
-        self.edits.imports.append(("torch.optim.lr_scheduler", "LambdaLR"))
-        return "LambdaLR"
+        if name in self._taken:
+            raise CannotFix(f"the name {name} is already used for something else")
+        self.edits.imports.append(("torch.optim.lr_scheduler", name))
+        return name
 
     def need_math(self) -> None:
         local = self.model.imports.local_name_for("math")
@@ -178,7 +181,7 @@ class Planner:
         if self.options.total_steps is not None:
             total = str(self.options.total_steps)
         else:
-            sites = step_sites(optimizer)
+            sites = optimizer.steps
             if not sites:
                 raise CannotFix("optimizer.step() is never called in this file")
             total = total_steps(self.model, optimizer, sites[0], home)[0]

@@ -35,14 +35,6 @@ class Placement:
     order: int  # source order of the insertion point
 
 
-def step_sites(optimizer: Optimizer) -> list[CallSite]:
-    """`optimizer.step()` and `scaler.step(optimizer)` calls, in source order."""
-    sites = list(optimizer.steps)
-    sites += [c for c in optimizer.passed_to
-              if isinstance(c.node.func, cst.Attribute) and c.node.func.attr.value == "step"]
-    return sorted(sites, key=lambda c: c.order)
-
-
 def call_path(model: Model, site: CallSite, home: ScopeId) -> list[CallSite]:
     """Calls leading from the home scope down to `site`'s function (outermost first)."""
     path: list[CallSite] = []
@@ -226,7 +218,7 @@ def place(model: Model, optimizer: Optimizer, configured_total: int | None) -> t
     if statement is None or not optimizer.call.targets:
         raise CannotFix("the optimizer is not assigned to a name on its own line")
     home = optimizer.call.scope
-    sites = step_sites(optimizer)
+    sites = optimizer.steps
     if not sites:
         raise CannotFix("optimizer.step() is never called in this file")
     after = Placement(None, None, statement, home, optimizer.call.order)

@@ -5,6 +5,7 @@ Only the child process imports this module (it imports torch).
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Callable, Iterator
@@ -107,9 +108,6 @@ class Recorder:
 
     # -- schedulers ---------------------------------------------------------
 
-    def scheduler_index(self, scheduler: object) -> int | None:
-        return self._scheduler_index.get(id(scheduler))
-
     def _capture_new_schedulers(self, base: type) -> None:
         """Patch ``__new__`` (not ``__init__``, which SequentialLR and friends skip)."""
         original_new = base.__dict__.get("__new__")
@@ -130,12 +128,12 @@ class Recorder:
         for klass in cls.__mro__:
             step = klass.__dict__.get("step")
             if step is not None and not getattr(step, "_warmlint_wrapped", False):
-                wrapped = self._recording_step(step)
-                setattr(klass, "step", wrapped)
+                setattr(klass, "step", self._recording_step(step))
 
     def _recording_step(self, step: Callable[..., Any]) -> Callable[..., Any]:
         recorder = self
 
+        @functools.wraps(step)
         def recording_step(scheduler: Any, *args: Any, **kwargs: Any) -> Any:
             if (
                 recorder._scheduler_depth == 0
@@ -150,9 +148,6 @@ class Recorder:
                 recorder._scheduler_depth -= 1
 
         recording_step._warmlint_wrapped = True  # type: ignore[attr-defined]
-        recording_step.__wrapped__ = step  # type: ignore[attr-defined]
-        recording_step.__name__ = "step"
-        recording_step.__doc__ = step.__doc__
         return recording_step
 
     def _record_scheduler_call(self, scheduler: Any) -> None:

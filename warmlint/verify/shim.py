@@ -9,15 +9,11 @@ and on SIGTERM (how the parent ends a script that ran past its timeout).
 from __future__ import annotations
 
 import argparse
-import atexit
 import gc
 import os
-import runpy
 import signal
 import sys
-import traceback
-from types import FrameType
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED, write_report
 
@@ -25,72 +21,24 @@ from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED, w
 def main(argv: list[str] | None = None) -> NoReturn:
     options = _parse_args(sys.argv[1:] if argv is None else argv)
     report_path = os.environ.pop(REPORT_ENV)
+    # Until the recorder is in place, a timeout still leaves a report: "terminated, no step yet".
+    signal.signal(signal.SIGTERM, lambda signum, frame: _report_early_termination(report_path, signum))
     try:
         import torch
     except ImportError as error:
-        _write_setup_error(report_path, "torch-missing", str(error))
+        _report_setup_error(report_path, "torch-missing", str(error))
     if options.device == "cuda" and not torch.cuda.is_available():
-        _write_setup_error(report_path, "no-cuda", "no CUDA GPU is visible to PyTorch")
-    from warmlint.verify.child_report import Ending, build_report, describe_exception
-    from warmlint.verify.hints import collect_hints
-    from warmlint.verify.recorder import Recorder, StopVerify
+        _report_setup_error(report_path, "no-cuda", "no CUDA GPU is visible to PyTorch")
+    from warmlint.verify.session import ChildSession, exit_status
 
     _drop_added_path()
-    script = os.path.abspath(options.script)
-    owner_pid = os.getpid()
-    written = False
-
-    def finish(ending: Ending) -> None:
-        nonlocal written
-        if written or os.getpid() != owner_pid:
-            return
-        written = True
-        write_report(build_report(recorder, ending, options.total_steps, torch.__version__), report_path)
-
-    def give_up() -> NoReturn:
-        finish(Ending("stopped"))
-        _exit(0)
-
-    def on_terminate(signum: int, frame: FrameType | None) -> None:
-        if os.getpid() != owner_pid:  # a forked DataLoader worker: die as usual
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        if recorder.hints is None:
-            recorder.hints = collect_hints(frame, script)
-        finish(Ending("terminated"))
-        _exit(128 + signum)
-
-    recorder = Recorder(options.steps, script, give_up)
-    recorder.install()
-    signal.signal(signal.SIGTERM, on_terminate)
-    atexit.register(lambda: finish(Ending("exited", exit_code=None)))
-
-    sys.argv = [script, *options.script_args]
-    sys.path[0] = os.path.dirname(script)
-    try:
-        runpy.run_path(script, run_name="__main__")
-        ending = Ending("stopped" if recorder.stopping else "completed")
-    except StopVerify:
-        ending = Ending("stopped")
-    except SystemExit as stop:
-        code = _exit_status(stop.code)
-        if recorder.stopping:
-            ending = Ending("stopped")
-        else:
-            ending = Ending("completed") if code == 0 else Ending("exited", exit_code=code)
-    except BaseException as error:
-        if recorder.stopping:
-            ending = Ending("stopped")
-        else:
-            _print_traceback(error)
-            if recorder.hints is None:
-                recorder.hints = collect_hints(_innermost_frame(error), script)
-            ending = Ending("raised", error=describe_exception(error, script))
+    session = ChildSession(options, report_path, leave=_exit)
+    session.start()
+    ending = session.run_script()
     # Let go of the script's frames so DataLoader iterators shut their workers down.
     gc.collect()
-    finish(ending)
-    _exit({"completed": 0, "stopped": 0, "raised": 1}.get(ending.status, ending.exit_code or 0))
+    session.finish(ending)
+    _exit(exit_status(ending))
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -123,34 +71,14 @@ def _drop_added_path() -> None:
         os.environ.pop("PYTHONPATH", None)
 
 
-def _write_setup_error(report_path: str, kind: str, message: str) -> NoReturn:
+def _report_setup_error(report_path: str, kind: str, message: str) -> NoReturn:
     write_report({"status": "setup_error", "error": {"type": kind, "message": message}}, report_path)
     _exit(SETUP_FAILED)
 
 
-def _exit_status(code: Any) -> int:
-    """What the interpreter would exit with for ``sys.exit(code)``."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
-
-
-def _print_traceback(error: BaseException) -> None:
-    """Print it as ``python script.py`` would: without the shim's and runpy's frames."""
-    tb = error.__traceback__
-    while tb is not None and (tb.tb_frame.f_code.co_filename == __file__ or "runpy" in tb.tb_frame.f_code.co_filename):
-        tb = tb.tb_next
-    traceback.print_exception(type(error), error, tb)
-
-
-def _innermost_frame(error: BaseException) -> FrameType | None:
-    tb = error.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb.tb_frame if tb is not None else None
+def _report_early_termination(report_path: str, signum: int) -> NoReturn:
+    write_report({"status": "terminated", "observed": []}, report_path)
+    _exit(128 + signum)
 
 
 def _exit(code: int) -> NoReturn:

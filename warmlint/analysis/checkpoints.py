@@ -1,0 +1,89 @@
+"""Checkpoint dicts: what a `torch.save({...})` holds, and where the optimizer state is loaded back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from warmlint.analysis.collect import string_value
+from warmlint.analysis.facts import CallSite, ScopeId
+from warmlint.analysis.model import Model
+
+SAVE_FUNCTIONS = {"torch.save"}
+SAVE_METHODS = {"save"}  # accelerator.save(...), fabric.save(...)
+
+
+@dataclass
+class CheckpointDict:
+    node: cst.Dict | cst.Call  # the literal that is saved
+    scope: ScopeId
+    save: CallSite
+    optimizer_key: str | None = None  # the key that holds optimizer.state_dict()
+    optimizer_name: str | None = None
+    has_scheduler_state: bool = False
+    loads: list[CallSite] = field(default_factory=list)  # optimizer.load_state_dict(ckpt[...]) calls
+
+
+def _entries(node: cst.Dict | cst.Call):
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                yield string_value(element.key), element.value
+    else:
+        for arg in node.args:
+            if arg.keyword is not None:
+                yield arg.keyword.value, arg.value
+
+
+def _state_dict_owner(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+            and value.func.attr.value == "state_dict":
+        return value.func.value
+    return None
+
+
+def checkpoint_dicts(model: Model) -> list[CheckpointDict]:
+    found = []
+    for call in model.raw.calls:
+        qualified = model.qualified(call) or ""
+        method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
+        if qualified not in SAVE_FUNCTIONS and not (method in SAVE_METHODS and "." in (call.callee or "")):
+            continue
+        if not call.node.args:
+            continue
+        saved = call.node.args[0].value
+        scope = call.scope
+        if not isinstance(saved, (cst.Dict, cst.Call)):
+            origins = model.resolver.origins(saved, scope)
+            if not origins or len(origins) != 1:
+                continue
+            saved, scope, _ = origins[0]
+        if isinstance(saved, cst.Call) and model.raw.module.code_for_node(saved.func) != "dict":
+            continue
+        if not isinstance(saved, (cst.Dict, cst.Call)):
+            continue
+        checkpoint = CheckpointDict(saved, scope, call)
+        for key, value in _entries(saved):
+            owner = _state_dict_owner(value)
+            if owner is None:
+                continue
+            if model.optimizer_for(owner, scope) is not None:
+                checkpoint.optimizer_key = key or model.raw.module.code_for_node(value)
+                checkpoint.optimizer_name = model.raw.module.code_for_node(owner)
+            elif model.scheduler_for(owner, scope) is not None or _looks_like_scheduler(key):
+                checkpoint.has_scheduler_state = True
+        if not checkpoint.has_scheduler_state:
+            checkpoint.has_scheduler_state = _added_later(model, call.node.args[0].value, call.scope)
+        found.append(checkpoint)
+    return found
+
+
+def _looks_like_scheduler(key: str | None) -> bool:
+    return bool(key) and "sched" in key.lower()
+
+
+def _added_later(model: Model, saved: cst.BaseExpression, scope: ScopeId) -> bool:
+    """`ckpt["scheduler"] = scheduler.state_dict()` between building the dict and saving it."""
+    name = model.raw.module.code_for_node(saved)
+    return any(store_name == name and "sched" in key.lower() for store_name, key, _ in model.raw.subscript_stores)

@@ -1,0 +1,101 @@
+"""How a scheduler's step() relates to its optimizer's step() in the training loop.
+
+Per step (both in the same loop iteration) or per epoch (the optimizer steps in
+a loop nested inside the scheduler's loop), and whether the scheduler steps
+first. Calls into functions defined in the same file are followed, so
+`scheduler.step()` before `train_one_epoch(model, optimizer, loader)` in an
+epoch loop is seen as stepping before that epoch's batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from warmlint.analysis.facts import CallSite, Loop
+from warmlint.analysis.model import Model, Optimizer, Scheduler
+
+STEP_METHODS = ("step", "step_update")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an optimizer step happens, seen from the scheduler's loop body."""
+
+    order: int  # source position of the statement (or nested loop) that holds the optimizer step
+    nested: bool  # True when the optimizer steps inside an inner loop: once per scheduler step is per epoch
+    statement: cst.CSTNode | None  # that statement, in the scheduler's loop body
+
+
+@dataclass(frozen=True)
+class StepRelation:
+    site: CallSite  # the scheduler.step() call
+    loop: Loop  # the innermost loop around it
+    unit: str  # "step" or "epoch"
+    before_optimizer: bool  # the scheduler steps before every optimizer step of the iteration
+    anchors: tuple[Anchor, ...] = ()
+    lifted: CallSite | None = None  # the scheduler step as seen in the loop's scope
+    optimizer: Optimizer | None = None
+
+
+def scheduler_step_sites(scheduler: Scheduler) -> list[CallSite]:
+    sites = [c for m in STEP_METHODS for c in scheduler.calls_of(m)]
+    if scheduler.parent is not None:
+        sites += [c for m in STEP_METHODS for c in scheduler.parent.calls_of(m)]
+    return sorted(sites, key=lambda c: c.order)
+
+
+def _lift(model: Model, site: CallSite) -> CallSite | None:
+    """The call site, in an enclosing caller, that puts `site` inside a loop (if it is not already)."""
+    seen = 0
+    while not site.loops and seen < 5:
+        function = model.raw.functions.get(site.scope)
+        if function is None:
+            return None
+        callers = model.resolver.calls_to(function)
+        if len(callers) != 1:
+            return None
+        site = callers[0][0]
+        seen += 1
+    return site if site.loops else None
+
+
+def _anchor(model: Model, optimizer_site: CallSite, scope, loop_id: int) -> Anchor | None:
+    """Express an optimizer step as a position in the body of loop `loop_id` in `scope`."""
+    site, inner_loops = optimizer_site, False
+    for _ in range(6):
+        if site.scope == scope:
+            if loop_id not in site.loops:
+                return None
+            depth = site.loops.index(loop_id)
+            if depth + 1 < len(site.loops):  # inside a loop nested in the scheduler's loop
+                inner = model.raw.loops[site.loops[depth + 1]]
+                return Anchor(inner.order, True, inner.node)
+            return Anchor(site.order, inner_loops, site.statement)
+        inner_loops = inner_loops or bool(site.loops)
+        function = model.raw.functions.get(site.scope)
+        if function is None:
+            return None
+        callers = model.resolver.calls_to(function)
+        if len(callers) != 1:
+            return None
+        site = callers[0][0]
+    return None
+
+
+def relation(model: Model, scheduler: Scheduler, site: CallSite) -> StepRelation | None:
+    """How one scheduler.step() call relates to the optimizer's steps, or None if unknown."""
+    optimizer = scheduler.optimizer or (scheduler.parent.optimizer if scheduler.parent else None)
+    if optimizer is None:
+        return None
+    lifted = _lift(model, site)
+    if lifted is None:
+        return None
+    loop_id = lifted.loops[-1]
+    anchors = [a for o in optimizer.steps if (a := _anchor(model, o, lifted.scope, loop_id))]
+    if not anchors:
+        return None
+    unit = "step" if any(not a.nested for a in anchors) else "epoch"
+    before = all(a.order > lifted.order for a in anchors)
+    return StepRelation(site, model.raw.loops[loop_id], unit, before, tuple(anchors), lifted, optimizer)

@@ -1,0 +1,84 @@
+"""Fixes that move or add scheduler.step() calls (WL005, WL006, WL007)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from warmlint.analysis.facts import CallSite
+from warmlint.analysis.model import Scheduler
+from warmlint.analysis.stepping import StepRelation
+from warmlint.fixes.plans import Planner
+from warmlint.fixes.schedule_code import statements
+from warmlint.fixes.training_loop import CannotFix, code_of
+
+# Schedulers whose arguments are counted in epochs by convention: stepped once per epoch.
+EPOCH_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR"}
+
+
+def _own_line(site: CallSite) -> cst.SimpleStatementLine:
+    """The scheduler.step() call must be a statement of its own to be moved."""
+    statement = site.statement
+    if statement is None or len(statement.body) != 1 or not isinstance(statement.body[0], cst.Expr) \
+            or statement.body[0].value is not site.node:
+        raise CannotFix("scheduler.step() is not a statement of its own")
+    return statement
+
+
+def move_after_optimizer_step(planner: Planner, found: StepRelation) -> None:
+    """WL005: move scheduler.step() after the last optimizer step of its iteration (or epoch)."""
+    if found.lifted is not found.site:
+        raise CannotFix("scheduler.step() is called from another function")
+    statement = _own_line(found.site)
+    anchor = max(found.anchors, key=lambda a: a.order)
+    if anchor.statement is None:
+        raise CannotFix("optimizer.step() is not a statement of its own")
+    planner.edits.remove(statement)
+    planner.edits.insert_after(anchor.statement, [statement])
+
+
+def _visible_name(planner: Planner, scheduler: Scheduler, site: CallSite) -> str:
+    """A name for the scheduler that is bound where `site` runs."""
+    for scope, name in sorted(scheduler.aliases):
+        found = planner.model.resolver.lookup(site.scope, name)
+        if found is not None and found[0] == scope:
+            return name
+    raise CannotFix(f"no name for the {scheduler.short_name} is visible where optimizer.step() is called")
+
+
+def add_step(planner: Planner, scheduler: Scheduler) -> None:
+    """WL006: step the scheduler after optimizer.step() (after the epoch's batches for epoch schedulers)."""
+    optimizer = scheduler.optimizer
+    if optimizer is None or not optimizer.steps:
+        raise CannotFix("cannot find where its optimizer steps")
+    if scheduler.short_name in EPOCH_SCHEDULERS:
+        _step_after_epoch(planner, scheduler, optimizer.steps)
+        return
+    for site in optimizer.steps:
+        if site.statement is None:
+            raise CannotFix("optimizer.step() is not a statement of its own")
+        name = _visible_name(planner, scheduler, site)
+        planner.edits.insert_after(site.statement, statements(f"{name}.step()\n"))
+
+
+def _step_after_epoch(planner: Planner, scheduler: Scheduler, sites: list[CallSite]) -> None:
+    model = planner.model
+    site = sites[-1]
+    if len(site.loops) < 2:
+        raise CannotFix("cannot find the epoch loop around optimizer.step()")
+    batch_loop = model.raw.loops[site.loops[-1]]
+    name = _visible_name(planner, scheduler, site)
+    planner.edits.insert_after(batch_loop.node, statements(f"{name}.step()\n"))
+
+
+def step_per_batch(planner: Planner, found: StepRelation) -> None:
+    """WL007: a warmup counted in steps: move its step() next to every optimizer.step()."""
+    if found.lifted is not found.site or found.optimizer is None:
+        raise CannotFix("scheduler.step() is called from another function")
+    statement = _own_line(found.site)
+    receiver = code_of(found.site.node.func.value)
+    sites = found.optimizer.steps
+    if not sites or any(s.scope != found.site.scope or s.statement is None for s in sites):
+        raise CannotFix("optimizer.step() is in another function")
+    planner.edits.remove(statement)
+    for site in sites:
+        planner.edits.insert_after(site.statement, statements(f"{receiver}.step()\n"))

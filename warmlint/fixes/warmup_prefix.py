@@ -1,0 +1,68 @@
+"""WL004's fix: put a linear warmup in front of a decay-only schedule, in the unit it is stepped in."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from warmlint.analysis.model import Scheduler, call_argument
+from warmlint.analysis.stepping import relation, scheduler_step_sites
+from warmlint.fixes.plans import Planner
+from warmlint.fixes.schedule_code import statements
+from warmlint.fixes.training_loop import CannotFix, available, code_of, total_steps
+
+
+def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
+    model = planner.model
+    statement = scheduler.call.statement
+    if statement is None or len(scheduler.call.targets) != 1:
+        raise CannotFix("the scheduler is not assigned to a name on its own line")
+    if scheduler.short_name.startswith("get_"):  # HF: num_warmup_steps=0 -> a real warmup
+        _hf_warmup(planner, scheduler)
+        return
+    sites = scheduler_step_sites(scheduler)
+    relations = [r for s in sites if (r := relation(model, scheduler, s))]
+    if not relations:
+        raise CannotFix("cannot tell whether the scheduler is stepped per batch or per epoch")
+    unit = relations[0].unit
+    home = scheduler.call.scope
+    order = scheduler.call.order
+    if unit == "epoch":
+        epochs = _epoch_count(relations[0])
+        planner.need_math()
+        length_name = planner.fresh("warmup_epochs", "lr_warmup_epochs")
+        length = f"max(1, math.ceil(0.05 * {epochs}))" if epochs else "5"
+        if epochs and not available(model, epochs, home, order):
+            length = "5"
+    else:
+        optimizer = scheduler.optimizer
+        total, _ = total_steps(model, optimizer, optimizer.steps[0], home)
+        if not available(model, total, home, order):
+            raise CannotFix(f"`{total}` is not defined where the scheduler is built")
+        planner.need_math()
+        length_name = planner.fresh("warmup_steps", "lr_warmup_steps")
+        length = f"min(math.ceil(0.05 * {total}), 2000)"
+    optimizer_code = code_of(scheduler.argument("optimizer", 0))
+    sequential = planner.scheduler_class("SequentialLR")
+    linear = planner.scheduler_class("LinearLR")
+    planner.edits.insert_before(statement, statements(f"{length_name} = {length}\n"))
+    wrapped = cst.parse_expression(
+        f"{sequential}({optimizer_code}, schedulers=[{linear}({optimizer_code}, start_factor=1 / ({length_name} + 1), "
+        f"total_iters={length_name}), {code_of(scheduler.call.node)}], milestones=[{length_name}])")
+    planner.edits.replace(scheduler.call.node, wrapped)
+
+
+def _epoch_count(found) -> str | None:
+    loop = found.loop.node
+    if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call) and code_of(loop.iter.func) == "range" \
+            and len(loop.iter.args) == 1:
+        return code_of(loop.iter.args[0].value)
+    return None
+
+
+def _hf_warmup(planner: Planner, scheduler: Scheduler) -> None:
+    warmup = call_argument(scheduler.call.node, "num_warmup_steps", 1)
+    total = call_argument(scheduler.call.node, "num_training_steps", 2)
+    if warmup is None or total is None:
+        raise CannotFix("cannot find num_warmup_steps and num_training_steps")
+    planner.need_math()
+    planner.edits.replace(warmup, cst.parse_expression(f"min(math.ceil(0.05 * {code_of(total)}), 2000)"))

@@ -1,0 +1,103 @@
+"""WL007: a warmup counted in steps that is stepped once per epoch, or the reverse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.model import Model, Scheduler, call_argument
+from warmlint.analysis.names import dotted_name
+from warmlint.analysis.schedules import lr_lambda_of
+from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
+from warmlint.rules.base import WARM_WORD, Finding, RuleContext, rule
+
+_STEP_WORDS = re.compile(r"step|iter|update|batch", re.I)
+_EPOCH_WORDS = re.compile(r"epoch", re.I)
+
+
+@dataclass(frozen=True)
+class WarmupLength:
+    text: str  # how the length is written, e.g. "warmup_steps" or "500"
+    value: float | None
+    unit: str | None  # "step", "epoch" or None when the name does not say
+
+
+def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
+    """The warmup length a scheduler (or the warmup inside a SequentialLR) is written with."""
+    expr = None
+    if scheduler.short_name == "LinearLR":
+        expr = call_argument(scheduler.call.node, "total_iters", 3)
+    elif scheduler.short_name == "LambdaLR":
+        schedule = lr_lambda_of(model, scheduler)
+        if schedule is None or schedule.shape is None or schedule.shape.kind not in (
+                ShapeKind.WARMUP_THEN_DECAY, ShapeKind.WARMUP_THEN_FLAT):
+            return None
+        names = [n for n in schedule.function.free_names() if WARM_WORD.search(n)]
+        if len(names) != 1:
+            return None
+        return _length(model, cst.parse_expression(names[0]), schedule.function.free_scope)
+    elif scheduler.short_name.startswith("get_") and scheduler.short_name.endswith("_with_warmup"):
+        expr = call_argument(scheduler.call.node, "num_warmup_steps", 1)
+        found = _length(model, expr, scheduler.call.scope) if expr is not None else None
+        return WarmupLength(found.text, found.value, "step") if found else None  # the API counts steps
+    elif scheduler.children:
+        for child in scheduler.children:
+            found = warmup_length(model, child)
+            if found is not None:
+                return found
+    return _length(model, expr, scheduler.call.scope) if expr is not None else None
+
+
+def _length(model: Model, expr: cst.BaseExpression, scope) -> WarmupLength:
+    text = model.raw.module.code_for_node(expr)
+    value = model.resolver.number(expr, scope)
+    name = dotted_name(expr) or ""
+    unit = "epoch" if _EPOCH_WORDS.search(name) else "step" if _STEP_WORDS.search(name) else None
+    return WarmupLength(text, value.number if value else None, unit)
+
+
+def _epochs(model: Model, found: StepRelation) -> float | None:
+    loop = found.loop.node
+    if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call) and dotted_name(loop.iter.func) == "range":
+        value = model.resolver.number(loop.iter.args[-1].value, found.loop.scope)
+        return value.number if value else None
+    return None
+
+
+@rule("WL007", "warmup-unit-mismatch",
+      "A warmup counted in steps is stepped once per epoch, or one counted in epochs every step.",
+      fixable=True)
+def check(ctx: RuleContext):
+    model = ctx.model
+    for scheduler in model.schedulers:
+        if scheduler.parent is not None:
+            continue
+        length = warmup_length(model, scheduler)
+        if length is None:
+            continue
+        for site in scheduler_step_sites(scheduler):
+            found = relation(model, scheduler, site)
+            if found is None or found.before_optimizer:
+                continue
+            unit = length.unit
+            if unit is None and found.unit == "epoch" and length.value is not None:
+                epochs = _epochs(model, found)
+                if length.value >= 100 and epochs is not None and epochs * 4 <= length.value:
+                    unit = "step"
+            if unit == "step" and found.unit == "epoch":
+                message = (f"the warmup of {scheduler.short_name} lasts `{length.text}` steps but step() is "
+                           f"called once per epoch: the warmup takes {length.text} epochs")
+                hint = "call scheduler.step() after optimizer.step(), inside the batch loop"
+            elif unit == "epoch" and found.unit == "step":
+                message = (f"the warmup of {scheduler.short_name} lasts `{length.text}` epochs but step() is "
+                           f"called every optimizer step: the warmup is over after {length.text} steps")
+                hint = "step the scheduler once per epoch, or express the warmup in optimizer steps"
+            else:
+                continue
+            yield Finding(node=scheduler.call.node, message=message, hint=hint,
+                          fix_data=found if unit == "step" else None,
+                          no_fix_reason="" if unit == "step" else "convert the warmup length to optimizer steps")
+            break

@@ -1,0 +1,117 @@
+"""Child side: one run of the user's script under the recorder, ending in exactly one report."""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import runpy
+import signal
+import sys
+import traceback
+from types import FrameType
+from typing import Any, NoReturn
+
+import torch
+
+from warmlint.verify.child_report import Ending, build_report, describe_exception
+from warmlint.verify.hints import collect_hints
+from warmlint.verify.protocol import write_report
+from warmlint.verify.recorder import Recorder, StopVerify
+
+
+class ChildSession:
+    def __init__(self, options: argparse.Namespace, report_path: str, leave: Any) -> None:
+        self.script = os.path.abspath(options.script)
+        self.script_args: list[str] = options.script_args
+        self.total_steps: int | None = options.total_steps
+        self.report_path = report_path
+        # Called with an exit status to end the process at once.
+        self._leave = leave
+        self._owner_pid = os.getpid()
+        self._written = False
+        self.recorder = Recorder(options.steps, self.script, self._give_up)
+
+    def start(self) -> None:
+        self.recorder.install()
+        signal.signal(signal.SIGTERM, self._on_terminate)
+        atexit.register(lambda: self.finish(Ending("exited")))
+
+    def run_script(self) -> Ending:
+        """Run the script as ``python SCRIPT ARGS`` would, and say how it ended."""
+        recorder = self.recorder
+        sys.argv = [self.script, *self.script_args]
+        sys.path[0] = os.path.dirname(self.script)
+        try:
+            runpy.run_path(self.script, run_name="__main__")
+        except StopVerify:
+            return Ending("stopped")
+        except SystemExit as stop:
+            code = _exit_status(stop.code)
+            if recorder.stopping or code == 0:
+                return Ending("stopped" if recorder.stopping else "completed")
+            return Ending("exited", exit_code=code)
+        except BaseException as error:  # whatever the script raises is reported, not re-raised
+            if recorder.stopping:  # the script turned the stop into another exception
+                return Ending("stopped")
+            _print_traceback(error)
+            if recorder.hints is None:
+                recorder.hints = collect_hints(_innermost_frame(error), self.script)
+            return Ending("raised", error=describe_exception(error, self.script))
+        return Ending("stopped" if recorder.stopping else "completed")
+
+    def finish(self, ending: Ending) -> None:
+        """Write the report, once, from the process that runs the script (not a forked worker)."""
+        if self._written or os.getpid() != self._owner_pid:
+            return
+        self._written = True
+        report = build_report(self.recorder, ending, self.total_steps, torch.__version__)
+        write_report(report, self.report_path)
+
+    def _give_up(self) -> NoReturn:
+        self.finish(Ending("stopped"))
+        self._leave(0)
+
+    def _on_terminate(self, signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != self._owner_pid:  # a forked DataLoader worker: die as usual
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if self.recorder.hints is None:
+            self.recorder.hints = collect_hints(frame, self.script)
+        self.finish(Ending("terminated"))
+        self._leave(128 + signum)
+
+
+def exit_status(ending: Ending) -> int:
+    """The child's own exit status; the parent reads the report, this only helps someone debugging."""
+    return {"completed": 0, "stopped": 0, "raised": 1}.get(ending.status, ending.exit_code or 0)
+
+
+def _exit_status(code: Any) -> int:
+    """What the interpreter would exit with for ``sys.exit(code)``."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _print_traceback(error: BaseException) -> None:
+    """Print it as ``python script.py`` would: without the shim's and runpy's frames."""
+    tb = error.__traceback__
+    while tb is not None and _is_machinery(tb.tb_frame.f_code.co_filename):
+        tb = tb.tb_next
+    traceback.print_exception(type(error), error, tb)
+
+
+def _is_machinery(filename: str) -> bool:
+    return filename == __file__ or "runpy" in filename
+
+
+def _innermost_frame(error: BaseException) -> FrameType | None:
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame if tb is not None else None
