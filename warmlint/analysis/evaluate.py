@@ -242,6 +242,8 @@ def classify(function: ScheduleFunction) -> Shape | None:
     """Sample the function over a horizon derived from its constants; None if it cannot be evaluated."""
     try:
         first = function(0)
+        for probe in (1_000, 1_000_000):  # reach every branch once, so every free name is resolved
+            function(probe)
         constants = [abs(c) for c in function.constants() if math.isfinite(c)]
         horizon = int(min(max(4 * max(constants, default=0), 200), 1_000_000))
         values = [(s, function(s)) for s in sample_steps(horizon)]

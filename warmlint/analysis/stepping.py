@@ -9,7 +9,7 @@ epoch loop is seen as stepping before that epoch's batches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -25,7 +25,7 @@ class Anchor:
 
     order: int  # source position of the statement (or nested loop) that holds the optimizer step
     nested: bool  # True when the optimizer steps inside an inner loop: once per scheduler step is per epoch
-    statement: cst.CSTNode | None  # that statement, in the scheduler's loop body
+    statement: cst.CSTNode | None = field(repr=False)  # that statement, in the scheduler's loop body
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,9 @@ class StepRelation:
     loop: Loop  # the innermost loop around it
     unit: str  # "step" or "epoch"
     before_optimizer: bool  # the scheduler steps before every optimizer step of the iteration
-    anchors: tuple[Anchor, ...] = ()
+    anchors: tuple[Anchor, ...] = field(default=(), repr=False)
     lifted: CallSite | None = None  # the scheduler step as seen in the loop's scope
-    optimizer: Optimizer | None = None
+    optimizer: Optimizer | None = field(default=None, repr=False)
 
 
 def scheduler_step_sites(scheduler: Scheduler) -> list[CallSite]:

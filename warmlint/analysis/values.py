@@ -49,8 +49,8 @@ def arithmetic(op: cst.BaseBinaryOp, left: float, right: float) -> float | None:
     function = _BINARY.get(type(op))
     if function is None:
         return None
-    if function is operator.pow and (abs(right) > 64 or abs(left) > 1e6):
-        return None
+    if function is operator.pow and abs(left) > 1 and (abs(right) > 64 or abs(left) > 1e6):
+        return None  # a base of at most 1 stays bounded for any exponent (decay factors like 0.95 ** step)
     try:
         result = function(left, right)
     except (ZeroDivisionError, OverflowError, ValueError):

@@ -70,14 +70,15 @@ def _quoted(key: str, node: cst.CSTNode) -> str:
 
 
 def _append(elements, element: cst.DictElement):
+    """Add an entry after the last one, in the dict's own layout (one per line stays one per line)."""
     elements = list(elements)
-    if elements and elements[-1].comma is cst.MaybeSentinel.DEFAULT:
+    if not elements:
+        return [element]
+    last = elements[-1]
+    if last.comma is cst.MaybeSentinel.DEFAULT:
         return [*elements, element]
-    if elements:  # a trailing comma: keep the dict's multi-line layout
-        last = elements[-1]
-        element = element.with_changes(comma=last.comma)
-        return [*elements, element]
-    return [element]
+    separator = elements[-2].comma if len(elements) > 1 else last.comma
+    return [*elements[:-1], last.with_changes(comma=separator), element.with_changes(comma=last.comma)]
 
 
 def _optimizer_loads(planner: Planner, saved: CheckpointDict) -> list[CallSite]:

@@ -18,7 +18,7 @@ _RESTARTING = ("CyclicLR", "CosineAnnealingWarmRestarts")
 
 
 @dataclass(frozen=True)
-class Ending:
+class ScriptEnd:
     """How the script ended: ``completed``, ``stopped``, ``raised``, ``exited`` or ``terminated``."""
 
     status: str
@@ -32,15 +32,12 @@ def describe_exception(error: BaseException, script_path: str) -> dict[str, Any]
     script_dir = os.path.dirname(os.path.abspath(script_path))
     own = [f for f in frames if os.path.dirname(os.path.abspath(f.filename)) == script_dir]
     frame = (own or frames or [None])[-1]
-    location = code = None
-    if frame is not None:
-        location = f"{os.path.relpath(frame.filename, script_dir)}:{frame.lineno}"
-        code = (frame.line or "").strip() or None
-    return {"type": type(error).__name__, "message": str(error), "location": location, "code": code}
+    location = f"{os.path.relpath(frame.filename, script_dir)}:{frame.lineno}" if frame else None
+    return {"type": type(error).__name__, "message": str(error), "location": location}
 
 
 def build_report(
-    recorder: Recorder, ending: Ending, total_steps_override: int | None, torch_version: str
+    recorder: Recorder, ending: ScriptEnd, total_steps_override: int | None, torch_version: str
 ) -> dict[str, Any]:
     steps = len(recorder.observed)
     report: dict[str, Any] = {
@@ -67,7 +64,8 @@ def build_report(
         return report
     if recorder.swallowed_stops:
         report["notes"].append(
-            f"the script caught the stop after step {steps} {recorder.swallowed_stops} time(s) and went on"
+            f"the script caught the stop at step {steps} and went on ({recorder.swallowed_stops} times; "
+            "a bare except?), so it was ended there"
         )
     finished_after = steps if ending.status == "completed" else None
     try:

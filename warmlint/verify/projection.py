@@ -2,8 +2,8 @@
 
 The model never runs again. Schedulers are deep-copied onto a stand-in optimizer with one
 scalar parameter per param group (the real parameters are never copied) and then either
-evaluated directly at a few thousand sampled steps, when the LR is a known function of the
-step count, or stepped one call at a time.
+evaluated directly at a few thousand sampled steps, when they are torch schedulers with a
+known formula (see ``evaluators``), or stepped one call at a time (subclasses, mixtures).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import torch
 from torch.optim import lr_scheduler as torch_schedulers
 
+from warmlint.verify.evaluators import Evaluate, direct_evaluator
 from warmlint.verify.pace import Pace
 
 # Steps right after the observed ones are sampled densely (that is where warmups end),
@@ -25,9 +26,6 @@ DENSE_SAMPLES = 500
 SPREAD_SAMPLES = 1500
 # Stepping a copied scheduler costs a few microseconds; stop well before it gets slow.
 MAX_SEQUENTIAL_CALLS = 1_000_000
-
-_CLOSED_FORM = ("StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR")
-_PURE_GET_LR = ("OneCycleLR", "CyclicLR")
 
 
 @dataclass
@@ -73,8 +71,9 @@ def project(
         warnings.simplefilter("ignore")
         copies, stand_in = detached_copies([s for s, _ in paced], optimizer)
         paces = [pace for _, pace in paced]
-        if len(copies) == 1 and _is_jumpable(copies[0]):
-            _project_directly(copies[0], paces[0], samples, result)
+        evaluate = direct_evaluator(copies, paces)
+        if evaluate is not None:
+            _project_directly(evaluate, copies, samples, result)
         else:
             _project_by_stepping(copies, paces, stand_in, samples, result)
     for scheduler, pace in paced:
@@ -106,14 +105,12 @@ def detached_copies(schedulers: list[Any], optimizer: Any) -> tuple[list[Any], A
     return copy.deepcopy(list(schedulers), memo), stand_in
 
 
-def _project_directly(scheduler: Any, pace: Pace, samples: list[int], result: Projection) -> None:
-    start = scheduler.last_epoch
+def _project_directly(evaluate: Evaluate, schedulers: list[Any], samples: list[int], result: Projection) -> None:
     for step in samples:
-        epoch = start + pace.calls_before(step) - pace.calls
         try:
-            lr = float(_lr_at(scheduler, epoch)[0])
+            lr = evaluate(step)[0]
         except Exception as error:  # the user's lambda or the scheduler itself failed
-            result.notes.append(_crash_note(scheduler, error, step))
+            result.notes.append(_crash_note(schedulers[0], error, step))
             return
         result.points.append((step, lr))
 
@@ -150,35 +147,6 @@ def _project_by_stepping(
             result.notes.append(_crash_note(scheduler, error, step))
             return
         result.points.append((step, float(stand_in.param_groups[0]["lr"])))
-
-
-def _lr_at(scheduler: Any, epoch: int) -> list[float]:
-    """The LRs a known torch scheduler sets after ``epoch`` calls, without stepping through them."""
-    name = type(scheduler).__name__
-    if name == "LambdaLR":
-        return [base * fn(epoch) for fn, base in zip(scheduler.lr_lambdas, scheduler.base_lrs)]
-    if name == "SequentialLR":
-        milestones = scheduler._milestones
-        index = bisect_right(milestones, epoch)
-        local = epoch - milestones[index - 1] if index else epoch
-        return _lr_at(scheduler._schedulers[index], local)
-    if name == "CosineAnnealingWarmRestarts":
-        scheduler.step(epoch)
-        return [group["lr"] for group in scheduler.optimizer.param_groups]
-    scheduler.last_epoch = epoch
-    if name in _CLOSED_FORM:
-        return scheduler._get_closed_form_lr()
-    scheduler._get_lr_called_within_step = True
-    return scheduler.get_lr()
-
-
-def _is_jumpable(scheduler: Any) -> bool:
-    klass = type(scheduler)
-    if klass.__module__ != torch_schedulers.__name__:
-        return False
-    if klass.__name__ == "SequentialLR":
-        return all(_is_jumpable(child) for child in scheduler._schedulers)
-    return klass.__name__ in (*_CLOSED_FORM, *_PURE_GET_LR, "LambdaLR", "CosineAnnealingWarmRestarts")
 
 
 def _needs_metrics(scheduler: Any) -> bool:

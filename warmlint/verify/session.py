@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import torch
 
-from warmlint.verify.child_report import Ending, build_report, describe_exception
+from warmlint.verify.child_report import ScriptEnd, build_report, describe_exception
 from warmlint.verify.hints import collect_hints
 from warmlint.verify.protocol import write_report
 from warmlint.verify.recorder import Recorder, StopVerify
@@ -35,9 +35,9 @@ class ChildSession:
     def start(self) -> None:
         self.recorder.install()
         signal.signal(signal.SIGTERM, self._on_terminate)
-        atexit.register(lambda: self.finish(Ending("exited")))
+        atexit.register(lambda: self.finish(ScriptEnd("exited")))
 
-    def run_script(self) -> Ending:
+    def run_script(self) -> ScriptEnd:
         """Run the script as ``python SCRIPT ARGS`` would, and say how it ended."""
         recorder = self.recorder
         sys.argv = [self.script, *self.script_args]
@@ -45,22 +45,22 @@ class ChildSession:
         try:
             runpy.run_path(self.script, run_name="__main__")
         except StopVerify:
-            return Ending("stopped")
+            return ScriptEnd("stopped")
         except SystemExit as stop:
             code = _exit_status(stop.code)
             if recorder.stopping or code == 0:
-                return Ending("stopped" if recorder.stopping else "completed")
-            return Ending("exited", exit_code=code)
+                return ScriptEnd("stopped" if recorder.stopping else "completed")
+            return ScriptEnd("exited", exit_code=code)
         except BaseException as error:  # whatever the script raises is reported, not re-raised
             if recorder.stopping:  # the script turned the stop into another exception
-                return Ending("stopped")
+                return ScriptEnd("stopped")
             _print_traceback(error)
             if recorder.hints is None:
                 recorder.hints = collect_hints(_innermost_frame(error), self.script)
-            return Ending("raised", error=describe_exception(error, self.script))
-        return Ending("stopped" if recorder.stopping else "completed")
+            return ScriptEnd("raised", error=describe_exception(error, self.script))
+        return ScriptEnd("stopped" if recorder.stopping else "completed")
 
-    def finish(self, ending: Ending) -> None:
+    def finish(self, ending: ScriptEnd) -> None:
         """Write the report, once, from the process that runs the script (not a forked worker)."""
         if self._written or os.getpid() != self._owner_pid:
             return
@@ -69,7 +69,7 @@ class ChildSession:
         write_report(report, self.report_path)
 
     def _give_up(self) -> NoReturn:
-        self.finish(Ending("stopped"))
+        self.finish(ScriptEnd("stopped"))
         self._leave(0)
 
     def _on_terminate(self, signum: int, frame: FrameType | None) -> None:
@@ -79,11 +79,11 @@ class ChildSession:
             return
         if self.recorder.hints is None:
             self.recorder.hints = collect_hints(frame, self.script)
-        self.finish(Ending("terminated"))
+        self.finish(ScriptEnd("terminated"))
         self._leave(128 + signum)
 
 
-def exit_status(ending: Ending) -> int:
+def exit_status(ending: ScriptEnd) -> int:
     """The child's own exit status; the parent reads the report, this only helps someone debugging."""
     return {"completed": 0, "stopped": 0, "raised": 1}.get(ending.status, ending.exit_code or 0)
 

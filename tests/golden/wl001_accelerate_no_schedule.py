@@ -1,0 +1,46 @@
+# requires: accelerate
+"""Classifier trained with accelerate and AdamW at 5e-3; nothing ever changes the LR."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from accelerate import Accelerator
+from torch.utils.data import DataLoader, TensorDataset
+import math
+
+
+def main():
+    accelerator = Accelerator()
+    torch.manual_seed(0)
+    X = torch.randn(128, 16)
+    Y = (X[:, :4].sum(dim=1) > 0).long()
+    train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)
+
+    model = nn.Sequential(nn.Linear(16, 64), nn.GELU(), nn.LayerNorm(64), nn.Linear(64, 2))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.01)  # expect: WL001
+    model, optimizer, train_loader = accelerator.prepare(model, optimizer, train_loader)
+
+    num_epochs = 5
+    total_steps = num_epochs * len(train_loader)
+    warmup_steps = min(math.ceil(0.05 * total_steps), 2000)
+
+    def warmup_cosine_decay(step):
+        """LR multiplier: linear warmup over warmup_steps steps, then cosine decay until total_steps."""
+        if step < warmup_steps:
+            return (step + 1) / (warmup_steps + 1)
+        progress = min(1.0, max(0.0, (step - warmup_steps) / max(1, total_steps - warmup_steps)))
+        return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=warmup_cosine_decay)
+    for epoch in range(num_epochs):
+        model.train()
+        for inputs, targets in train_loader:
+            loss = F.cross_entropy(model(inputs), targets)
+            accelerator.backward(loss)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+    accelerator.print(f"final loss: {loss.item():.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Adam at 5e-3 with an exponential decay written as a LambdaLR, stepped once per epoch."""
+import torch
+import torch.nn as nn
+from torch.optim.lr_scheduler import LinearLR, SequentialLR, LambdaLR
+from torch.utils.data import DataLoader, TensorDataset
+import math
+
+torch.manual_seed(0)
+
+X = torch.randn(128, 10)
+Y = (X[:, 0] * X[:, 1] > 0).float().unsqueeze(1)
+train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)
+
+model = nn.Sequential(nn.Linear(10, 32), nn.Tanh(), nn.Linear(32, 1))
+criterion = nn.BCEWithLogitsLoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)  # expect: WL004
+warmup_epochs = 5
+scheduler = SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=warmup_epochs), LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)], milestones=[warmup_epochs])
+
+epochs = 5
+for epoch in range(epochs):
+    for x, y in train_loader:
+        optimizer.zero_grad()
+        loss = criterion(model(x), y)
+        loss.backward()
+        optimizer.step()
+    scheduler.step()
+
+print(f"final loss: {loss.item():.4f}, lr: {scheduler.get_last_lr()[0]:.2e}")

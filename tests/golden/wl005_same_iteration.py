@@ -1,0 +1,41 @@
+"""MLP regression with AdamW and a warmup-then-cosine LambdaLR stepped every batch."""
+import math
+
+import torch
+import torch.nn as nn
+from torch.optim.lr_scheduler import LambdaLR
+from torch.utils.data import DataLoader, TensorDataset
+
+torch.manual_seed(0)
+
+X = torch.randn(128, 10)
+Y = torch.sin(X[:, :2]).sum(dim=1, keepdim=True) + 0.05 * torch.randn(128, 1)
+train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)
+
+model = nn.Sequential(nn.Linear(10, 64), nn.GELU(), nn.Linear(64, 1))
+optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.05)
+
+epochs = 5
+total_steps = epochs * len(train_loader)
+warmup_steps = 4
+
+
+def lr_lambda(step):
+    if step < warmup_steps:
+        return (step + 1) / (warmup_steps + 1)
+    progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+    return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+scheduler = LambdaLR(optimizer, lr_lambda)
+
+for epoch in range(epochs):
+    model.train()
+    for x, y in train_loader:
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()  # expect: WL005
+
+print(f"final loss: {loss.item():.4f}")
