@@ -54,12 +54,12 @@ def _warmup_steps(value: str | None):
     return _option(int(value), "warmup-steps")
 
 
-def register(main: click.Group, helpers) -> None:
-    """Add the `fix` command to the CLI group; `helpers` is the cli module (shared option handling)."""
+def register(main: click.Group, cli) -> None:
+    """Add the `fix` command to the CLI group; `cli` is the main CLI module, whose option handling it shares."""
 
     @main.command("fix")
     @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-    @helpers.with_common_options
+    @cli.with_common_options
     @click.option("--apply", "apply_fixes", is_flag=True, help="Write the fixes (default: only show the diff).")
     @click.option("--warmup-steps", metavar="N|auto", help="Warmup length W in optimizer steps.")
     @click.option("--decay", type=click.Choice(DECAYS), help="Decay after the warmup.")
@@ -69,18 +69,18 @@ def register(main: click.Group, helpers) -> None:
             warmup_steps, decay, min_lr_ratio, total_steps):
         """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
         paths = list(paths) or [Path(".")]
-        config = helpers.build_config(paths, select, ignore, config_path)
+        config = cli.build_config(paths, select, ignore, config_path)
         overrides = {"warmup-steps": _warmup_steps(warmup_steps), "decay": decay,
                      "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
                      "total-steps": _option(total_steps, "total-steps")}
         fix_options = dict(config.fix)
         fix_options.update({k: v for k, v in overrides.items() if v is not None})
         config = config.with_overrides(fix=tuple(fix_options.items()))
-        color = helpers.use_color()
+        color = cli.use_color()
         if paths == [Path("-")]:
             outcome = fix_bytes(sys.stdin.buffer.read(), stdin_filename or "<stdin>", config)
             sys.stdout.buffer.write(outcome.fixed)
-            sys.exit(helpers.EXIT_ERROR if outcome.error else helpers.EXIT_CLEAN)
+            sys.exit(cli.EXIT_ERROR if outcome.error else cli.EXIT_CLEAN)
         found = discover(paths, config, force_exclude)
         errors = list(found.errors)
         outcomes = []
@@ -118,7 +118,7 @@ def register(main: click.Group, helpers) -> None:
         for error in errors:
             click.echo(f"warmlint: error: {error}", err=True, color=color)
         if errors:
-            sys.exit(helpers.EXIT_ERROR)
+            sys.exit(cli.EXIT_ERROR)
         if apply_fixes:
-            sys.exit(helpers.EXIT_FOUND if unfixable else helpers.EXIT_CLEAN)
-        sys.exit(helpers.EXIT_FOUND if fixed else helpers.EXIT_CLEAN)
+            sys.exit(cli.EXIT_FOUND if unfixable else cli.EXIT_CLEAN)
+        sys.exit(cli.EXIT_FOUND if fixed else cli.EXIT_CLEAN)

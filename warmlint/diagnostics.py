@@ -48,6 +48,17 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code)
 
+    def to_dict(self) -> dict:
+        """Every field but the fix itself (for the cache)."""
+        return {**self.to_json(), "hint": self.hint, "no_fix_reason": self.no_fix_reason}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Diagnostic":
+        span = Span(data["line"], data["column"], data["end_line"], data["end_column"])
+        return cls(path=data["path"], span=span, code=data["code"], name=data["name"],
+                   message=data["message"], hint=data["hint"], severity=Severity(data["severity"]),
+                   fixable=data["fixable"], no_fix_reason=data["no_fix_reason"])
+
     def to_json(self) -> dict:
         """The stable machine-readable form (documented in README.md)."""
         return {

@@ -1,4 +1,4 @@
-"""Optimizer and scheduler come from a build() helper; the training loop only uses the optimizer."""
+"""Optimizer and scheduler come from a build() function; the training loop only uses the optimizer."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,0 +1,81 @@
+"""Results cache: an unchanged file under an unchanged config is not checked again.
+
+Entries are keyed by the file's path and a hash of its bytes, inside a cache
+file named after warmlint's version and a hash of the config, so a stale entry
+can never change a result: it simply does not match. The cache file is written
+atomically (temporary file, then os.replace); two runs at once each write a
+complete file, and the last one wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from warmlint import __version__
+from warmlint.config import Config
+from warmlint.diagnostics import Diagnostic
+
+CACHE_DIR = ".warmlint_cache"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file marks a cache directory (warmlint).\n"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _config_key(config: Config) -> str:
+    fields = repr((config.select, config.ignore, config.per_file_ignores, config.thresholds, config.fix))
+    return hashlib.blake2b(fields.encode(), digest_size=8).hexdigest()
+
+
+class ResultCache:
+    def __init__(self, folder: Path, config: Config) -> None:
+        self.folder = folder
+        self.path = folder / f"v{__version__}-{_config_key(config)}.json"
+        self._entries: dict[str, dict] = {}
+        self._dirty = False
+        try:
+            self._entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._entries = {}
+        if not isinstance(self._entries, dict):
+            self._entries = {}
+
+    def get(self, path: str, digest: str) -> list[Diagnostic] | None:
+        entry = self._entries.get(path)
+        if not isinstance(entry, dict) or entry.get("hash") != digest:
+            return None
+        try:
+            return [Diagnostic.from_dict(item) for item in entry["diagnostics"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, path: str, digest: str, diagnostics: list[Diagnostic]) -> None:
+        self._entries[path] = {"hash": digest, "diagnostics": [d.to_dict() for d in diagnostics]}
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache; a cache that cannot be written is silently skipped (it is only a cache)."""
+        if not self._dirty:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+                marker = self.folder / name
+                if not marker.exists():
+                    marker.write_text(text, encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(self._entries, stream)
+                os.replace(temporary, self.path)
+            except BaseException:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            pass
