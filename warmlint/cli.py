@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from warmlint import __version__
+from warmlint.cache import CACHE_DIR, ResultCache
 from warmlint.config import Config, ConfigError, load_config, validate_codes
 from warmlint.discover import discover
 from warmlint.docs import rule_doc
@@ -76,7 +77,10 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
-def check(paths, select, ignore, config_path, force_exclude, stdin_filename, output_format, exit_zero, quiet):
+@click.option("--no-cache", is_flag=True, help="Check every file again instead of reusing .warmlint_cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+def check(paths, select, ignore, config_path, force_exclude, stdin_filename, output_format, exit_zero, quiet,
+          no_cache, jobs):
     """Check training scripts for LR warmup and schedule mistakes (never runs them)."""
     paths = list(paths) or [Path(".")]
     from_stdin = paths == [Path("-")]
@@ -90,7 +94,9 @@ def check(paths, select, ignore, config_path, force_exclude, stdin_filename, out
         errors.extend(found.errors)
         if not found.files and not found.errors and not quiet:
             click.echo("warmlint: warning: no Python files found under the given paths", err=True)
-        results = check_files(found.files, config)
+        cache = None if no_cache else ResultCache((config.root or Path.cwd()) / CACHE_DIR, config)
+        explicit = frozenset(p for p in paths if not p.is_dir())
+        results = check_files(found.files, config, explicit=explicit, cache=cache, jobs=jobs)
     errors.extend(f"{r.path}: {r.error}" for r in results if r.error)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
     for line in render(diagnostics, output_format, quiet, errors=len(errors)):

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from warmlint.config import Config
 from warmlint.diagnostics import Diagnostic
@@ -41,6 +39,10 @@ class FixOutcome:
 def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
     if not edits.imports:
         return module
+    # Imported here: libcst.codemod pulls in libcst.matchers, half a second that `check` never needs.
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
     context = CodemodContext()
     for module_name, obj in edits.imports:
         AddImportsVisitor.add_needed_import(context, module_name, obj)

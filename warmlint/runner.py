@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+
+from warmlint.cache import ResultCache, content_hash
 
 from warmlint.config import Config
 from warmlint.engine import FileResult, check_source, syntax_error
 from warmlint.rules import all_codes
+from warmlint.prefilter import may_matter
 from warmlint.selection import enabled_codes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
@@ -52,10 +58,59 @@ def _check_isolated(data: bytes | str, display_path: str, config: Config) -> Fil
         return FileResult(display_path, error=f"internal error: {type(error).__name__}: {error}")
 
 
-def check_files(paths: list[Path], config: Config) -> list[FileResult]:
-    results = on_deep_stack(lambda: [check_file(path, config) for path in paths])
+def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = frozenset(),
+                cache: ResultCache | None = None, jobs: int | None = None) -> list[FileResult]:
+    """Check many files: each read once, skipped without a parse when it cannot matter
+    (unless named explicitly), answered from the cache when unchanged, parsed in a
+    process pool when there is enough work to gain from one."""
+    results: list[FileResult] = []
+    pending: list[tuple[str, bytes, str]] = []  # (display path, bytes, content hash)
+    for path in paths:
+        data, problem = read_source(path)
+        if data is None:
+            results.append(FileResult(str(path), error=problem))
+            continue
+        if path not in explicit and not may_matter(data):
+            results.append(FileResult(str(path)))
+            continue
+        digest = content_hash(data)
+        cached = cache.get(str(path), digest) if cache is not None else None
+        if cached is not None:
+            results.append(FileResult(str(path), cached))
+            continue
+        pending.append((str(path), data, digest))
+    for (display, _, digest), result in zip(pending, _check_many(pending, config, jobs)):
+        if cache is not None and result.error is None:
+            cache.put(display, digest, result.diagnostics)
+        results.append(result)
+    if cache is not None:
+        cache.save()
     results.sort(key=lambda r: r.path)
     return results
+
+
+# Below this many files to parse, starting worker processes costs more than it saves
+# (measured with benchmarks/bench_check.py on 2 cores).
+PARALLEL_MIN_FILES = 48
+
+
+def _check_many(pending: list[tuple[str, bytes, str]], config: Config, jobs: int | None) -> list[FileResult]:
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
+        return on_deep_stack(lambda: [_portable(check_bytes(data, display, config)) for display, data, _ in pending])
+    chunk = max(1, len(pending) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_check_one, [(display, data, config) for display, data, _ in pending], chunksize=chunk))
+
+
+def _check_one(job: tuple[str, bytes, Config]) -> FileResult:
+    display, data, config = job
+    return _portable(check_bytes(data, display, config))
+
+
+def _portable(result: FileResult) -> FileResult:
+    """What a check reports, without the syntax tree and fix edits (they cannot cross processes)."""
+    return FileResult(result.path, [replace(d, fix_data=None) for d in result.diagnostics], result.error)
 
 
 # Deeply nested but valid code: libcst's native parser recurses on the C stack once per

@@ -297,6 +297,12 @@ class Resolver:
                     return arg.value, where
         return None
 
+    def _is_literal_dict(self, expr: cst.BaseExpression, scope: ScopeId, depth: int) -> bool:
+        origins = self.origins(expr, scope, depth + 1)
+        return bool(origins) and len(origins) == 1 and (
+            isinstance(origins[0][0], cst.Dict)
+            or (isinstance(origins[0][0], cst.Call) and dotted_name(origins[0][0].func) == "dict"))
+
     def _subscript_number(self, expr: cst.Subscript, scope: ScopeId, depth: int) -> Value | None:
         key = _subscript_key(expr)
         if key is None:
@@ -323,7 +329,9 @@ class Resolver:
                 return None
             entry = self._dict_entry(expr.func.value, key, scope, depth)
             if entry is None:
-                if len(expr.args) < 2:
+                # The default counts only when the mapping is a literal dict known to lack the key;
+                # for json.load(...), a parameter or any other unknown mapping it would be a guess.
+                if len(expr.args) < 2 or not self._is_literal_dict(expr.func.value, scope, depth):
                     return None
                 entry = (expr.args[1].value, scope)
             value = self.number(entry[0], entry[1], depth + 1)

@@ -12,6 +12,9 @@ from warmlint.analysis.model import Model
 from warmlint.config import Config
 
 WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm", re.I)
+# A comment that mentions warm-up to say it is over or absent (`# no warmup needed`, `# after warmup`).
+NOT_WARMUP = re.compile(r"\b(no|not|without|skip|after|over|done|finished|ends?|ended|past|post)\b"
+                        r"[\w\s-]{0,12}warm|warm[\w\s-]{0,12}\b(is over|over|done|finished|ended|complete)", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ class RuleContext:
         first, last = self.lines_of(node)
         for comment in self.model.raw.comments:
             line = self.lines_of(comment)[0]
-            if first - above <= line <= last and WARM_WORD.search(comment.value):
+            if first - above <= line <= last and WARM_WORD.search(comment.value) \
+                    and not NOT_WARMUP.search(comment.value):
                 return comment.value
         return None
 
