@@ -128,8 +128,10 @@ def rule_command(code: str | None, show_all: bool) -> None:
 
 def _register_subcommands() -> None:
     from warmlint import cli_fix
+    from warmlint.verify.command import verify_command  # imports no torch: the child process does
 
     cli_fix.register(main, sys.modules[__name__])
+    main.add_command(verify_command)
 
 
 _register_subcommands()

@@ -1,4 +1,4 @@
-"""Output formats for diagnostics: text, json, github."""
+"""Output formats for diagnostics: text, json, github, sarif."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import json
 import click
 
 from warmlint.diagnostics import Diagnostic, Severity
+from warmlint.sarif import render_sarif
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def render_text(diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "warmlint fix --apply",
@@ -75,4 +76,6 @@ def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = Fals
         return render_json(diagnostics)
     if output_format == "github":
         return render_github(diagnostics)
+    if output_format == "sarif":
+        return render_sarif(diagnostics)
     return render_text(diagnostics, quiet, errors=errors)

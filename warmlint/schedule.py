@@ -13,9 +13,12 @@ STEP_DECAY_FACTOR = 0.1
 STEP_DECAY_TIMES = 3  # the step decay divides the LR by 10 this many times over the decay phase
 
 
+MIN_WARMUP_STEPS = 10  # fewer, and the first step would run above 1/11 of the peak LR
+
+
 def default_warmup_steps(total_steps: int) -> int:
-    """About 5% of training, at most 2000 steps."""
-    return min(math.ceil(0.05 * total_steps), 2000)
+    """About 5% of training, at least 10 and at most 2000 steps."""
+    return min(max(math.ceil(0.05 * total_steps), MIN_WARMUP_STEPS), 2000)
 
 
 def multiplier(step: int, warmup_steps: int, total_steps: int, decay: str = "cosine",

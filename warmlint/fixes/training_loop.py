@@ -151,7 +151,7 @@ def _accumulation(site: CallSite) -> cst.BaseExpression | None:
     return None
 
 
-def _parenthesized(code: str) -> str:
+def parenthesized(code: str) -> str:
     expr = cst.parse_expression(code)
     return f"({code})" if isinstance(expr, (cst.BinaryOperation, cst.IfExp, cst.BooleanOperation)) else code
 
@@ -175,7 +175,7 @@ def total_steps(model: Model, optimizer: Optimizer, site: CallSite, home: ScopeI
         elif length is not None and epochs is None:
             epochs = lift(model, length, scope, home)
     if batch is not None and epochs is not None:
-        total = f"{_parenthesized(code_of(epochs))} * len({code_of(batch)})"
+        total = f"{parenthesized(code_of(epochs))} * len({code_of(batch)})"
     elif batch is not None:
         total = f"len({code_of(batch)})"
     elif epochs is not None:
@@ -185,7 +185,7 @@ def total_steps(model: Model, optimizer: Optimizer, site: CallSite, home: ScopeI
     accumulation = _accumulation(site)
     if accumulation is not None:
         factor = lift(model, accumulation, site.scope, home)
-        total = f"({total}) // {_parenthesized(code_of(factor))}"
+        total = f"({total}) // {parenthesized(code_of(factor))}"
     return total, loops[0][0]
 
 

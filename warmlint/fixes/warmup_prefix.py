@@ -7,8 +7,8 @@ import libcst as cst
 from warmlint.analysis.model import Scheduler, call_argument
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.fixes.plans import Planner
-from warmlint.fixes.schedule_code import statements
-from warmlint.fixes.training_loop import CannotFix, available, code_of, total_steps
+from warmlint.fixes.schedule_code import auto_warmup_expr, statements
+from warmlint.fixes.training_loop import CannotFix, available, code_of, parenthesized, total_steps
 
 
 def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
@@ -40,7 +40,7 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         planner.need_math()
         length_name = planner.fresh("warmup_steps", "lr_warmup_steps")
-        length = f"min(math.ceil(0.05 * {total}), 2000)"
+        length = auto_warmup_expr(parenthesized(total))
     optimizer_code = code_of(scheduler.argument("optimizer", 0))
     sequential = planner.scheduler_class("SequentialLR")
     linear = planner.scheduler_class("LinearLR")
@@ -65,4 +65,4 @@ def _hf_warmup(planner: Planner, scheduler: Scheduler) -> None:
     if warmup is None or total is None:
         raise CannotFix("cannot find num_warmup_steps and num_training_steps")
     planner.need_math()
-    planner.edits.replace(warmup, cst.parse_expression(f"min(math.ceil(0.05 * {code_of(total)}), 2000)"))
+    planner.edits.replace(warmup, cst.parse_expression(auto_warmup_expr(parenthesized(code_of(total)))))

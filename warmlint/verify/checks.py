@@ -74,13 +74,11 @@ def check_warmup(run: RunRecord) -> CheckResult:
     if top is None:
         return CheckResult("warmup", INFO, "no finite LR to judge")
     first, (peak_step, peak_lr) = points[0][1], top
+    if not math.isfinite(first):
+        return CheckResult("warmup", FAIL, f"step 1 runs at LR {first}")
     if first >= peak_lr:
-        constant = all(lr == peak_lr for _, lr in points)
-        return CheckResult(
-            "warmup",
-            FAIL,
-            f"step 1 already runs at the peak LR {format_lr(peak_lr)}" + (f" and stays there {_over(run)}" if constant else ""),
-        )
+        stays = f" and stays there {_over(run)}" if all(lr == peak_lr for _, lr in points) else ""
+        return CheckResult("warmup", FAIL, f"step 1 already runs at the peak LR {format_lr(peak_lr)}{stays}")
     if first > WARMUP_START_MAX * peak_lr:
         return CheckResult(
             "warmup",
@@ -143,10 +141,12 @@ def check_decay(run: RunRecord) -> CheckResult:
         return CheckResult(
             "decay",
             PASS,
-            f"the LR falls from the peak {format_lr(peak_lr)} (step {peak_step}) to {format_lr(end_lr)} at step {end_step}",
+            f"the LR falls from the peak {format_lr(peak_lr)} (step {peak_step}) "
+            f"to {format_lr(end_lr)} at step {end_step}",
         )
     if end_lr >= peak_lr:
-        return CheckResult("decay", FAIL, f"the LR is still at the peak {format_lr(peak_lr)} at {last}: it never decays")
+        message = f"the LR is still at the peak {format_lr(peak_lr)} at {last}: it never decays"
+        return CheckResult("decay", FAIL, message)
     return CheckResult(
         "decay",
         FAIL,
@@ -193,11 +193,13 @@ def _judge_calls(scheduler: SchedulerRecord, run: RunRecord) -> tuple[str, str]:
 
 
 def check_finite(run: RunRecord) -> CheckResult:
-    for index, lrs in enumerate(run.observed):
-        for group, lr in enumerate(lrs):
-            if not _sane(lr):
-                where = f" in param group {group}" if len(lrs) > 1 else ""
-                return CheckResult("finite", FAIL, f"step {index + 1} runs at LR {lr}{where}")
+    for number, optimizer in enumerate(run.optimizers, start=1):
+        for index, lrs in enumerate(optimizer.lrs):
+            for group, lr in enumerate(lrs):
+                if not _sane(lr):
+                    where = f" in param group {group}" if len(lrs) > 1 else ""
+                    owner = f" of optimizer {number} ({optimizer.name})" if len(run.optimizers) > 1 else ""
+                    return CheckResult("finite", FAIL, f"step {index + 1}{owner} runs at LR {lr}{where}")
     for step, lr in run.projected:
         if not _sane(lr):
             return CheckResult("finite", FAIL, f"the projected LR at step {step} is {lr}")

@@ -39,7 +39,8 @@ def describe_exception(error: BaseException, script_path: str) -> dict[str, Any]
 def build_report(
     recorder: Recorder, ending: ScriptEnd, total_steps_override: int | None, torch_version: str
 ) -> dict[str, Any]:
-    steps = len(recorder.observed)
+    schedulers = _describe_schedulers(recorder)
+    primary = _primary_optimizer(schedulers)
     report: dict[str, Any] = {
         "format": REPORT_FORMAT,
         "status": ending.status,
@@ -50,53 +51,64 @@ def build_report(
         "steps_limit": recorder.steps_limit,
         "swallowed_stops": recorder.swallowed_stops,
         "optimizers": [
-            {"name": type(opt).__name__, "steps": count}
-            for opt, count in zip(recorder.optimizers, recorder.optimizer_steps)
+            {"name": type(opt).__name__, "steps": count, "lrs": lrs}
+            for opt, count, lrs in zip(recorder.optimizers, recorder.optimizer_steps, recorder.lr_history)
         ],
-        "observed": recorder.observed,
-        "schedulers": _describe_schedulers(recorder),
+        "primary": primary,
+        "schedulers": schedulers,
         "total_steps": None,
         "total_steps_source": None,
         "projected": [],
         "notes": [],
     }
-    if steps == 0:
+    if not recorder.optimizers:
         return report
+    notes = report["notes"]
+    if len(recorder.optimizers) > 1:
+        name = type(recorder.optimizers[primary]).__name__
+        scheduled = any(s["top_level"] and s["optimizer"] == primary for s in schedulers)
+        why = "the first to step with a scheduler" if scheduled else "the first to step"
+        notes.append(f"{len(recorder.optimizers)} optimizers step; the checks follow optimizer {primary + 1} ({name}), {why}")
     if recorder.swallowed_stops:
-        report["notes"].append(
-            f"the script caught the stop at step {steps} and went on ({recorder.swallowed_stops} times; "
-            "a bare except?), so it was ended there"
+        notes.append(
+            f"the script caught the stop at step {recorder.optimizer_steps[0]} and went on "
+            f"({recorder.swallowed_stops} times; a bare except?), so it was ended there"
         )
-    finished_after = steps if ending.status == "completed" else None
     try:
-        _add_projection(report, recorder, finished_after, total_steps_override)
+        _add_projection(report, recorder, primary, ending.status == "completed", total_steps_override)
     except Exception as error:  # a broken projection must not hide what was observed
-        report["notes"].append(f"could not project the schedule: {type(error).__name__}: {error}")
+        notes.append(f"could not project the schedule: {type(error).__name__}: {error}")
     return report
 
 
+def _primary_optimizer(schedulers: list[dict[str, Any]]) -> int:
+    """The first optimizer to step that has a scheduler (a GAN's generator, say), else the first to step."""
+    with_scheduler = [s["optimizer"] for s in schedulers if s["top_level"] and s["optimizer"] is not None]
+    return min(with_scheduler, default=0)
+
+
 def _add_projection(
-    report: dict[str, Any], recorder: Recorder, finished_after: int | None, override: int | None
+    report: dict[str, Any], recorder: Recorder, primary: int, completed: bool, override: int | None
 ) -> None:
     hints = recorder.hints or ScriptHints()
     batches = hints.batches_per_epoch.value if hints.batches_per_epoch else None
-    steps = len(recorder.observed)
+    observed = recorder.lr_history[primary]
     paced: list[tuple[Any, Pace]] = []
     unpaced: list[Any] = []
     for entry, scheduler in zip(report["schedulers"], recorder.schedulers):
-        if entry["top_level"] and entry["optimizer"] == 0:
-            pace = pace_from_calls(entry["calls"], steps, batches)
+        if entry["top_level"] and entry["optimizer"] == primary:
+            pace = pace_from_calls(entry["calls"], len(observed), batches)
             if pace is None:
                 unpaced.append(scheduler)
             else:
                 paced.append((scheduler, pace))
-    length = infer_run_length(override, finished_after, hints, paced)
-    report["total_steps"] = max(length.total_steps, steps) if length.total_steps else None
+    length = infer_run_length(override, len(observed) if completed else None, hints, paced)
+    report["total_steps"] = max(length.total_steps, len(observed)) if length.total_steps else None
     report["total_steps_source"] = length.source
-    if finished_after is not None:
+    if completed:
         return
     with recorder.paused():
-        projection = project(recorder.optimizers[0], recorder.observed, report["total_steps"], paced, unpaced)
+        projection = project(recorder.optimizers[primary], observed, report["total_steps"], paced, unpaced)
     report["projected"] = projection.points
     report["notes"].extend(projection.notes)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from warmlint.verify.compare import compare
+from warmlint.verify.compare import FixUnavailable, compare
 from warmlint.verify.core import DEVICES, VerifyOptions, verify_path
 from warmlint.verify.plot import Series
 from warmlint.verify.png import find_phases, write_png
@@ -53,18 +53,7 @@ def verify_command(
     if sys.stderr.isatty() and output_format == "text":
         click.echo(f"warmlint verify: running {script} for up to {steps} optimizer steps...", err=True)
     if compare_fix:
-        try:
-            comparison = compare(Path(script), script_args, options)
-        except ImportError as error:
-            click.echo(f"warmlint verify --compare needs warmlint fix, which could not be loaded: {error}", err=True)
-            sys.exit(EXIT_NOT_RUN)
-        if output_format == "json":
-            click.echo(json.dumps(comparison.to_json(), indent=2))
-        else:
-            click.echo(render_compare_text(comparison.before, comparison.after))
-        series = chart_series(comparison.before, label="before") + chart_series(comparison.after, label="after")
-        _write_plot(plot_path, series, comparison.after, f"{script}: before and after warmlint fix")
-        sys.exit(comparison.exit_code)
+        sys.exit(_compare(script, script_args, options, output_format, plot_path))
     result = verify_path(Path(script), script_args, options, label=script)
     if output_format == "json":
         click.echo(json.dumps(result.to_json(), indent=2))
@@ -72,6 +61,26 @@ def verify_command(
         click.echo(render_text(result))
     _write_plot(plot_path, chart_series(result), result, script)
     sys.exit(result.exit_code)
+
+
+def _compare(
+    script: str, script_args: tuple[str, ...], options: VerifyOptions, output_format: str, plot_path: str | None
+) -> int:
+    try:
+        comparison = compare(Path(script), script_args, options)
+    except FixUnavailable as error:
+        click.echo(f"warmlint verify --compare: {error}", err=True)
+        return EXIT_NOT_RUN
+    if output_format == "json":
+        click.echo(json.dumps(comparison.to_json(), indent=2))
+    elif comparison.fix_changes_script:
+        click.echo(render_compare_text(comparison.before, comparison.after))
+    else:
+        click.echo(render_text(comparison.before))
+        click.echo(f"warmlint fix would not change {script}, so there is nothing to compare")
+    series = chart_series(comparison.before, label="before") + chart_series(comparison.after, label="after")
+    _write_plot(plot_path, series, comparison.after, f"{script}: before and after warmlint fix")
+    return comparison.exit_code
 
 
 def _write_plot(path: str | None, series: list[Series], result: VerifyResult, title: str) -> None:

@@ -36,8 +36,12 @@ class Comparison:
         }
 
 
+class FixUnavailable(Exception):
+    """``warmlint fix`` could not be loaded, or could not rewrite the script."""
+
+
 def compare(script: Path, args: tuple[str, ...], options: VerifyOptions) -> Comparison:
-    """Raises ImportError when ``warmlint fix`` is not available."""
+    """Raises FixUnavailable when there is no fixed version to run."""
     before = verify_path(script, args, options, label=str(script))
     if not script.is_file():
         return Comparison(before, before, fix_changes_script=False)
@@ -53,9 +57,14 @@ def compare(script: Path, args: tuple[str, ...], options: VerifyOptions) -> Comp
 
 
 def _fixed_source(source: str, script: Path) -> str:
-    from warmlint.api import fix_source  # only --compare needs the fixer
-
-    return fix_source(source, str(script))
+    try:
+        from warmlint.api import fix_source  # only --compare needs the fixer
+    except ImportError as error:
+        raise FixUnavailable(f"warmlint fix could not be loaded: {error}") from error
+    try:
+        return fix_source(source, str(script))
+    except Exception as error:  # whatever the fixer chokes on, the comparison cannot go on
+        raise FixUnavailable(f"warmlint fix could not rewrite {script}: {error}") from error
 
 
 def _mirror_folder(script: Path, folder: Path) -> Path:

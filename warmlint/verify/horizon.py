@@ -1,8 +1,8 @@
 """Child side: decide how many optimizer steps the whole run has.
 
 In order of trust:
-1. ``--total-steps``;
-2. the run finished on its own: the steps it took;
+1. the run finished on its own: the steps it took;
+2. ``--total-steps``;
 3. a run-length variable in the script (``total_steps``, ``max_iters``, ``args.max_steps``...);
 4. an epoch count in the script times the batches per epoch (``len(loader)``, or the gap
    between two per-epoch scheduler calls);
@@ -10,7 +10,8 @@ In order of trust:
    PolynomialLR/LinearLR ``total_iters``, a ``num_training_steps``-like constant in a LambdaLR
    lambda), converted from scheduler calls to optimizer steps with the observed pace.
 The script beats the scheduler because a scheduler built for the wrong length is the mistake
-being looked for.
+being looked for. With gradient accumulation ``len(loader)`` counts micro-batches, so (4)
+overshoots; ``--total-steps`` settles it.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ def infer_run_length(
     hints: ScriptHints,
     paced_schedulers: list[tuple[Any, Pace]],
 ) -> RunLength:
-    if override:
-        return RunLength(override, "--total-steps")
     if finished_after is not None:
         return RunLength(finished_after, f"the script finished after {finished_after} optimizer steps")
+    if override:
+        return RunLength(override, "--total-steps")
     if hints.totals:
         hint = hints.totals[0]
         return RunLength(hint.value, hint.describe())

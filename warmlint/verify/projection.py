@@ -134,8 +134,9 @@ def _project_by_stepping(
         ]
         budget -= sum(target - count for target, count in zip(targets, counts))
         if budget < 0:
-            result.notes.append(f"stopped projecting at step {step}: the schedulers would need over "
-                                f"{MAX_SEQUENTIAL_CALLS} calls to get there")
+            result.notes.append(
+                f"stopped projecting at step {step}: getting there takes over {MAX_SEQUENTIAL_CALLS} scheduler calls"
+            )
             return
         try:
             while counts != targets:

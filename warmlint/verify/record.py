@@ -37,6 +37,19 @@ class SchedulerRecord:
 
 
 @dataclass(frozen=True)
+class OptimizerRecord:
+    name: str
+    steps: int
+    # One tuple of LRs (one per param group) per step, as the step used them.
+    lrs: tuple[tuple[float, ...], ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OptimizerRecord:
+        lrs = tuple(tuple(_number(v) for v in step) for step in data.get("lrs", ()))
+        return cls(name=data.get("name", "optimizer"), steps=int(data.get("steps", len(lrs))), lrs=lrs)
+
+
+@dataclass(frozen=True)
 class Ending:
     """How the child ended: ``completed``, ``stopped`` (after --steps), ``raised``, ``exited`` or ``terminated``."""
 
@@ -56,19 +69,29 @@ class Ending:
 
 @dataclass(frozen=True)
 class RunRecord:
-    """Everything one run showed about the LR of the first optimizer that stepped."""
+    """Everything one run showed; the checks judge the first optimizer that stepped."""
 
-    # One tuple of LRs (one per param group) per optimizer step, as the step used them.
-    observed: tuple[tuple[float, ...], ...]
-    # (step, LR of param group 0) after the observed steps, sampled up to total_steps.
+    # In the order they first stepped.
+    optimizers: tuple[OptimizerRecord, ...]
+    # Index of the optimizer the checks judge: the first to step with a scheduler, else the first.
+    primary: int
+    # (step, LR of param group 0 of the judged optimizer) after the observed steps, up to total_steps.
     projected: tuple[Point, ...]
     total_steps: int | None
     total_steps_source: str | None
     schedulers: tuple[SchedulerRecord, ...]
-    optimizer_steps: tuple[int, ...]
     device: str | None
     notes: tuple[str, ...]
     ending: Ending
+
+    @property
+    def observed(self) -> tuple[tuple[float, ...], ...]:
+        """The LRs of every param group of the judged optimizer, at each of its steps."""
+        return self.optimizers[self.primary].lrs if self.optimizers else ()
+
+    @property
+    def optimizer_steps(self) -> tuple[int, ...]:
+        return tuple(optimizer.steps for optimizer in self.optimizers)
 
     @property
     def steps(self) -> int:
@@ -91,17 +114,17 @@ class RunRecord:
         return observed + list(self.projected)
 
     def primary_schedulers(self) -> list[SchedulerRecord]:
-        return [s for s in self.schedulers if s.top_level and s.optimizer == 0]
+        return [s for s in self.schedulers if s.top_level and s.optimizer == self.primary]
 
     @classmethod
     def from_report(cls, report: dict[str, Any], ending: Ending) -> RunRecord:
         return cls(
-            observed=tuple(tuple(_number(v) for v in lrs) for lrs in report.get("observed", ())),
+            optimizers=tuple(OptimizerRecord.from_json(o) for o in report.get("optimizers", ())),
+            primary=int(report.get("primary", 0)),
             projected=tuple((int(step), _number(lr)) for step, lr in report.get("projected", ())),
             total_steps=report.get("total_steps"),
             total_steps_source=report.get("total_steps_source"),
             schedulers=tuple(SchedulerRecord.from_json(s) for s in report.get("schedulers", ())),
-            optimizer_steps=tuple(o["steps"] for o in report.get("optimizers", ())),
             device=report.get("device"),
             notes=tuple(report.get("notes", ())),
             ending=ending,

@@ -41,8 +41,8 @@ class Recorder:
         self.optimizers: list[Optimizer] = []
         self.optimizer_steps: list[int] = []
         self._optimizer_index: dict[int, int] = {}
-        # LRs of every param group of the first optimizer that steps, one list per step.
-        self.observed: list[list[float]] = []
+        # Per optimizer (in the order they first step), the LRs of its param groups at each step.
+        self.lr_history: list[list[list[float]]] = []
         self.device: str | None = None
         self.schedulers: list[Any] = []
         self._scheduler_index: dict[int, int] = {}
@@ -85,11 +85,11 @@ class Recorder:
             self._optimizer_index[id(optimizer)] = index
             self.optimizers.append(optimizer)
             self.optimizer_steps.append(0)
+            self.lr_history.append([])
         self.optimizer_steps[index] += 1
-        if index == 0:
-            self.observed.append([_as_float(group["lr"]) for group in optimizer.param_groups])
-            if self.device is None:
-                self.device = _first_param_device(optimizer)
+        self.lr_history[index].append([_as_float(group["lr"]) for group in optimizer.param_groups])
+        if self.device is None:
+            self.device = _first_param_device(optimizer)
 
     def _after_step(self, optimizer: Optimizer, args: Any, kwargs: Any) -> None:
         if self.stopping or self._optimizer_index.get(id(optimizer)) != 0:

@@ -8,7 +8,9 @@ from warmlint.verify.plot import Series, render_chart
 from warmlint.verify.result import VerifyResult
 
 
-def chart_series(result: VerifyResult, observed_mark: str = "*", projected_mark: str = ".", label: str = "") -> list[Series]:
+def chart_series(
+    result: VerifyResult, observed_mark: str = "*", projected_mark: str = ".", label: str = ""
+) -> list[Series]:
     """The observed and projected LR of a run's first param group."""
     run = result.run
     if run is None or not run.observed:

@@ -53,6 +53,7 @@ class VerifyResult:
             ],
             "projected": [{"step": step, "lr": _number(lr)} for step, lr in (run.projected if run else ())],
             "device": run.device if run else None,
+            "optimizers": [{"name": o.name, "steps": o.steps} for o in (run.optimizers if run else ())],
             "steps": run.steps if run else 0,
             "total_steps": run.total_steps if run else None,
             "total_steps_source": run.total_steps_source if run else None,

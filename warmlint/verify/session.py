@@ -9,6 +9,7 @@ import runpy
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -21,12 +22,14 @@ from warmlint.verify.recorder import Recorder, StopVerify
 
 
 class ChildSession:
-    def __init__(self, options: argparse.Namespace, report_path: str, leave: Any) -> None:
+    """Owns the recorder, the report file, and every way a run can end: return, exception, SIGTERM, give-up."""
+
+    def __init__(self, options: argparse.Namespace, report_path: str, leave: Callable[[int], NoReturn]) -> None:
         self.script = os.path.abspath(options.script)
         self.script_args: list[str] = options.script_args
         self.total_steps: int | None = options.total_steps
         self.report_path = report_path
-        # Called with an exit status to end the process at once.
+        # Ends the process at once with the given status.
         self._leave = leave
         self._owner_pid = os.getpid()
         self._written = False

@@ -77,7 +77,7 @@ def _report_setup_error(report_path: str, kind: str, message: str) -> NoReturn:
 
 
 def _report_early_termination(report_path: str, signum: int) -> NoReturn:
-    write_report({"status": "terminated", "observed": []}, report_path)
+    write_report({"status": "terminated"}, report_path)
     _exit(128 + signum)
 
 
