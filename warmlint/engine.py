@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import ast
 import re
-import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -13,6 +12,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.config import Config
+from warmlint.deepstack import on_deep_stack
 from warmlint.diagnostics import Diagnostic, Severity, Span
 from warmlint.fixes import Edits, FixOptions, plan_fix
 from warmlint.rules import RULES, RuleContext, all_codes
@@ -75,8 +75,8 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
     try:
         return cst.parse_module(source), None
     except cst.ParserSyntaxError as error:
-        last_line = max(1, len(source.splitlines()))
-        return None, _from_parser_error(error, path, last_line)
+        return None, _python_syntax_error(source, path) or _from_parser_error(
+            error, path, max(1, len(source.splitlines())))
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return None, syntax_error(path, 1, 1, f"cannot decode the file: {error}")
     except RecursionError:
@@ -84,6 +84,21 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
 
 
 _PARSER_LOCATION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
+
+
+def _python_syntax_error(source: bytes | str, path: str) -> Diagnostic | None:
+    """CPython's own position and reason (parsing only: ast.parse compiles nothing and runs nothing).
+
+    libcst often reports the token after the mistake; CPython names the line of the mistake.
+    """
+    try:
+        ast.parse(source, filename=path)
+    except SyntaxError as error:
+        if error.lineno:
+            return syntax_error(path, error.lineno, max(1, error.offset or 1), error.msg)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 def _from_parser_error(error: cst.ParserSyntaxError, path: str, last_line: int) -> Diagnostic:
@@ -140,25 +155,13 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
 
 def check_source(source: bytes | str, path: str = "<stdin>", config: Config | None = None) -> FileResult:
     """Lint one file's contents. Never imports or runs them."""
-    config = config or Config()
-    with deep_recursion():
-        module, error = parse(source, path)
-        if module is None:
-            assert error is not None
-            codes = enabled_codes(config, path, all_codes())
-            return FileResult(path, [error] if "WL000" in codes else [])
-        try:
-            return lint_module(module, path, config)
-        except RecursionError:
-            return FileResult(path, error="skipped: the code is nested too deeply to analyse")
+    return on_deep_stack(_check_source, source, path, config or Config())
 
 
-@contextmanager
-def deep_recursion(limit: int = 12_000):
-    """Tree walks recurse once per nesting level; generated code can nest a few thousand deep."""
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous, limit))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(previous)
+def _check_source(source: bytes | str, path: str, config: Config) -> FileResult:
+    module, error = parse(source, path)
+    if module is None:
+        assert error is not None
+        codes = enabled_codes(config, path, all_codes())
+        return FileResult(path, [error] if "WL000" in codes else [])
+    return lint_module(module, path, config)

@@ -15,6 +15,7 @@ from pathlib import Path
 import libcst as cst
 
 from warmlint.config import Config
+from warmlint.deepstack import on_deep_stack
 from warmlint.diagnostics import Diagnostic
 from warmlint.engine import lint_module, parse
 from warmlint.fixes.edits import Edits, apply
@@ -51,6 +52,10 @@ def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
 
 def fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
     """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed."""
+    return on_deep_stack(_fix_bytes, source, path, config)
+
+
+def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
     outcome = FixOutcome(path, source, source)
     current = source
     for _ in range(MAX_ROUNDS):
