@@ -45,6 +45,9 @@ WL003_SOURCE = """\
 import torch
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
 scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100))
+for step in range(1000):
+    optimizer.step()
+    scheduler.step()
 """
 
 
@@ -80,9 +83,9 @@ def diagnostics(source: str | bytes, path: str = "train.py", config=None):
     return check_source(source, path, config).diagnostics
 
 
-def found(source: str | bytes, path: str = "train.py", config=None) -> set[tuple[int, str]]:
-    """(line, code) of every diagnostic for `source`."""
-    return {(d.line, d.code) for d in diagnostics(source, path, config)}
+def found(source: str | bytes, path: str = "train.py", config=None, only=None) -> set[tuple[int, str]]:
+    """(line, code) of every diagnostic for `source`; `only`: keep just these codes."""
+    return {(d.line, d.code) for d in diagnostics(source, path, config) if only is None or d.code in only}
 
 
 def codes(source: str | bytes, path: str = "train.py", config=None) -> set[str]:

@@ -9,6 +9,9 @@ from warmlint.config import Config, parse_table
 from warmlint.rules import all_codes
 
 
+WL002, WL003 = ("WL002",), ("WL003",)
+
+
 def wl001(source: str, config: Config | None = None) -> list[int]:
     """Lines of the WL001 diagnostics for `source`."""
     return sorted(d.line for d in diagnostics(source, config=config) if d.code == "WL001")
@@ -65,11 +68,13 @@ VALUE_CASES = {
     "power": "opt = torch.optim.SGD(model.parameters(), lr=10 ** -1)",
     "float()": "opt = torch.optim.SGD(model.parameters(), lr=float(0.1))",
     "constant": "LR = 0.1\nopt = torch.optim.SGD(model.parameters(), lr=LR)",
-    "constant arithmetic": "BASE_LR = 0.1\nBATCH = 512\nopt = torch.optim.SGD(model.parameters(), lr=BASE_LR * BATCH / 256)",
+    "constant arithmetic": ("BASE_LR = 0.1\nBATCH = 512\n"
+                            "opt = torch.optim.SGD(model.parameters(), lr=BASE_LR * BATCH / 256)"),
     "constant chain": "A = 0.1\nB = A\nopt = torch.optim.SGD(model.parameters(), lr=B)",
     "function constant": "def main():\n    lr = 0.1\n    opt = torch.optim.SGD(model.parameters(), lr=lr)",
     "dict config": "cfg = {'lr': 0.1, 'epochs': 3}\nopt = torch.optim.SGD(model.parameters(), lr=cfg['lr'])",
-    "nested dict config": "cfg = {'optim': {'lr': 0.1}}\nopt = torch.optim.SGD(model.parameters(), lr=cfg['optim']['lr'])",
+    "nested dict config": ("cfg = {'optim': {'lr': 0.1}}\n"
+                           "opt = torch.optim.SGD(model.parameters(), lr=cfg['optim']['lr'])"),
     "dict() config": "cfg = dict(lr=0.1)\nopt = torch.optim.SGD(model.parameters(), lr=cfg['lr'])",
     "cfg.get default": "cfg = {}\nopt = torch.optim.SGD(model.parameters(), lr=cfg.get('lr', 0.1))",
     "cfg.get value": "cfg = {'lr': 0.1}\nopt = torch.optim.SGD(model.parameters(), lr=cfg.get('lr', 0.001))",
@@ -105,7 +110,8 @@ SILENT_VALUE_CASES = {
                                        "train(a, lr=0.1)\ntrain(b, lr=0.2)"),
     "call site with *args": ("def train(model, lr=0.1):\n    opt = torch.optim.SGD(model.parameters(), lr=lr)\n"
                              "train(*params)"),
-    "parameter without default, never called": "def train(model, lr):\n    opt = torch.optim.SGD(model.parameters(), lr=lr)",
+    "parameter without default, never called": ("def train(model, lr):\n"
+                                                "    opt = torch.optim.SGD(model.parameters(), lr=lr)"),
     "default overridden small": ("def train(model, lr=0.1):\n    opt = torch.optim.SGD(model.parameters(), lr=lr)\n"
                                  "train(a, lr=0.01)"),
 }
@@ -177,9 +183,6 @@ def test_parse_known_args():
     assert wl001(source) == [5]
 
 
-@pytest.mark.xfail(reason="values: `cfg.get('lr', 0.1)` resolves to the default 0.1 even when `cfg` is not a "
-                          "literal dict (json.load, yaml, a parameter), so WL001 fires on a guessed value",
-                   strict=True)
 @pytest.mark.parametrize("origin", ["json.load(open('config.json'))", "load_config()"])
 def test_get_default_of_an_unknown_mapping_is_unresolved(origin):
     source = f"import json, torch\ncfg = {origin}\nopt = torch.optim.SGD(model.parameters(), lr=cfg.get('lr', 0.1))\n"
@@ -266,7 +269,8 @@ HIGH = "import torch\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
     "scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=10)\n",
     "from torch.optim.lr_scheduler import CosineAnnealingLR\nscheduler = CosineAnnealingLR(optimizer, T_max=100)\n",
     "scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)\n",
-    "from transformers import get_cosine_schedule_with_warmup\ns = get_cosine_schedule_with_warmup(optimizer, 10, 100)\n",
+    ("from transformers import get_cosine_schedule_with_warmup\n"
+     "s = get_cosine_schedule_with_warmup(optimizer, 10, 100)\n"),
     "adjust_learning_rate(optimizer, epoch)\n",
     "for g in optimizer.param_groups:\n    g['lr'] = 0.01\n",
     "for i, g in enumerate(optimizer.param_groups):\n    g['lr'] = 0.01\n",
@@ -363,6 +367,9 @@ optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
 W = 100
 T = 1000
 scheduler = LambdaLR(optimizer, {fn})
+for step in range(T):
+    optimizer.step()
+    scheduler.step()
 """
 
 
@@ -375,7 +382,7 @@ scheduler = LambdaLR(optimizer, {fn})
 ])
 def test_wl003_warmup_then_flat_lambdas_fire(fn):
     source = LAMBDA.format(fn=fn)
-    assert found(source) == {(7, "WL003")}
+    assert found(source, only=WL003) == {(7, "WL003")}
     message = messages(source, "WL003")[0]
     assert "never decays" in message
 
@@ -389,7 +396,7 @@ def test_wl003_warmup_then_flat_lambdas_fire(fn):
     "lambda s: 0.1 ** (s // 30)",
 ])
 def test_wl003_other_shapes_are_silent(fn):
-    assert "WL003" not in {code for _, code in found(LAMBDA.format(fn=fn))}
+    assert found(LAMBDA.format(fn=fn), only=WL003) == set()
 
 
 def test_wl003_def_warmup_then_cosine_is_silent_and_flat_fires():
@@ -408,36 +415,36 @@ def test_wl003_def_warmup_then_cosine_is_silent_and_flat_fires():
 
         scheduler = LambdaLR(optimizer, lr_lambda)
     """
-    assert found(decaying) == set()
+    assert found(decaying, only=WL003) == set()
     flat = dedent(decaying).replace(
         "    p = min(1.0, (s - W) / max(1, T - W))\n    return 0.5 * (1 + math.cos(math.pi * p))\n",
         "    return 1.0\n")
     assert "return 1.0" in flat
-    assert found(flat) == {(7, "WL003")}  # the `def` line
+    assert found(flat, only=WL003) == {(7, "WL003")}  # the `def` line
 
 
 def test_wl003_lambda_assigned_to_a_name():
     source = LAMBDA.format(fn="warm").replace("scheduler =", "warm = lambda s: min(1.0, (s + 1) / W)\nscheduler =")
-    assert found(source) == {(7, "WL003")}
+    assert found(source, only=WL003) == {(7, "WL003")}
 
 
 def test_wl003_not_alone():
     source = LAMBDA.format(fn="lambda s: min(1, (s + 1) / W)") + \
         "decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=T)\n" \
         "both = torch.optim.lr_scheduler.ChainedScheduler([scheduler, decay])\n"
-    assert "WL003" not in {code for _, code in found(source)}
+    assert found(source, only=WL003) == set()
 
 
 def test_wl003_linear_lr_alone_and_in_sequence():
     base = "import torch\nfrom torch.optim.lr_scheduler import LinearLR, CosineAnnealingLR, SequentialLR\n" \
            "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
     alone = base + "warm = LinearLR(optimizer, start_factor=0.1, total_iters=10)\n"
-    assert found(alone) == {(4, "WL003")}
+    assert found(alone, only=WL003) == {(4, "WL003")}
     decaying = base + "warm = LinearLR(optimizer, start_factor=1.0, end_factor=0.0, total_iters=100)\n"
-    assert found(decaying) == set()
+    assert found(decaying, only=WL003) == set()
     chained = alone + "cos = CosineAnnealingLR(optimizer, T_max=90)\n" \
                       "s = SequentialLR(optimizer, [warm, cos], milestones=[10])\n"
-    assert found(chained) == set()
+    assert found(chained, only=WL003) == set()
 
 
 # ---- WL002: warmup phases ---------------------------------------------------------------------
@@ -465,7 +472,7 @@ def test_wl002_constant_in_warmup_branch_fires():
             for g in optimizer.param_groups:
                 g["lr"] = 0.001
     """)
-    assert found(source) == {(10, "WL002")}
+    assert found(source, only=WL002) == {(10, "WL002")}
     assert "lr=0.001" in messages(source, "WL002")[0]
 
 
@@ -476,7 +483,7 @@ def test_wl002_other_spellings_of_the_warmup_branch(test):
             for g in optimizer.param_groups:
                 g["lr"] = 0.001
     """)
-    assert found(source) == {(10, "WL002")}
+    assert found(source, only=WL002) == {(10, "WL002")}
 
 
 def test_wl002_constant_in_else_branch_is_silent():
@@ -487,7 +494,7 @@ def test_wl002_constant_in_else_branch_is_silent():
             for g in optimizer.param_groups:
                 g["lr"] = 0.001
     """)
-    assert "WL002" not in {code for _, code in found(source)}
+    assert found(source, only=WL002) == set()
 
 
 def test_wl002_after_warmup_branch_is_silent():
@@ -496,7 +503,7 @@ def test_wl002_after_warmup_branch_is_silent():
             for g in optimizer.param_groups:
                 g["lr"] = 0.001
     """)
-    assert "WL002" not in {code for _, code in found(source)}
+    assert found(source, only=WL002) == set()
 
 
 def test_wl002_linear_ramp_is_silent():
@@ -509,16 +516,16 @@ def test_wl002_linear_ramp_is_silent():
             for g in optimizer.param_groups:
                 g["lr"] = base_lr * 0.5 * (1 + math.cos(math.pi * progress))
     """)
-    assert found(source) == set()
+    assert found(source, only=WL002) == set()
 
 
 def test_wl002_comment_alone_needs_a_value_below_the_peak():
     above = "import torch\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n# warm-up\n" \
             "for g in optimizer.param_groups:\n    g['lr'] = {value}\n"
-    assert found(above.format(value="0.001")) == {(5, "WL002")}
-    assert "WL002" not in {code for _, code in found(above.format(value="0.1"))}
+    assert found(above.format(value="0.001"), only=WL002) == {(5, "WL002")}
+    assert found(above.format(value="0.1"), only=WL002) == set()
     far = above.replace("# warm-up\n", "# warm-up\n\n\n\n\n")
-    assert "WL002" not in {code for _, code in found(far.format(value="0.001"))}
+    assert found(far.format(value="0.001"), only=WL002) == set()
 
 
 def test_wl002_not_a_param_group():
@@ -527,12 +534,9 @@ def test_wl002_not_a_param_group():
             settings = {}
             settings["lr"] = 0.001
     """)
-    assert "WL002" not in {code for _, code in found(source)}
+    assert found(source, only=WL002) == set()
 
 
-@pytest.mark.xfail(reason="WL002: a comment that mentions warm-up is taken as a warmup signal even when it says "
-                          "the opposite (`# no warmup needed`, `# warmup is over`), so a plain LR drop fires",
-                   strict=True)
 @pytest.mark.parametrize("source", [
     """\
     import torch
@@ -553,4 +557,4 @@ def test_wl002_not_a_param_group():
     """,
 ], ids=["negated", "after-warmup-decay"])
 def test_wl002_comment_that_rules_out_warmup(source):
-    assert "WL002" not in {code for _, code in found(source)}
+    assert found(source, only=WL002) == set()

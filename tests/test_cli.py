@@ -352,3 +352,41 @@ def test_force_exclude_applies_config_excludes_to_named_files(cli, in_tmp):
     only_excluded = cli("check", "--force-exclude", "generated/train.py")
     assert only_excluded.exit_code == 0
     assert text_lines(only_excluded.stdout) == []
+
+
+# ---- cache and worker processes ------------------------------------------------------
+
+
+def test_results_cache_is_reused_and_invalidated(cli, in_tmp, monkeypatch):
+    script = write(in_tmp, "train.py", HIGH_SGD)
+    first = cli("check", "train.py")
+    assert first.exit_code == 1
+    assert (in_tmp / ".warmlint_cache").is_dir()
+    with monkeypatch.context() as patch:  # prove the second answer comes from the cache
+        patch.setattr("warmlint.runner.check_source", lambda *args: pytest.fail("file checked again"))
+        again = cli("check", "train.py")
+    assert (again.exit_code, again.stdout) == (1, first.stdout)
+    script.write_text(LOW_SGD)  # a changed file is checked again
+    assert cli("check", "train.py").exit_code == 0
+    script.write_text(HIGH_SGD)
+    assert cli("check", "train.py").stdout == first.stdout
+    write(in_tmp, "pyproject.toml", "[tool.warmlint.thresholds]\nsgd-high = 0.5\n")
+    assert cli("check", "train.py").exit_code == 0  # a changed config is not answered from the cache
+    assert cli("check", "--select", "WL002", "train.py").exit_code == 0
+
+
+def test_no_cache_leaves_no_cache_folder(cli, in_tmp):
+    write(in_tmp, "train.py", HIGH_SGD)
+    assert cli("check", "--no-cache", "train.py").exit_code == 1
+    assert not (in_tmp / ".warmlint_cache").exists()
+
+
+def test_worker_processes_give_the_same_results(cli, in_tmp):
+    for index in range(60):
+        write(in_tmp, f"pkg/train_{index:02d}.py", HIGH_SGD if index % 3 else LOW_SGD)
+    write(in_tmp, "pkg/broken.py", "import torch\nx = = torch.optim\n")
+    serial = cli("check", "--no-cache", "--jobs", "1", "--format", "json", "pkg")
+    parallel = cli("check", "--no-cache", "--jobs", "2", "--format", "json", "pkg")
+    assert serial.exit_code == parallel.exit_code == 1
+    assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+    assert len(json.loads(serial.stdout)) == 40 + 1

@@ -27,9 +27,17 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _tool_fingerprint() -> bytes:
+    """warmlint's own code: a changed rule (even at the same version) must not reuse old results."""
+    digest = hashlib.blake2b(digest_size=8)
+    for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.digest()
+
+
 def _config_key(config: Config) -> str:
     fields = repr((config.select, config.ignore, config.per_file_ignores, config.thresholds, config.fix))
-    return hashlib.blake2b(fields.encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(fields.encode() + _tool_fingerprint(), digest_size=8).hexdigest()
 
 
 class ResultCache:

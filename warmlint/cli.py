@@ -127,10 +127,11 @@ def rule_command(code: str | None, show_all: bool) -> None:
 
 
 def _register_subcommands() -> None:
-    from warmlint import cli_fix
+    from warmlint import cli_fix, cli_schedule
     from warmlint.verify.command import verify_command  # imports no torch: the child process does
 
     cli_fix.register(main, sys.modules[__name__])
+    cli_schedule.register(main, sys.modules[__name__])
     main.add_command(verify_command)
 
 

@@ -1,0 +1,101 @@
+"""The pre-commit hooks in .pre-commit-hooks.yaml, installed and run the way pre-commit users get them.
+
+pre-commit installs a hook repository from a git commit, and `try-repo` on a working tree
+with changes only carries the tracked files, so the project (tracked and untracked,
+non-ignored files) is copied into a fresh repository and committed there first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO
+
+pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[dev]')")
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+BAD = """\
+import torch
+
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(10):
+    for x, y in train_loader:
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+"""
+CLEAN = BAD.replace("lr=0.1", "lr=0.01")
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def init_repository(folder: Path) -> None:
+    git("init", "-q", cwd=folder)
+    git("config", "user.name", "warmlint tests", cwd=folder)
+    git("config", "user.email", "tests@warmlint.invalid", cwd=folder)
+    git("add", "-A", cwd=folder)
+    git("commit", "-q", "-m", "snapshot", cwd=folder)
+
+
+@pytest.fixture(scope="module")
+def hook_repository(tmp_path_factory) -> Path:
+    """A committed copy of the project as it is on disk."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True,
+                            capture_output=True).stdout.decode().split("\0")
+    copy = tmp_path_factory.mktemp("hook-repository")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():  # a tracked file deleted in the working tree is still listed
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    init_repository(copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def run_hook(hook_repository, tmp_path_factory):
+    """Run a hook of the copied project on one script in a fresh user repository."""
+    # One pre-commit home per module, so the hook's virtualenv is built once for all tests.
+    home = tmp_path_factory.mktemp("pre-commit-home")
+
+    def run(hook: str, script: str) -> tuple[subprocess.CompletedProcess, Path]:
+        project = tmp_path_factory.mktemp("user-repository")
+        (project / "train.py").write_text(script, encoding="utf-8")
+        init_repository(project)
+        environment = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
+        result = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repository), hook,
+             "--files", "train.py", "--color", "never"],
+            cwd=project, env=environment, capture_output=True, text=True, timeout=300)
+        return result, project / "train.py"
+
+    return run
+
+
+def test_hook_fails_on_a_high_lr_without_schedule(run_hook):
+    result, _ = run_hook("warmlint", BAD)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "WL001" in result.stdout
+    assert "Failed" in result.stdout
+
+
+def test_hook_passes_on_a_clean_script(run_hook):
+    result, _ = run_hook("warmlint", CLEAN)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
+
+
+def test_fix_hook_writes_the_schedule(run_hook):
+    result, script = run_hook("warmlint-fix", (FIXTURES / "wl001_literal_sgd" / "train.py").read_text(encoding="utf-8"))
+    # pre-commit fails a hook that modified files, so the fix can be reviewed before committing.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "files were modified by this hook" in result.stdout
+    assert "LambdaLR" in script.read_text(encoding="utf-8")

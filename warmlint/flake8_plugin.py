@@ -1,0 +1,33 @@
+"""A flake8 plugin (`flake8 --select WL`), for projects whose editors and CI already run flake8.
+
+It runs warmlint's engine on the file's text with the settings of the nearest pyproject.toml's
+[tool.warmlint] table; flake8's own --select, --extend-ignore and `# noqa` then apply as usual.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+from warmlint import __version__
+from warmlint.config import load_config
+from warmlint.engine import check_source
+from warmlint.rules import all_codes
+
+
+class Warmlint:
+    name = "warmlint"
+    version = __version__
+
+    def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
+        # flake8 hands `tree` to plugins that ask for it, and a plugin must ask for it (or for a
+        # logical or physical line) to be run once per file; warmlint parses the text with libcst.
+        self.filename = filename
+        self.lines = lines
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        path = Path(self.filename)
+        config = load_config(path if path.exists() else Path.cwd(), all_codes())
+        for d in check_source("".join(self.lines), self.filename, config).diagnostics:
+            yield d.line, d.column - 1, f"{d.code} {d.message}", type(self)
