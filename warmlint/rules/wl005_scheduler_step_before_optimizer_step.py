@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.stepping import relation, scheduler_step_sites
+from warmlint.analysis.stepping import relation
 from warmlint.rules.base import Finding, RuleContext, rule
 
 
