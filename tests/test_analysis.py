@@ -6,7 +6,7 @@ import pytest
 
 from conftest import dedent, diagnostics, found
 from warmlint.config import Config, parse_table
-from warmlint.rules import all_codes
+from warmlint.rule_index import all_codes
 
 
 WL002, WL003 = ("WL002",), ("WL003",)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -11,7 +13,7 @@ from conftest import (ANSI, HIGH_SGD, LOW_SGD, TEXT_LINE, WL002_SOURCE, WL003_SO
                       run_module, text_lines, write)
 from warmlint import __version__
 from warmlint.docs import rule_doc
-from warmlint.rules import RULES, all_codes
+from warmlint.rule_index import RULE_INFO, all_codes
 
 TWO_OPTIMIZERS = """\
 import torch
@@ -46,7 +48,7 @@ def test_text_format_lines_hints_and_summary(cli, in_tmp):
     assert keys == sorted(keys)
     for match in matches:
         assert match["code"] == "WL001"
-        assert match["name"] == RULES["WL001"].name
+        assert match["name"] == RULE_INFO["WL001"].name
         assert "lr=" in match["message"]
     # Every diagnostic line is followed by its indented hint lines.
     first = lines.index(matches[0].group(0))
@@ -99,7 +101,7 @@ def test_json_format(cli, project):
             assert type(item[key]) is kind, (key, item[key])
         assert item["line"] >= 1 and item["column"] >= 1
         assert (item["end_line"], item["end_column"]) >= (item["line"], item["column"])
-        assert item["name"] == RULES[item["code"]].name
+        assert item["name"] == RULE_INFO[item["code"]].name
         assert item["severity"] in {"error", "warning", "info"}
     wl001 = next(i for i in items if i["code"] == "WL001")
     # `opt = torch.optim.SGD(...)`: the call starts in column 7 (1-based) of line 2.
@@ -271,7 +273,7 @@ def test_rule_all_lists_every_code(cli):
     assert listed == all_codes()
     assert {"WL000", "WL001", "WL002", "WL003"} <= set(listed)
     for code in listed:
-        assert RULES[code].name in result.stdout
+        assert RULE_INFO[code].name in result.stdout
 
 
 def test_unknown_rule(cli):
@@ -363,7 +365,7 @@ def test_results_cache_is_reused_and_invalidated(cli, in_tmp, monkeypatch):
     assert first.exit_code == 1
     assert (in_tmp / ".warmlint_cache").is_dir()
     with monkeypatch.context() as patch:  # prove the second answer comes from the cache
-        patch.setattr("warmlint.runner.check_source", lambda *args: pytest.fail("file checked again"))
+        patch.setattr("warmlint.engine.check_source", lambda *args: pytest.fail("file checked again"))
         again = cli("check", "train.py")
     assert (again.exit_code, again.stdout) == (1, first.stdout)
     script.write_text(LOW_SGD)  # a changed file is checked again
@@ -373,6 +375,26 @@ def test_results_cache_is_reused_and_invalidated(cli, in_tmp, monkeypatch):
     write(in_tmp, "pyproject.toml", "[tool.warmlint.thresholds]\nsgd-high = 0.5\n")
     assert cli("check", "train.py").exit_code == 0  # a changed config is not answered from the cache
     assert cli("check", "--select", "WL002", "train.py").exit_code == 0
+
+
+CACHED_RUN = """
+import sys
+from warmlint.cli import main
+try:
+    main(["check", "-q", "train.py"])
+except SystemExit as stop:
+    print(stop.code, "libcst" in sys.modules)
+"""
+
+
+def test_a_run_answered_from_the_cache_never_loads_the_parser(in_tmp):
+    # The start-up cost of a cached run is most of its time: it must not import libcst.
+    write(in_tmp, "train.py", HIGH_SGD)
+    write(in_tmp, "notes.py", "print('nothing to do with training')\n")
+    runs = [subprocess.run([sys.executable, "-c", CACHED_RUN], cwd=in_tmp, capture_output=True, text=True)
+            for _ in range(2)]
+    assert [run.stdout.split()[-2:] for run in runs] == [["1", "True"], ["1", "False"]], runs[1].stderr
+    assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0]
 
 
 def test_no_cache_leaves_no_cache_folder(cli, in_tmp):

@@ -9,8 +9,8 @@ import pytest
 from conftest import RULE_DOCS
 from warmlint.docs import rule_doc, rule_doc_path
 from warmlint.engine import check_source
-from warmlint.rules import RULES, Rule, all_codes
-from warmlint.rules.base import register
+from warmlint.rule_index import RULE_INFO, all_codes
+from warmlint.rules import CHECKS, rule
 
 CODES = all_codes()
 PAGE_NAME = re.compile(r"^(?P<code>WL\d{3})-(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -50,19 +50,27 @@ def test_registry_has_the_expected_rules():
 
 
 def test_rule_codes_and_names_are_unique_and_well_formed():
-    names = [rule.name for rule in RULES.values()]
+    names = [rule.name for rule in RULE_INFO.values()]
     assert len(names) == len(set(names))
-    for code, rule in RULES.items():
+    for code, rule in RULE_INFO.items():
         assert rule.code == code
         assert re.fullmatch(r"WL\d{3}", code)
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
         assert rule.summary and "\n" not in rule.summary
 
 
-def test_registering_a_duplicate_code_fails():
+def test_every_listed_rule_but_wl000_has_exactly_one_check():
+    # WL000 is reported by the parser step itself; every other listed rule needs its check.
+    assert set(CHECKS) == set(CODES) - {"WL000"}
+
+
+def test_a_second_check_for_a_code_or_an_unlisted_code_is_refused():
+    original = CHECKS["WL001"]
     with pytest.raises(ValueError, match="WL001"):
-        register(Rule("WL001", "another-name", "A second rule with the same code.", check=None))
-    assert RULES["WL001"].name == "high-lr-without-schedule"
+        rule("WL001")(lambda ctx: [])
+    with pytest.raises(ValueError, match="WL999"):
+        rule("WL999")
+    assert CHECKS["WL001"] is original and "WL999" not in CHECKS
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -70,9 +78,9 @@ def test_exactly_one_page_per_rule_named_after_it(code):
     matching = [p for p in pages() if p.name.startswith(f"{code}-")]
     assert len(matching) == 1, f"expected one rules/{code}-<name>.md, found {[p.name for p in matching]}"
     page = matching[0]
-    assert page.name == f"{code}-{RULES[code].name}.md"
+    assert page.name == f"{code}-{RULE_INFO[code].name}.md"
     text = page.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == f"# {code}: {RULES[code].name}"
+    assert text.splitlines()[0] == f"# {code}: {RULE_INFO[code].name}"
     assert rule_doc(code) == text
 
 
@@ -81,8 +89,8 @@ def test_every_page_belongs_to_a_registered_rule():
     for page in pages():
         match = PAGE_NAME.match(page.name)
         assert match, f"unexpected file name {page.name}"
-        assert match["code"] in RULES, f"{page.name} documents an unregistered rule"
-        assert match["name"] == RULES[match["code"]].name
+        assert match["code"] in RULE_INFO, f"{page.name} documents an unregistered rule"
+        assert match["name"] == RULE_INFO[match["code"]].name
 
 
 def test_pages_have_examples():

@@ -14,7 +14,7 @@ from warmlint import __version__
 from warmlint.config import Config
 from warmlint.docs import rule_doc
 from warmlint.fixer import fix_bytes
-from warmlint.rules import RULES, all_codes
+from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.sarif import replacement
 
 GOLDEN = REPO / "tests" / "golden"
@@ -58,7 +58,7 @@ def test_log_and_driver(fixture_runs):
 def test_rule_descriptors(fixture_runs):
     log, _ = fixture_runs
     for rule in log["runs"][0]["tool"]["driver"]["rules"]:
-        registered = RULES[rule["id"]]
+        registered = RULE_INFO[rule["id"]]
         page = rule_doc(rule["id"])
         assert rule["name"] == registered.name
         assert rule["shortDescription"]["text"] == registered.summary
@@ -142,7 +142,7 @@ def test_clean_run_is_a_valid_empty_log(cli, in_tmp):
     assert result.exit_code == 0
     log = json.loads(result.stdout)
     assert log["runs"][0]["results"] == []
-    assert len(log["runs"][0]["tool"]["driver"]["rules"]) == len(RULES)
+    assert len(log["runs"][0]["tool"]["driver"]["rules"]) == len(RULE_INFO)
 
 
 TWO_FIXES = """\

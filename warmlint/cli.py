@@ -14,7 +14,7 @@ from warmlint.config import Config, ConfigError, load_config, validate_codes
 from warmlint.discover import discover
 from warmlint.docs import rule_doc
 from warmlint.report import FORMATS, render
-from warmlint.rules import RULES, all_codes
+from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.runner import check_bytes, check_files
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -114,15 +114,15 @@ def check(paths, select, ignore, config_path, force_exclude, stdin_filename, out
 def rule_command(code: str | None, show_all: bool) -> None:
     """Print the documentation of a rule, or list all rules."""
     if show_all or code is None:
-        for rule in RULES.values():
+        for rule in RULE_INFO.values():
             fix = "fix" if rule.fixable else "   "
             click.echo(f"{rule.code}  {fix}  {rule.name:<40} {rule.summary}")
         return
     code = code.upper()
-    if code not in RULES:
+    if code not in RULE_INFO:
         fail(f"unknown rule {code!r}; valid codes: {', '.join(all_codes())}")
     text = rule_doc(code)
-    rule = RULES[code]
+    rule = RULE_INFO[code]
     click.echo(text if text else f"{rule.code} {rule.name}\n\n{rule.summary}")
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import difflib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from warmlint.config import DECAYS, ConfigError, fix_value
 from warmlint.discover import discover
-from warmlint.fixer import FixOutcome, fix_bytes, write_atomic
 from warmlint.runner import read_source
+
+if TYPE_CHECKING:
+    from warmlint.fixer import FixOutcome
 
 
 def _diff(outcome: FixOutcome) -> list[str]:
@@ -68,6 +71,8 @@ def register(main: click.Group, cli) -> None:
     def fix(paths, select, ignore, config_path, force_exclude, stdin_filename, apply_fixes,
             warmup_steps, decay, min_lr_ratio, total_steps):
         """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
+        from warmlint.fixer import fix_bytes, write_atomic  # the parser loads only for commands that need it
+
         paths = list(paths) or [Path(".")]
         config = cli.build_config(paths, select, ignore, config_path)
         overrides = {"warmup-steps": _warmup_steps(warmup_steps), "decay": decay,

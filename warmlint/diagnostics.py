@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: a cached run never imports the parser
+    import libcst as cst
+
+    from warmlint.analysis.model import Model
 
 
 class Severity(str, Enum):
@@ -73,3 +79,14 @@ class Diagnostic:
             "severity": self.severity.value,
             "fixable": self.fixable,
         }
+
+
+@dataclass
+class FileResult:
+    """One file's outcome; `model` and `module` are kept only for callers in the same process."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None  # a problem with the file itself (unreadable...), one line
+    model: Model | None = field(default=None, repr=False)
+    module: cst.Module | None = field(default=None, repr=False)

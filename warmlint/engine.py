@@ -13,20 +13,12 @@ from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.config import Config
 from warmlint.deepstack import on_deep_stack
-from warmlint.diagnostics import Diagnostic, Severity, Span
+from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
 from warmlint.fixes import Edits, FixOptions, plan_fix
-from warmlint.rules import RULES, RuleContext, all_codes
+from warmlint.rule_index import RULE_INFO, all_codes
+from warmlint.rules import CHECKS, RuleContext
 from warmlint.selection import enabled_codes
 from warmlint.suppressions import Suppressions
-
-
-@dataclass
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    error: str | None = None  # a problem with the file itself (unreadable...), one line
-    model: Model | None = field(default=None, repr=False)
-    module: cst.Module | None = field(default=None, repr=False)
 
 
 class Locator:
@@ -117,8 +109,7 @@ def _from_parser_error(error: cst.ParserSyntaxError, path: str, last_line: int) 
 
 
 def syntax_error(path: str, line: int, column: int, reason: str) -> Diagnostic:
-    rule = RULES["WL000"]
-    return Diagnostic(path, Span(line, column, line, column), rule.code, rule.name,
+    return Diagnostic(path, Span(line, column, line, column), "WL000", RULE_INFO["WL000"].name,
                       f"cannot parse: {reason}", severity=Severity.ERROR)
 
 
@@ -131,10 +122,10 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
     suppressions: Suppressions | None = None
     diagnostics = []
     for code in sorted(enabled):
-        rule = RULES[code]
-        if rule.check is None:
+        check = CHECKS.get(code)  # WL000 has none: the parser reports it
+        if check is None:
             continue
-        for finding in rule.check(context):
+        for finding in check(context):
             if suppressions is None:
                 suppressions = Suppressions()
                 for comment in raw.comments:
@@ -145,7 +136,7 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
             if finding.fix_data is not None and not fix:
                 fix = plan_fix(code, finding.fix_data, model, FixOptions.from_config(config))
             diagnostics.append(Diagnostic(
-                path=path, span=locator.span(finding.node), code=code, name=rule.name,
+                path=path, span=locator.span(finding.node), code=code, name=RULE_INFO[code].name,
                 message=finding.message, hint=finding.hint, fixable=isinstance(fix, Edits),
                 no_fix_reason=fix if isinstance(fix, str) else "",
                 fix_data=fix if isinstance(fix, Edits) else None))

@@ -11,10 +11,9 @@ parsed, so a syntax error in them is still reported (WL000).
 
 from __future__ import annotations
 
-import re
-
-_RELEVANT = re.compile(rb"optim|schedul|param_groups|AdamW|warmup")
+_WORDS = (b"optim", b"schedul", b"param_groups", b"AdamW", b"warmup")
 
 
 def may_matter(data: bytes) -> bool:
-    return _RELEVANT.search(data) is not None
+    # Plain substring tests: several times faster than one regular expression with alternatives.
+    return any(word in data for word in _WORDS)

@@ -7,7 +7,6 @@ import json
 import click
 
 from warmlint.diagnostics import Diagnostic, Severity
-from warmlint.sarif import render_sarif
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -77,5 +76,7 @@ def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = Fals
     if output_format == "github":
         return render_github(diagnostics)
     if output_format == "sarif":
+        from warmlint.sarif import render_sarif  # it re-runs fixes, so it needs the parser
+
         return render_sarif(diagnostics)
     return render_text(diagnostics, quiet, errors=errors)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from warmlint.cache import ResultCache, content_hash
-
 from warmlint.config import Config
 from warmlint.deepstack import on_deep_stack
-from warmlint.engine import FileResult, check_source, syntax_error
-from warmlint.rules import all_codes
+from warmlint.diagnostics import FileResult
 from warmlint.prefilter import may_matter
+from warmlint.rule_index import all_codes
 from warmlint.selection import enabled_codes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
@@ -46,6 +44,9 @@ def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileRes
 
 
 def _check_isolated(data: bytes | str, display_path: str, config: Config) -> FileResult:
+    # Imported here, not at the top: a run answered from the cache never needs the parser.
+    from warmlint.engine import check_source, syntax_error
+
     try:
         return check_source(data, display_path, config)
     except RecursionError:
@@ -97,6 +98,8 @@ def _check_many(pending: list[tuple[str, bytes, str]], config: Config, jobs: int
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
         return on_deep_stack(lambda: [_portable(check_bytes(data, display, config)) for display, data, _ in pending])
+    from concurrent.futures import ProcessPoolExecutor  # costs 15 ms to import; most runs need none
+
     chunk = max(1, len(pending) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_check_one, [(display, data, config) for display, data, _ in pending], chunksize=chunk))

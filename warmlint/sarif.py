@@ -24,7 +24,7 @@ from warmlint.config import ConfigError, load_config
 from warmlint.diagnostics import Diagnostic, Severity, Span
 from warmlint.docs import rule_doc
 from warmlint.fixer import fix_bytes
-from warmlint.rules import RULES, Rule, all_codes
+from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
 from warmlint.runner import check_bytes, read_source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -37,7 +37,7 @@ LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def render_sarif(diagnostics: list[Diagnostic]) -> list[str]:
-    rules = [RULES[code] for code in all_codes()]
+    rules = [RULE_INFO[code] for code in all_codes()]
     index = {rule.code: position for position, rule in enumerate(rules)}
     fixes = file_fixes(diagnostics)
     log = {
@@ -53,7 +53,7 @@ def render_sarif(diagnostics: list[Diagnostic]) -> list[str]:
     return [json.dumps(log, indent=2, ensure_ascii=False)]
 
 
-def descriptor(rule: Rule) -> dict:
+def descriptor(rule: RuleInfo) -> dict:
     page = rule_doc(rule.code) or f"# {rule.code}: {rule.name}\n\n{rule.summary}\n"
     return {
         "id": rule.code,

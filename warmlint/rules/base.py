@@ -1,4 +1,4 @@
-"""What a rule is: a code, a name, a summary and a pure function of the file's facts."""
+"""What a rule's check is: a pure function of the file's facts, registered under its code."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import libcst as cst
 
 from warmlint.analysis.model import Model
 from warmlint.config import Config
+from warmlint.rule_index import RULE_INFO
 
 WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm", re.I)
 # A comment that mentions warm-up to say it is over or absent (`# no warmup needed`, `# after warmup`).
@@ -50,30 +51,18 @@ class RuleContext:
         return None
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    summary: str
-    check: Callable[[RuleContext], Iterable[Finding]] | None  # None: produced by the engine itself
-    fixable: bool = False
+CHECKS: dict[str, Callable[[RuleContext], Iterable[Finding]]] = {}
 
 
-RULES: dict[str, Rule] = {}
-
-
-def register(new: Rule) -> Rule:
-    if new.code in RULES:
-        raise ValueError(f"duplicate rule code {new.code}")
-    RULES[new.code] = new
-    return new
-
-
-def rule(code: str, name: str, summary: str, fixable: bool = False):
-    """Register a check function as a rule."""
+def rule(code: str):
+    """Register a check function for a rule listed in warmlint.rule_index."""
+    if code not in RULE_INFO:
+        raise ValueError(f"{code} is not listed in warmlint.rule_index")
 
     def decorate(check: Callable[[RuleContext], Iterable[Finding]]):
-        register(Rule(code, name, summary, check, fixable))
+        if code in CHECKS:
+            raise ValueError(f"two checks for rule {code}")
+        CHECKS[code] = check
         return check
 
     return decorate

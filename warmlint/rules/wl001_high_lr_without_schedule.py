@@ -6,8 +6,7 @@ from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.thresholds import describe_lr, high_lr_threshold, is_high
 
 
-@rule("WL001", "high-lr-without-schedule",
-      "An optimizer starts at a high learning rate and nothing in the file changes it.", fixable=True)
+@rule("WL001")
 def check(ctx: RuleContext):
     model = ctx.model
     if model.unattributed_lr_writes or any(s.optimizer is None for s in model.schedulers):

@@ -6,8 +6,7 @@ from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.warmup_phase import warmup_signal
 
 
-@rule("WL002", "constant-warmup",
-      "A warmup phase sets a constant learning rate instead of ramping it up.", fixable=True)
+@rule("WL002")
 def check(ctx: RuleContext):
     model = ctx.model
     for write in model.raw.lr_writes:

@@ -13,9 +13,7 @@ HINT = "follow the warmup with a decay to the end of training (cosine or linear)
        "`warmlint fix` rewrites the schedule"
 
 
-@rule("WL003", "warmup-without-decay",
-      "A warmup ramps the learning rate up and then holds it constant for the rest of training.",
-      fixable=True)
+@rule("WL003")
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

@@ -50,8 +50,7 @@ def decay_only(model: Model, scheduler: Scheduler) -> bool:
     return False
 
 
-@rule("WL004", "decay-without-warmup",
-      "A learning rate high enough to need a warmup, with a schedule that only decays.", fixable=True)
+@rule("WL004")
 def check(ctx: RuleContext):
     model = ctx.model
     for optimizer in model.optimizers:

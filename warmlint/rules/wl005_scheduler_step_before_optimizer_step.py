@@ -6,9 +6,7 @@ from warmlint.analysis.stepping import relation
 from warmlint.rules.base import Finding, RuleContext, rule
 
 
-@rule("WL005", "scheduler-step-before-optimizer-step",
-      "scheduler.step() is called before optimizer.step(), so the first value of the schedule is skipped.",
-      fixable=True)
+@rule("WL005")
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

@@ -28,9 +28,7 @@ def never_stepped(model: Model, scheduler: Scheduler) -> bool:
     return occurrences <= seen
 
 
-@rule("WL006", "scheduler-never-stepped",
-      "A scheduler is created but its step() is never called, so the LR stays at its first value.",
-      fixable=True)
+@rule("WL006")
 def check(ctx: RuleContext):
     for scheduler in ctx.model.schedulers:
         if not never_stepped(ctx.model, scheduler):

@@ -67,9 +67,7 @@ def _epochs(model: Model, found: StepRelation) -> float | None:
     return None
 
 
-@rule("WL007", "warmup-unit-mismatch",
-      "A warmup counted in steps is stepped once per epoch, or one counted in epochs every step.",
-      fixable=True)
+@rule("WL007")
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

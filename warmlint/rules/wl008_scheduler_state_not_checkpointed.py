@@ -6,9 +6,7 @@ from warmlint.analysis.checkpoints import checkpoint_dicts
 from warmlint.rules.base import Finding, RuleContext, rule
 
 
-@rule("WL008", "scheduler-state-not-checkpointed",
-      "A checkpoint holds the optimizer's state but not the scheduler's, so a resumed run restarts its schedule.",
-      fixable=True)
+@rule("WL008")
 def check(ctx: RuleContext):
     model = ctx.model
     if not model.schedulers:

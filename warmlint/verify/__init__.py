@@ -3,8 +3,16 @@
 Importing this package never imports torch; only the child process that runs the script does.
 """
 
-from warmlint.verify.checks import CheckResult
-from warmlint.verify.core import verify
-from warmlint.verify.result import VerifyResult
-
 __all__ = ["CheckResult", "VerifyResult", "verify"]
+
+_HOMES = {"CheckResult": "checks", "VerifyResult": "result", "verify": "core"}
+
+
+def __getattr__(name: str):
+    # Imported on first use: `warmlint check` loads the CLI, which names this package's
+    # submodules, and should not pay for the verify machinery it does not run.
+    if name in _HOMES:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
