@@ -176,11 +176,11 @@ def test_read_only_file_is_left_untouched(tmp_path: Path) -> None:
 
 
 def test_read_only_file_is_left_untouched_even_as_root(tmp_path: Path, monkeypatch) -> None:
-    import warmlint.fixer as fixer
+    import warmlint.safe_write as safe_write
 
     script = tmp_path / "train.py"
     script.write_bytes(LITERAL.read_bytes())
-    monkeypatch.setattr(fixer, "is_writable", lambda path: False)
+    monkeypatch.setattr(safe_write, "is_writable", lambda path: False)
     result = CliRunner().invoke(main, ["fix", "--apply", str(script)])
     assert result.exit_code == 2
     assert f"{script}: cannot write" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,8 @@ import click
 from warmlint.config import DECAYS, ConfigError, fix_value
 from warmlint.discover import discover
 from warmlint.runner import read_source
+from warmlint.safe_write import (FileChangedError, StopRequest, deferred_stop_signals, remove_stale_temporaries,
+                                 write_atomic)
 
 if TYPE_CHECKING:
     from warmlint.fixer import FixOutcome
@@ -57,6 +60,31 @@ def _warmup_steps(value: str | None):
     return _option(int(value), "warmup-steps")
 
 
+def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOutcome | None:
+    """Fix one file (and write it with --apply); a problem is added to `errors` and gives None."""
+    from warmlint.fixer import fix_bytes
+
+    data, problem = read_source(path)
+    if data is None:
+        errors.append(f"{path}: {problem}")
+        return None
+    outcome = fix_bytes(data, str(path), config)
+    if outcome.error:
+        errors.append(f"{path}: {outcome.error}")
+        return None
+    if outcome.changed and apply_fixes:
+        remove_stale_temporaries(path)
+        try:
+            write_atomic(path, outcome.fixed, expected=data)
+        except FileChangedError as error:
+            errors.append(str(error))
+            outcome.applied.clear()
+        except OSError as error:
+            errors.append(f"{path}: cannot write: {error.strerror or error}")
+            outcome.applied.clear()
+    return outcome
+
+
 def register(main: click.Group, cli) -> None:
     """Add the `fix` command to the CLI group; `cli` is the main CLI module, whose option handling it shares."""
 
@@ -71,7 +99,7 @@ def register(main: click.Group, cli) -> None:
     def fix(paths, select, ignore, config_path, force_exclude, stdin_filename, apply_fixes,
             warmup_steps, decay, min_lr_ratio, total_steps):
         """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
-        from warmlint.fixer import fix_bytes, write_atomic  # the parser loads only for commands that need it
+        from warmlint.fixer import fix_bytes  # the parser loads only for commands that need it
 
         paths = list(paths) or [Path(".")]
         config = cli.build_config(paths, select, ignore, config_path)
@@ -89,25 +117,19 @@ def register(main: click.Group, cli) -> None:
         found = discover(paths, config, force_exclude)
         errors = list(found.errors)
         outcomes = []
-        for path in found.files:
-            data, problem = read_source(path)
-            if data is None:
-                errors.append(f"{path}: {problem}")
-                continue
-            outcome = fix_bytes(data, str(path), config)
-            if outcome.error:
-                errors.append(f"{path}: {outcome.error}")
-                continue
-            outcomes.append(outcome)
-            if outcome.changed and apply_fixes:
-                try:
-                    write_atomic(path, outcome.fixed)
-                except OSError as error:
-                    errors.append(f"{path}: cannot write: {error.strerror or error}")
-                    outcome.applied.clear()
-            elif outcome.changed:
-                for line in _diff(outcome):
-                    click.echo(line, color=color)
+        with deferred_stop_signals() if apply_fixes else nullcontext(StopRequest()) as stop:
+            for done, path in enumerate(found.files):
+                if stop.signal:
+                    errors.append(f"interrupted by {stop.name} after {done} of {len(found.files)} files; "
+                                  f"each file is either unchanged or completely fixed")
+                    break
+                outcome = _fix_file(path, config, apply_fixes, errors)
+                if outcome is None:
+                    continue
+                outcomes.append(outcome)
+                if outcome.changed and not apply_fixes:
+                    for line in _diff(outcome):
+                        click.echo(line, color=color)
         fixed = sum(len(o.applied) for o in outcomes)
         files = sum(1 for o in outcomes if o.applied)
         unfixable = [d for o in outcomes for d in o.remaining if not d.fixable]
@@ -122,6 +144,8 @@ def register(main: click.Group, cli) -> None:
                        f"no automatic fix: {reason}", err=not apply_fixes, color=color)
         for error in errors:
             click.echo(f"warmlint: error: {error}", err=True, color=color)
+        if stop.signal:
+            sys.exit(stop.exit_code)
         if errors:
             sys.exit(cli.EXIT_ERROR)
         if apply_fixes:

@@ -1,4 +1,4 @@
-"""Apply fixes to a fixed point and write the result safely.
+"""Apply fixes to a fixed point (warmlint.safe_write writes the result).
 
 One fix is applied per round, then the file is re-parsed and re-checked, so
 every fix sees a consistent tree and a fix that does not remove its own
@@ -7,10 +7,7 @@ diagnostic cannot loop. Nothing is written unless the final result parses.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import libcst as cst
 
@@ -93,31 +90,3 @@ def fix_source(source: str, path: str = "<stdin>", config: Config | None = None)
     """Fixed text of a file (the embedding API): same text when there is nothing to fix."""
     outcome = fix_bytes(source.encode("utf-8"), path, config or Config())
     return outcome.fixed.decode("utf-8")
-
-
-def is_writable(path: Path) -> bool:
-    return os.access(path, os.W_OK)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace the file's contents all at once, keeping its permissions.
-
-    The new bytes go to a temporary file in the same folder, which then replaces
-    the original with os.replace: a reader (or a crash) sees the old file or the
-    new one, never a mix.
-    """
-    if not is_writable(path):
-        raise PermissionError(f"{path} is not writable")
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".warmlint-tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
