@@ -387,3 +387,53 @@ def test_symlinked_file_is_checked(cli, in_tmp):
     (in_tmp / "link.py").symlink_to(in_tmp / "real" / "train.py")
     result = cli("check", "-q", "link.py")
     assert [m["path"] for m in text_lines(result.stdout)] == ["link.py"]
+
+
+# ---- size, indentation and line endings ------------------------------------------------
+
+
+def test_a_100000_line_file_is_checked_to_its_last_line(cli, in_tmp):
+    # Mostly a data string (as generated files are), some code and comments, a pitfall at the end.
+    lines = ["import torch", 'TABLE = """'] + ["0.1 0.2 0.3"] * 95_000 + ['"""']
+    lines += [f"# note {i}" if i % 2 else f"value_{i} = {i}" for i in range(5_000)]
+    lines += ["opt = torch.optim.SGD(m.parameters(), lr=0.1)"]
+    write(in_tmp, "big.py", "\n".join(lines) + "\n")
+    assert len(lines) > 100_000
+    result = cli("check", "-q", "big.py")
+    assert result.exit_code == 1
+    assert [(m["line"], m["code"]) for m in text_lines(result.stdout)] == [(str(len(lines)), "WL001")]
+
+
+def test_tabs_and_spaces_mixed_inconsistently_is_wl000():
+    diagnostic = only_wl000("import torch\nif True:\n\tx = 1\n        y = 2\n")
+    assert diagnostic.line == 4 and "tabs and spaces" in diagnostic.message
+
+
+def test_tabs_in_one_block_and_spaces_in_another_is_valid_python():
+    source = "import torch\nif True:\n\tx = 1\nfor i in range(3):\n    opt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+    assert found(source) == {(5, "WL001")}
+
+
+def test_old_mac_cr_line_endings():
+    assert found(b"import torch\rx = 1\ropt = torch.optim.SGD(m.parameters(), lr=0.1)\r") == {(3, "WL001")}
+
+
+def test_a_file_deleted_between_discovery_and_reading(cli, in_tmp, monkeypatch):
+    import warmlint.cli
+
+    write(in_tmp, "train.py", HIGH_SGD)
+    gone = write(in_tmp, "gone.py", HIGH_SGD)
+    real_discover = warmlint.cli.discover
+
+    def discover_then_delete(*args, **kwargs):
+        found_files = real_discover(*args, **kwargs)
+        gone.unlink()
+        return found_files
+
+    monkeypatch.setattr(warmlint.cli, "discover", discover_then_delete)
+    result = cli("check", ".")
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "warmlint: error: gone.py: no such file (removed after the run started, or a broken symlink)"]
+    assert [m["path"] for m in text_lines(result.stdout)] == ["train.py"]

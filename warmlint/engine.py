@@ -27,6 +27,7 @@ class Locator:
     def __init__(self, module: cst.Module) -> None:
         self._module = module
         self._positions = None
+        self._statements: list[tuple[int, int]] | None = None
 
     def span(self, node: cst.CSTNode) -> Span:
         if self._positions is None:
@@ -43,23 +44,18 @@ class Locator:
     def statement_lines(self, node: cst.CSTNode) -> range:
         """Lines of the innermost simple statement holding `node` (for multi-line suppressions)."""
         first, last = self.lines(node)
-        best = (first, last)
-        for statement in _simple_statements(self._module):
-            start, end = self.lines(statement)
-            if start <= first and last <= end and (best == (first, last) or end - start < best[1] - best[0]):
-                best = (start, end)
-        return range(min(best[0], first), max(best[1], last) + 1)
+        holding = [(start, end) for start, end in self._statement_ranges() if start <= first and last <= end]
+        start, end = min(holding, key=lambda lines: lines[1] - lines[0], default=(first, last))
+        return range(min(start, first), max(end, last) + 1)
 
-
-def _simple_statements(module: cst.Module):
-    found: list[cst.SimpleStatementLine] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-            found.append(node)
-
-    module.visit(Finder())
-    return found
+    def _statement_ranges(self) -> list[tuple[int, int]]:
+        """Line ranges of every simple statement, read once from the positions already computed."""
+        if self._statements is None:
+            self.span(self._module)
+            self._statements = [(code_range.start.line, code_range.end.line)
+                                for statement, code_range in self._positions.items()
+                                if isinstance(statement, cst.SimpleStatementLine)]
+        return self._statements
 
 
 def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic | None]:

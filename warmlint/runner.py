@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,13 +21,14 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generat
 def read_source(path: Path) -> tuple[bytes | None, str | None]:
     """The file's bytes, or a one-line reason why they cannot be checked."""
     try:
-        if not path.is_file():
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
             return None, "not a regular file"
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if info.st_size > MAX_FILE_BYTES:
             return None, f"skipped: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
         return path.read_bytes(), None
     except FileNotFoundError:
-        return None, "no such file (it disappeared before it could be read)"
+        return None, "no such file (removed after the run started, or a broken symlink)"
     except OSError as error:
         return None, f"cannot read: {error.strerror or error}"
 
