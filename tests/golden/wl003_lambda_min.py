@@ -25,6 +25,8 @@ def warmup_cosine_decay(step):
         return (step + 1) / (warmup_steps + 1)
     progress = min(1.0, max(0.0, (step - warmup_steps) / max(1, total_steps - warmup_steps)))
     return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
 scheduler = LambdaLR(optimizer, lr_lambda=warmup_cosine_decay)  # expect: WL003
 
 for epoch in range(epochs):

@@ -197,8 +197,8 @@ class Planner:
         code = f"{names.total} = {total}\n"
         if warmup != names.warmup:
             code += f"{names.warmup} = {warmup}\n"
-        code += gap + function_source(names, self.options.decay, self.options.min_lr_ratio) + gap
-        self.edits.insert_before(statement, statements(code))
+        code += gap + function_source(names, self.options.decay, self.options.min_lr_ratio)
+        self.edits.insert_before(statement, statements(code), blank_lines=gap.count("\n"))
         if replace_target is scheduler.call.node:
             optimizer_code = code_of(scheduler.argument("optimizer", 0))
             new_call = cst.parse_expression(f"{self.lambda_lr()}({optimizer_code}, lr_lambda={names.function})")
