@@ -144,6 +144,17 @@ def test_utf8_bom_through_the_cli(cli, in_tmp):
     assert '"line": 2' in result.stdout and '"column": 7' in result.stdout
 
 
+def test_text_with_a_lone_surrogate_is_wl000_at_its_position():
+    # What a tool embedding warmlint gets from reading bytes with errors="surrogateescape".
+    text = "import torch\nname = 'caf\udce9'\n"
+    diagnostic = only_wl000(text)
+    assert (diagnostic.line, diagnostic.column) == (2, 12)
+    assert "not valid Unicode" in diagnostic.message
+    from warmlint import fix_source
+
+    assert fix_source(text) == text
+
+
 def test_non_ascii_identifiers_and_strings():
     source = "import torch\nnäme = 'ü'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # ⚠\n"
     assert found(source.encode("utf-8")) == {(3, "WL001")}

@@ -67,6 +67,10 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
             error, path, max(1, len(source.splitlines())))
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return None, syntax_error(path, 1, 1, f"cannot decode the file: {error}")
+    except UnicodeEncodeError as error:  # text (not bytes) holding a lone surrogate
+        before = error.object[:error.start]
+        line, column = before.count("\n") + 1, error.start - (before.rfind("\n") + 1) + 1
+        return None, syntax_error(path, line, column, f"not valid Unicode text: {error.reason}")
     except RecursionError:
         return None, syntax_error(path, 1, 1, "too deeply nested to parse")
 

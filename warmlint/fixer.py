@@ -88,5 +88,8 @@ def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
 
 def fix_source(source: str, path: str = "<stdin>", config: Config | None = None) -> str:
     """Fixed text of a file (the embedding API): same text when there is nothing to fix."""
-    outcome = fix_bytes(source.encode("utf-8"), path, config or Config())
-    return outcome.fixed.decode("utf-8")
+    try:
+        data = source.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: not valid text, so it cannot parse either
+        return source
+    return fix_bytes(data, path, config or Config()).fixed.decode("utf-8")
