@@ -15,11 +15,10 @@ from functools import cached_property
 import libcst as cst
 
 from warmlint.analysis import catalog
-from warmlint.analysis.facts import Binding, CallSite, LrWrite, RawFacts, ScopeId
+from warmlint.analysis.aliases import AliasIndex, Key, refs_in
+from warmlint.analysis.facts import CallSite, LrWrite, RawFacts, ScopeId
 from warmlint.analysis.names import ImportTable, dotted_name
 from warmlint.analysis.values import Resolver, Value
-
-Key = tuple[ScopeId, str]  # a name as bound in one scope
 
 
 @dataclass
@@ -82,37 +81,6 @@ def call_argument(call: cst.Call, keyword: str, position: int | None = None) -> 
     return None
 
 
-def _argument_refs(call: cst.Call):
-    """Name-like expressions passed to a call, directly or inside list/tuple/dict literals."""
-    for arg in call.args:
-        yield from refs_in(arg.value)
-
-
-def refs_in(expr: cst.BaseExpression):
-    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
-        for element in expr.elements:
-            yield from refs_in(element.value)
-    elif isinstance(expr, cst.Dict):
-        for element in expr.elements:
-            if isinstance(element, cst.DictElement):
-                yield from refs_in(element.value)
-    else:
-        yield expr
-
-
-def _deep_refs(expr: cst.BaseExpression):
-    """Every expression nested in list/tuple/dict literals (Lightning's return forms)."""
-    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
-        for element in expr.elements:
-            yield from _deep_refs(element.value)
-    elif isinstance(expr, cst.Dict):
-        for element in expr.elements:
-            if isinstance(element, cst.DictElement):
-                yield from _deep_refs(element.value)
-    else:
-        yield expr
-
-
 class Model:
     """Everything the rules need to know about one file."""
 
@@ -129,6 +97,7 @@ class Model:
         self.optimizers: list[Optimizer] = []
         self.schedulers: list[Scheduler] = []
         self.unattributed_lr_writes: list[LrWrite] = []
+        self._aliases = AliasIndex(raw, self.resolver, self.key_of)
         self._build()
 
     # ---- names -------------------------------------------------------------
@@ -178,67 +147,29 @@ class Model:
         return keys
 
     def _track(self, obj: Tracked) -> None:
-        """Grow the alias set to a fixed point, then record how the object is used."""
+        """Grow the alias set through the file's name flows, then record how the object is used."""
+        index = self._aliases
         obj.aliases = self._initial_aliases(obj)
         self._follow_returns(obj, obj.call.node, obj.call.scope)
-        changed = True
-        while changed:
-            before = len(obj.aliases)
-            self._propagate(obj)
-            changed = len(obj.aliases) != before
+        if id(obj.call.node) in index.lightning_nodes:
+            obj.returned_to_lightning = True
+        pending, done = list(obj.aliases), set()
+        while pending:
+            key = pending.pop()
+            if key in done:
+                continue
+            done.add(key)
+            obj.returned_to_lightning |= key in index.lightning_keys
+            before = set(obj.aliases)
+            obj.aliases.update(index.flows.get(key, ()))
+            for element, scope in index.returned.get(key, ()):
+                self._follow_returns(obj, element, scope)
+            pending.extend(obj.aliases - before)
         self._record_uses(obj)
 
     def is_alias(self, obj: Tracked, expr: cst.BaseExpression, scope: ScopeId) -> bool:
         key = self.key_of(expr, scope)
         return key is not None and key in obj.aliases
-
-    def _propagate(self, obj: Tracked) -> None:
-        for scope, names in self.raw.bindings.items():
-            for name, bindings in names.items():
-                for binding in bindings:
-                    if self._binding_aliases(obj, binding, scope):
-                        obj.aliases.add((scope, name))
-        for call in self.raw.calls:
-            function = self.resolver.local_function(call.node.func, call.scope)
-            if function is None:
-                continue
-            offset = 1 if function.is_method else 0
-            for param in function.params:
-                argument, ok = self.resolver.argument_for(function, param, call, offset)
-                if ok and argument is not None and self.is_alias(obj, argument, call.scope):
-                    obj.aliases.add((function.scope, param.name.value))
-        for function in self.raw.functions.values():
-            for value in function.returns:
-                if function.name == "configure_optimizers":
-                    if any(self.is_alias(obj, ref, function.scope) or ref is obj.call.node
-                           for ref in _deep_refs(value)):
-                        obj.returned_to_lightning = True
-                    continue
-                for element in refs_in(value):
-                    if self.is_alias(obj, element, function.scope):
-                        self._follow_returns(obj, element, function.scope)
-
-    def _binding_aliases(self, obj: Tracked, binding: Binding, scope: ScopeId) -> bool:
-        if binding.kind != "assign" or binding.value is None:
-            return False
-        value = binding.value
-        if binding.index is None:
-            if self.is_alias(obj, value, scope):
-                return True
-            if isinstance(value, cst.Call) and self._is_wrapper(value):
-                args = [a for a in value.args if a.keyword is None]
-                return len(args) == 1 and self.is_alias(obj, args[0].value, scope)
-            return False
-        if isinstance(value, (cst.Tuple, cst.List)) and binding.index < len(value.elements):
-            return self.is_alias(obj, value.elements[binding.index].value, scope)
-        if isinstance(value, cst.Call) and self._is_wrapper(value):
-            args = [a for a in value.args if a.keyword is None]
-            return binding.index < len(args) and self.is_alias(obj, args[binding.index].value, scope)
-        return False
-
-    @staticmethod
-    def _is_wrapper(call: cst.Call) -> bool:
-        return isinstance(call.func, cst.Attribute) and call.func.attr.value in catalog.WRAPPER_METHODS
 
     def _follow_returns(self, obj: Tracked, expr: cst.BaseExpression, scope: ScopeId) -> None:
         """If `expr` is (part of) what a local function returns, alias the call sites' targets."""
@@ -274,22 +205,16 @@ class Model:
                     obj.escapes.append(f"returned from {function.name}() and not kept")
 
     def _record_uses(self, obj: Tracked) -> None:
-        for call in self.raw.calls:
-            if call.node is obj.call.node:
-                continue
-            receiver = call.node.func.value if isinstance(call.node.func, cst.Attribute) else None
-            if receiver is not None and self.is_alias(obj, receiver, call.scope):
-                obj.method_calls.append(call)
-                continue
-            if any(self.is_alias(obj, ref, call.scope) for ref in _argument_refs(call.node)):
-                obj.passed_to.append(call)
+        methods, passed = self._aliases.uses(obj.aliases)
+        obj.method_calls += [self.raw.calls[p] for p in methods if self.raw.calls[p].node is not obj.call.node]
+        obj.passed_to += [self.raw.calls[p] for p in passed if self.raw.calls[p].node is not obj.call.node]
         # Created inline as an argument: `StepLR(SGD(...))`.
         parent = self._parent_call.get(id(obj.call.node))
         if parent is not None:
             obj.passed_to.append(parent[0])
-        for target, value, scope in self.raw.attribute_stores:
-            if any(self.is_alias(obj, ref, scope) for ref in refs_in(value)):
-                obj.escapes.append(f"stored in {self.raw.module.code_for_node(target)}")
+        for position in self._aliases.stored(obj.aliases):
+            target = self.raw.attribute_stores[position][0]
+            obj.escapes.append(f"stored in {self.raw.module.code_for_node(target)}")
 
     def _optimizer_lr(self, optimizer: Optimizer) -> Value | None:
         expr = call_argument(optimizer.call.node, "lr", 1)

@@ -94,9 +94,11 @@ class Resolver:
 
     def calls_to(self, function: Function) -> list[tuple[CallSite, int]]:
         """Call sites of a function defined in this file, with the positional offset of its params."""
-        if function.is_method:
-            return [(c, 1) for c in self._calls_by_callee.get(f"self.{function.name}", [])]
-        return [(c, 0) for c in self._calls_by_callee.get(function.name, [])]
+        callee = f"self.{function.name}" if function.is_method else function.name
+        offset = 1 if function.is_method else 0
+        # Same name, but provably another function (a namesake in another scope): not a call of this one.
+        return [(c, offset) for c in self._calls_by_callee.get(callee, [])
+                if (found := self._local_function(callee, c.scope)) is None or found is function]
 
     def argument_for(self, function: Function, param: cst.Param, call: CallSite,
                      offset: int) -> tuple[cst.BaseExpression | None, bool]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from warmlint.analysis import catalog
-from warmlint.analysis.model import Model, Scheduler, refs_in as _refs
+from warmlint.analysis.aliases import refs_in as _refs
+from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.stepping import STEP_METHODS
 from warmlint.rules.base import Finding, RuleContext, rule
 
