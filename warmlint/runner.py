@@ -62,11 +62,12 @@ def _check_isolated(data: bytes | str, display_path: str, config: Config) -> Fil
 
 def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = frozenset(),
                 cache: ResultCache | None = None, jobs: int | None = None) -> list[FileResult]:
-    """Check many files: each read once, skipped without a parse when it cannot matter
-    (unless named explicitly), answered from the cache when unchanged, parsed in a
-    process pool when there is enough work to gain from one."""
+    """Check many files: skipped without a parse when they cannot matter (unless named
+    explicitly), answered from the cache when unchanged, parsed in a process pool when
+    there is enough work to gain from one. No file's bytes are held longer than its own
+    check, so memory does not grow with the size of the tree."""
     results: list[FileResult] = []
-    pending: list[tuple[str, bytes, str]] = []  # (display path, bytes, content hash)
+    pending: list[Path] = []
     for path in paths:
         data, problem = read_source(path)
         if data is None:
@@ -75,15 +76,14 @@ def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = f
         if path not in explicit and not may_matter(data):
             results.append(FileResult(str(path)))
             continue
-        digest = content_hash(data)
-        cached = cache.get(str(path), digest) if cache is not None else None
+        cached = cache.get(str(path), content_hash(data)) if cache is not None else None
         if cached is not None:
             results.append(FileResult(str(path), cached))
             continue
-        pending.append((str(path), data, digest))
-    for (display, _, digest), result in zip(pending, _check_many(pending, config, jobs)):
-        if cache is not None and result.error is None:
-            cache.put(display, digest, result.diagnostics)
+        pending.append(path)
+    for result, digest in _check_many(pending, config, jobs):
+        if cache is not None and digest is not None:
+            cache.put(result.path, digest, result.diagnostics)
         results.append(result)
     if cache is not None:
         cache.save()
@@ -96,20 +96,29 @@ def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = f
 PARALLEL_MIN_FILES = 48
 
 
-def _check_many(pending: list[tuple[str, bytes, str]], config: Config, jobs: int | None) -> list[FileResult]:
+def _check_many(pending: list[Path], config: Config, jobs: int | None) -> list[tuple[FileResult, str | None]]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
-        return on_deep_stack(lambda: [_portable(check_bytes(data, display, config)) for display, data, _ in pending])
+        return on_deep_stack(lambda: [_check_path((path, config)) for path in pending])
     from concurrent.futures import ProcessPoolExecutor  # costs 15 ms to import; most runs need none
 
     chunk = max(1, len(pending) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_check_one, [(display, data, config) for display, data, _ in pending], chunksize=chunk))
+        return list(pool.map(_check_path, [(path, config) for path in pending], chunksize=chunk))
 
 
-def _check_one(job: tuple[str, bytes, Config]) -> FileResult:
-    display, data, config = job
-    return _portable(check_bytes(data, display, config))
+def _check_path(job: tuple[Path, Config]) -> tuple[FileResult, str | None]:
+    """Read and check one file; with the hash of the bytes checked (None: nothing to cache).
+
+    The file is read again here rather than passed along: the bytes of a whole tree never sit
+    in memory at once, and if the file changed since the first read, the cache gets the hash
+    of what was really checked."""
+    path, config = job
+    data, problem = read_source(path)
+    if data is None:
+        return FileResult(str(path), error=problem), None
+    result = _portable(check_bytes(data, str(path), config))
+    return result, (content_hash(data) if result.error is None else None)
 
 
 def _portable(result: FileResult) -> FileResult:
