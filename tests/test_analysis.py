@@ -558,3 +558,31 @@ def test_wl002_not_a_param_group():
 ], ids=["negated", "after-warmup-decay"])
 def test_wl002_comment_that_rules_out_warmup(source):
     assert found(source, only=WL002) == set()
+
+
+# ---- a name re-bound to a new object: two runs one after the other ----------------------
+
+RUN = ("optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)\n"
+       "scheduler = LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100))\n"
+       "for x in data:\n    scheduler.step()\n    optimizer.step()\n")
+HEADER = "import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
+
+
+def test_the_same_names_bound_twice_are_two_objects_with_their_own_findings():
+    assert found(HEADER + RUN) == {(4, "WL003"), (6, "WL005")}
+    assert found(HEADER + RUN + RUN) == {(4, "WL003"), (6, "WL005"), (9, "WL003"), (11, "WL005")}
+
+
+def test_a_second_optimizer_under_the_same_name_keeps_its_own_scheduler():
+    plain = ("optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+             "for x in data:\n    optimizer.step()\n")
+    # The first run has no schedule (WL001); the second has one: it must not be blamed for the first's lack.
+    assert found(HEADER + plain + RUN) == {(3, "WL001"), (7, "WL003"), (9, "WL005")}
+    # The other way round: the scheduled first run does not lend its scheduler to the second.
+    assert found(HEADER + RUN + plain) == {(4, "WL003"), (6, "WL005"), (8, "WL001")}
+
+
+def test_wrapping_the_same_name_is_not_a_new_object():
+    source = HEADER + RUN.replace("for x in data:", "model, optimizer = accelerator.prepare(model, optimizer)\n"
+                                                   "for x in data:")
+    assert found(source) == {(4, "WL003"), (7, "WL005")}

@@ -32,6 +32,13 @@ class Tracked:
     passed_to: list[CallSite] = field(default_factory=list, repr=False)  # f(..., alias, ...)
     escapes: list[str] = field(default_factory=list)  # why the analysis lost sight of it
     returned_to_lightning: bool = False
+    # Where its creation's name is re-bound to a new object of the same kind in the same code
+    # (two training runs one after the other): (scope, first order, end order) of its stretch.
+    window: tuple[ScopeId, float, float] | None = None
+
+    def holds_at(self, scope: ScopeId, order: int) -> bool:
+        """Whether a use at this place can refer to this object (and not to a namesake)."""
+        return self.window is None or scope != self.window[0] or self.window[1] <= order < self.window[2]
 
     @property
     def short_name(self) -> str:
@@ -150,6 +157,7 @@ class Model:
         """Grow the alias set through the file's name flows, then record how the object is used."""
         index = self._aliases
         obj.aliases = self._initial_aliases(obj)
+        obj.window = self._rebinding_window(obj)
         self._follow_returns(obj, obj.call.node, obj.call.scope)
         if id(obj.call.node) in index.lightning_nodes:
             obj.returned_to_lightning = True
@@ -166,6 +174,17 @@ class Model:
                 self._follow_returns(obj, element, scope)
             pending.extend(obj.aliases - before)
         self._record_uses(obj)
+
+    def _rebinding_window(self, obj: Tracked) -> tuple[ScopeId, float, float] | None:
+        """`optimizer = AdamW(...)` again later in the same code names a new optimizer from there on."""
+        kind = self.optimizers if isinstance(obj, Optimizer) else self.schedulers
+        creations = {id(other.call.node): other.call.order for other in kind if other is not obj}
+        scope, created = obj.call.scope, obj.call.order
+        orders = [creations[id(binding.value)] for key in obj.aliases if key[0] == scope
+                  for binding in self.raw.bindings_of(*key) if id(binding.value) in creations]
+        start = created if any(order < created for order in orders) else float("-inf")
+        end = min((order for order in orders if order > created), default=float("inf"))
+        return (scope, start, end) if orders else None
 
     def is_alias(self, obj: Tracked, expr: cst.BaseExpression, scope: ScopeId) -> bool:
         key = self.key_of(expr, scope)
@@ -206,8 +225,8 @@ class Model:
 
     def _record_uses(self, obj: Tracked) -> None:
         methods, passed = self._aliases.uses(obj.aliases)
-        obj.method_calls += [self.raw.calls[p] for p in methods if self.raw.calls[p].node is not obj.call.node]
-        obj.passed_to += [self.raw.calls[p] for p in passed if self.raw.calls[p].node is not obj.call.node]
+        obj.method_calls += [c for c in (self.raw.calls[p] for p in methods) if self._uses(obj, c)]
+        obj.passed_to += [c for c in (self.raw.calls[p] for p in passed) if self._uses(obj, c)]
         # Created inline as an argument: `StepLR(SGD(...))`.
         parent = self._parent_call.get(id(obj.call.node))
         if parent is not None:
@@ -216,6 +235,10 @@ class Model:
             target = self.raw.attribute_stores[position][0]
             obj.escapes.append(f"stored in {self.raw.module.code_for_node(target)}")
 
+    @staticmethod
+    def _uses(obj: Tracked, call: CallSite) -> bool:
+        return call.node is not obj.call.node and obj.holds_at(call.scope, call.order)
+
     def _optimizer_lr(self, optimizer: Optimizer) -> Value | None:
         expr = call_argument(optimizer.call.node, "lr", 1)
         if expr is None:
@@ -223,28 +246,28 @@ class Model:
         return self.resolver.number(expr, optimizer.call.scope)
 
     # ---- relations ---------------------------------------------------------
-    def optimizer_for(self, expr: cst.BaseExpression | None, scope: ScopeId) -> Optimizer | None:
-        if expr is None:
-            return None
-        for optimizer in self.optimizers:
-            if expr is optimizer.call.node or self.is_alias(optimizer, expr, scope):
-                return optimizer
-        return None
+    def optimizer_for(self, expr: cst.BaseExpression | None, scope: ScopeId,
+                      order: int | None = None) -> Optimizer | None:
+        """The optimizer `expr` refers to; at a known place (`order`), the one its name holds there."""
+        return self._object_for(self.optimizers, expr, scope, order) if expr is not None else None
 
-    def scheduler_for(self, expr: cst.BaseExpression, scope: ScopeId) -> Scheduler | None:
-        for scheduler in self.schedulers:
-            if expr is scheduler.call.node or self.is_alias(scheduler, expr, scope):
-                return scheduler
-        return None
+    def scheduler_for(self, expr: cst.BaseExpression, scope: ScopeId,
+                      order: int | None = None) -> Scheduler | None:
+        return self._object_for(self.schedulers, expr, scope, order)
+
+    def _object_for(self, objects, expr: cst.BaseExpression, scope: ScopeId, order: int | None):
+        found = [o for o in objects if expr is o.call.node or self.is_alias(o, expr, scope)]
+        here = [o for o in found if order is None or o.holds_at(scope, order)]
+        return (here or found or [None])[0]
 
     def _attach_schedulers(self) -> None:
         for scheduler in self.schedulers:
             target = scheduler.argument("optimizer", 0)
-            scheduler.optimizer = self.optimizer_for(target, scheduler.call.scope)
+            scheduler.optimizer = self.optimizer_for(target, scheduler.call.scope, scheduler.call.order)
             if scheduler.short_name in catalog.COMPOSITE_SCHEDULERS:
                 inner = scheduler.argument("schedulers", 1 if scheduler.short_name == "SequentialLR" else 0)
                 for ref in refs_in(inner) if inner is not None else ():
-                    child = self.scheduler_for(ref, scheduler.call.scope)
+                    child = self.scheduler_for(ref, scheduler.call.scope, scheduler.call.order)
                     if child is not None:
                         child.parent = scheduler
                         scheduler.children.append(child)
