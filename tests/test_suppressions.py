@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HIGH_SGD, found, reported_codes, write
+from conftest import HIGH_SGD, codes, found, reported_codes, write
 
 LINE = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1){comment}\n"
 
@@ -163,3 +163,15 @@ def test_suppression_through_the_cli(cli, in_tmp):
     assert result.exit_code == 1
     assert reported_codes(result.stdout) == ["WL001"]
     assert "b.py:2:" in result.stdout
+
+
+def test_a_suppression_comment_does_not_read_as_a_warmup_comment():
+    # "warmlint" starts with "warm": a suppression near a constant LR write must not make it a "warmup".
+    source = ("import torch\n"
+              "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+              "for x in data:\n"
+              "    for group in optimizer.param_groups:  # warmlint: ignore[WL001]\n"
+              "        group['lr'] = 0.01\n"
+              "    optimizer.step()\n")
+    assert "WL002" not in codes(source)
+    assert "WL002" in codes(source.replace("# warmlint: ignore[WL001]", "# warmup"))
