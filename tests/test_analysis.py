@@ -586,3 +586,27 @@ def test_wrapping_the_same_name_is_not_a_new_object():
     source = HEADER + RUN.replace("for x in data:", "model, optimizer = accelerator.prepare(model, optimizer)\n"
                                                    "for x in data:")
     assert found(source) == {(4, "WL003"), (7, "WL005")}
+
+
+# ---- scheduler.step() under a condition at the top of the epoch --------------------------
+
+GUARDED_TOP = ("import torch\nfrom torch.optim.lr_scheduler import StepLR\n"
+               "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+               "scheduler = StepLR(optimizer, 30)\n"
+               "for epoch in range(100):\n"
+               "    if {test}:\n"
+               "        scheduler.step()\n"
+               "    for batch in loader:\n"
+               "        optimizer.step()\n")
+
+
+@pytest.mark.parametrize("test", ["epoch > 0", "epoch", "0 < epoch", "epoch >= 1", "epoch != 0", "epoch > 2",
+                                  "1 <= epoch", "epoch == 3"])
+def test_a_step_that_cannot_run_in_the_first_epoch_is_not_before_the_optimizer(test):
+    # It runs after the previous epoch's optimizer steps: nothing is skipped, PyTorch does not warn.
+    assert found(GUARDED_TOP.format(test=test)) == set()
+
+
+@pytest.mark.parametrize("test", ["use_scheduler", "epoch >= 0", "epoch == 0", "epoch < 5", "step > 0"])
+def test_a_step_that_can_run_in_the_first_epoch_is_still_wl005(test):
+    assert found(GUARDED_TOP.format(test=test)) == {(7, "WL005")}

@@ -264,3 +264,33 @@ def test_new_names_do_not_clash() -> None:
     assert "lr_scheduler = torch.optim.lr_scheduler.LambdaLR" in fixed
     assert "lr_warmup_steps = min(" in fixed
     compile(fixed, "train.py", "exec")
+
+
+def test_wl005_is_not_moved_out_of_a_condition_the_optimizer_step_is_not_under() -> None:
+    source = ("import torch\nfrom torch.optim.lr_scheduler import StepLR\n"
+              "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+              "scheduler = StepLR(optimizer, 30)\n"
+              "for epoch in range(100):\n"
+              "    if use_scheduler:\n"
+              "        scheduler.step()\n"
+              "    for batch in loader:\n"
+              "        optimizer.step()\n")
+    outcome = fix_bytes(source.encode(), "train.py", Config())
+    assert outcome.fixed == source.encode()
+    [diagnostic] = outcome.remaining
+    assert diagnostic.code == "WL005" and "would drop that condition" in diagnostic.no_fix_reason
+
+
+def test_wl005_moves_within_the_condition_both_steps_share() -> None:
+    source = ("import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
+              "optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)\n"
+              "scheduler = LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100) * max(0.0, 1 - s / 1000))\n"
+              "for i, batch in enumerate(loader):\n"
+              "    model(batch).backward()\n"
+              "    if (i + 1) % 4 == 0:\n"
+              "        scheduler.step()\n"
+              "        optimizer.step()\n"
+              "        optimizer.zero_grad()\n")
+    fixed = fix_source(source)
+    assert fixed == source.replace("        scheduler.step()\n        optimizer.step()\n",
+                                   "        optimizer.step()\n        scheduler.step()\n")

@@ -97,5 +97,31 @@ def relation(model: Model, scheduler: Scheduler, site: CallSite) -> StepRelation
     if not anchors:
         return None
     unit = "step" if any(not a.nested for a in anchors) else "epoch"
-    before = all(a.order > lifted.order for a in anchors)
-    return StepRelation(site, model.raw.loops[loop_id], unit, before, tuple(anchors), lifted, optimizer)
+    loop = model.raw.loops[loop_id]
+    before = all(a.order > lifted.order for a in anchors) and not _skips_first_iteration(lifted, loop)
+    return StepRelation(site, loop, unit, before, tuple(anchors), lifted, optimizer)
+
+
+def _skips_first_iteration(site: CallSite, loop: Loop) -> bool:
+    """`if epoch > 0: scheduler.step()` at the top of the loop steps after the previous
+    iteration's optimizer steps, never before the first one: the schedule is not skipped."""
+    return any(branch.in_body and _false_at_zero(branch.test, loop.target_names) for branch in site.branches)
+
+
+def _false_at_zero(test: cst.BaseExpression, counters: tuple[str, ...]) -> bool:
+    """A test that is false when the loop counter is 0: `i`, `i > 0`, `i >= 1`, `i != 0`, `i == 3`, `0 < i`."""
+    if isinstance(test, cst.Name):
+        return test.value in counters
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    left, operator, right = test.left, test.comparisons[0].operator, test.comparisons[0].comparator
+    if isinstance(left, cst.Integer) and isinstance(right, cst.Name):  # 0 < i: turn it round
+        left, right, operator = right, left, _MIRRORED.get(type(operator), type(operator))()
+    if not (isinstance(left, cst.Name) and left.value in counters and isinstance(right, cst.Integer)):
+        return False
+    bound = int(right.value, 0)
+    return {cst.GreaterThan: bound >= 0, cst.GreaterThanEqual: bound >= 1, cst.NotEqual: bound == 0,
+            cst.Equal: bound >= 1}.get(type(operator), False)
+
+
+_MIRRORED = {cst.LessThan: cst.GreaterThan, cst.LessThanEqual: cst.GreaterThanEqual}

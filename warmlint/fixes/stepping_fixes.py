@@ -24,11 +24,21 @@ def _own_line(site: CallSite) -> cst.SimpleStatementLine:
     return statement
 
 
+def _keeps_its_condition(site: CallSite, destinations: list[CallSite]) -> None:
+    """Moving scheduler.step() out of an `if` that the optimizer steps are not in would drop the condition."""
+    for branch in site.branches:
+        if not all(any(other.test is branch.test for other in d.branches) for d in destinations):
+            raise CannotFix(f"scheduler.step() runs under `if {code_of(branch.test)}`, which optimizer.step() "
+                            f"is not under: moving it would drop that condition")
+
+
 def move_after_optimizer_step(planner: Planner, found: StepRelation) -> None:
     """WL005: move scheduler.step() after the last optimizer step of its iteration (or epoch)."""
     if found.lifted is not found.site:
         raise CannotFix("scheduler.step() is called from another function")
     statement = _own_line(found.site)
+    if found.optimizer is not None:
+        _keeps_its_condition(found.site, found.optimizer.steps)
     anchor = max(found.anchors, key=lambda a: a.order)
     if anchor.statement is None:
         raise CannotFix("optimizer.step() is not a statement of its own")
@@ -79,6 +89,7 @@ def step_per_batch(planner: Planner, found: StepRelation) -> None:
     sites = found.optimizer.steps
     if not sites or any(s.scope != found.site.scope or s.statement is None for s in sites):
         raise CannotFix("optimizer.step() is in another function")
+    _keeps_its_condition(found.site, sites)
     planner.edits.remove(statement)
     for site in sites:
         planner.edits.insert_after(site.statement, statements(f"{receiver}.step()\n"))
