@@ -65,7 +65,38 @@ def with_common_options(function):
     return function
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose other commands are imported only when asked for: `warmlint check`, run
+    on every commit, does not pay for loading `fix`, `schedule` and `verify`."""
+
+    LAZY = ("fix", "schedule", "verify")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            _load_subcommand(self, name)
+        return super().get_command(ctx, name)
+
+
+def _load_subcommand(group: click.Group, name: str) -> None:
+    this = sys.modules[__name__]
+    if name == "fix":
+        from warmlint import cli_fix
+
+        cli_fix.register(group, this)
+    elif name == "schedule":
+        from warmlint import cli_schedule
+
+        cli_schedule.register(group, this)
+    else:
+        from warmlint.verify.command import verify_command  # imports no torch: the child process does
+
+        group.add_command(verify_command)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="warmlint")
 def main() -> None:
     """Find and fix learning-rate warmup and schedule mistakes in PyTorch training scripts."""
@@ -124,15 +155,3 @@ def rule_command(code: str | None, show_all: bool) -> None:
     text = rule_doc(code)
     rule = RULE_INFO[code]
     click.echo(text if text else f"{rule.code} {rule.name}\n\n{rule.summary}")
-
-
-def _register_subcommands() -> None:
-    from warmlint import cli_fix, cli_schedule
-    from warmlint.verify.command import verify_command  # imports no torch: the child process does
-
-    cli_fix.register(main, sys.modules[__name__])
-    cli_schedule.register(main, sys.modules[__name__])
-    main.add_command(verify_command)
-
-
-_register_subcommands()

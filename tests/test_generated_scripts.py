@@ -1,0 +1,80 @@
+"""Properties of check and fix on generated training scripts (what is generated: tests/scriptgen.py).
+
+The runs are derandomized, so CI sees the same scripts every time, and bounded to keep this file
+under a minute; `python benchmarks/fuzz_generated.py --examples 5000` runs the same properties on
+many more, random scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+
+from scriptgen import (PLANTED, Renderer, Script, assert_check_properties, assert_fix_properties,
+                       assert_suppressions_apply, missing_kept_line, simplest_plan, training_scripts)
+from warmlint import check_source, fix_source
+from warmlint.cli import main
+from warmlint.config import Config
+from warmlint.fixer import fix_bytes
+
+CI = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings(CI, max_examples=250)
+@given(training_scripts())
+def test_check_reports_known_codes_at_valid_spans_on_the_documented_lines(script) -> None:
+    assert_check_properties(script)
+
+
+@pytest.mark.parametrize("code", sorted(PLANTED))
+def test_each_planted_mistake_is_found_and_fixed(code: str) -> None:
+    """The generator can plant every rule's mistake, and the properties then see its fix."""
+    script = Script(tuple(Renderer(simplest_plan(**PLANTED[code])).lines()))
+    assert [(d.code, d.fixable) for d in assert_check_properties(script)] == [(code, True)]
+    assert [d.code for d in assert_fix_properties(script).applied] == [code]
+
+
+@settings(CI, max_examples=80)
+@given(training_scripts(with_suppressions=True))
+def test_suppression_comments_silence_exactly_the_findings_they_name(script) -> None:
+    assert_suppressions_apply(script)
+
+
+@settings(CI, max_examples=200)
+@given(training_scripts())
+def test_fix_compiles_is_a_fixed_point_touches_only_its_lines_and_removes_its_findings(script) -> None:
+    assert_fix_properties(script)
+
+
+@settings(CI, max_examples=5)
+@given(training_scripts())
+def test_cli_and_api_agree(script) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "pyproject.toml").write_text("")  # nothing configured, whatever lies above the folder
+        path = root / "train.py"
+        path.write_bytes(script.text.encode())
+        runner = CliRunner()
+        checked = runner.invoke(main, ["check", "--format", "json", "--no-cache", str(path)], catch_exceptions=False)
+        expected = [d.to_json() for d in check_source(script.text, str(path)).diagnostics]
+        assert json.loads(checked.stdout) == expected
+        assert checked.exit_code == (1 if expected else 0)
+        outcome = fix_bytes(script.text.encode(), str(path), Config())
+        assert fix_source(script.text, str(path)) == outcome.fixed.decode()
+        fixed = runner.invoke(main, ["fix", "--apply", str(path)], catch_exceptions=False)
+        assert fixed.exit_code == (1 if outcome.remaining else 0), fixed.output
+        assert path.read_bytes() == outcome.fixed
+
+
+def test_kept_lines_must_survive_in_order() -> None:
+    original = ["a", "b", "c", "d"]
+    assert missing_kept_line(original, ["a", "new", "b", "c", "d"], set()) is None
+    assert missing_kept_line(original, ["a", "c", "d"], set()) == 1
+    assert missing_kept_line(original, ["a", "c", "d"], {1}) is None
+    assert missing_kept_line(original, ["a", "c", "b", "d"], set()) == 2
+    assert missing_kept_line(original, ["a", "c", "b", "d"], {1}) is None
