@@ -294,3 +294,30 @@ def test_wl005_moves_within_the_condition_both_steps_share() -> None:
     fixed = fix_source(source)
     assert fixed == source.replace("        scheduler.step()\n        optimizer.step()\n",
                                    "        optimizer.step()\n        scheduler.step()\n")
+
+
+LONE_LINEAR = ("import torch\nfrom torch.optim.lr_scheduler import LinearLR\n"
+               "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n"
+               "scheduler = LinearLR(optimizer, start_factor=0.1, total_iters=100)\n"
+               "for step in range(1000):\n"
+               "    optimizer.step()\n"
+               "    scheduler.step()\n")
+
+
+def test_replacing_a_lone_linearlr_drops_its_import_only_when_nothing_else_uses_it() -> None:
+    fixed = fix_source(LONE_LINEAR)
+    assert "LambdaLR(optimizer" in fixed and "LinearLR" not in fixed
+    still_used = LONE_LINEAR + "print(LinearLR.__doc__)\n"
+    assert "from torch.optim.lr_scheduler import LambdaLR, LinearLR" in fix_source(still_used)
+
+
+def test_wl006_does_not_step_a_scheduler_before_it_is_created() -> None:
+    source = ("import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
+              "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)\n"
+              "for step in range(1000):\n"
+              "    optimizer.step()\n"
+              "late = LambdaLR(optimizer, lambda s: 1.0)\n")
+    outcome = fix_bytes(source.encode(), "train.py", Config())
+    assert outcome.fixed == source.encode()
+    assert [(d.code, d.no_fix_reason) for d in outcome.remaining] == [
+        ("WL006", "the scheduler is created after the loop where its optimizer steps")]

@@ -35,16 +35,22 @@ class FixOutcome:
 
 
 def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
-    if not edits.imports:
+    """Add the imports the fix needs, and drop those (from `edits.maybe_unused`) it left unused."""
+    if not edits.imports and not edits.maybe_unused:
         return module
     # Imported here: libcst.codemod pulls in libcst.matchers, half a second that `check` never needs.
     from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
     context = CodemodContext()
     for module_name, obj in edits.imports:
         AddImportsVisitor.add_needed_import(context, module_name, obj)
-    return AddImportsVisitor(context).transform_module(module)
+    module = AddImportsVisitor(context).transform_module(module)
+    if edits.maybe_unused:
+        for module_name, obj in edits.maybe_unused:
+            RemoveImportsVisitor.remove_unused_import(context, module_name, obj)
+        module = RemoveImportsVisitor(context).transform_module(module)
+    return module
 
 
 def fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:

@@ -1,7 +1,7 @@
 """MLP regression with SGD; LinearLR ramps the LR up over the first steps."""
 import torch
 import torch.nn as nn
-from torch.optim.lr_scheduler import LambdaLR, LinearLR
+from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader, TensorDataset
 import math
 

@@ -3,7 +3,6 @@ import torch
 import torch.nn as nn
 from torch.optim.lr_scheduler import LinearLR, SequentialLR, LambdaLR
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 

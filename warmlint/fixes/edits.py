@@ -16,6 +16,7 @@ class Edits:
 
     by_node: dict[int, list[NodeEdit]] = field(default_factory=dict)
     imports: list[tuple[str, str | None]] = field(default_factory=list)  # (module, name) to ensure
+    maybe_unused: list[tuple[str, str]] = field(default_factory=list)  # (module, name) to drop if now unused
 
     def on(self, node: cst.CSTNode, edit: NodeEdit) -> None:
         self.by_node.setdefault(id(node), []).append(edit)

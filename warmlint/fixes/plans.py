@@ -203,6 +203,7 @@ class Planner:
             optimizer_code = code_of(scheduler.argument("optimizer", 0))
             new_call = cst.parse_expression(f"{self.lambda_lr()}({optimizer_code}, lr_lambda={names.function})")
             self.edits.replace(replace_target, new_call)
+            self.edits.maybe_unused.append(("torch.optim.lr_scheduler", scheduler.short_name))
         else:
             self.edits.replace(replace_target, cst.Name(names.function))
         return self.edits

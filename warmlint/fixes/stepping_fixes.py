@@ -60,6 +60,8 @@ def add_step(planner: Planner, scheduler: Scheduler) -> None:
     optimizer = scheduler.optimizer
     if optimizer is None or not optimizer.steps:
         raise CannotFix("cannot find where its optimizer steps")
+    if any(site.scope == scheduler.call.scope and site.order < scheduler.call.order for site in optimizer.steps):
+        raise CannotFix("the scheduler is created after the loop where its optimizer steps")
     if scheduler.short_name in EPOCH_SCHEDULERS:
         _step_after_epoch(planner, scheduler, optimizer.steps)
         return

@@ -28,10 +28,11 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
     order = scheduler.call.order
     if unit == "epoch":
         epochs = _epoch_count(relations[0])
-        planner.need_math()
         length_name = planner.fresh("warmup_epochs", "lr_warmup_epochs")
-        length = f"max(1, math.ceil(0.05 * {epochs}))" if epochs else "5"
-        if epochs and not available(model, epochs, home, order):
+        if epochs and available(model, epochs, home, order):
+            planner.need_math()
+            length = f"max(1, math.ceil(0.05 * {epochs}))"
+        else:
             length = "5"
     else:
         optimizer = scheduler.optimizer
