@@ -11,7 +11,7 @@ from warmlint.cache import ResultCache, content_hash
 from warmlint.config import Config
 from warmlint.deepstack import on_deep_stack
 from warmlint.diagnostics import FileResult
-from warmlint.prefilter import may_matter
+from warmlint.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import all_codes
 from warmlint.selection import enabled_codes
 
@@ -62,9 +62,9 @@ def _check_isolated(data: bytes | str, display_path: str, config: Config) -> Fil
 
 def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = frozenset(),
                 cache: ResultCache | None = None, jobs: int | None = None) -> list[FileResult]:
-    """Check many files: skipped without a parse when they cannot matter (unless named
-    explicitly), answered from the cache when unchanged, parsed in a process pool when
-    there is enough work to gain from one. No file's bytes are held longer than its own
+    """Check many files: skipped without a libcst parse when they cannot matter (unless
+    named explicitly), answered from the cache when unchanged, parsed in a process pool
+    when there is enough work to gain from one. No file's bytes are held longer than its own
     check, so memory does not grow with the size of the tree."""
     results: list[FileResult] = []
     pending: list[Path] = []
@@ -76,9 +76,15 @@ def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = f
         if path not in explicit and not may_matter(data):
             results.append(FileResult(str(path)))
             continue
-        cached = cache.get(str(path), content_hash(data)) if cache is not None else None
+        digest = content_hash(data)
+        cached = cache.get(str(path), digest) if cache is not None else None
         if cached is not None:
             results.append(FileResult(str(path), cached))
+            continue
+        if path not in explicit and not builds_what_rules_need(data):
+            results.append(FileResult(str(path)))
+            if cache is not None:
+                cache.put(str(path), digest, [])
             continue
         pending.append(path)
     for result, digest in _check_many(pending, config, jobs):
