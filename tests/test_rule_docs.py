@@ -50,13 +50,13 @@ def test_registry_has_the_expected_rules():
 
 
 def test_rule_codes_and_names_are_unique_and_well_formed():
-    names = [rule.name for rule in RULE_INFO.values()]
+    names = [info.name for info in RULE_INFO.values()]
     assert len(names) == len(set(names))
-    for code, rule in RULE_INFO.items():
-        assert rule.code == code
+    for code, info in RULE_INFO.items():
+        assert info.code == code
         assert re.fullmatch(r"WL\d{3}", code)
-        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
-        assert rule.summary and "\n" not in rule.summary
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", info.name)
+        assert info.summary and "\n" not in info.summary
 
 
 def test_every_listed_rule_but_wl000_has_exactly_one_check():
