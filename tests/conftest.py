@@ -21,9 +21,9 @@ RULE_DOCS = REPO / "rules"
 
 EXPECT = re.compile(r"#\s*expect:\s*(WL\d{3}(?:\s*,\s*WL\d{3})*)")
 
-# A two-line script with one WL001 (SGD at lr=0.1, nothing changes it) on line 2.
-HIGH_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
-LOW_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+# A small training run with one WL001 (SGD at lr=0.1, nothing changes it) on line 2.
+HIGH_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\nfor batch in loader:\n    opt.step()\n"
+LOW_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.01)\nfor batch in loader:\n    opt.step()\n"
 
 TEXT_LINE = re.compile(
     r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3})(?P<fix> \[\*\])? "
@@ -75,6 +75,18 @@ def expected_markers(path: Path) -> set[tuple[int, str]]:
 
 def dedent(source: str) -> str:
     return textwrap.dedent(source).lstrip("\n")
+
+
+def with_training_loop(source: str, name: str = "opt") -> str:
+    """`source` followed by a loop that steps `name`, at the indentation of its last line.
+
+    Only an optimizer that something steps in a loop is a training run; snippets that are about
+    names or values get their loop from here.
+    """
+    source = dedent(source).rstrip("\n")
+    last = source.splitlines()[-1]
+    indent = last[:len(last) - len(last.lstrip())]
+    return f"{source}\n{indent}for batch in loader:\n{indent}    {name}.step()\n"
 
 
 def diagnostics(source: str | bytes, path: str = "train.py", config=None):

@@ -20,7 +20,7 @@ from warmlint import check_source
 from warmlint.config import Config
 from warmlint.fixer import FixOutcome, fix_bytes
 from warmlint.prefilter import builds_what_rules_need, may_matter
-from warmlint.rule_index import all_codes
+from warmlint.rule_index import RULE_INFO, all_codes
 
 PATH = "train.py"
 KNOWN_CODES = frozenset(all_codes())
@@ -289,7 +289,7 @@ PLANTED = {
     "WL001": {},
     "WL002": {"manual": "fake_branch"},
     "WL003": {"schedule": "lambda_warmup"},
-    "WL004": {"schedule": "step", "placement": "epoch_end"},
+    "WL004": {"schedule": "step", "placement": "epoch_end", "lr": "0.5"},  # SGD needs a warmup above 0.4
     "WL005": {"schedule": "def_warmup_cosine", "placement": "before"},
     "WL006": {"schedule": "onecycle", "placement": "missing"},
     "WL007": {"schedule": "sequential", "placement": "epoch_end"},
@@ -762,12 +762,16 @@ class Renderer:
 
 # ---- suppression comments ---------------------------------------------------------------------
 _LINE_FORMS = ("# warmlint: ignore[{code}]", "# noqa: {code}", "# warmlint: ignore", "# noqa",
-               "# warmlint: ignore[{code}, WL006]", "# noqa: {code},WL008", "# WarmLint: Ignore[{lower}]")
+               "# warmlint: ignore[{code}, WL006]", "# noqa: {code},WL008", "# WarmLint: Ignore[{lower}]",
+               "# noqa: E731, {code}", "# warmlint: ignore[{name}]")
 _FILE_FORMS = ("# warmlint: noqa[{code}]", "# warmlint: noqa")
+_BARE_NOQA = "# noqa"  # written for other linters: it silences no warmlint finding
 
 
 def _named_codes(form: str, code: str) -> frozenset[str]:
     """The codes a comment form silences, as README.md documents them."""
+    if form == _BARE_NOQA:
+        return frozenset()
     if "{" not in form:
         return frozenset({ALL})
     return frozenset({code} | set(re.findall(r"WL\d{3}", form)))
@@ -781,7 +785,7 @@ def suppressed(draw, lines: list[Line]) -> Script:
     for index in draw(st.lists(st.sampled_from(sites), unique=True, min_size=1, max_size=2)):
         code = draw(st.sampled_from(SITE_CODES[lines[index].role]))
         form = draw(st.sampled_from(_LINE_FORMS))
-        comment = form.format(code=code, lower=code.lower())
+        comment = form.format(code=code, lower=code.lower(), name=RULE_INFO[code].name)
         lines[index] = replace(lines[index], comment=comment, suppresses=_named_codes(form, code))
     file_comment, file_codes = "", frozenset()
     if draw(st.integers(0, 9)) == 0:

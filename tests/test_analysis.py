@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import dedent, diagnostics, found
+from conftest import dedent, diagnostics, found, with_training_loop
 from warmlint.config import Config, parse_table
 from warmlint.rule_index import all_codes
 
@@ -21,6 +21,20 @@ def messages(source: str, code: str) -> list[str]:
     return [d.message for d in diagnostics(source) if d.code == code]
 
 
+def loop_after(source: str, marker: str = "SGD(", name: str = "opt") -> str:
+    """`source` with a loop stepping `name` right after the first line containing `marker`, in the same
+    block (the optimizer's function, when it is built in one): the optimizer is then a training run."""
+    lines = dedent(source).splitlines()
+    at = next(i for i, line in enumerate(lines) if marker in line)
+    indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+    lines[at + 1:at + 1] = [f"{indent}for batch in loader:", f"{indent}    {name}.step()"]
+    return "\n".join(lines) + "\n"
+
+
+# Scale evidence that is not a transformer: Adam's limit is then lr > 1e-3 (`adam-high`).
+LARGE_BACKBONE = "import timm\nnet = timm.create_model('resnet50', pretrained=True)\n"
+
+
 # ---- names ------------------------------------------------------------------------
 
 
@@ -34,7 +48,7 @@ def messages(source: str, code: str) -> list[str]:
     "import torch as T\nopt = T.optim.SGD(model.parameters(), lr=0.1)\n",
 ])
 def test_import_styles(source):
-    assert wl001(source) == [2]
+    assert wl001(with_training_loop(source)) == [2]
 
 
 @pytest.mark.parametrize("source", [
@@ -45,14 +59,15 @@ def test_import_styles(source):
     "import torch\nlr = torch.optim.SGD\n",  # a reference, not a call
 ])
 def test_names_that_are_not_torch_sgd(source):
-    assert wl001(source) == []
+    assert wl001(with_training_loop(source)) == []
 
 
 def test_names_come_from_imports_not_text():
-    source = """\
+    # lr=0.002 is high only for Adam (with scale evidence), never for SGD.
+    source = with_training_loop(LARGE_BACKBONE + dedent("""\
         from torch.optim import Adam as SGD
         opt = SGD(model.parameters(), lr=0.002)
-    """
+    """))
     assert messages(source, "WL001") and messages(source, "WL001")[0].startswith("Adam ")
 
 
@@ -88,7 +103,7 @@ VALUE_CASES = {
 
 @pytest.mark.parametrize("body", VALUE_CASES.values(), ids=VALUE_CASES.keys())
 def test_value_resolution_fires(body):
-    source = "import torch\n" + body + "\n"
+    source = loop_after("import torch\n" + body + "\n")
     lines = wl001(source)
     assert len(lines) == 1
     assert "SGD(" in source.splitlines()[lines[0] - 1]
@@ -119,11 +134,12 @@ SILENT_VALUE_CASES = {
 
 @pytest.mark.parametrize("body", SILENT_VALUE_CASES.values(), ids=SILENT_VALUE_CASES.keys())
 def test_unresolved_or_low_values_are_silent(body):
-    assert wl001("import torch\n" + body + "\n") == []
+    assert wl001(loop_after("import torch\n" + body + "\n")) == []
 
 
 def test_value_source_is_named_in_the_message():
-    message = messages("import torch\nBASE = 0.1\nopt = torch.optim.SGD(m.parameters(), lr=BASE * 2)\n", "WL001")[0]
+    source = with_training_loop("import torch\nBASE = 0.1\nopt = torch.optim.SGD(m.parameters(), lr=BASE * 2)\n")
+    message = messages(source, "WL001")[0]
     assert "lr=0.2" in message and "BASE * 2" in message
 
 
@@ -133,7 +149,8 @@ import torch
 
 def train(args, model):
     opt = torch.optim.SGD(model.parameters(), lr={expr})
-    opt.step()
+    for batch in loader:
+        opt.step()
 
 def main():
     parser = argparse.ArgumentParser()
@@ -180,13 +197,13 @@ def test_parse_known_args():
         args, _ = parser.parse_known_args()
         opt = torch.optim.SGD(model.parameters(), lr=args.lr)
     """
-    assert wl001(source) == [5]
+    assert wl001(with_training_loop(source)) == [5]
 
 
 @pytest.mark.parametrize("origin", ["json.load(open('config.json'))", "load_config()"])
 def test_get_default_of_an_unknown_mapping_is_unresolved(origin):
     source = f"import json, torch\ncfg = {origin}\nopt = torch.optim.SGD(model.parameters(), lr=cfg.get('lr', 0.1))\n"
-    assert wl001(source) == []
+    assert wl001(with_training_loop(source)) == []
 
 
 # ---- thresholds per family ---------------------------------------------------------------
@@ -198,13 +215,14 @@ def test_get_default_of_an_unknown_mapping_is_unresolved(origin):
     ("ASGD", "0.05", True),
     ("RMSprop", "0.01", True),
     ("RMSprop", "0.009", False),
-    ("Adam", "1e-3", False),
-    ("Adam", "2e-3", True),
-    ("AdamW", "1e-3", False),
-    ("AdamW", "1.1e-3", True),
-    ("NAdam", "2e-3", True),
-    ("Adamax", "2e-3", True),
-    ("Adam", "5e-4", False),
+    # Adam family with no scale evidence: only an LR wrong for any model (`adam-any-model-high`, >= 0.05).
+    ("Adam", "2e-3", False),
+    ("Adam", "0.03", False),
+    ("Adam", "0.049", False),
+    ("Adam", "0.05", True),
+    ("AdamW", "1.0", True),
+    ("NAdam", "0.05", True),
+    ("Adamax", "0.1", True),
     ("RAdam", "1.0", False),
     ("Adadelta", "1.0", False),
     ("Adagrad", "1.0", False),
@@ -213,8 +231,51 @@ def test_get_default_of_an_unknown_mapping_is_unresolved(origin):
     ("SparseAdam", "1.0", False),
 ])
 def test_thresholds_per_family(optimizer, lr, fires):
-    source = f"import torch\nopt = torch.optim.{optimizer}(model.parameters(), lr={lr})\n"
+    source = with_training_loop(f"import torch\nopt = torch.optim.{optimizer}(model.parameters(), lr={lr})\n")
     assert wl001(source) == ([2] if fires else [])
+
+
+@pytest.mark.parametrize(("optimizer", "lr", "fires"), [
+    ("Adam", "1e-3", False),
+    ("Adam", "2e-3", True),
+    ("AdamW", "1e-3", False),
+    ("AdamW", "1.1e-3", True),
+    ("NAdam", "2e-3", True),
+    ("Adamax", "2e-3", True),
+    ("Adam", "5e-4", False),
+    ("RAdam", "1.0", False),
+])
+def test_adam_threshold_with_scale_evidence(optimizer, lr, fires):
+    # A large pretrained backbone (not a transformer): the limit is lr > 1e-3 (`adam-high`).
+    source = with_training_loop(
+        f"import torch\n{LARGE_BACKBONE}opt = torch.optim.{optimizer}(net.parameters(), lr={lr})\n")
+    assert wl001(source) == ([4] if fires else [])
+
+
+@pytest.mark.parametrize("evidence", [
+    "import timm\nnet = timm.create_model('convnext_base')\n",
+    "import torchvision\nnet = torchvision.models.resnet50(weights='DEFAULT')\n",
+    "from torchvision.models import resnet101\nnet = resnet101()\n",
+    "loader = torch.utils.data.DataLoader(data, batch_size=1024)\nnet = Net()\n",
+    "loader = torch.utils.data.DataLoader(data, batch_size=4096, shuffle=True)\nnet = Net()\n",
+])
+def test_kinds_of_scale_evidence(evidence):
+    body = "import torch\n" + evidence + "opt = torch.optim.Adam(net.parameters(), lr={lr})\n"
+    line = len(body.splitlines())
+    assert wl001(with_training_loop(body.format(lr="2e-3"))) == [line]
+    assert wl001(with_training_loop(body.format(lr="1e-3"))) == []
+
+
+@pytest.mark.parametrize("evidence", [
+    "import torchvision\nnet = torchvision.models.resnet18()\n",  # a small backbone
+    "loader = torch.utils.data.DataLoader(data, batch_size=512)\nnet = Net()\n",  # an ordinary batch
+    "net = nn.Linear(32, 4)\n",
+])
+def test_no_scale_evidence_keeps_ordinary_adam_lrs_silent(evidence):
+    body = "import torch\nimport torch.nn as nn\n" + evidence + "opt = torch.optim.Adam(net.parameters(), lr={lr})\n"
+    line = len(body.splitlines())
+    assert wl001(with_training_loop(body.format(lr="2e-3"))) == []
+    assert wl001(with_training_loop(body.format(lr="0.05"))) == [line]
 
 
 @pytest.mark.parametrize("marker", [
@@ -225,13 +286,40 @@ def test_thresholds_per_family(optimizer, lr, fires):
     "F.scaled_dot_product_attention(q, k, v)",
 ])
 def test_adam_transformer_threshold(marker):
-    body = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
-            "block = {marker}\nopt = torch.optim.Adam(model.parameters(), lr={lr})\n")
+    body = with_training_loop("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+                              "block = {marker}\nopt = torch.optim.Adam(model.parameters(), lr={lr})\n")
     assert wl001(body.format(marker=marker, lr="5e-4")) == [5]
     assert wl001(body.format(marker=marker, lr="1e-4")) == [5]
     assert wl001(body.format(marker=marker, lr="9e-5")) == []
     # Without the transformer, 5e-4 is an ordinary Adam LR.
     assert wl001(body.format(marker="nn.Linear(32, 4)", lr="5e-4")) == []
+
+
+@pytest.mark.parametrize("source", [
+    """\
+    import torch
+    from transformers import AutoModelForCausalLM
+    model = AutoModelForCausalLM.from_pretrained("gpt2")
+    opt = torch.optim.AdamW(model.parameters(), lr=5e-4)
+    """,
+    """\
+    import torch
+    import torch.nn as nn
+    class GPT(nn.Module):
+        pass
+    opt = torch.optim.AdamW(GPT().parameters(), lr=5e-4)
+    """,
+    """\
+    import torch
+    model = LlamaForCausalLM(config)
+    opt = torch.optim.AdamW(model.parameters(), lr=5e-4)
+    """,
+], ids=["from_pretrained", "class named GPT", "Llama model call"])
+def test_other_transformer_evidence(source):
+    source = with_training_loop(source)
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if "AdamW(" in text)
+    assert wl001(source) == [line]
+    assert wl001(source.replace("lr=5e-4", "lr=9e-5")) == []
 
 
 def test_transformer_base_class_counts():
@@ -242,7 +330,7 @@ def test_transformer_base_class_counts():
             pass
         opt = torch.optim.AdamW(model.parameters(), lr=5e-4)
     """
-    assert wl001(source) == [5]
+    assert wl001(with_training_loop(source)) == [5]
 
 
 @pytest.mark.parametrize("source", [
@@ -251,18 +339,22 @@ def test_transformer_base_class_counts():
     "from mylib import FancyOptimizer\nopt = FancyOptimizer(model.parameters(), lr=1.0)\n",
 ])
 def test_unknown_and_third_party_optimizers_never_fire(source):
-    assert wl001(source) == []
+    assert wl001(with_training_loop(source)) == []
 
 
 def test_configured_thresholds_are_used():
-    config = parse_table({"thresholds": {"sgd-high": 0.5, "adam-high": 1e-4}}, all_codes())
-    assert wl001("import torch\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n", config) == []
-    assert wl001("import torch\nopt = torch.optim.Adam(m.parameters(), lr=5e-4)\n", config) == [2]
+    config = parse_table({"thresholds": {"sgd-high": 0.5, "adam-high": 1e-4, "adam-any-model-high": 0.01}},
+                         all_codes())
+    assert wl001(with_training_loop("import torch\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n"), config) == []
+    assert wl001(with_training_loop(f"import torch\n{LARGE_BACKBONE}opt = torch.optim.Adam(m.parameters(), lr=5e-4)\n"),
+                 config) == [4]
+    assert wl001(with_training_loop("import torch\nopt = torch.optim.Adam(m.parameters(), lr=0.02)\n"), config) == [2]
+    assert wl001(with_training_loop("import torch\nopt = torch.optim.Adam(m.parameters(), lr=0.02)\n")) == []
 
 
 # ---- what counts as "something changes the LR" ------------------------------------------
 
-HIGH = "import torch\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+HIGH = "import torch\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor batch in loader:\n    optimizer.step()\n"
 
 
 @pytest.mark.parametrize("rest", [
@@ -319,6 +411,8 @@ accelerator = Accelerator()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 {prepare}
 {scheduler}
+for batch in loader:
+    optimizer.step()
 """
 
 
@@ -342,7 +436,7 @@ def test_optimizer_followed_into_a_local_function_that_schedules_it():
         optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
         sched = make_scheduler(optimizer, 100)
     """
-    assert wl001(source) == []
+    assert wl001(with_training_loop(source, "optimizer")) == []
 
 
 def test_optimizer_returned_from_a_local_function():
@@ -352,6 +446,8 @@ def test_optimizer_returned_from_a_local_function():
             return torch.optim.SGD(model.parameters(), lr=0.1)
         optimizer = build(net)
         scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10)
+        for batch in loader:
+            optimizer.step()
     """
     assert wl001(source) == []
     assert wl001(source.replace("scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10)", "")) == [3]
@@ -610,3 +706,56 @@ def test_a_step_that_cannot_run_in_the_first_epoch_is_not_before_the_optimizer(t
 @pytest.mark.parametrize("test", ["use_scheduler", "epoch >= 0", "epoch == 0", "epoch < 5", "step > 0"])
 def test_a_step_that_can_run_in_the_first_epoch_is_still_wl005(test):
     assert found(GUARDED_TOP.format(test=test)) == {(7, "WL005")}
+
+
+# ---- WL004: the "needs warmup" thresholds ------------------------------------------------
+
+DECAY_RUN = """\
+import torch
+loader = torch.utils.data.DataLoader(data, batch_size={batch})
+optimizer = torch.optim.{optimizer}(model.parameters(), lr={lr})
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=30)
+for epoch in range(90):
+    for batch in loader:
+        optimizer.step()
+    scheduler.step()
+"""
+
+
+@pytest.mark.parametrize(("optimizer", "lr", "batch", "fires"), [
+    ("SGD", "0.1", 256, False),  # the standard ResNet recipe
+    ("SGD", "0.4", 256, False),
+    ("SGD", "0.41", 256, True),
+    ("SGD", "0.8", 256, True),
+    # The linear scaling rule (0.1 x batch / 256) is not a threshold of its own: only lr > 0.4 counts.
+    ("SGD", "0.2", 2048, False),
+    ("SGD", "0.4", 4096, False),
+    ("SGD", "0.5", 8192, True),
+    ("RMSprop", "0.01", 256, False),
+    ("RMSprop", "0.02", 256, True),
+    ("Adam", "2e-3", 256, False),  # no scale evidence: Adam needs lr >= 0.05
+    ("Adam", "0.05", 256, True),
+    ("Adam", "2e-3", 1024, True),  # a large batch is scale evidence: lr > 1e-3
+    ("Adam", "1e-3", 1024, False),
+])
+def test_wl004_thresholds(optimizer, lr, batch, fires):
+    source = DECAY_RUN.format(optimizer=optimizer, lr=lr, batch=batch)
+    assert found(source, only=("WL004",)) == ({(3, "WL004")} if fires else set())
+
+
+@pytest.mark.parametrize("source", [
+    # nothing steps it
+    "import torch\noptimizer = torch.optim.SGD(model.parameters(), lr=0.8)\n"
+    "scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=30)\n",
+    # a single update, outside any loop
+    "import torch\noptimizer = torch.optim.SGD(model.parameters(), lr=0.8)\n"
+    "scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=30)\noptimizer.step()\nscheduler.step()\n",
+    # a fresh optimizer for every step of the loop that steps it
+    "import torch\nfor step in range(100):\n    optimizer = torch.optim.SGD(model.parameters(), lr=0.8)\n"
+    "    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=30)\n"
+    "    optimizer.step()\n    scheduler.step()\n",
+], ids=["never stepped", "single update", "rebuilt per step"])
+def test_wl004_and_wl001_are_silent_on_what_is_not_a_training_run(source):
+    assert found(source, only=("WL001", "WL004")) == set()
+    assert found(source.replace("scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=30)", "pass"),
+                 only=("WL001", "WL004")) == set()

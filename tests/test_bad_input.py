@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from conftest import HIGH_SGD, LOW_SGD, diagnostics, found, reported_codes, run_module, text_lines, write
+from conftest import (HIGH_SGD, LOW_SGD, diagnostics, found, reported_codes, run_module, text_lines,
+                      with_training_loop, write)
 from warmlint.engine import check_source
 
 DEEP = 1000
@@ -128,7 +129,8 @@ def test_latin1_cookie_with_non_ascii_comment():
     data = ("# -*- coding: latin-1 -*-\n"
             "# Entraînement à taux élevé\n"
             "import torch\n"
-            "opt = torch.optim.SGD(m.parameters(), lr=0.1)  # trop élevé\n").encode("latin-1")
+            "opt = torch.optim.SGD(m.parameters(), lr=0.1)  # trop élevé\n"
+            "for batch in loader:\n    opt.step()  # entraînement\n").encode("latin-1")
     assert found(data) == {(4, "WL001")}
 
 
@@ -156,7 +158,7 @@ def test_text_with_a_lone_surrogate_is_wl000_at_its_position():
 
 
 def test_non_ascii_identifiers_and_strings():
-    source = "import torch\nnäme = 'ü'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # ⚠\n"
+    source = with_training_loop("import torch\nnäme = 'ü'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # ⚠\n")
     assert found(source.encode("utf-8")) == {(3, "WL001")}
 
 
@@ -190,7 +192,8 @@ def test_nul_bytes(cli, in_tmp, data):
 
 def test_nul_byte_inside_a_string(cli, in_tmp):
     # CPython refuses any NUL in source; libcst accepts one inside a string. Either way: no crash.
-    write(in_tmp, "nul.py", b"import torch\nx = '\x00'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n")
+    write(in_tmp, "nul.py", b"import torch\nx = '\x00'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+                            b"for batch in loader:\n    opt.step()\n")
     result = cli("check", "nul.py")
     no_traceback(result)
     assert result.exit_code == 1
@@ -200,11 +203,12 @@ def test_nul_byte_inside_a_string(cli, in_tmp):
 def test_deeply_nested_parentheses():
     source = ("import torch\nx = " + "(" * DEEP + "1" + ")" * DEEP + "\n"
               "opt = torch.optim.SGD(m.parameters(), lr=0.1)\n")
-    assert found(source) == {(3, "WL001")}
+    assert found(with_training_loop(source)) == {(3, "WL001")}
 
 
 def _deep(shape: str, depth: int = DEEP) -> str:
-    """Valid Python, nested `depth` levels deep, followed by a WL001 on the last line."""
+    """Valid Python, nested `depth` levels deep, followed by a WL001 on the line before the training loop
+    (the last two lines)."""
     if shape == "elif":
         body = "if x == 0:\n    y = 0\n" + "".join(f"elif x == {i}:\n    y = {i}\n" for i in range(1, depth))
     elif shape == "concat":
@@ -219,7 +223,7 @@ def _deep(shape: str, depth: int = DEEP) -> str:
             "list": "[" * depth + "]" * depth,
         }[shape]
         body = f"x = {expression}\n"
-    return "import torch\n" + body + "opt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+    return "import torch\n" + body + "opt = torch.optim.SGD(m.parameters(), lr=0.1)\nfor batch in loader:\n    opt.step()\n"
 
 
 # libcst's parser is quadratic in the nesting of calls and lists: 300 levels keep these fast
@@ -236,7 +240,7 @@ def test_deeply_nested_code_is_checked(cli, in_tmp, shape, depth):
     result = cli("check", ".")
     no_traceback(result)
     assert result.exit_code == 1
-    last = source.count("\n")
+    last = source.count("\n") - 2  # the optimizer, before its two-line training loop
     assert [(m["path"], m["line"], m["code"]) for m in text_lines(result.stdout)] == [
         ("deep.py", str(last), "WL001"), ("good.py", "2", "WL001")]
 
@@ -263,21 +267,24 @@ def test_very_deep_brackets_do_not_crash_the_process(in_tmp):
 def test_crlf_line_endings_keep_line_numbers():
     source = ('"""Doc\r\nstring."""\r\nimport torch\r\n\r\n'
               "opt = torch.optim.SGD(\r\n    m.parameters(),\r\n    lr=0.1,\r\n)\r\n"
-              "b = torch.optim.SGD(m.parameters(), lr=0.2)\r\n")
+              "b = torch.optim.SGD(m.parameters(), lr=0.2)\r\n"
+              "for batch in loader:\r\n    opt.step()\r\n    b.step()\r\n")
     result = diagnostics(source.encode())
     assert [(d.line, d.column, d.span.end_line, d.code) for d in result] == [(5, 7, 8, "WL001"), (9, 5, 9, "WL001")]
 
 
 def test_crlf_suppression_and_cli(cli, in_tmp):
-    write(in_tmp, "crlf.py", b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL002\r\n")
+    write(in_tmp, "crlf.py", b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL002\r\n"
+                           b"for batch in loader:\r\n    opt.step()\r\n")
     result = cli("check", "crlf.py")
     assert text_lines(result.stdout)[0]["line"] == "3"
-    write(in_tmp, "crlf.py", b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL001\r\n")
+    write(in_tmp, "crlf.py", b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL001\r\n"
+                           b"for batch in loader:\r\n    opt.step()\r\n")
     assert cli("check", "crlf.py").exit_code == 0
 
 
 def test_mixed_line_endings():
-    source = b"import torch\r\nx = 1\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\r\n"
+    source = b"import torch\r\nx = 1\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\r\nfor batch in loader:\n    opt.step()\r\n"
     assert found(source) == {(3, "WL001")}
 
 
@@ -408,11 +415,13 @@ def test_a_100000_line_file_is_checked_to_its_last_line(cli, in_tmp):
     lines = ["import torch", 'TABLE = """'] + ["0.1 0.2 0.3"] * 95_000 + ['"""']
     lines += [f"# note {i}" if i % 2 else f"value_{i} = {i}" for i in range(5_000)]
     lines += ["opt = torch.optim.SGD(m.parameters(), lr=0.1)"]
+    optimizer_line = len(lines)
+    lines += ["for batch in loader:", "    opt.step()"]
     write(in_tmp, "big.py", "\n".join(lines) + "\n")
     assert len(lines) > 100_000
     result = cli("check", "-q", "big.py")
     assert result.exit_code == 1
-    assert [(m["line"], m["code"]) for m in text_lines(result.stdout)] == [(str(len(lines)), "WL001")]
+    assert [(m["line"], m["code"]) for m in text_lines(result.stdout)] == [(str(optimizer_line), "WL001")]
 
 
 def test_tabs_and_spaces_mixed_inconsistently_is_wl000():
@@ -422,11 +431,12 @@ def test_tabs_and_spaces_mixed_inconsistently_is_wl000():
 
 def test_tabs_in_one_block_and_spaces_in_another_is_valid_python():
     source = "import torch\nif True:\n\tx = 1\nfor i in range(3):\n    opt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
-    assert found(source) == {(5, "WL001")}
+    assert found(with_training_loop(source)) == {(5, "WL001")}
 
 
 def test_old_mac_cr_line_endings():
-    assert found(b"import torch\rx = 1\ropt = torch.optim.SGD(m.parameters(), lr=0.1)\r") == {(3, "WL001")}
+    source = b"import torch\rx = 1\ropt = torch.optim.SGD(m.parameters(), lr=0.1)\rfor batch in loader:\r    opt.step()\r"
+    assert found(source) == {(3, "WL001")}
 
 
 def test_a_file_deleted_between_discovery_and_reading(cli, in_tmp, monkeypatch):

@@ -19,6 +19,10 @@ TWO_OPTIMIZERS = """\
 import torch
 a = torch.optim.SGD(one.parameters(), lr=0.1)
 b = torch.optim.SGD(two.parameters(), lr=0.2); c = torch.optim.SGD(three.parameters(), lr=0.3)
+for batch in loader:
+    a.step()
+    b.step()
+    c.step()
 """
 
 

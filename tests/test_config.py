@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HIGH_SGD, LOW_SGD, WL002_SOURCE, WL003_SOURCE, reported_codes, text_lines, write
+from conftest import (HIGH_SGD, LOW_SGD, WL002_SOURCE, WL003_SOURCE, reported_codes, text_lines,
+                      with_training_loop, write)
 from warmlint.config import DEFAULT_FIX, DEFAULT_THRESHOLDS, Config, load_config
 from warmlint.rule_index import all_codes
 
@@ -139,10 +140,41 @@ def test_lowering_a_threshold_fires(cli, in_tmp):
 
 
 def test_adam_thresholds(cli, in_tmp):
-    write(in_tmp, "train.py", "import torch\nopt = torch.optim.Adam(m.parameters(), lr=5e-4)\n")
+    # With scale evidence (a large pretrained backbone) the limit is `adam-high`.
+    write(in_tmp, "train.py", with_training_loop(
+        "import torch, timm\nm = timm.create_model('resnet50', pretrained=True)\n"
+        "opt = torch.optim.Adam(m.parameters(), lr=5e-4)\n"))
     assert cli("check", "train.py").exit_code == 0
     pyproject(in_tmp, "thresholds = { adam-high = 1e-4 }\n")
     assert cli("check", "train.py").exit_code == 1
+
+
+def test_adam_transformer_threshold_is_configurable(cli, in_tmp):
+    write(in_tmp, "train.py", with_training_loop(
+        "import torch\nblock = torch.nn.TransformerEncoderLayer(32, 4)\n"
+        "opt = torch.optim.Adam(block.parameters(), lr=5e-5)\n"))
+    assert cli("check", "train.py").exit_code == 0
+    pyproject(in_tmp, "thresholds = { adam-transformer-high = 1e-5 }\n")
+    assert cli("check", "train.py").exit_code == 1
+
+
+def test_adam_any_model_threshold(cli, in_tmp):
+    # No scale evidence: only `adam-any-model-high` (default 0.05) counts.
+    write(in_tmp, "train.py", with_training_loop("import torch\nopt = torch.optim.Adam(m.parameters(), lr=0.01)\n"))
+    assert cli("check", "train.py").exit_code == 0
+    pyproject(in_tmp, "thresholds = { adam-high = 1e-4 }\n")  # not the limit for a model of unknown scale
+    assert cli("check", "train.py").exit_code == 0
+    pyproject(in_tmp, "thresholds = { adam-any-model-high = 0.005 }\n")
+    result = cli("check", "train.py")
+    assert reported_codes(result.stdout) == ["WL001"]
+    assert "adam-any-model-high" in result.stdout  # the hint names the key that chose the limit
+    write(in_tmp, "train.py", with_training_loop("import torch\nopt = torch.optim.Adam(m.parameters(), lr=0.05)\n"))
+    pyproject(in_tmp, "")
+    assert reported_codes(cli("check", "train.py").stdout) == ["WL001"]
+
+
+def test_adam_any_model_high_default():
+    assert DEFAULT_THRESHOLDS["adam-any-model-high"] == 0.05
 
 
 def test_thresholds_accept_integers(in_tmp):

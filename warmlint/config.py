@@ -12,6 +12,7 @@ DEFAULT_THRESHOLDS = {
     "rmsprop-high": 0.01,
     "adam-high": 1e-3,
     "adam-transformer-high": 1e-4,
+    "adam-any-model-high": 0.05,  # Adam with no scale evidence: small models train well at 1e-2
     # WL004: a decay exists but no warmup.
     "sgd-needs-warmup": 0.4,
     "rmsprop-needs-warmup": 0.01,

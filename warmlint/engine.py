@@ -14,7 +14,7 @@ from warmlint.config import Config
 from warmlint.deepstack import on_deep_stack
 from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
 from warmlint.fixes import Edits, FixOptions, plan_fix
-from warmlint.rule_index import RULE_INFO, all_codes
+from warmlint.rule_index import RULE_INFO, all_codes, code_names
 from warmlint.rules import CHECKS, RuleContext
 from warmlint.selection import enabled_codes
 from warmlint.suppressions import Suppressions
@@ -74,6 +74,7 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
         return None, syntax_error(path, 1, 1, "too deeply nested to parse")
 
 
+_MAY_SUPPRESS = re.compile(r"noqa|warmlint", re.I)
 _PARSER_LOCATION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
@@ -118,17 +119,17 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
     locator = Locator(module)
     context = RuleContext(model, config, locator.lines)
     enabled = enabled_codes(config, path, all_codes())
-    suppressions: Suppressions | None = None
+    suppressions = _suppressions(raw.comments, locator)
     diagnostics = []
+    if "WL100" in enabled:
+        diagnostics += [Diagnostic(path, Span(p.line, 1, p.line, 1), "WL100", RULE_INFO["WL100"].name,
+                                   f"`{p.comment.strip()}` suppresses nothing: {p.reason}")
+                        for p in suppressions.problems]
     for code in sorted(enabled):
-        check = CHECKS.get(code)  # WL000 has none: the parser reports it
+        check = CHECKS.get(code)  # WL000 has none: the parser reports it; WL100 is read above
         if check is None:
             continue
         for finding in check(context):
-            if suppressions is None:
-                suppressions = Suppressions()
-                for comment in raw.comments:
-                    suppressions.add_comment(locator.lines(comment)[0], comment.value)
             if suppressions.suppresses(code, locator.statement_lines(finding.node)):
                 continue
             fix = finding.no_fix_reason or None
@@ -141,6 +142,15 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
                 fix_data=fix if isinstance(fix, Edits) else None))
     diagnostics.sort(key=Diagnostic.sort_key)
     return FileResult(path, diagnostics, model=model, module=module)
+
+
+def _suppressions(comments, locator: Locator) -> Suppressions:
+    suppressions = Suppressions()
+    names = code_names()
+    for comment in comments:
+        if _MAY_SUPPRESS.search(comment.value):
+            suppressions.add_comment(locator.lines(comment)[0], comment.value, names)
+    return suppressions
 
 
 def check_source(source: bytes | str, path: str = "<stdin>", config: Config | None = None) -> FileResult:

@@ -39,9 +39,16 @@ _ENTRIES = (
     RuleInfo("WL008", "scheduler-state-not-checkpointed",
              "A checkpoint holds the optimizer's state but not the scheduler's, so a resumed run restarts "
              "its schedule.", True),
+    RuleInfo("WL100", "invalid-suppression",
+             "A suppression comment warmlint cannot read (no brackets, an unknown code) suppresses nothing."),
 )
 
 RULE_INFO: dict[str, RuleInfo] = {info.code: info for info in _ENTRIES}
+
+
+def code_names() -> dict[str, str]:
+    """Every code and rule name, lower-cased, to its code: what a suppression may say."""
+    return {key.lower(): info.code for info in RULE_INFO.values() for key in (info.code, info.name)}
 
 
 def all_codes() -> list[str]:

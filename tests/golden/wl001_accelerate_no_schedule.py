@@ -1,5 +1,5 @@
 # requires: accelerate
-"""Classifier trained with accelerate and AdamW at 5e-3; nothing ever changes the LR."""
+"""A small transformer classifier trained with accelerate and AdamW at 5e-3; nothing ever changes the LR."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -11,11 +11,12 @@ import math
 def main():
     accelerator = Accelerator()
     torch.manual_seed(0)
-    X = torch.randn(128, 16)
-    Y = (X[:, :4].sum(dim=1) > 0).long()
+    X = torch.randn(128, 8, 16)  # 8 tokens of width 16
+    Y = (X[:, :, :4].sum(dim=(1, 2)) > 0).long()
     train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)
 
-    model = nn.Sequential(nn.Linear(16, 64), nn.GELU(), nn.LayerNorm(64), nn.Linear(64, 2))
+    encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, dim_feedforward=32, batch_first=True), 1)
+    model = nn.Sequential(encoder, nn.Flatten(), nn.Linear(8 * 16, 2))
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.01)  # expect: WL001
     model, optimizer, train_loader = accelerator.prepare(model, optimizer, train_loader)
 

@@ -1,4 +1,4 @@
-"""Regress a noisy sine with a small MLP; settings live in one config dict."""
+"""Regress a noisy sine with a one-layer transformer; settings live in one config dict."""
 import torch
 from torch import nn
 from torch.optim import AdamW
@@ -10,23 +10,25 @@ config = {
     "weight_decay": 0.01,
     "epochs": 3,
     "batch_size": 16,
-    "hidden": 64,
+    "width": 16,
+    "tokens": 4,
     "num_samples": 256,
     "seed": 0,
 }
 
 
 def build_model(cfg):
+    layer = nn.TransformerEncoderLayer(cfg["width"], 2, dim_feedforward=32, batch_first=True)
     return nn.Sequential(
-        nn.Linear(10, cfg["hidden"]),
-        nn.GELU(),
-        nn.Linear(cfg["hidden"], 1),
+        nn.TransformerEncoder(layer, 1),
+        nn.Flatten(),
+        nn.Linear(cfg["tokens"] * cfg["width"], 1),
     )
 
 
 torch.manual_seed(config["seed"])
-X = torch.randn(config["num_samples"], 10)
-Y = torch.sin(X[:, :1]) + 0.05 * torch.randn(config["num_samples"], 1)
+X = torch.randn(config["num_samples"], config["tokens"], config["width"])
+Y = torch.sin(X[:, 0, :1]) + 0.05 * torch.randn(config["num_samples"], 1)
 train_loader = DataLoader(TensorDataset(X, Y), batch_size=config["batch_size"], shuffle=True)
 
 model = build_model(config)

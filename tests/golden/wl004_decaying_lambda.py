@@ -1,4 +1,5 @@
-"""Adam at 5e-3 with an exponential decay written as a LambdaLR, stepped once per epoch."""
+"""A small attention model with Adam at 5e-3 and an exponential decay written as a LambdaLR, stepped
+once per epoch."""
 import torch
 import torch.nn as nn
 from torch.optim.lr_scheduler import LinearLR, SequentialLR, LambdaLR
@@ -6,11 +7,24 @@ from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(0)
 
-X = torch.randn(128, 10)
-Y = (X[:, 0] * X[:, 1] > 0).float().unsqueeze(1)
+X = torch.randn(128, 4, 8)
+Y = (X[:, 0, 0] * X[:, 1, 1] > 0).float().unsqueeze(1)
+
+
+class AttentionPool(nn.Module):
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.attention = nn.MultiheadAttention(width, 2, batch_first=True)
+        self.head = nn.Linear(width, 1)
+
+    def forward(self, x):
+        mixed, _ = self.attention(x, x, x)
+        return self.head(mixed.mean(dim=1))
+
+
 train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)
 
-model = nn.Sequential(nn.Linear(10, 32), nn.Tanh(), nn.Linear(32, 1))
+model = AttentionPool(8)
 criterion = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)  # expect: WL004
 warmup_epochs = 5

@@ -1,5 +1,6 @@
 # requires: transformers
-"""Classifier trained with AdamW and transformers' linear schedule, with the warmup set to zero steps."""
+"""A small transformer classifier trained with AdamW and transformers' linear schedule, with the warmup
+set to zero steps."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -9,11 +10,12 @@ import math
 
 torch.manual_seed(42)
 
-features = torch.randn(128, 16)
-labels = (features[:, :4].sum(dim=1) > 0).long()
+features = torch.randn(128, 4, 16)
+labels = (features[:, :, :4].sum(dim=(1, 2)) > 0).long()
 train_dataloader = DataLoader(TensorDataset(features, labels), batch_size=16, shuffle=True)
 
-model = nn.Sequential(nn.Linear(16, 64), nn.GELU(), nn.LayerNorm(64), nn.Linear(64, 2))
+encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, dim_feedforward=32, batch_first=True), 1)
+model = nn.Sequential(encoder, nn.Flatten(), nn.Linear(4 * 16, 2))
 num_train_epochs = 4
 optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.01)  # expect: WL004
 num_training_steps = num_train_epochs * len(train_dataloader)

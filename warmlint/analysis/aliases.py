@@ -41,14 +41,13 @@ def argument_refs(call: cst.Call) -> Iterator[cst.BaseExpression]:
         yield from refs_in(arg.value)
 
 
-def is_wrapper(call: cst.Call) -> bool:
-    return isinstance(call.func, cst.Attribute) and call.func.attr.value in catalog.WRAPPER_METHODS
+Wraps = Callable[[cst.Call, ScopeId], bool]  # the call returns the objects it receives
 
 
 class AliasIndex:
     """Name-to-name flows, returns and uses of every name in a file, keyed by (scope, name)."""
 
-    def __init__(self, raw: RawFacts, resolver: Resolver, key_of: KeyOf) -> None:
+    def __init__(self, raw: RawFacts, resolver: Resolver, key_of: KeyOf, wraps: Wraps) -> None:
         self.flows: dict[Key, list[Key]] = defaultdict(list)  # if the key is an alias, so are these
         self.returned: dict[Key, list[tuple[cst.BaseExpression, ScopeId]]] = defaultdict(list)
         self.lightning_keys: set[Key] = set()  # returned from configure_optimizers
@@ -58,6 +57,7 @@ class AliasIndex:
         self.receiver: dict[int, Key] = {}  # index in raw.calls -> its receiver's key
         self.stores: dict[Key, list[int]] = defaultdict(list)  # value -> indexes in raw.attribute_stores
         self._key_of = key_of
+        self._wraps = wraps
         self._index_bindings(raw)
         self._index_calls(raw, resolver)
         self._index_returns(raw)
@@ -72,7 +72,7 @@ class AliasIndex:
         for scope, names in raw.bindings.items():
             for name, bindings in names.items():
                 for binding in bindings:
-                    for source in _binding_sources(binding):
+                    for source in _binding_sources(binding, scope, self._wraps):
                         self._add(self.flows, source, scope, (scope, name))
 
     def _index_calls(self, raw: RawFacts, resolver: Resolver) -> None:
@@ -123,13 +123,13 @@ class AliasIndex:
         return sorted({p for key in aliases for p in self.stores.get(key, ())})
 
 
-def _binding_sources(binding: Binding) -> list[cst.BaseExpression]:
+def _binding_sources(binding: Binding, scope: ScopeId, wraps: Wraps) -> list[cst.BaseExpression]:
     """The expressions whose object `binding` names: `b = a`, `b = acc.prepare(a)`, `x, b = p, a`."""
     if binding.kind != "assign" or binding.value is None:
         return []
     value = binding.value
     wrapped = [a.value for a in value.args if a.keyword is None] \
-        if isinstance(value, cst.Call) and is_wrapper(value) else None
+        if isinstance(value, cst.Call) and wraps(value, scope) else None
     if binding.index is None:
         return [value] + (wrapped if wrapped is not None and len(wrapped) == 1 else [])
     if isinstance(value, (cst.Tuple, cst.List)):

@@ -88,19 +88,54 @@ TRANSFORMER_MARKERS = (
     "torch.nn.functional.scaled_dot_product_attention",
     "torch.nn.modules.transformer.",
 )
-_TRANSFORMERS_MODEL = re.compile(r"^transformers\.(\w+\.)*(AutoModel\w*|PreTrainedModel)$")
+_TRANSFORMERS_MODEL = re.compile(r"^transformers\.(\w+\.)*(AutoModel\w*|PreTrainedModel|\w+For\w+|\w+Model)"
+                                 r"(\.from_pretrained)?$")
 
 
 def builds_transformer(qualified: str) -> bool:
     return qualified.startswith(TRANSFORMER_MARKERS) or bool(_TRANSFORMERS_MODEL.match(qualified))
 
 
+# Model classes named like a transformer (a local `class GPT(nn.Module)`, `LlamaForCausalLM(...)`).
+_TRANSFORMER_CLASS_NAME = re.compile(r"GPT|Gpt|Llama|LLaMA|Bert|BERT|Transformer|ViT|Vit[A-Z]|T5|Mistral|Qwen"
+                                     r"|Gemma|Bloom|Falcon|Mixtral|Whisper")
+
+
+def is_transformer_class_name(name: str) -> bool:
+    return name[:1].isupper() and bool(_TRANSFORMER_CLASS_NAME.search(name))
+
+
+# Model classes named like a small network (`MLP(dim)` from a test helper module).
+_SMALL_CLASS_NAME = re.compile(r"^(MLP|LeNet\d*|Toy\w*|Tiny\w*|Simple\w*|Dummy\w*|Small\w*)$")
+
+
+def is_small_class_name(name: str) -> bool:
+    return bool(_SMALL_CLASS_NAME.match(name))
+
+
+# Calls that build a large or pretrained backbone: scale evidence for the Adam thresholds.
+_LARGE_BACKBONE = re.compile(
+    r"^(timm\.create_model|timm\.models\.\w+"
+    r"|torchvision\.models\.(resnet(50|101|152)|wide_resnet\w*|resnext\w*|vit_\w+|swin_\w+|convnext_\w+"
+    r"|efficientnet_v2\w*|regnet_y_(8|16|32|128)gf|maxvit\w*)"
+    r"|open_clip\.create_model\w*|\w+(\.\w+)*\.from_pretrained)$")
+# `from_pretrained` of what is not a model.
+_NOT_A_MODEL = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor|Scheduler|Pipeline")
+
+
+def builds_large_backbone(qualified: str) -> bool:
+    return bool(_LARGE_BACKBONE.match(qualified)) and not _NOT_A_MODEL.search(qualified)
+
+
+# A batch size from which adaptive optimizers need a warmup whatever the model (large-batch training).
+LARGE_BATCH = 1024
+
+
 # Calls that receive an optimizer without changing its LR over time.
 OPTIMIZER_SAFE_CALLEES = {"print", "len", "isinstance", "type", "id", "repr", "str", "hasattr", "getattr"}
+
 # Method names that step, unscale or inspect an optimizer passed as an argument (AMP's GradScaler).
 OPTIMIZER_STEPPING_METHODS = {"step", "unscale_", "update"}
-# Wrappers that return the objects they receive (accelerate, apex, deepspeed-style).
-WRAPPER_METHODS = {"prepare", "initialize", "prepare_optimizer"}
 
 # Factories that return (scheduler, something): the scheduler is the first element.
 TUPLE_RETURNING_FACTORIES = {"timm.scheduler.create_scheduler", "timm.scheduler.create_scheduler_v2"}

@@ -9,6 +9,7 @@ from warmlint.analysis.facts import (
     ArgparseOption,
     Binding,
     Branch,
+    LoopExit,
     CallSite,
     Function,
     Loop,
@@ -181,6 +182,13 @@ class Collector(cst.CSTVisitor):
             self._record_lr_write(node, node.target, node.value, augmented=True)
         else:
             self._bind_target(node.target, None, "other")
+            counter = dotted_name(node.target)
+            if counter and isinstance(node.operator, cst.AddAssign):
+                self.facts.loop_exits.append(LoopExit("increment", counter, self.scope, tuple(self._loops),
+                                                      tuple(self._branches)))
+
+    def visit_Break(self, node: cst.Break) -> None:
+        self.facts.loop_exits.append(LoopExit("break", None, self.scope, tuple(self._loops), tuple(self._branches)))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, None, "other")

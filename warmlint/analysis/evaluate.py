@@ -41,9 +41,13 @@ class ScheduleFunction:
     """A `lambda s: ...` or `def f(s): ...` from the user's file, callable on a step number."""
 
     def __init__(self, node: cst.Lambda | cst.FunctionDef, scope: ScopeId, resolver: Resolver,
-                 free_scope: ScopeId | None = None) -> None:
+                 free_scope: ScopeId | None = None, assumed: dict[str, float] | None = None) -> None:
         self.node = node
         self.resolver = resolver
+        # Values taken for free names that do not resolve (a warmup length from a config file);
+        # `unresolved` lists the names that needed one, so a caller can try several.
+        self.assumed = assumed or {}
+        self.unresolved: list[str] = []
         # Free names are looked up where the function is defined (or, for a def, in its own scope).
         self.free_scope = free_scope or scope
         params = node.params.params
@@ -186,8 +190,12 @@ class ScheduleFunction:
         if key not in self._free:
             value = self.resolver.number(node, self.free_scope)
             if value is None:
-                raise Unsupported(f"cannot resolve {key}")
-            self._free[key] = value.number
+                if key not in self.assumed:
+                    self.unresolved.append(key)
+                    raise Unsupported(f"cannot resolve {key}")
+                self._free[key] = self.assumed[key]
+            else:
+                self._free[key] = value.number
         return self._free[key]
 
     def free_names(self) -> list[str]:
@@ -212,6 +220,7 @@ def _walk(node: cst.CSTNode):
 
 class ShapeKind(str, Enum):
     WARMUP_THEN_FLAT = "warmup then constant"
+    RAMP = "rises until the end of the horizon"  # `step / warmup` with no clamp: a warmup that never ends
     WARMUP_THEN_DECAY = "warmup then decay"
     DECAY_ONLY = "decay only"
     CONSTANT = "constant"
@@ -260,6 +269,9 @@ def classify(function: ScheduleFunction) -> Shape | None:
     after_peak = [v for s, v in values if s >= peak_step]
     if all(abs(v - first) <= 1e-9 * max(1.0, abs(first)) for v in numbers):
         kind = ShapeKind.CONSTANT
+    elif first <= 0.5 * peak and peak_step >= values[-1][0] and all(
+            a[1] <= b[1] for a, b in zip(values, values[1:])):
+        kind = ShapeKind.RAMP
     elif first <= 0.5 * peak and all(v >= 0.99 * peak for v in after_peak):
         kind = ShapeKind.WARMUP_THEN_FLAT
     elif first <= 0.5 * peak and end <= 0.9 * peak:

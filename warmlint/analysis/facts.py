@@ -77,6 +77,17 @@ class LrWrite:
     augmented: bool = False  # `group["lr"] *= 0.1`
 
 
+@dataclass(frozen=True)
+class LoopExit:
+    """A `counter += ...` or a `break`, and the loops and branches around it."""
+
+    kind: str  # "increment" or "break"
+    name: str | None  # the counter (`it`, `self.step`) of an increment
+    scope: ScopeId
+    loops: tuple[int, ...]
+    branches: tuple[Branch, ...] = field(default=(), repr=False)
+
+
 @dataclass
 class Function:
     name: str
@@ -112,6 +123,7 @@ class RawFacts:
     # where the analysis saw them used cannot be used anywhere else.
     name_counts: dict[str, int] = field(default_factory=dict)
     subscript_stores: list[tuple[str, str, ScopeId]] = field(default_factory=list)  # `ckpt["key"] = ...`
+    loop_exits: list[LoopExit] = field(default_factory=list)  # what bounds a loop: counters and breaks
 
     def bindings_of(self, scope: ScopeId, name: str) -> list[Binding]:
         return self.bindings.get(scope, {}).get(name, [])

@@ -9,6 +9,7 @@ recorded as an escape, and rules that need "nothing changes the LR" stay silent.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,7 +18,9 @@ import libcst as cst
 from warmlint.analysis import catalog
 from warmlint.analysis.aliases import AliasIndex, Key, refs_in
 from warmlint.analysis.facts import CallSite, LrWrite, RawFacts, ScopeId
+from warmlint.analysis.frameworks import Frameworks
 from warmlint.analysis.names import ImportTable, dotted_name
+from warmlint.analysis.scale import ModelScale, ScaleEvidence
 from warmlint.analysis.values import Resolver, Value
 
 
@@ -53,9 +56,27 @@ class Scheduler(Tracked):
     optimizer: Optimizer | None = field(default=None, repr=False)
     children: list[Scheduler] = field(default_factory=list, repr=False)
     parent: Scheduler | None = field(default=None, repr=False)
+    # Returned from configure_optimizers: how often Lightning steps it ("epoch" unless the
+    # scheduler config says `"interval": "step"`); None when it is not returned to Lightning.
+    lightning_interval: str | None = None
 
     def argument(self, keyword: str, position: int | None = None) -> cst.BaseExpression | None:
         return call_argument(self.call.node, keyword, position)
+
+
+class Lifetime(enum.Enum):
+    """How an optimizer lives in the file: only a training run can have an LR schedule problem."""
+
+    TRAINING_RUN = "stepped in a loop"
+    FRAMEWORK = "handed to a framework that steps it"
+    NEVER_STEPPED = "nothing in the file steps it"
+    SINGLE_UPDATE = "stepped outside any loop: a single update, not a training run"
+    REBUILT_PER_STEP = "built inside the loop that steps it: a fresh optimizer for every step"
+    UNKNOWN = "it is stepped only in code the file never calls"
+
+    @property
+    def is_training_run(self) -> bool:
+        return self in (Lifetime.TRAINING_RUN, Lifetime.FRAMEWORK)
 
 
 @dataclass
@@ -65,6 +86,8 @@ class Optimizer(Tracked):
     schedulers: list[Scheduler] = field(default_factory=list, repr=False)
     lr_writes: list[LrWrite] = field(default_factory=list, repr=False)
     schedule_helpers: list[CallSite] = field(default_factory=list, repr=False)  # adjust_learning_rate(opt, ...)
+    lifetime: Lifetime = Lifetime.UNKNOWN
+    scale: ScaleEvidence = ScaleEvidence.UNKNOWN  # of the model it trains; see Model.scale_of
 
     @property
     def has_schedule(self) -> bool:
@@ -104,7 +127,8 @@ class Model:
         self.optimizers: list[Optimizer] = []
         self.schedulers: list[Scheduler] = []
         self.unattributed_lr_writes: list[LrWrite] = []
-        self._aliases = AliasIndex(raw, self.resolver, self.key_of)
+        self.frameworks = Frameworks(self.resolver, imports)
+        self._aliases = AliasIndex(raw, self.resolver, self.key_of, self.frameworks.wraps)
         self._build()
 
     # ---- names -------------------------------------------------------------
@@ -122,7 +146,33 @@ class Model:
     def builds_transformer(self) -> bool:
         names = [self.imports.qualify(b) for b in self.raw.class_bases]
         names += [q for q in self._qualified.values()]
-        return any(q and catalog.builds_transformer(q) for q in names)
+        if any(q and catalog.builds_transformer(q) for q in names):
+            return True
+        called = {(c.callee or "").rsplit(".", 1)[-1] for c in self.raw.calls}
+        defined = {name for names in self.raw.bindings.values() for name, bindings in names.items()
+                   if any(b.kind == "class" for b in bindings)}
+        return any(catalog.is_transformer_class_name(name) for name in called | defined)
+
+    @cached_property
+    def scale_evidence(self) -> ScaleEvidence:
+        """The evidence of the whole file: what counts when an optimizer's model cannot be followed."""
+        if self.builds_transformer:
+            return ScaleEvidence.TRANSFORMER
+        if any(q and catalog.builds_large_backbone(q) for q in self._qualified.values()) or self.large_batch:
+            return ScaleEvidence.LARGE
+        return ScaleEvidence.NONE
+
+    @property
+    def large_batch(self) -> bool:
+        return self.batch_size is not None and self.batch_size >= catalog.LARGE_BATCH
+
+    def _scale_of(self, optimizer: Optimizer, scale: ModelScale) -> ScaleEvidence:
+        own = scale.of_optimizer(optimizer.call.node, optimizer.call.scope)
+        if own is ScaleEvidence.UNKNOWN:
+            return self.scale_evidence
+        if own is ScaleEvidence.NONE and self.large_batch:
+            return ScaleEvidence.LARGE
+        return own
 
     # ---- construction ------------------------------------------------------
     def _build(self) -> None:
@@ -137,10 +187,37 @@ class Model:
                 self.schedulers.append(Scheduler(call, qualified))
         for obj in [*self.optimizers, *self.schedulers]:
             self._track(obj)
+        for optimizer in self._implied_optimizers():
+            self.optimizers.append(optimizer)
+            self._track(optimizer)
         for optimizer in self.optimizers:
             optimizer.lr = self._optimizer_lr(optimizer)
         self._attach_schedulers()
         self._attach_lr_writes()
+        self._read_lightning_intervals()
+        scale = ModelScale(self.raw, self.imports, self.resolver, self.qualified)
+        for optimizer in self.optimizers:
+            optimizer.lifetime = self._lifetime(optimizer)
+            optimizer.scale = self._scale_of(optimizer, scale)
+
+    def _implied_optimizers(self) -> list[Optimizer]:
+        """Objects from factories the analysis cannot see into (`create_optimizer(...)`) that the file
+        hands to a known scheduler as its optimizer: optimizers of an unknown family."""
+        sites = {id(c.node): c for c in self.raw.calls}
+        found: dict[int, Optimizer] = {}
+        for scheduler in self.schedulers:
+            target = scheduler.argument("optimizer", 0)
+            if target is None or self.optimizer_for(target, scheduler.call.scope) is not None:
+                continue
+            origins = self.resolver.origins(target, scheduler.call.scope)
+            if not origins or len(origins) != 1 or not isinstance(origins[0][0], cst.Call):
+                continue
+            site = sites.get(id(origins[0][0]))
+            if site is not None and id(site.node) not in found:
+                qualified = self.qualified(site) or site.callee or "optimizer"
+                if not catalog.is_scheduler(qualified):
+                    found[id(site.node)] = Optimizer(site, qualified, family=catalog.NEVER)
+        return list(found.values())
 
     def _initial_aliases(self, obj: Tracked) -> set[Key]:
         keys = set()
@@ -294,8 +371,10 @@ class Model:
             return
         if last in catalog.OPTIMIZER_STEPPING_METHODS and isinstance(call.node.func, cst.Attribute):
             return  # scaler.step(optimizer)
-        if isinstance(call.node.func, cst.Attribute) and call.node.func.attr.value in catalog.WRAPPER_METHODS:
+        if self.frameworks.wraps(call.node, call.scope):
             return  # accelerator.prepare(optimizer): followed through its result
+        if self.frameworks.leaves_lr_alone(call.node, call.scope):
+            return  # fabric.clip_gradients(model, optimizer, ...)
         if callee in catalog.OPTIMIZER_SAFE_CALLEES:
             return
         optimizer.escapes.append(f"passed to {callee or 'a call'}()")
@@ -313,6 +392,73 @@ class Model:
                 optimizer = self.optimizer_of_group(group, call.scope, call.loops)
                 if optimizer is not None:
                     optimizer.schedule_helpers.append(call)
+
+    def _read_lightning_intervals(self) -> None:
+        """Lightning steps a returned scheduler once per epoch unless its config dict says
+        `"interval": "step"`: bare, in a list, or in a dict without the key all mean per epoch."""
+        for function in self.raw.functions.values():
+            if function.name != "configure_optimizers":
+                continue
+            for value in function.returns:
+                for ref, interval in self._returned_schedulers(value, function.scope, "epoch", 0):
+                    scheduler = ref if isinstance(ref, Scheduler) else \
+                        self.scheduler_for(ref, function.scope)
+                    if scheduler is not None and scheduler.returned_to_lightning:
+                        scheduler.lightning_interval = interval
+
+    def _returned_schedulers(self, expr: cst.BaseExpression, scope: ScopeId, interval: str, depth: int):
+        if depth > 4:
+            return
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            for element in expr.elements:
+                yield from self._returned_schedulers(element.value, scope, interval, depth + 1)
+        elif isinstance(expr, cst.Dict):
+            entries = {_literal_key(e.key): e.value for e in expr.elements if isinstance(e, cst.DictElement)}
+            said = entries.get("interval")
+            if isinstance(said, cst.SimpleString):
+                interval = said.evaluated_value if said.evaluated_value in ("step", "epoch") else interval
+            for key in ("scheduler", "lr_scheduler"):
+                if key in entries:
+                    yield from self._returned_schedulers(entries[key], scope, interval, depth + 1)
+        elif isinstance(expr, cst.Call) and self.scheduler_for(expr, scope) is not None:
+            yield self.scheduler_for(expr, scope), interval
+        elif isinstance(expr, cst.Name):
+            origins = self.resolver.origins(expr, scope)
+            if origins and len(origins) == 1 and isinstance(origins[0][0], (cst.Dict, cst.List, cst.Tuple)):
+                yield from self._returned_schedulers(origins[0][0], origins[0][1], interval, depth + 1)
+            else:
+                yield expr, interval
+
+    def _lifetime(self, optimizer: Optimizer) -> Lifetime:
+        """Whether the optimizer is a training run: stepped in a loop that does not also rebuild it."""
+        if optimizer.returned_to_lightning or optimizer.escapes:
+            return Lifetime.FRAMEWORK
+        steps = optimizer.steps
+        if not steps:
+            return Lifetime.NEVER_STEPPED
+        reaches = {self._step_reach(optimizer.call, site, 0) for site in steps}
+        for lifetime in (Lifetime.TRAINING_RUN, Lifetime.UNKNOWN, Lifetime.REBUILT_PER_STEP):
+            if lifetime in reaches:
+                return lifetime
+        return Lifetime.SINGLE_UPDATE
+
+    def _step_reach(self, creation: CallSite, site: CallSite, depth: int) -> Lifetime:
+        """What kind of repetition a step site has, seen from the optimizer's creation."""
+        if site.scope == creation.scope:
+            if any(loop not in creation.loops for loop in site.loops):
+                return Lifetime.TRAINING_RUN
+            return Lifetime.REBUILT_PER_STEP if site.loops else Lifetime.SINGLE_UPDATE
+        if site.loops:
+            return Lifetime.TRAINING_RUN
+        function = self.raw.functions.get(site.scope)
+        callers = self.resolver.calls_to(function) if function is not None else []
+        if not callers or depth >= 5:
+            return Lifetime.UNKNOWN  # called from code the analysis cannot see
+        reaches = {self._step_reach(creation, caller, depth + 1) for caller, _ in callers}
+        for lifetime in (Lifetime.TRAINING_RUN, Lifetime.UNKNOWN, Lifetime.REBUILT_PER_STEP):
+            if lifetime in reaches:
+                return lifetime
+        return Lifetime.SINGLE_UPDATE
 
     def optimizer_of_group(self, group: cst.BaseExpression, scope: ScopeId,
                            loops: tuple[int, ...] = ()) -> Optimizer | None:
@@ -387,6 +533,10 @@ class Model:
         steps_itself = any((c.callee or "").startswith("self.lr_schedulers") for c in self.raw.calls
                            if c.scope[:len(class_scope)] == class_scope)
         return manual and not steps_itself
+
+
+def _literal_key(key: cst.BaseExpression | None) -> str | None:
+    return key.evaluated_value if isinstance(key, cst.SimpleString) else None
 
 
 def _unwrap_enumerate(expr: cst.BaseExpression) -> cst.BaseExpression:

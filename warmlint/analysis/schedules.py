@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import libcst as cst
@@ -16,6 +17,9 @@ class LambdaSchedule:
     node: cst.CSTNode  # the lambda, or the def that defines the shape
     anchor: cst.CSTNode  # where a diagnostic points: the lambda, or the def's name
     shape: Shape | None
+    # Free names that do not resolve; the shape holds for every plausible value of them, and its
+    # numbers (start, peak step) are those of one such value.
+    assumed: tuple[str, ...] = ()
 
 
 def lr_lambda_of(model: Model, scheduler: Scheduler) -> LambdaSchedule | None:
@@ -42,7 +46,43 @@ def lr_lambda_of(model: Model, scheduler: Scheduler) -> LambdaSchedule | None:
     except Unsupported:
         return None
     anchor = node.name if isinstance(node, cst.FunctionDef) else node
-    return LambdaSchedule(function, node, anchor, classify(function))
+    shape = classify(function)
+    if shape is None and function.unresolved:
+        shape, assumed = _shape_for_any_value(node, free_scope, model, function)
+        return LambdaSchedule(function, node, anchor, shape, assumed if shape else ())
+    return LambdaSchedule(function, node, anchor, shape)
+
+
+# Values tried for a free name that does not resolve: lengths from one step to a long run.
+PLAUSIBLE_VALUES = (10.0, 1e3, 1e5)
+_MAX_UNRESOLVED = 3
+
+
+def _shape_for_any_value(node, free_scope, model: Model,
+                         first: ScheduleFunction) -> tuple[Shape | None, tuple[str, ...]]:
+    """The shape the function has whatever its unresolved names hold, or None when it depends on them.
+
+    Each unresolved name takes each plausible value independently; a shape is accepted only when
+    every combination gives the same kind.
+    """
+    names: list[str] = []
+    pending = list(first.unresolved)
+    shapes: list[Shape] = []
+    while pending and len(names) < _MAX_UNRESOLVED:
+        names += [n for n in pending if n not in names]
+        shapes, pending = [], []
+        for values in itertools.product(PLAUSIBLE_VALUES, repeat=len(names)):
+            function = ScheduleFunction(node, free_scope, model.resolver, assumed=dict(zip(names, values)))
+            shape = classify(function)
+            if shape is None:
+                pending += [n for n in function.unresolved if n not in names]
+                if not function.unresolved:
+                    return None, ()  # cannot be evaluated for another reason
+                break
+            shapes.append(shape)
+    if pending or not shapes or len({s.kind for s in shapes}) != 1:
+        return None, ()
+    return shapes[0], tuple(names)
 
 
 def is_alone(model: Model, scheduler: Scheduler) -> bool:

@@ -6,7 +6,7 @@ from warmlint.analysis.model import Model
 from warmlint.fixes import checkpoint_fix, stepping_fixes, warmup_prefix
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
-from warmlint.fixes.training_loop import CannotFix
+from warmlint.analysis.run_length import Unresolved
 
 _BUILDERS = {
     "WL001": Planner.insert_scheduler,
@@ -28,7 +28,7 @@ def plan_fix(code: str, fix_data: object, model: Model, options: FixOptions) -> 
     planner = Planner(model, options)
     try:
         builder(planner, fix_data)
-    except CannotFix as reason:
+    except Unresolved as reason:  # CannotFix, or a fact of the run the file does not establish
         return str(reason)
     return planner.edits
 

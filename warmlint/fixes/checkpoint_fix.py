@@ -9,7 +9,8 @@ from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
-from warmlint.fixes.training_loop import CannotFix, code_of
+from warmlint.analysis.run_length import code_of
+from warmlint.fixes.training_loop import CannotFix
 
 
 def scheduler_key(optimizer_key: str) -> str:

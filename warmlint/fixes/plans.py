@@ -18,7 +18,8 @@ from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
-from warmlint.fixes.training_loop import CannotFix, available, code_of, place, total_steps
+from warmlint.analysis.run_length import available, code_of, site_length
+from warmlint.fixes.training_loop import CannotFix, place
 from warmlint.rules.warmup_phase import WARM_WORD
 
 
@@ -184,7 +185,7 @@ class Planner:
             sites = optimizer.steps
             if not sites:
                 raise CannotFix("optimizer.step() is never called in this file")
-            total = total_steps(self.model, optimizer, sites[0], home)[0]
+            total = site_length(self.model, sites[0], home).text
         if not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         if scheduler.short_name == "LambdaLR":
@@ -212,6 +213,8 @@ class Planner:
         schedule = lr_lambda_of(self.model, scheduler)
         if schedule is None or schedule.shape is None or schedule.shape.kind is not ShapeKind.WARMUP_THEN_FLAT:
             raise CannotFix("the LR function cannot be evaluated")
+        if schedule.assumed:
+            raise CannotFix(f"the value of `{schedule.assumed[0]}` cannot be read from this file")
         argument = scheduler.argument("lr_lambda", 1)
         warm_names = sorted(n for n in schedule.function.free_names() if WARM_WORD.search(n))
         warmup = warm_names[0] if len(warm_names) == 1 else str(schedule.shape.peak_step + 1)

@@ -9,7 +9,8 @@ from warmlint.analysis.model import Scheduler
 from warmlint.analysis.stepping import StepRelation
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
-from warmlint.fixes.training_loop import CannotFix, code_of
+from warmlint.analysis.run_length import code_of
+from warmlint.fixes.training_loop import CannotFix
 
 # Schedulers whose arguments are counted in epochs by convention: stepped once per epoch.
 EPOCH_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR"}

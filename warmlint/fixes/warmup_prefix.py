@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from warmlint.analysis.model import Scheduler, call_argument
+from warmlint.analysis.model import Model, Scheduler, call_argument
+from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized, site_length
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import auto_warmup_expr, statements
-from warmlint.fixes.training_loop import CannotFix, available, code_of, parenthesized, total_steps
+from warmlint.fixes.training_loop import CannotFix
 
 
 def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
@@ -27,7 +28,7 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
     home = scheduler.call.scope
     order = scheduler.call.order
     if unit == "epoch":
-        epochs = _epoch_count(relations[0])
+        epochs = _epoch_count(model, relations[0])
         length_name = planner.fresh("warmup_epochs", "lr_warmup_epochs")
         if epochs and available(model, epochs, home, order):
             planner.need_math()
@@ -36,7 +37,7 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
             length = "5"
     else:
         optimizer = scheduler.optimizer
-        total, _ = total_steps(model, optimizer, optimizer.steps[0], home)
+        total = site_length(model, optimizer.steps[0], home).text
         if not available(model, total, home, order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         planner.need_math()
@@ -52,12 +53,12 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
     planner.edits.replace(scheduler.call.node, wrapped)
 
 
-def _epoch_count(found) -> str | None:
-    loop = found.loop.node
-    if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call) and code_of(loop.iter.func) == "range" \
-            and len(loop.iter.args) == 1:
-        return code_of(loop.iter.args[0].value)
-    return None
+def _epoch_count(model: Model, found) -> str | None:
+    """The epoch count as written where the scheduler steps, when the loop is a plain `range`."""
+    try:
+        return loop_count(model, found.loop).text
+    except Unresolved:
+        return None
 
 
 def _hf_warmup(planner: Planner, scheduler: Scheduler) -> None:

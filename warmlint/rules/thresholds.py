@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from warmlint.analysis import catalog
 from warmlint.analysis.model import Model, Optimizer
+from warmlint.analysis.scale import ScaleEvidence
 from warmlint.config import Config
 
 
-def high_lr_threshold(optimizer: Optimizer, model: Model, config: Config) -> tuple[float, bool, str] | None:
-    """(threshold, inclusive, config key) above which the optimizer starts "high"; None: never high."""
+class Threshold(NamedTuple):
+    """An LR limit, whether reaching it counts, and the config key that sets it."""
+
+    limit: float
+    inclusive: bool
+    key: str
+    why: str = ""  # what in the file chose this limit (the Adam rows depend on the model's scale)
+
+    def exceeded_by(self, lr: float) -> bool:
+        return lr >= self.limit if self.inclusive else lr > self.limit
+
+    @property
+    def comparison(self) -> str:
+        return ">=" if self.inclusive else ">"
+
+
+def high_lr_threshold(optimizer: Optimizer, model: Model, config: Config) -> Threshold | None:
+    """The limit above which the optimizer starts "high"; None: its family is never judged."""
     if optimizer.family == catalog.SGD:
-        return config.threshold("sgd-high"), True, "sgd-high"
+        return Threshold(config.threshold("sgd-high"), True, "sgd-high")
     if optimizer.family == catalog.RMSPROP:
-        return config.threshold("rmsprop-high"), True, "rmsprop-high"
+        return Threshold(config.threshold("rmsprop-high"), True, "rmsprop-high")
     if optimizer.family == catalog.ADAM:
-        if model.builds_transformer:
-            return config.threshold("adam-transformer-high"), True, "adam-transformer-high"
-        return config.threshold("adam-high"), False, "adam-high"
+        evidence = optimizer.scale
+        if evidence is ScaleEvidence.TRANSFORMER:
+            return Threshold(config.threshold("adam-transformer-high"), True, "adam-transformer-high",
+                             "the file builds a transformer")
+        if evidence is ScaleEvidence.LARGE:
+            return Threshold(config.threshold("adam-high"), False, "adam-high",
+                             "the file builds a large or pretrained model or uses a large batch")
+        return Threshold(config.threshold("adam-any-model-high"), True, "adam-any-model-high",
+                         "wrong for any model size")
     return None
-
-
-def is_high(lr: float, threshold: tuple[float, bool, str]) -> bool:
-    limit, inclusive, _ = threshold
-    return lr >= limit if inclusive else lr > limit
 
 
 def describe_lr(optimizer: Optimizer) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.thresholds import describe_lr, high_lr_threshold, is_high
+from warmlint.rules.thresholds import describe_lr, high_lr_threshold
 
 
 @rule("WL001")
@@ -13,17 +13,17 @@ def check(ctx: RuleContext):
         return  # something changes some optimizer's LR and we cannot tell which
     for optimizer in model.optimizers:
         threshold = high_lr_threshold(optimizer, model, ctx.config)
-        if threshold is None or optimizer.lr is None or not is_high(optimizer.lr.number, threshold):
+        if threshold is None or optimizer.lr is None or not threshold.exceeded_by(optimizer.lr.number):
             continue
-        if optimizer.has_schedule or optimizer.escapes:
+        if optimizer.has_schedule or optimizer.escapes or not optimizer.lifetime.is_training_run:
             continue
-        comparison = ">=" if threshold[1] else ">"
+        why = f" ({threshold.why})" if threshold.why else ""
         yield Finding(
             node=optimizer.call.node,
             message=(f"{optimizer.short_name} starts at {describe_lr(optimizer)} and nothing changes it: "
                      f"add a warmup then decay schedule"),
-            hint=(f"high for {optimizer.short_name} means lr {comparison} {threshold[0]:g} "
-                  f"(`{threshold[2]}` in [tool.warmlint.thresholds]); `warmlint fix` inserts a LambdaLR "
+            hint=(f"high for {optimizer.short_name} means lr {threshold.comparison} {threshold.limit:g}{why} "
+                  f"(`{threshold.key}` in [tool.warmlint.thresholds]); `warmlint fix` inserts a LambdaLR "
                   f"with linear warmup then cosine decay"),
             fix_data=optimizer,
         )

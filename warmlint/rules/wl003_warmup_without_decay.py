@@ -24,12 +24,15 @@ def check(ctx: RuleContext):
             if schedule is None or schedule.shape is None or schedule.shape.kind is not ShapeKind.WARMUP_THEN_FLAT:
                 continue
             shape = schedule.shape
-            yield Finding(
-                node=schedule.anchor,
-                message=(f"LR lambda warms up from {shape.start:g}x to {shape.peak:g}x by step "
-                         f"{shape.peak_step} and then stays at {shape.end:g}x (checked to step "
-                         f"{shape.horizon}): the LR never decays"),
-                hint=HINT, fix_data=scheduler)
+            if schedule.assumed:
+                names = ", ".join(f"`{n}`" for n in schedule.assumed)
+                message = (f"LR lambda warms up and then stays at its peak for any value of {names} "
+                           f"(checked from 10 to 100,000): the LR never decays")
+            else:
+                message = (f"LR lambda warms up from {shape.start:g}x to {shape.peak:g}x by step "
+                           f"{shape.peak_step} and then stays at {shape.end:g}x (checked to step "
+                           f"{shape.horizon}): the LR never decays")
+            yield Finding(node=schedule.anchor, message=message, hint=HINT, fix_data=scheduler)
         elif scheduler.short_name == "LinearLR" and _is_linear_warmup(model, scheduler):
             yield Finding(
                 node=scheduler.call.node,

@@ -18,21 +18,16 @@ def needs_warmup(optimizer: Optimizer, model: Model, config: Config) -> str | No
         return None
     if optimizer.family == catalog.SGD:
         limit = config.threshold("sgd-needs-warmup")
-        if lr > limit:
-            return f"above {limit:g}"
-        batch = model.batch_size
-        if batch is not None and lr > 0.1 * batch / 256:
-            return f"above 0.1 x batch_size / 256 = {0.1 * batch / 256:g} for batch size {batch:g}"
-        return None
+        return f"above {limit:g}" if lr > limit else None
     if optimizer.family == catalog.RMSPROP:
         limit = config.threshold("rmsprop-needs-warmup")
         return f"above {limit:g}" if lr > limit else None
     threshold = high_lr_threshold(optimizer, model, config)
     if threshold is None:
         return None
-    limit, inclusive, _ = threshold
-    if lr >= limit if inclusive else lr > limit:
-        return f"{'at or ' if inclusive else ''}above {limit:g}"
+    if threshold.exceeded_by(lr):
+        why = f" ({threshold.why})" if threshold.why else ""
+        return f"{'at or ' if threshold.inclusive else ''}above {threshold.limit:g}{why}"
     return None
 
 
@@ -55,6 +50,8 @@ def check(ctx: RuleContext):
     model = ctx.model
     for optimizer in model.optimizers:
         if not optimizer.schedulers or optimizer.lr_writes or optimizer.schedule_helpers or optimizer.escapes:
+            continue
+        if not optimizer.lifetime.is_training_run:
             continue
         top = [s for s in optimizer.schedulers if s.parent is None]
         if not top or not all(decay_only(model, s) for s in top):

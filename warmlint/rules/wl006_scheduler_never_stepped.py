@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from warmlint.analysis import catalog
 from warmlint.analysis.aliases import refs_in as _refs
-from warmlint.analysis.model import Model, Scheduler
+from warmlint.analysis.model import Lifetime, Model, Scheduler
 from warmlint.analysis.stepping import STEP_METHODS
 from warmlint.rules.base import Finding, RuleContext, rule
+
+
+_NOT_TRAINED = (Lifetime.NEVER_STEPPED, Lifetime.SINGLE_UPDATE, Lifetime.REBUILT_PER_STEP)
 
 
 def never_stepped(model: Model, scheduler: Scheduler) -> bool:
@@ -14,6 +17,8 @@ def never_stepped(model: Model, scheduler: Scheduler) -> bool:
         return False  # stepped by its parent / applied through dampening()
     if any(scheduler.calls_of(m) for m in STEP_METHODS) or scheduler.passed_to or scheduler.escapes:
         return False
+    if scheduler.optimizer is not None and scheduler.optimizer.lifetime in _NOT_TRAINED:
+        return False  # its optimizer never trains either: test or inspection code
     if scheduler.returned_to_lightning:
         return model.manual_lightning_optimization(scheduler)
     if not scheduler.aliases:

@@ -10,6 +10,7 @@ import libcst as cst
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
+from warmlint.analysis.run_length import Unresolved, loop_count
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
 from warmlint.rules.base import WARM_WORD, Finding, RuleContext, rule
@@ -24,6 +25,17 @@ class WarmupLength:
     value: float | None
     unit: str | None  # "step", "epoch" or None when the name does not say
 
+    @property
+    def amount(self) -> str:
+        """The length as a number when it resolves, else as written."""
+        return f"{self.value:g}" if self.value is not None else self.text
+
+    @property
+    def described(self) -> str:
+        """`warmup_steps` (= 10)."""
+        known = self.value is not None and self.text != f"{self.value:g}"
+        return f"`{self.text}` (= {self.value:g})" if known else f"`{self.text}`"
+
 
 def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
     """The warmup length a scheduler (or the warmup inside a SequentialLR) is written with."""
@@ -33,7 +45,7 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
     elif scheduler.short_name == "LambdaLR":
         schedule = lr_lambda_of(model, scheduler)
         if schedule is None or schedule.shape is None or schedule.shape.kind not in (
-                ShapeKind.WARMUP_THEN_DECAY, ShapeKind.WARMUP_THEN_FLAT):
+                ShapeKind.WARMUP_THEN_DECAY, ShapeKind.WARMUP_THEN_FLAT, ShapeKind.RAMP):
             return None
         names = [n for n in schedule.function.free_names() if WARM_WORD.search(n)]
         if len(names) != 1:
@@ -60,11 +72,11 @@ def _length(model: Model, expr: cst.BaseExpression, scope) -> WarmupLength:
 
 
 def _epochs(model: Model, found: StepRelation) -> float | None:
-    loop = found.loop.node
-    if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Call) and dotted_name(loop.iter.func) == "range":
-        value = model.resolver.number(loop.iter.args[-1].value, found.loop.scope)
-        return value.number if value else None
-    return None
+    """How many times the loop around a per-epoch scheduler.step() runs."""
+    try:
+        return loop_count(model, found.loop).value
+    except Unresolved:
+        return None
 
 
 @rule("WL007")
@@ -76,6 +88,17 @@ def check(ctx: RuleContext):
         length = warmup_length(model, scheduler)
         if length is None:
             continue
+        if scheduler.lightning_interval == "epoch" and length.unit == "step" \
+                and not model.manual_lightning_optimization(scheduler):
+            yield Finding(
+                node=scheduler.call.node,
+                message=(f"the warmup of {scheduler.short_name} lasts {length.described} steps but Lightning steps "
+                         f"a scheduler returned without `\"interval\": \"step\"` once per epoch: the warmup "
+                         f"takes {length.amount} epochs"),
+                hint='return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, '
+                     '"interval": "step"}} from configure_optimizers',
+                no_fix_reason="return the scheduler with \"interval\": \"step\"")
+            continue
         for site in scheduler_step_sites(scheduler):
             found = relation(model, scheduler, site)
             if found is None or found.before_optimizer:
@@ -86,12 +109,12 @@ def check(ctx: RuleContext):
                 if length.value >= 100 and epochs is not None and epochs * 4 <= length.value:
                     unit = "step"
             if unit == "step" and found.unit == "epoch":
-                message = (f"the warmup of {scheduler.short_name} lasts `{length.text}` steps but step() is "
-                           f"called once per epoch: the warmup takes {length.text} epochs")
+                message = (f"the warmup of {scheduler.short_name} lasts {length.described} steps but step() is "
+                           f"called once per epoch: the warmup takes {length.amount} epochs")
                 hint = "call scheduler.step() after optimizer.step(), inside the batch loop"
             elif unit == "epoch" and found.unit == "step":
-                message = (f"the warmup of {scheduler.short_name} lasts `{length.text}` epochs but step() is "
-                           f"called every optimizer step: the warmup is over after {length.text} steps")
+                message = (f"the warmup of {scheduler.short_name} lasts {length.described} epochs but step() is "
+                           f"called every optimizer step: the warmup is over after {length.amount} steps")
                 hint = "step the scheduler once per epoch, or express the warmup in optimizer steps"
             else:
                 continue
