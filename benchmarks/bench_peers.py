@@ -72,7 +72,7 @@ print(failures)
 
 PREFILTER_SCRIPT = r"""
 import pathlib, sys
-from warmlint.prefilter import builds_what_rules_need, may_matter
+from warmlint.files.prefilter import builds_what_rules_need, may_matter
 data = [path.read_bytes() for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.py"))]
 first = [d for d in data if may_matter(d)]
 print(len(first), sum(1 for d in first if builds_what_rules_need(d)))

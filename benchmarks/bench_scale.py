@@ -93,7 +93,7 @@ def copies_of(script: str, copies: int) -> str:
 
 
 def big_file(workdir: Path, script: Path, copies: int) -> Path:
-    from warmlint.prefilter import may_matter
+    from warmlint.files.prefilter import may_matter
 
     folder = workdir / f"size-{copies}"
     shutil.rmtree(folder, ignore_errors=True)

@@ -51,7 +51,7 @@ for step in range(args.max_steps):
     scheduler.step()
 '''
 
-VERIFY = "from warmlint.verify.command import verify_command; verify_command()"
+VERIFY = "from warmlint.cli.verify import verify_command; verify_command()"
 
 
 def timed_run(command: list[str], cwd: Path, allowed: tuple[int, ...]) -> tuple[float, float]:

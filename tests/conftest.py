@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from warmlint.cli import main
-from warmlint.engine import check_source
+from warmlint.engine.lint import check_source
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from warmlint.cli import main
 from warmlint.config import Config
-from warmlint.engine import check_source
-from warmlint.fixer import fix_bytes, fix_source
+from warmlint.engine.lint import check_source
+from warmlint.engine.fixer import fix_bytes, fix_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -175,7 +175,7 @@ def test_read_only_file_is_left_untouched(tmp_path: Path) -> None:
 
 
 def test_read_only_file_is_left_untouched_even_as_root(tmp_path: Path, monkeypatch) -> None:
-    import warmlint.safe_write as safe_write
+    import warmlint.files.safe_write as safe_write
 
     script = tmp_path / "train.py"
     script.write_bytes(LITERAL.read_bytes())
@@ -187,7 +187,7 @@ def test_read_only_file_is_left_untouched_even_as_root(tmp_path: Path, monkeypat
 
 
 def test_fix_that_would_not_parse_writes_nothing(tmp_path: Path, monkeypatch) -> None:
-    import warmlint.fixer as fixer
+    import warmlint.engine.fixer as fixer
 
     broken = cst.Module(body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])])
     monkeypatch.setattr(fixer, "_with_imports", lambda module, edits: broken)

@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("torch")
 
 from warmlint.config import Config  # noqa: E402
-from warmlint.fixer import fix_bytes  # noqa: E402
+from warmlint.engine.fixer import fix_bytes  # noqa: E402
 from warmlint.verify import verify  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FIXTURES, REPO, dedent, expected_markers
 from warmlint import __version__
-from warmlint.engine import check_source
+from warmlint.engine.lint import check_source
 from warmlint.flake8_plugin import Warmlint
 
 LITERAL = FIXTURES / "wl001_literal_sgd" / "train.py"

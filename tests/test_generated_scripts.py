@@ -20,7 +20,7 @@ from scriptgen import (PLANTED, Renderer, Script, assert_check_properties, asser
 from warmlint import check_source, fix_source
 from warmlint.cli import main
 from warmlint.config import Config
-from warmlint.fixer import fix_bytes
+from warmlint.engine.fixer import fix_bytes
 
 CI = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from conftest import RULE_DOCS
-from warmlint.docs import rule_doc, rule_doc_path
-from warmlint.engine import check_source
+from warmlint.output.rule_docs import rule_doc, rule_doc_path
+from warmlint.engine.lint import check_source
 from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.rules import CHECKS, rule
 

@@ -12,10 +12,10 @@ import pytest
 from conftest import HIGH_SGD, REPO, run_module, write
 from warmlint import __version__
 from warmlint.config import Config
-from warmlint.docs import rule_doc
-from warmlint.fixer import fix_bytes
+from warmlint.output.rule_docs import rule_doc
+from warmlint.engine.fixer import fix_bytes
 from warmlint.rule_index import RULE_INFO, all_codes
-from warmlint.sarif import replacement
+from warmlint.output.sarif import replacement
 
 GOLDEN = REPO / "tests" / "golden"
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

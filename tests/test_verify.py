@@ -23,10 +23,10 @@ from click.testing import CliRunner
 
 from warmlint.verify import VerifyResult, verify
 from warmlint.verify.checks import check_no_rebound, check_runs, check_scheduler_stepped, check_warmup, run_checks
-from warmlint.verify.command import verify_command
+from warmlint.cli.verify import verify_command
 from warmlint.verify.outcome import TORCH_MISSING
-from warmlint.verify.pace import Pace, pace_from_calls
-from warmlint.verify.plot import Series, render_chart
+from warmlint.verify.child.pace import Pace, pace_from_calls
+from warmlint.plot.terminal import Series, render_chart
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
 
 torch = pytest.importorskip("torch")
@@ -92,7 +92,7 @@ def pid_alive(pid: int, patience: float = 5.0) -> bool:
 CLI = (
     "import atexit, sys; "
     "atexit.register(lambda: print('parent imported torch:', 'torch' in sys.modules, file=sys.stderr)); "
-    "from warmlint.verify.command import verify_command; verify_command()"
+    "from warmlint.cli.verify import verify_command; verify_command()"
 )
 COMPARE_SOURCE = (SCRIPTS / "constant_lr.py").read_text().replace(
     "import torch\n", "import torch\n\nimport settings\n\ntorch.manual_seed(settings.SEED)\n", 1
@@ -473,7 +473,7 @@ def test_text_chart_has_fixed_size_and_labels():
 
 
 def _project(make_scheduler, total: int):
-    from warmlint.verify.projection import project
+    from warmlint.verify.child.projection import project
 
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     scheduler_ = make_scheduler(optimizer)
@@ -517,7 +517,7 @@ def test_projection_reports_onecycle_running_out_instead_of_crashing():
 
 
 def test_projection_never_copies_the_model_parameters(monkeypatch):
-    from warmlint.verify.projection import detached_copies
+    from warmlint.verify.child.projection import detached_copies
 
     def refuse(self, memo):
         raise AssertionError("a model parameter was deep-copied")
@@ -573,7 +573,7 @@ class HalvingLR(lr_scheduler.LRScheduler):
 @pytest.mark.parametrize("name", SCHEDULES)
 def test_projection_matches_stepping_the_real_schedule(name):
     """Project from step 50 and compare with twin schedulers stepped through the whole run."""
-    from warmlint.verify.projection import project
+    from warmlint.verify.child.projection import project
 
     def build():
         groups = [{"params": [torch.zeros(2, requires_grad=True)]}, {"params": [torch.zeros(1, requires_grad=True)]}]

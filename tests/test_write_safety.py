@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from warmlint.config import Config
-from warmlint.fixer import fix_bytes
-from warmlint.safe_write import (STALE_AFTER_SECONDS, TEMP_SUFFIX, FileChangedError, remove_stale_temporaries,
+from warmlint.engine.fixer import fix_bytes
+from warmlint.files.safe_write import (STALE_AFTER_SECONDS, TEMP_SUFFIX, FileChangedError, remove_stale_temporaries,
                                  write_atomic)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.schedule import MIN_WARMUP_STEPS, STEP_DECAY_FACTOR, STEP_DECAY_TIMES
+from warmlint.engine.schedule import MIN_WARMUP_STEPS, STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 
 
 @dataclass(frozen=True)

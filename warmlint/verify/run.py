@@ -46,7 +46,7 @@ def run_child(
 ) -> ChildRun:
     with tempfile.TemporaryDirectory(prefix="warmlint-verify-") as scratch:
         report_path = Path(scratch) / "report.json"
-        command = [sys.executable, "-m", "warmlint.verify.shim", "--steps", str(steps), "--device", device]
+        command = [sys.executable, "-m", "warmlint.verify.child.shim", "--steps", str(steps), "--device", device]
         if total_steps:
             command += ["--total-steps", str(total_steps)]
         command += ["--", str(script), *script_args]

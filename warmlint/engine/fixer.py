@@ -1,4 +1,4 @@
-"""Apply fixes to a fixed point (warmlint.safe_write writes the result).
+"""Apply fixes to a fixed point (warmlint.files.safe_write writes the result).
 
 One fix is applied per round, then the file is re-parsed and re-checked, so
 every fix sees a consistent tree and a fix that does not remove its own
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from warmlint.config import Config
-from warmlint.deepstack import on_deep_stack
+from warmlint.engine.deepstack import on_deep_stack
 from warmlint.diagnostics import Diagnostic
-from warmlint.engine import lint_module, parse
+from warmlint.engine.lint import lint_module, parse
 from warmlint.fixes.edits import Edits, apply
 
 MAX_ROUNDS = 8

@@ -17,7 +17,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
-from warmlint.verify.hints import ScriptHints, collect_hints
+from warmlint.verify.child.hints import ScriptHints, collect_hints
 
 
 class StopVerify(BaseException):

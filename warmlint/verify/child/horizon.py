@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from warmlint.verify.hints import TOTAL_STEP_NAMES, ScriptHints
-from warmlint.verify.pace import Pace
+from warmlint.verify.child.hints import TOTAL_STEP_NAMES, ScriptHints
+from warmlint.verify.child.pace import Pace
 
 
 @dataclass(frozen=True)

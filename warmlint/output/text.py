@@ -76,7 +76,7 @@ def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = Fals
     if output_format == "github":
         return render_github(diagnostics)
     if output_format == "sarif":
-        from warmlint.sarif import render_sarif  # it re-runs fixes, so it needs the parser
+        from warmlint.output.sarif import render_sarif  # it re-runs fixes, so it needs the parser
 
         return render_sarif(diagnostics)
     return render_text(diagnostics, quiet, errors=errors)

@@ -7,11 +7,11 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from warmlint.verify.hints import ScriptHints
-from warmlint.verify.horizon import infer_run_length, scheduler_horizon
-from warmlint.verify.pace import Pace, pace_from_calls
-from warmlint.verify.projection import project
-from warmlint.verify.recorder import Recorder
+from warmlint.verify.child.hints import ScriptHints
+from warmlint.verify.child.horizon import infer_run_length, scheduler_horizon
+from warmlint.verify.child.pace import Pace, pace_from_calls
+from warmlint.verify.child.projection import project
+from warmlint.verify.child.recorder import Recorder
 
 REPORT_FORMAT = 1
 _RESTARTING = ("CyclicLR", "CosineAnnealingWarmRestarts")

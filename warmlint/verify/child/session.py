@@ -15,10 +15,10 @@ from typing import Any, NoReturn
 
 import torch
 
-from warmlint.verify.child_report import ScriptEnd, build_report, describe_exception
-from warmlint.verify.hints import collect_hints
+from warmlint.verify.child.child_report import ScriptEnd, build_report, describe_exception
+from warmlint.verify.child.hints import collect_hints
 from warmlint.verify.protocol import write_report
-from warmlint.verify.recorder import Recorder, StopVerify
+from warmlint.verify.child.recorder import Recorder, StopVerify
 
 
 class ChildSession:

@@ -7,13 +7,13 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from warmlint.cache import ResultCache, content_hash
+from warmlint.files.cache import ResultCache, content_hash
 from warmlint.config import Config
-from warmlint.deepstack import on_deep_stack
+from warmlint.engine.deepstack import on_deep_stack
 from warmlint.diagnostics import FileResult
-from warmlint.prefilter import builds_what_rules_need, may_matter
+from warmlint.files.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import all_codes
-from warmlint.selection import enabled_codes
+from warmlint.engine.selection import enabled_codes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
 
@@ -47,7 +47,7 @@ def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileRes
 
 def _check_isolated(data: bytes | str, display_path: str, config: Config) -> FileResult:
     # Imported here, not at the top: a run answered from the cache never needs the parser.
-    from warmlint.engine import check_source, syntax_error
+    from warmlint.engine.lint import check_source, syntax_error
 
     try:
         return check_source(data, display_path, config)

@@ -22,10 +22,10 @@ from urllib.parse import quote
 from warmlint import __version__
 from warmlint.config import ConfigError, load_config
 from warmlint.diagnostics import Diagnostic, Severity, Span
-from warmlint.docs import rule_doc
-from warmlint.fixer import fix_bytes
+from warmlint.output.rule_docs import rule_doc
+from warmlint.engine.fixer import fix_bytes
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
-from warmlint.runner import check_bytes, read_source
+from warmlint.files.runner import check_bytes, read_source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/warmlint/"
