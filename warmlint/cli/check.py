@@ -39,10 +39,12 @@ def check(paths, select, ignore, config_path, force_exclude, stdin_filename, out
             click.echo("warmlint: warning: no Python files found under the given paths", err=True)
         cache = None if no_cache else ResultCache((config.root or Path.cwd()) / CACHE_DIR, config)
         explicit = frozenset(p for p in paths if not p.is_dir())
-        results = check_files(found.files, config, explicit=explicit, cache=cache, jobs=jobs)
+        results = check_files(found.files, config, explicit=explicit, cache=cache, jobs=jobs,
+                              with_fixes=output_format == "sarif")
     errors.extend(f"{r.path}: {r.error}" for r in results if r.error)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
-    for line in render(diagnostics, output_format, quiet, errors=len(errors)):
+    fixes = {r.path: r.fix for r in results if r.fix is not None}
+    for line in render(diagnostics, output_format, quiet, errors=len(errors), fixes=fixes):
         click.echo(line, color=use_color())
     for error in errors:
         click.echo(f"warmlint: error: {error}", err=True, color=use_color())

@@ -13,7 +13,8 @@ import libcst as cst
 
 from warmlint.config import Config
 from warmlint.engine.deepstack import on_deep_stack
-from warmlint.diagnostics import Diagnostic
+from warmlint.diagnostics import Diagnostic, FileFix
+from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.lint import lint_module, parse
 from warmlint.fixes.edits import Edits, apply
 
@@ -90,6 +91,20 @@ def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
     else:
         outcome.remaining = lint_module(module, path, config).diagnostics
     return outcome
+
+
+def file_fix(source: bytes, path: str, config: Config) -> FileFix | None:
+    """What `fix --apply` would write to this file, as one line-range replacement (None: no change,
+    or text that is not UTF-8)."""
+    outcome = fix_bytes(source, path, config)
+    if outcome.error or not outcome.changed:
+        return None
+    try:
+        before, after = source.decode("utf-8-sig"), outcome.fixed.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    deleted, inserted = changed_lines(before, after)
+    return FileFix(deleted, inserted, len(outcome.applied))
 
 
 def fix_source(source: str, path: str = "<stdin>", config: Config | None = None) -> str:

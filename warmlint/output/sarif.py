@@ -1,45 +1,33 @@
 """`--format sarif`: SARIF 2.1.0, the format code-scanning services (GitHub, Azure DevOps) and IDE viewers read.
 
-Fixes: `warmlint fix` applies a file's fixes one after the other, each on the re-checked result
-of the last, so one diagnostic's edit taken alone is not what would be written. A fixable result
-therefore carries the fix of its whole file: `fix_bytes` run once on the file, expressed as one
-replacement of the lines from the first to the last that differ (found with difflib) by the new
-lines. Every fixable result of that file carries the same replacement. The file is read again from
-disk with the nearest pyproject.toml and only the reported rules selected, and the fix is attached
-only when that check reproduces the reported fixable diagnostics (so not for stdin, files that are
-not UTF-8, or files changed since).
+Fixes: a fixable result carries the fix of its whole file (a `FileFix`, see warmlint.diagnostics),
+which the runner computed from the same bytes and config it checked; every fixable result of that
+file carries the same replacement. Source read from stdin, and files that are not UTF-8, get none.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
-from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import quote
 
 from warmlint import __version__
-from warmlint.config import ConfigError, load_config
-from warmlint.diagnostics import Diagnostic, Severity, Span
+from warmlint.diagnostics import Diagnostic, FileFix, Severity, Span
 from warmlint.output.rule_docs import rule_doc
-from warmlint.engine.fixer import fix_bytes
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
-from warmlint.files.runner import check_bytes, read_source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/warmlint/"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # A file that cannot be parsed is an error (engine.syntax_error); every rule finding is a warning.
 ERROR_RULES = frozenset({"WL000"})
-# Line ends as the Python tokenizer (and so libcst's line numbers) counts them.
-LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
-def render_sarif(diagnostics: list[Diagnostic]) -> list[str]:
+def render_sarif(diagnostics: list[Diagnostic], fixes: dict[str, FileFix]) -> list[str]:
+    """The log; `fixes`: the whole-file fix of each path that has one."""
     rules = [RULE_INFO[code] for code in all_codes()]
     index = {rule.code: position for position, rule in enumerate(rules)}
-    fixes = file_fixes(diagnostics)
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -71,7 +59,7 @@ def section(page: str, title: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def result(d: Diagnostic, rule_index: int, fix: dict | None) -> dict:
+def result(d: Diagnostic, rule_index: int, fix: FileFix | None) -> dict:
     found = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
@@ -81,7 +69,7 @@ def result(d: Diagnostic, rule_index: int, fix: dict | None) -> dict:
                                             "region": region(d.span)}}],
     }
     if d.fixable and fix is not None:
-        found["fixes"] = [fix]
+        found["fixes"] = [fix_object(d.path, fix)]
     return found
 
 
@@ -111,61 +99,12 @@ def artifact_uri(path: str) -> str:
     return quote(given.as_posix())
 
 
-def file_fixes(diagnostics: list[Diagnostic]) -> dict[str, dict]:
-    """The fix of every file with a fixable diagnostic, by path, where one can be attached."""
-    fixable: dict[str, list[Diagnostic]] = defaultdict(list)
-    for d in diagnostics:
-        if d.fixable:
-            fixable[d.path].append(d)
-    fixes = {path: file_fix(path, reported) for path, reported in fixable.items()}
-    return {path: fix for path, fix in fixes.items() if fix is not None}
-
-
-def file_fix(path: str, reported: list[Diagnostic]) -> dict | None:
-    data, _ = read_source(Path(path))
-    if data is None:
-        return None
-    try:
-        config = load_config(Path(path), all_codes())
-    except ConfigError:
-        return None
-    config = config.with_overrides(select=tuple(sorted({d.code for d in reported})))
-    again = check_bytes(data, path, config).diagnostics
-    if {(d.code, d.span) for d in again if d.fixable} != {(d.code, d.span) for d in reported}:
-        return None
-    outcome = fix_bytes(data, path, config)
-    if outcome.error or not outcome.changed:
-        return None
-    try:
-        before, after = data.decode("utf-8-sig"), outcome.fixed.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    count = len(outcome.applied)
+def fix_object(path: str, fix: FileFix) -> dict:
+    span = fix.deleted
     return {
-        "description": {"text": f"What `warmlint fix --apply` writes to this file ({count} "
-                                f"fix{'es' if count != 1 else ''})"},
+        "description": {"text": f"What `warmlint fix --apply` writes to this file ({fix.count} "
+                                f"fix{'es' if fix.count != 1 else ''})"},
         "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(path)},
-                             "replacements": [replacement(before, after)]}],
+                             "replacements": [{"deletedRegion": region(span),
+                                               "insertedContent": {"text": fix.inserted}}]}],
     }
-
-
-def replacement(before: str, after: str) -> dict:
-    """One replacement of the changed line range of `before` by the lines that take its place."""
-    old, new = LINE.findall(before), LINE.findall(after)
-    changes = [op for op in SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
-    old_start, new_start = changes[0][1], changes[0][3]
-    old_end, new_end = changes[-1][2], changes[-1][4]
-    start_line, start_column = line_start(old, old_start)
-    end_line, end_column = line_start(old, old_end)
-    return {
-        "deletedRegion": {"startLine": start_line, "startColumn": start_column,
-                          "endLine": end_line, "endColumn": end_column},
-        "insertedContent": {"text": "".join(new[new_start:new_end])},
-    }
-
-
-def line_start(lines: list[str], index: int) -> tuple[int, int]:
-    """1-based line and column where line `index` (0-based) starts; past the last line, the end of the text."""
-    if index < len(lines) or not lines or lines[-1].endswith(("\n", "\r")):
-        return index + 1, 1
-    return len(lines), len(lines[-1]) + 1

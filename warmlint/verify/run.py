@@ -32,7 +32,6 @@ class ChildRun:
     returncode: int
     timed_out: bool
     seconds: float
-    stdout_tail: list[str]
     stderr_tail: list[str]
 
 
@@ -56,11 +55,11 @@ def run_child(
             cwd=script.parent,
             env=_child_environment(report_path, device),
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,  # only the end of stderr is ever shown
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        stdout, stderr = _Tail(process.stdout), _Tail(process.stderr)
+        stderr = _Tail(process.stderr)
         try:
             timed_out = _wait(process, timeout)
         finally:
@@ -72,7 +71,6 @@ def run_child(
             returncode=process.returncode,
             timed_out=timed_out,
             seconds=seconds,
-            stdout_tail=stdout.lines(),
             stderr_tail=stderr.lines(),
         )
 
