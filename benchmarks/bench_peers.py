@@ -483,7 +483,7 @@ def run_date() -> str:
     try:
         return subprocess.run(["date", "-u"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return datetime.datetime.now(datetime.timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
+        return datetime.datetime.now(datetime.UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
 
 
 # --------------------------------------------------------------------------- main

@@ -39,8 +39,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_peers import (LINEAR_SLACK, Timing, compile_warmlint, fmt_mb, measure, run_date, scaled_corpus,
-                         text_table, torch_tree, warmlint_command, warns_about_config)
+from bench_peers import (
+    LINEAR_SLACK,
+    Timing,
+    compile_warmlint,
+    fmt_mb,
+    measure,
+    run_date,
+    scaled_corpus,
+    text_table,
+    torch_tree,
+    warmlint_command,
+    warns_about_config,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SCALES = (1, 4, 16)

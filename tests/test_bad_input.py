@@ -7,8 +7,8 @@ import pathlib
 import sys
 
 import pytest
-
 from conftest import HIGH_SGD, LOW_SGD, diagnostics, found, reported_codes, run_module, text_lines, write
+
 from warmlint.engine.lint import check_source
 
 DEEP = 1000

@@ -8,9 +8,19 @@ import subprocess
 import sys
 
 import pytest
+from conftest import (
+    ANSI,
+    HIGH_SGD,
+    LOW_SGD,
+    TEXT_LINE,
+    WL002_SOURCE,
+    WL003_SOURCE,
+    reported_codes,
+    run_module,
+    text_lines,
+    write,
+)
 
-from conftest import (ANSI, HIGH_SGD, LOW_SGD, TEXT_LINE, WL002_SOURCE, WL003_SOURCE, reported_codes,
-                      run_module, text_lines, write)
 from warmlint import __version__
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import HIGH_SGD, LOW_SGD, WL002_SOURCE, WL003_SOURCE, reported_codes, text_lines, write
+
 from warmlint.config import DEFAULT_FIX, DEFAULT_THRESHOLDS, Config, load_config
 from warmlint.rule_index import all_codes
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 import os
 import stat
+from collections import Counter
 from pathlib import Path
 
 import libcst as cst
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from warmlint.cli import main
 from warmlint.config import Config
-from warmlint.engine.lint import check_source
 from warmlint.engine.fixer import fix_bytes, fix_source
+from warmlint.engine.lint import check_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -125,6 +125,7 @@ def training_scripts(draw) -> str:
     return "\n".join(header) + "\n" + unrelated + "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(training_scripts())
 def test_fix_properties_on_generated_scripts(script: str) -> None:

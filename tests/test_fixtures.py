@@ -6,8 +6,8 @@ import re
 import shutil
 
 import pytest
-
 from conftest import FIXTURES, REPO, expected_markers, fixture_files, run_module
+
 from warmlint.engine.lint import check_source
 
 FILES = fixture_files()

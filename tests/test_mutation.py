@@ -14,8 +14,8 @@ import importlib.util
 import sys
 
 import pytest
-
 from conftest import REPO, run_module, text_lines
+
 from warmlint.config import Config
 from warmlint.files.runner import PARALLEL_MIN_FILES, check_bytes
 

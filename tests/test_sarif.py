@@ -8,15 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import HIGH_SGD, REPO, run_module, write
+
 from warmlint import __version__
 from warmlint.config import Config
-from warmlint.output.rule_docs import rule_doc
-from warmlint.engine.fixer import fix_bytes
-from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.engine.changed_lines import changed_lines
+from warmlint.engine.fixer import fix_bytes
 from warmlint.output import sarif
+from warmlint.output.rule_docs import rule_doc
+from warmlint.rule_index import RULE_INFO, all_codes
 
 GOLDEN = REPO / "tests" / "golden"
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -188,7 +188,8 @@ def test_paths_are_relative_posix_uris(cli, in_tmp):
 def test_fixes_follow_the_config_option(cli, in_tmp):
     """The fix in the log is the one computed with the run's own config, here a `--config` file."""
     script = write(in_tmp, "train.py", TWO_FIXES)
-    write(in_tmp, "elsewhere/settings.toml", '[tool.warmlint]\nignore = ["WL003"]\n[tool.warmlint.fix]\ndecay = "linear"\n')
+    settings = '[tool.warmlint]\nignore = ["WL003"]\n[tool.warmlint.fix]\ndecay = "linear"\n'
+    write(in_tmp, "elsewhere/settings.toml", settings)
     result = cli("check", "--format", "sarif", "--config", "elsewhere/settings.toml", "train.py")
     (found,) = json.loads(result.stdout)["runs"][0]["results"]
     (edit,) = found["fixes"][0]["artifactChanges"][0]["replacements"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import HIGH_SGD, codes, found, reported_codes, write
 
 LINE = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1){comment}\n"
