@@ -59,7 +59,7 @@ class Diagnostic:
         return {**self.to_json(), "hint": self.hint, "no_fix_reason": self.no_fix_reason}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Diagnostic":
+    def from_dict(cls, data: dict) -> Diagnostic:
         span = Span(data["line"], data["column"], data["end_line"], data["end_column"])
         return cls(path=data["path"], span=span, code=data["code"], name=data["name"],
                    message=data["message"], hint=data["hint"], severity=Severity(data["severity"]),

@@ -14,8 +14,13 @@ from warmlint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, build_config
 from warmlint.config import DECAYS, ConfigError, fix_value
 from warmlint.files.discover import discover
 from warmlint.files.runner import read_source
-from warmlint.files.safe_write import (FileChangedError, StopRequest, deferred_stop_signals,
-                                       remove_stale_temporaries, write_atomic)
+from warmlint.files.safe_write import (
+    FileChangedError,
+    StopRequest,
+    deferred_stop_signals,
+    remove_stale_temporaries,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from warmlint.engine.fixer import FixOutcome

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from warmlint.config import Config
-from warmlint.engine.deepstack import on_deep_stack
 from warmlint.diagnostics import Diagnostic, FileFix
 from warmlint.engine.changed_lines import changed_lines
+from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.lint import lint_module, parse
 from warmlint.fixes.edits import Edits, apply
 

@@ -7,13 +7,13 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from warmlint.files.cache import ResultCache, content_hash
 from warmlint.config import Config
-from warmlint.engine.deepstack import on_deep_stack
 from warmlint.diagnostics import FileFix, FileResult
+from warmlint.engine.deepstack import on_deep_stack
+from warmlint.engine.selection import enabled_codes
+from warmlint.files.cache import ResultCache, content_hash
 from warmlint.files.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import all_codes
-from warmlint.engine.selection import enabled_codes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
 

@@ -9,7 +9,6 @@ from typing import Any
 from warmlint.plot.points import Point
 
 
-
 @dataclass(frozen=True)
 class SchedulerRecord:
     name: str

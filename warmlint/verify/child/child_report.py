@@ -68,7 +68,8 @@ def build_report(
         name = type(recorder.optimizers[primary]).__name__
         scheduled = any(s["top_level"] and s["optimizer"] == primary for s in schedulers)
         why = "the first to step with a scheduler" if scheduled else "the first to step"
-        notes.append(f"{len(recorder.optimizers)} optimizers step; the checks follow optimizer {primary + 1} ({name}), {why}")
+        notes.append(f"{len(recorder.optimizers)} optimizers step; "
+                     f"the checks follow optimizer {primary + 1} ({name}), {why}")
     if recorder.swallowed_stops:
         notes.append(
             f"the script caught the stop at step {recorder.optimizer_steps[0]} and went on "

@@ -128,7 +128,7 @@ class Recorder:
         for klass in cls.__mro__:
             step = klass.__dict__.get("step")
             if step is not None and not getattr(step, "_warmlint_wrapped", False):
-                setattr(klass, "step", self._recording_step(step))
+                klass.step = self._recording_step(step)
 
     def _recording_step(self, step: Callable[..., Any]) -> Callable[..., Any]:
         recorder = self

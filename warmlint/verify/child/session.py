@@ -17,8 +17,8 @@ import torch
 
 from warmlint.verify.child.child_report import ScriptEnd, build_report, describe_exception
 from warmlint.verify.child.hints import collect_hints
-from warmlint.verify.protocol import write_report
 from warmlint.verify.child.recorder import Recorder, StopVerify
+from warmlint.verify.protocol import write_report
 
 
 class ChildSession:
