@@ -7,7 +7,7 @@ fixtures, and a large tree of real Python code: by default the installed `torch`
 package's own `.py` files, located without importing torch):
 
 - parse:  a plain `libcst.parse_module` loop, one process. The floor for any libcst linter.
-- engine: `warmlint.runner.check_files` with the default Config, every file parsed and
+- engine: `warmlint.files.runner.check_files` with the default Config, every file parsed and
           analysed in one process (all files passed as `explicit`, `jobs=1`, no cache).
           engine / parse is the cost of the analysis itself.
 - check:  `check_files` as `warmlint check DIR --no-cache` calls it: the byte prefilter
@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from warmlint.config import Config  # noqa: E402
-from warmlint.runner import check_files  # noqa: E402
+from warmlint.files.runner import check_files  # noqa: E402
 
 
 @dataclass

@@ -72,7 +72,7 @@ print(failures)
 
 PREFILTER_SCRIPT = r"""
 import pathlib, sys
-from warmlint.prefilter import builds_what_rules_need, may_matter
+from warmlint.files.prefilter import builds_what_rules_need, may_matter
 data = [path.read_bytes() for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.py"))]
 first = [d for d in data if may_matter(d)]
 print(len(first), sum(1 for d in first if builds_what_rules_need(d)))
@@ -483,7 +483,7 @@ def run_date() -> str:
     try:
         return subprocess.run(["date", "-u"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return datetime.datetime.now(datetime.timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
+        return datetime.datetime.now(datetime.UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
 
 
 # --------------------------------------------------------------------------- main

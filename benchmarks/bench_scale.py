@@ -39,8 +39,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_peers import (LINEAR_SLACK, Timing, compile_warmlint, fmt_mb, measure, run_date, scaled_corpus,
-                         text_table, torch_tree, warmlint_command, warns_about_config)
+from bench_peers import (
+    LINEAR_SLACK,
+    Timing,
+    compile_warmlint,
+    fmt_mb,
+    measure,
+    run_date,
+    scaled_corpus,
+    text_table,
+    torch_tree,
+    warmlint_command,
+    warns_about_config,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SCALES = (1, 4, 16)
@@ -93,7 +104,7 @@ def copies_of(script: str, copies: int) -> str:
 
 
 def big_file(workdir: Path, script: Path, copies: int) -> Path:
-    from warmlint.prefilter import may_matter
+    from warmlint.files.prefilter import may_matter
 
     folder = workdir / f"size-{copies}"
     shutil.rmtree(folder, ignore_errors=True)

@@ -51,7 +51,7 @@ for step in range(args.max_steps):
     scheduler.step()
 '''
 
-VERIFY = "from warmlint.verify.command import verify_command; verify_command()"
+VERIFY = "from warmlint.cli.verify import verify_command; verify_command()"
 
 
 def timed_run(command: list[str], cwd: Path, allowed: tuple[int, ...]) -> tuple[float, float]:
@@ -90,7 +90,8 @@ def main() -> None:
         plain_median = statistics.median(t[index] for t in plain)
         verify_median = statistics.median(t[index] for t in verified)
         print(f"{label} time, plain run cut at {options.steps} steps: {plain_median:.3f} s {_spread(plain, index)}")
-        print(f"{label} time, warmlint verify --steps {options.steps}: {verify_median:.3f} s {_spread(verified, index)}")
+        spread = _spread(verified, index)
+        print(f"{label} time, warmlint verify --steps {options.steps}: {verify_median:.3f} s {spread}")
         print(f"{label} ratio: {verify_median / plain_median:.3f}" + ("  (target < 1.3)" if label == "wall" else ""))
 
 

@@ -11,7 +11,7 @@ sequence, a tab, a CR, ...), tabs for spaces, a dedented line, a duplicated line
 these at once. Everything is decided by random.Random seeded with (S, file, mutant number),
 so a failure is reproduced by its file, mutant number and seed.
 
-Every mutant is checked with `warmlint.runner.check_bytes` in a separate worker process (a
+Every mutant is checked with `warmlint.files.runner.check_bytes` in a separate worker process (a
 hang or a crash of the process is reported, not waited for forever) and must end with
 diagnostics, a WL000 diagnostic or a one-line per-file error: never an exception, never an
 "internal error", never a position outside the file. Each check must also finish within
@@ -152,7 +152,7 @@ def fixture_scripts() -> list[Path]:
 
 def pick_torch_files(count: int, seed: int, max_bytes: int, min_bytes: int = 200) -> list[Path]:
     """`count` torch files: three quarters that the prefilter parses (as many as exist), the rest not."""
-    from warmlint.prefilter import may_matter
+    from warmlint.files.prefilter import may_matter
 
     root = torch_tree()
     files = sorted(p for p in root.rglob("*.py")
@@ -213,7 +213,7 @@ def bound_s(size: int) -> float:
 def _serve(connection) -> None:
     """Worker loop: check each mutant it is sent, answer (outcome, seconds, problems)."""
     from warmlint.config import Config
-    from warmlint.runner import check_bytes
+    from warmlint.files.runner import check_bytes
 
     config = Config()
     check_bytes(b"import torch\n", "warm_up.py", config)  # imports and first-use costs, not timed

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from warmlint.config import Config
-from warmlint.fixer import fix_bytes
+from warmlint.engine.fixer import fix_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from warmlint import check_source
 from warmlint.config import Config
-from warmlint.fixer import FixOutcome, fix_bytes
-from warmlint.prefilter import builds_what_rules_need, may_matter
+from warmlint.engine.fixer import FixOutcome, fix_bytes
+from warmlint.files.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import RULE_INFO, all_codes
 
 PATH = "train.py"

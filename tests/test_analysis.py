@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import dedent, diagnostics, found, with_training_loop
+
 from warmlint.config import Config, parse_table
 from warmlint.rule_index import all_codes
-
 
 WL002, WL003 = ("WL002",), ("WL003",)
 

@@ -7,10 +7,19 @@ import pathlib
 import sys
 
 import pytest
+from conftest import (
+    HIGH_SGD,
+    LOW_SGD,
+    diagnostics,
+    found,
+    reported_codes,
+    run_module,
+    text_lines,
+    with_training_loop,
+    write,
+)
 
-from conftest import (HIGH_SGD, LOW_SGD, diagnostics, found, reported_codes, run_module, text_lines,
-                      with_training_loop, write)
-from warmlint.engine import check_source
+from warmlint.engine.lint import check_source
 
 DEEP = 1000
 
@@ -440,18 +449,18 @@ def test_old_mac_cr_line_endings():
 
 
 def test_a_file_deleted_between_discovery_and_reading(cli, in_tmp, monkeypatch):
-    import warmlint.cli
+    import warmlint.cli.check
 
     write(in_tmp, "train.py", HIGH_SGD)
     gone = write(in_tmp, "gone.py", HIGH_SGD)
-    real_discover = warmlint.cli.discover
+    real_discover = warmlint.cli.check.discover
 
     def discover_then_delete(*args, **kwargs):
         found_files = real_discover(*args, **kwargs)
         gone.unlink()
         return found_files
 
-    monkeypatch.setattr(warmlint.cli, "discover", discover_then_delete)
+    monkeypatch.setattr(warmlint.cli.check, "discover", discover_then_delete)
     result = cli("check", ".")
     no_traceback(result)
     assert result.exit_code == 2

@@ -8,11 +8,21 @@ import subprocess
 import sys
 
 import pytest
+from conftest import (
+    ANSI,
+    HIGH_SGD,
+    LOW_SGD,
+    TEXT_LINE,
+    WL002_SOURCE,
+    WL003_SOURCE,
+    reported_codes,
+    run_module,
+    text_lines,
+    write,
+)
 
-from conftest import (ANSI, HIGH_SGD, LOW_SGD, TEXT_LINE, WL002_SOURCE, WL003_SOURCE, reported_codes,
-                      run_module, text_lines, write)
 from warmlint import __version__
-from warmlint.docs import rule_doc
+from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
 
 TWO_OPTIMIZERS = """\
@@ -369,7 +379,7 @@ def test_results_cache_is_reused_and_invalidated(cli, in_tmp, monkeypatch):
     assert first.exit_code == 1
     assert (in_tmp / ".warmlint_cache").is_dir()
     with monkeypatch.context() as patch:  # prove the second answer comes from the cache
-        patch.setattr("warmlint.engine.check_source", lambda *args: pytest.fail("file checked again"))
+        patch.setattr("warmlint.engine.lint.check_source", lambda *args: pytest.fail("file checked again"))
         again = cli("check", "train.py")
     assert (again.exit_code, again.stdout) == (1, first.stdout)
     script.write_text(LOW_SGD)  # a changed file is checked again

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from conftest import (
+    HIGH_SGD,
+    LOW_SGD,
+    WL002_SOURCE,
+    WL003_SOURCE,
+    reported_codes,
+    text_lines,
+    with_training_loop,
+    write,
+)
 
-from conftest import (HIGH_SGD, LOW_SGD, WL002_SOURCE, WL003_SOURCE, reported_codes, text_lines,
-                      with_training_loop, write)
 from warmlint.config import DEFAULT_FIX, DEFAULT_THRESHOLDS, Config, load_config
 from warmlint.rule_index import all_codes
 

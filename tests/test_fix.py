@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 import os
 import stat
+from collections import Counter
 from pathlib import Path
 
 import libcst as cst
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from warmlint.cli import main
 from warmlint.config import Config
-from warmlint.engine import check_source
-from warmlint.fixer import fix_bytes, fix_source
+from warmlint.engine.fixer import fix_bytes, fix_source
+from warmlint.engine.lint import check_source
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -126,6 +126,7 @@ def training_scripts(draw) -> str:
     return "\n".join(header) + "\n" + unrelated + "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(training_scripts())
 def test_fix_properties_on_generated_scripts(script: str) -> None:
@@ -176,7 +177,7 @@ def test_read_only_file_is_left_untouched(tmp_path: Path) -> None:
 
 
 def test_read_only_file_is_left_untouched_even_as_root(tmp_path: Path, monkeypatch) -> None:
-    import warmlint.safe_write as safe_write
+    import warmlint.files.safe_write as safe_write
 
     script = tmp_path / "train.py"
     script.write_bytes(LITERAL.read_bytes())
@@ -188,7 +189,7 @@ def test_read_only_file_is_left_untouched_even_as_root(tmp_path: Path, monkeypat
 
 
 def test_fix_that_would_not_parse_writes_nothing(tmp_path: Path, monkeypatch) -> None:
-    import warmlint.fixer as fixer
+    import warmlint.engine.fixer as fixer
 
     broken = cst.Module(body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])])
     monkeypatch.setattr(fixer, "_with_imports", lambda module, edits: broken)

@@ -6,9 +6,9 @@ import re
 import shutil
 
 import pytest
-
 from conftest import FIXTURES, REPO, expected_markers, fixture_files, run_module
-from warmlint.engine import check_source
+
+from warmlint.engine.lint import check_source
 
 FILES = fixture_files()
 

@@ -8,10 +8,10 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
-
 from conftest import FIXTURES, REPO, dedent, expected_markers
+
 from warmlint import __version__
-from warmlint.engine import check_source
+from warmlint.engine.lint import check_source
 from warmlint.flake8_plugin import Warmlint
 
 LITERAL = FIXTURES / "wl001_literal_sgd" / "train.py"

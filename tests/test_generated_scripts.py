@@ -14,17 +14,27 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
+from scriptgen import (
+    PLANTED,
+    Renderer,
+    Script,
+    assert_check_properties,
+    assert_fix_properties,
+    assert_suppressions_apply,
+    missing_kept_line,
+    simplest_plan,
+    training_scripts,
+)
 
-from scriptgen import (PLANTED, Renderer, Script, assert_check_properties, assert_fix_properties,
-                       assert_suppressions_apply, missing_kept_line, simplest_plan, training_scripts)
 from warmlint import check_source, fix_source
 from warmlint.cli import main
 from warmlint.config import Config
-from warmlint.fixer import fix_bytes
+from warmlint.engine.fixer import fix_bytes
 
 CI = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @settings(CI, max_examples=250)
 @given(training_scripts())
 def test_check_reports_known_codes_at_valid_spans_on_the_documented_lines(script) -> None:
@@ -39,12 +49,14 @@ def test_each_planted_mistake_is_found_and_fixed(code: str) -> None:
     assert [d.code for d in assert_fix_properties(script).applied] == [code]
 
 
+@pytest.mark.slow
 @settings(CI, max_examples=80)
 @given(training_scripts(with_suppressions=True))
 def test_suppression_comments_silence_exactly_the_findings_they_name(script) -> None:
     assert_suppressions_apply(script)
 
 
+@pytest.mark.slow
 @settings(CI, max_examples=200)
 @given(training_scripts())
 def test_fix_compiles_is_a_fixed_point_touches_only_its_lines_and_removes_its_findings(script) -> None:

@@ -14,10 +14,10 @@ import importlib.util
 import sys
 
 import pytest
-
 from conftest import REPO, run_module, text_lines
+
 from warmlint.config import Config
-from warmlint.runner import PARALLEL_MIN_FILES, check_bytes
+from warmlint.files.runner import PARALLEL_MIN_FILES, check_bytes
 
 SEED = 0
 TORCH_FILES = 24

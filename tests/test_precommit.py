@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO
 
 pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[dev]')")
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = [pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+              pytest.mark.slow]  # each test runs pre-commit, and through it warmlint, in subprocesses
 
 BAD = """\
 import torch

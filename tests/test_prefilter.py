@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, fixture_files, run_module
 from test_rule_docs import EXAMPLES
-from warmlint.engine import check_source
-from warmlint.prefilter import builds_what_rules_need, may_matter
+
+from warmlint.engine.lint import check_source
+from warmlint.files.prefilter import builds_what_rules_need, may_matter
 
 SOURCES = [*fixture_files(), *sorted((REPO / "tests" / "golden").glob("*.py"))]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import RULE_DOCS
-from warmlint.docs import rule_doc, rule_doc_path
-from warmlint.engine import check_source
+
+from warmlint.engine.lint import check_source
+from warmlint.output.rule_docs import rule_doc, rule_doc_path
 from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.rules import CHECKS, rule
 

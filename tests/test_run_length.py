@@ -9,6 +9,7 @@ from conftest import dedent
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import Unresolved, run_length
+from warmlint.verify.script_length import script_length
 
 
 def length_of(source: str):
@@ -116,3 +117,37 @@ def test_every_enclosing_loop_counts(source, text, value):
 def test_an_enclosing_loop_that_cannot_be_counted_makes_the_length_unknown(source, reason):
     with pytest.raises(Unresolved, match=reason.replace("(", r"\(").replace(")", r"\)")):
         length_of(source)
+
+
+ARGPARSE_LOOP = """\
+import argparse
+import torch
+parser = argparse.ArgumentParser()
+parser.add_argument("--max-steps", type=int, default=5000)
+args = parser.parse_args()
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+for step in range(args.max_steps):
+    opt.step()
+"""
+
+
+def test_verify_reads_the_run_length_from_the_script(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(ARGPARSE_LOOP)
+    found = script_length(script, [])
+    assert found is not None and found.steps == 5000
+    assert found.source == "the script's loops: `args.max_steps` = 5000"
+
+
+@pytest.mark.parametrize("args", [["--max-steps", "20"], ["--max-steps=20"]])
+def test_verify_ignores_a_default_the_command_line_overrides(tmp_path, args):
+    script = tmp_path / "train.py"
+    script.write_text(ARGPARSE_LOOP)
+    assert script_length(script, args) is None
+
+
+def test_verify_ignores_runs_whose_length_is_not_a_number(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text("import torch\nopt = torch.optim.SGD(p, lr=0.1)\nfor epoch in range(3):\n"
+                      "    for batch in loader:\n        opt.step()\n")
+    assert script_length(script, []) is None

@@ -8,14 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import HIGH_SGD, REPO, run_module, write
+
 from warmlint import __version__
 from warmlint.config import Config
-from warmlint.docs import rule_doc
-from warmlint.fixer import fix_bytes
+from warmlint.engine.changed_lines import changed_lines
+from warmlint.engine.fixer import fix_bytes
+from warmlint.output import sarif
+from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
-from warmlint.sarif import replacement
 
 GOLDEN = REPO / "tests" / "golden"
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -32,6 +33,12 @@ def apply_replacement(text: str, change: dict) -> str:
     start = offset(region["startLine"], region["startColumn"])
     end = offset(region["endLine"], region["endColumn"])
     return text[:start] + change["insertedContent"]["text"] + text[end:]
+
+
+def replacement(before: str, after: str) -> dict:
+    """The SARIF replacement warmlint writes for the change from `before` to `after`."""
+    deleted, inserted = changed_lines(before, after)
+    return {"deletedRegion": sarif.region(deleted), "insertedContent": {"text": inserted}}
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +183,17 @@ def test_paths_are_relative_posix_uris(cli, in_tmp):
     result = cli("check", "--format", "sarif", str(in_tmp / "my scripts" / "train.py"))
     (found,) = json.loads(result.stdout)["runs"][0]["results"]
     assert found["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "my%20scripts/train.py"
+
+
+def test_fixes_follow_the_config_option(cli, in_tmp):
+    """The fix in the log is the one computed with the run's own config, here a `--config` file."""
+    script = write(in_tmp, "train.py", TWO_FIXES)
+    settings = '[tool.warmlint]\nignore = ["WL003"]\n[tool.warmlint.fix]\ndecay = "linear"\n'
+    write(in_tmp, "elsewhere/settings.toml", settings)
+    result = cli("check", "--format", "sarif", "--config", "elsewhere/settings.toml", "train.py")
+    (found,) = json.loads(result.stdout)["runs"][0]["results"]
+    (edit,) = found["fixes"][0]["artifactChanges"][0]["replacements"]
+    linear = Config(ignore=("WL003",), fix=(*Config().fix, ("decay", "linear")))
+    expected = fix_bytes(script.read_bytes(), "train.py", linear).fixed.decode()
+    assert apply_replacement(TWO_FIXES, edit) == expected
+    assert expected != fix_bytes(script.read_bytes(), "train.py", Config(ignore=("WL003",))).fixed.decode()

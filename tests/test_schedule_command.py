@@ -1,4 +1,4 @@
-"""`warmlint schedule`: the numbers it prints are `warmlint.schedule.multiplier`, which the fixer inserts."""
+"""`warmlint schedule`: the numbers it prints are `warmlint.engine.schedule.multiplier`, which the fixer inserts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from warmlint.schedule import default_warmup_steps, multiplier
+from warmlint.engine.schedule import default_warmup_steps, multiplier
 
 ROW = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S+)$")
 
@@ -108,5 +108,5 @@ def test_plot_writes_a_png_or_says_why_not(cli, tmp_path):
 
 
 def test_command_does_not_import_torch():
-    code = "import sys, warmlint.cli_schedule; sys.exit('torch' in sys.modules)"
+    code = "import sys, warmlint.cli.schedule; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

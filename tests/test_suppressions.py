@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import HIGH_SGD, codes, diagnostics, found, reported_codes, write
 
 # A training run (the optimizer is stepped in a loop) with one WL001 on line 2, where the comment goes.

@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from warmlint.cli.verify import verify_command
+from warmlint.plot.terminal import Series, render_chart
 from warmlint.verify import VerifyResult, verify
 from warmlint.verify.checks import check_no_rebound, check_runs, check_scheduler_stepped, check_warmup, run_checks
-from warmlint.verify.command import verify_command
+from warmlint.verify.child.pace import Pace, pace_from_calls
 from warmlint.verify.outcome import TORCH_MISSING
-from warmlint.verify.pace import Pace, pace_from_calls
-from warmlint.verify.plot import Series, render_chart
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
 
 torch = pytest.importorskip("torch")
@@ -92,7 +92,7 @@ def pid_alive(pid: int, patience: float = 5.0) -> bool:
 CLI = (
     "import atexit, sys; "
     "atexit.register(lambda: print('parent imported torch:', 'torch' in sys.modules, file=sys.stderr)); "
-    "from warmlint.verify.command import verify_command; verify_command()"
+    "from warmlint.cli.verify import verify_command; verify_command()"
 )
 COMPARE_SOURCE = (SCRIPTS / "constant_lr.py").read_text().replace(
     "import torch\n", "import torch\n\nimport settings\n\ntorch.manual_seed(settings.SEED)\n", 1
@@ -117,7 +117,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     (fake_torch / "__init__.py").write_text("raise ImportError('no torch in this interpreter')\n")
     jobs: dict[str, Callable[[], object]] = {
         "compare": lambda: command(str(scratch / "compare" / "train.py"), "--compare", "--format", "json"),
-        "hangs": lambda: _timed(lambda: verify(SCRIPTS / "hangs.py", [str(scratch / "helper.pid")], timeout=3)),
+        "hangs": lambda: verify(SCRIPTS / "hangs.py", [str(scratch / "helper.pid")], timeout=3),
         "hangs_later": lambda: verify(SCRIPTS / "hangs.py", [str(scratch / "later-helper.pid")], timeout=15),
         "workers": lambda: verify(SCRIPTS / "loader_workers.py", [str(scratch / "workers")], steps=10),
         "cli_json": lambda: command(
@@ -130,6 +130,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         "constant": lambda: verify(SCRIPTS / "constant_lr.py"),
         "warmup_cosine": lambda: verify(SCRIPTS / "warmup_cosine.py"),
         "warmup_flat": lambda: verify(SCRIPTS / "warmup_flat.py"),
+        "long_loop": lambda: verify(SCRIPTS / "warmup_only_long_loop.py", steps=150),
         "short_cosine": lambda: verify(SCRIPTS / "short_cosine.py"),
         "scheduler_first": lambda: verify(SCRIPTS / "scheduler_first.py"),
         "crash_after": lambda: verify(SCRIPTS / "crashes.py", ["--at", "5"]),
@@ -149,11 +150,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         yield _Runs(futures, scratch)
 
 
-def _timed(job: Callable[[], VerifyResult]) -> tuple[VerifyResult, float]:
-    started = time.monotonic()
-    return job(), time.monotonic() - started
-
-
 class _Runs:
     def __init__(self, futures: dict[str, Future], scratch: Path) -> None:
         self._futures = futures
@@ -166,6 +162,7 @@ class _Runs:
 # -- verdicts on small scripts ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_constant_high_lr_fails_warmup(runs):
     result = runs["constant"]
     assert result.exit_code == 1
@@ -174,6 +171,7 @@ def test_constant_high_lr_fails_warmup(runs):
     assert not check(result, "decay").passed
 
 
+@pytest.mark.slow
 def test_lambda_warmup_cosine_passes_and_matches_the_schedule(runs):
     result = runs["warmup_cosine"]
     assert result.exit_code == 0, [c.line() for c in result.checks]
@@ -195,6 +193,7 @@ def test_lambda_warmup_cosine_passes_and_matches_the_schedule(runs):
     assert run.projected[0][0] == 51 and run.projected[-1][0] == 400
 
 
+@pytest.mark.slow
 def test_warmup_then_flat_fails_decay(runs):
     result = runs["warmup_flat"]
     assert result.exit_code == 1
@@ -203,6 +202,18 @@ def test_warmup_then_flat_fails_decay(runs):
     assert not decay.passed and "never decays" in decay.message
 
 
+@pytest.mark.slow
+def test_the_run_length_comes_from_the_scripts_loop(runs):
+    result = runs["long_loop"]
+    assert result.run.total_steps == 100000
+    assert result.run.total_steps_source == "the script's loops: `100000`"
+    assert check(result, "warmup").passed
+    decay = check(result, "decay")
+    assert not decay.passed and "(100000)" in decay.message
+    assert result.exit_code == 1
+
+
+@pytest.mark.slow
 def test_cosine_shorter_than_the_run_fails_no_rebound(runs):
     result = runs["short_cosine"]
     rebound = check(result, "no-rebound")
@@ -211,6 +222,7 @@ def test_cosine_shorter_than_the_run_fails_no_rebound(runs):
     assert any("periodic" in note for note in result.run.notes)
 
 
+@pytest.mark.slow
 def test_scheduler_stepped_before_the_optimizer_fails(runs):
     result = runs["scheduler_first"]
     stepped = check(result, "scheduler-stepped")
@@ -220,6 +232,7 @@ def test_scheduler_stepped_before_the_optimizer_fails(runs):
 # -- scripts that misbehave ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_crash_after_some_steps_fails_and_names_the_line(runs):
     result = runs["crash_after"]
     assert result.exit_code == 1
@@ -228,12 +241,14 @@ def test_crash_after_some_steps_fails_and_names_the_line(runs):
     assert "ValueError: the data ran out at crashes.py:13" in ran.message and "after 5 optimizer steps" in ran.message
 
 
+@pytest.mark.slow
 def test_crash_before_any_step_cannot_be_checked(runs):
     result = runs["crash_before"]
     assert result.exit_code == 2
     assert "crashes.py:13" in result.problem and "before its first optimizer step" in result.problem
 
 
+@pytest.mark.slow
 def test_script_that_never_steps_says_so_with_its_stderr(runs):
     result = runs["never_steps"]
     assert result.exit_code == 2
@@ -241,9 +256,9 @@ def test_script_that_never_steps_says_so_with_its_stderr(runs):
     assert "dataset is empty, nothing to train on" in result.problem
 
 
+@pytest.mark.slow
 def test_timeout_says_how_far_the_script_got(runs):
-    result, seconds = runs["hangs"]
-    assert seconds < 15
+    result = runs["hangs"]
     if result.problem:  # torch took more than the 3 s to import: no step yet
         assert result.exit_code == 2
         assert "timed out after 3 s, before its first optimizer step" in result.problem
@@ -254,6 +269,7 @@ def test_timeout_says_how_far_the_script_got(runs):
     assert not helper.exists() or not pid_alive(int(helper.read_text()))
 
 
+@pytest.mark.slow
 def test_timeout_leaves_no_process_behind(runs):
     result = runs["hangs_later"]
     assert result.exit_code == 1
@@ -267,6 +283,7 @@ def test_timeout_after_some_steps_says_where_it_got():
     assert check_runs(run).line() == "runs: FAIL: the script timed out after 3 s, at optimizer step 3"
 
 
+@pytest.mark.slow
 def test_dataloader_workers_stop_cleanly(runs):
     result = runs["workers"]
     assert result.exit_code == 0, result.problem or [c.line() for c in result.checks]
@@ -275,12 +292,14 @@ def test_dataloader_workers_stop_cleanly(runs):
     assert pids and not any(pid_alive(pid) for pid in pids)
 
 
+@pytest.mark.slow
 def test_sys_exit_before_any_step(runs):
     result = runs["exits_early"]
     assert result.exit_code == 2
     assert "exited with status 3 before its first optimizer step" in result.problem
 
 
+@pytest.mark.slow
 def test_bare_except_cannot_keep_the_script_running(runs):
     result = runs["bare_except"]
     assert result.run is not None and result.run.steps == 20
@@ -288,18 +307,21 @@ def test_bare_except_cannot_keep_the_script_running(runs):
     assert result.exit_code in (0, 1)
 
 
+@pytest.mark.slow
 def test_os_abort_is_reported(runs):
     result = runs["aborts"]
     assert result.exit_code == 2
     assert "SIGABRT" in result.problem
 
 
+@pytest.mark.slow
 def test_megabytes_of_output_do_not_block_the_run(runs):
     result = runs["loud"]
     assert result.run is not None and result.run.steps == 20 and result.run.completed
     assert len(result.stderr_tail) <= 50 and result.stderr_tail[-1] == "trained"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", [fixture_param(p) for p in FIXTURE_SCRIPTS])
 def test_fixture_verdicts(runs, script):
     result = runs[script.parent.name]
@@ -315,6 +337,7 @@ def test_fixture_verdicts(runs, script):
 # -- the command line ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_passes_arguments_after_the_double_dash_and_prints_json(runs):
     done = runs["cli_json"]
     data = json.loads(done.stdout)
@@ -339,6 +362,7 @@ def test_missing_script_exits_2():
     assert result.exit_code == 2 and "no such file" in result.stdout
 
 
+@pytest.mark.slow
 def test_compare_runs_the_fixed_copy_and_leaves_the_script_alone(runs):
     done = runs["compare"]
     assert (runs.scratch / "compare" / "train.py").read_text() == COMPARE_SOURCE
@@ -353,6 +377,7 @@ def test_compare_runs_the_fixed_copy_and_leaves_the_script_alone(runs):
 # -- torch stays out of the parent ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("job", ["cli_json", "compare", "torch_missing_child"])
 def test_the_parent_never_imports_torch(runs, job):
     assert "parent imported torch: False" in runs[job].stderr
@@ -366,6 +391,7 @@ def test_torch_missing_in_the_parent(monkeypatch, tmp_path):
     assert result.exit_code == 2 and result.problem == TORCH_MISSING
 
 
+@pytest.mark.slow
 def test_torch_missing_in_the_child(runs):
     done = runs["torch_missing_child"]
     assert done.returncode == 2
@@ -375,6 +401,7 @@ def test_torch_missing_in_the_child(runs):
 # -- devices --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_cuda_run_records_the_gpu():
     on_gpu = verify(SCRIPTS / "on_cuda.py", device="cuda")
@@ -384,6 +411,7 @@ def test_cuda_run_records_the_gpu():
     assert on_cpu.run.device == "cpu"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message when no GPU is visible")
 def test_device_cuda_without_a_gpu_fails_clearly(tmp_path):
     script = tmp_path / "train.py"
@@ -473,7 +501,7 @@ def test_text_chart_has_fixed_size_and_labels():
 
 
 def _project(make_scheduler, total: int):
-    from warmlint.verify.projection import project
+    from warmlint.verify.child.projection import project
 
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     scheduler_ = make_scheduler(optimizer)
@@ -483,9 +511,7 @@ def _project(make_scheduler, total: int):
         optimizer.step()
         scheduler_.step()
     pace = Pace(calls=50, last_position=50, rate=Fraction(1))
-    started = time.perf_counter()
-    projection = project(optimizer, observed, total, [(scheduler_, pace)], [])
-    return projection, time.perf_counter() - started
+    return project(optimizer, observed, total, [(scheduler_, pace)], [])
 
 
 @pytest.mark.parametrize(
@@ -503,21 +529,21 @@ def _project(make_scheduler, total: int):
     ],
     ids=["lambda", "closed-form", "multiplicative", "sequential"],
 )
-def test_projecting_100k_steps_is_fast(make_scheduler):
-    projection, seconds = _project(make_scheduler, 100_000)
+def test_projecting_100k_steps_samples_at_most_2001_points(make_scheduler):
+    """How fast this is, is measured by benchmarks/bench_projection.py."""
+    projection = _project(make_scheduler, 100_000)
     assert projection.points[-1][0] == 100_000
     assert len(projection.points) <= 2001
-    assert seconds < 0.5
 
 
 def test_projection_reports_onecycle_running_out_instead_of_crashing():
-    projection, _ = _project(lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=200), 1000)
+    projection = _project(lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=200), 1000)
     assert projection.points and projection.points[-1][0] < 1000
     assert any("OneCycleLR raises ValueError" in note for note in projection.notes)
 
 
 def test_projection_never_copies_the_model_parameters(monkeypatch):
-    from warmlint.verify.projection import detached_copies
+    from warmlint.verify.child.projection import detached_copies
 
     def refuse(self, memo):
         raise AssertionError("a model parameter was deep-copied")
@@ -573,7 +599,7 @@ class HalvingLR(lr_scheduler.LRScheduler):
 @pytest.mark.parametrize("name", SCHEDULES)
 def test_projection_matches_stepping_the_real_schedule(name):
     """Project from step 50 and compare with twin schedulers stepped through the whole run."""
-    from warmlint.verify.projection import project
+    from warmlint.verify.child.projection import project
 
     def build():
         groups = [{"params": [torch.zeros(2, requires_grad=True)]}, {"params": [torch.zeros(1, requires_grad=True)]}]

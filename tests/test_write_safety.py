@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 
 from warmlint.config import Config
-from warmlint.fixer import fix_bytes
-from warmlint.safe_write import (STALE_AFTER_SECONDS, TEMP_SUFFIX, FileChangedError, remove_stale_temporaries,
-                                 write_atomic)
+from warmlint.engine.fixer import fix_bytes
+from warmlint.files.safe_write import (
+    STALE_AFTER_SECONDS,
+    TEMP_SUFFIX,
+    FileChangedError,
+    remove_stale_temporaries,
+    write_atomic,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "fixtures" / name / "train.py" for name in
@@ -45,9 +50,28 @@ def make_tree(root: Path, copies: int) -> dict[Path, bytes]:
     return tree
 
 
-def start_fix(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "warmlint", "fix", "--apply", str(root)],
+# `warmlint fix --apply` whose every fsync takes a while: a temporary file then exists long
+# enough for a test to see it and kill the process before it is renamed into place.
+SLOW_FSYNC = ("import os, sys, time\n"
+              "real_fsync = os.fsync\n"
+              "os.fsync = lambda fd: (time.sleep(0.5), real_fsync(fd))[1]\n"
+              "from warmlint.cli import main\n"
+              "main(sys.argv[1:], prog_name='warmlint')\n")
+
+
+def start_fix(root: Path, slow_writes: bool = False) -> subprocess.Popen:
+    program = ["-c", SLOW_FSYNC] if slow_writes else ["-m", "warmlint"]
+    return subprocess.Popen([sys.executable, *program, "fix", "--apply", str(root)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_a_temporary(root: Path, process: subprocess.Popen) -> bool:
+    """True once a temporary file exists next to some file being fixed; False if the run ended first."""
+    while process.poll() is None:
+        if temporaries(root):
+            return True
+        time.sleep(0.002)
+    return False
 
 
 def wait_until_some_written(tree: dict[Path, bytes], process: subprocess.Popen) -> None:
@@ -68,6 +92,7 @@ def temporaries(root: Path) -> list[Path]:
     return sorted(root.rglob(f"*{TEMP_SUFFIX}"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_finishes_the_file_being_written_then_stops(tmp_path, expected, stop):
     tree = make_tree(tmp_path, 120)
@@ -85,15 +110,21 @@ def test_a_stop_signal_finishes_the_file_being_written_then_stops(tmp_path, expe
     assert "each file is either unchanged or completely fixed" in err
 
 
-@pytest.mark.parametrize("delay", [0.4, 1.2])
-def test_sigkill_leaves_each_file_old_or_new_and_the_next_run_cleans_up(tmp_path, expected, delay):
+@pytest.mark.slow
+@pytest.mark.parametrize("files_written_first", [0, 3])
+def test_sigkill_mid_write_leaves_each_file_old_or_new_and_the_next_run_cleans_up(tmp_path, expected,
+                                                                                    files_written_first):
     tree = make_tree(tmp_path, 40)
-    process = start_fix(tmp_path)
-    time.sleep(delay)
+    process = start_fix(tmp_path, slow_writes=True)
+    for _ in range(files_written_first + 1):
+        while temporaries(tmp_path) and process.poll() is None:  # let the write in progress finish
+            time.sleep(0.002)
+        assert wait_for_a_temporary(tmp_path, process), "the run ended before writing a file"
     process.kill()
     process.communicate(timeout=30)
-    assert "MIXED" not in states(tree, expected)
     stranded = temporaries(tmp_path)
+    assert stranded, "the kill landed while a temporary file existed"
+    assert "MIXED" not in states(tree, expected)
     for leftover in stranded:  # only a kill between mkstemp and os.replace strands one
         assert leftover.name.startswith(".train_") and leftover.name.endswith(TEMP_SUFFIX)
         past = time.time() - STALE_AFTER_SECONDS - 1
@@ -105,6 +136,7 @@ def test_sigkill_leaves_each_file_old_or_new_and_the_next_run_cleans_up(tmp_path
     assert temporaries(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_fix_everything_and_corrupt_nothing(tmp_path, expected):
     tree = make_tree(tmp_path, 60)
     first, second = start_fix(tmp_path), start_fix(tmp_path)

@@ -1,7 +1,7 @@
 """The public, embeddable API: check a source, fix a source, verify a script."""
 
-from warmlint.engine import FileResult, check_source
-from warmlint.fixer import fix_source
+from warmlint.engine.fixer import fix_source
+from warmlint.engine.lint import FileResult, check_source
 
 __all__ = ["FileResult", "check_source", "fix_source", "verify"]
 

@@ -42,7 +42,7 @@ class Config:
     def fix_option(self, key: str):
         return dict(self.fix)[key]
 
-    def with_overrides(self, **changes) -> "Config":
+    def with_overrides(self, **changes) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 

@@ -59,7 +59,7 @@ class Diagnostic:
         return {**self.to_json(), "hint": self.hint, "no_fix_reason": self.no_fix_reason}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Diagnostic":
+    def from_dict(cls, data: dict) -> Diagnostic:
         span = Span(data["line"], data["column"], data["end_line"], data["end_column"])
         return cls(path=data["path"], span=span, code=data["code"], name=data["name"],
                    message=data["message"], hint=data["hint"], severity=Severity(data["severity"]),
@@ -81,6 +81,18 @@ class Diagnostic:
         }
 
 
+@dataclass(frozen=True)
+class FileFix:
+    """What `warmlint fix --apply` writes to a file, as one replacement: the lines from the first
+    to the last that change (`deleted`; its end is the start of the first line kept) give way to
+    `inserted`. One diagnostic's edit alone is not what is written, since each fix is applied to
+    the re-checked result of the one before, so reports carry the whole file's change."""
+
+    deleted: Span
+    inserted: str
+    count: int  # how many fixes it applies
+
+
 @dataclass
 class FileResult:
     """One file's outcome; `model` and `module` are kept only for callers in the same process."""
@@ -88,5 +100,6 @@ class FileResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None  # a problem with the file itself (unreadable...), one line
+    fix: FileFix | None = None  # asked for by reports that carry fixes (SARIF)
     model: Model | None = field(default=None, repr=False)
     module: cst.Module | None = field(default=None, repr=False)

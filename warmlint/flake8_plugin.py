@@ -12,7 +12,7 @@ from pathlib import Path
 
 from warmlint import __version__
 from warmlint.config import load_config
-from warmlint.engine import check_source
+from warmlint.engine.lint import check_source
 from warmlint.rule_index import all_codes
 
 

@@ -37,6 +37,7 @@ class RunLength:
     home: ScopeId
     outer_loop: Loop  # the outermost loop of the first place the optimizer steps
     accumulation: str | None = None  # `A` when the step sits under `if (i + 1) % A == 0`
+    sources: tuple[str, ...] = ()  # where resolved parts came from (`--max-steps default`)
 
     def __str__(self) -> str:
         return self.text if self.value is None else f"{self.text} (= {self.value:g})"
@@ -164,7 +165,8 @@ def run_length(model: Model, optimizer: Optimizer, home: ScopeId | None = None) 
     distinct = {part.text: part.value for part in parts}  # two step calls in one loop: one run
     values = list(distinct.values())
     value = sum(values) if all(v is not None for v in values) else None
-    return RunLength(" + ".join(distinct), value, home, parts[0].outer_loop, parts[0].accumulation)
+    sources = tuple(dict.fromkeys(source for part in parts for source in part.sources))
+    return RunLength(" + ".join(distinct), value, home, parts[0].outer_loop, parts[0].accumulation, sources)
 
 
 def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
@@ -193,7 +195,9 @@ def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
         text = f"({text}) // {parenthesized(accumulation_text)}"
         factor = model.resolver.number(accumulation, site.scope)
         value = value // factor.number if value is not None and factor and factor.number > 0 else None
-    return RunLength(text, value, home, loops[0][0], accumulation_text)
+        numbers.append(factor)
+    sources = tuple(dict.fromkeys(n.source for n in numbers if n is not None and n.source))
+    return RunLength(text, value, home, loops[0][0], accumulation_text, sources)
 
 
 @dataclass(frozen=True)

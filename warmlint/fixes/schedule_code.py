@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.schedule import MIN_WARMUP_STEPS, STEP_DECAY_FACTOR, STEP_DECAY_TIMES
+from warmlint.engine.schedule import MIN_WARMUP_STEPS, STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ def _ratio(min_lr_ratio: float) -> str:
 
 
 def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_param: str = "step") -> str:
-    """`def <name>(step): ...`, the multiplier of warmlint.schedule.multiplier, written out."""
+    """`def <name>(step): ...`, the multiplier of warmlint.engine.schedule.multiplier, written out."""
     s, w, t = step_param, names.warmup, names.total
     lines = [
         f"def {names.function}({s}):",
@@ -50,7 +50,7 @@ def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_
 
 
 def auto_warmup_expr(total_name: str) -> str:
-    """W as warmlint.schedule.default_warmup_steps computes it: 5% of T, at least 10, at most 2000."""
+    """W as warmlint.engine.schedule.default_warmup_steps computes it: 5% of T, at least 10, at most 2000."""
     return f"min(max(math.ceil(0.05 * {total_name}), {MIN_WARMUP_STEPS}), 2000)"
 
 

@@ -1,6 +1,9 @@
 """``warmlint verify``: run a training script for a few steps and check that warmup and decay really happen.
 
-Importing this package never imports torch; only the child process that runs the script does.
+This package is the parent side: start the child process (`run`, `protocol`), read its report
+(`record`, `outcome`), judge the LR trajectory (`checks`), and present the result (`result`,
+`render`, `compare` for ``--compare``). Importing it never imports torch; everything that runs in
+the child process, with torch imported, lives in `warmlint.verify.child`.
 """
 
 __all__ = ["CheckResult", "VerifyResult", "verify"]

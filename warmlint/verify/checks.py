@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from warmlint.verify.record import Point, RunRecord, SchedulerRecord, format_lr, peak
+from warmlint.plot.points import Point, format_lr, peak
+from warmlint.verify.record import RunRecord, SchedulerRecord
 
 # A warmup starts at most at this fraction of the peak LR...
 WARMUP_START_MAX = 0.2

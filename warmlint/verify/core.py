@@ -10,6 +10,7 @@ from pathlib import Path
 from warmlint.verify.outcome import TORCH_MISSING, interpret
 from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
 from warmlint.verify.run import run_child
+from warmlint.verify.script_length import script_length
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -63,5 +64,8 @@ def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=f"{label}: no such file")
     if not torch_installed():
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=TORCH_MISSING)
-    child = run_child(path.resolve(), args, options.steps, options.total_steps, options.timeout, options.device)
+    length = None if options.total_steps else script_length(path, args)
+    child = run_child(
+        path.resolve(), args, options.steps, options.total_steps, options.timeout, options.device, length
+    )
     return interpret(label, child, options.timeout, options.device)

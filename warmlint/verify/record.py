@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-Point = tuple[int, float]
+from warmlint.plot.points import Point
 
 
 @dataclass(frozen=True)
@@ -133,16 +133,3 @@ class RunRecord:
 
 def _number(value: Any) -> float:
     return float(value) if value is not None else math.nan
-
-
-def peak(points: list[Point]) -> Point | None:
-    """The first point with the highest finite LR."""
-    best: Point | None = None
-    for point in points:
-        if math.isfinite(point[1]) and (best is None or point[1] > best[1]):
-            best = point
-    return best
-
-
-def format_lr(value: float) -> str:
-    return f"{value:.3g}"

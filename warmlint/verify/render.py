@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from warmlint.verify.plot import Series, render_chart
+from warmlint.plot.terminal import Series, render_chart
 from warmlint.verify.result import VerifyResult
 
 

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import warmlint
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, read_report
+from warmlint.verify.script_length import ScriptLength
 
 # After SIGTERM the child writes its report; it gets this long before SIGKILL.
 TERMINATE_GRACE_SECONDS = 10.0
@@ -32,7 +33,6 @@ class ChildRun:
     returncode: int
     timed_out: bool
     seconds: float
-    stdout_tail: list[str]
     stderr_tail: list[str]
 
 
@@ -43,12 +43,15 @@ def run_child(
     total_steps: int | None,
     timeout: float,
     device: str,
+    script_length: ScriptLength | None = None,
 ) -> ChildRun:
     with tempfile.TemporaryDirectory(prefix="warmlint-verify-") as scratch:
         report_path = Path(scratch) / "report.json"
-        command = [sys.executable, "-m", "warmlint.verify.shim", "--steps", str(steps), "--device", device]
+        command = [sys.executable, "-m", "warmlint.verify.child.shim", "--steps", str(steps), "--device", device]
         if total_steps:
             command += ["--total-steps", str(total_steps)]
+        if script_length is not None:
+            command += ["--script-total-steps", str(script_length.steps), "--script-total-source", script_length.source]
         command += ["--", str(script), *script_args]
         started = time.monotonic()
         process = subprocess.Popen(
@@ -56,11 +59,11 @@ def run_child(
             cwd=script.parent,
             env=_child_environment(report_path, device),
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,  # only the end of stderr is ever shown
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        stdout, stderr = _Tail(process.stdout), _Tail(process.stderr)
+        stderr = _Tail(process.stderr)
         try:
             timed_out = _wait(process, timeout)
         finally:
@@ -72,7 +75,6 @@ def run_child(
             returncode=process.returncode,
             timed_out=timed_out,
             seconds=seconds,
-            stdout_tail=stdout.lines(),
             stderr_tail=stderr.lines(),
         )
 

@@ -7,13 +7,13 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from warmlint.cache import ResultCache, content_hash
 from warmlint.config import Config
-from warmlint.deepstack import on_deep_stack
-from warmlint.diagnostics import FileResult
-from warmlint.prefilter import builds_what_rules_need, may_matter
+from warmlint.diagnostics import FileFix, FileResult
+from warmlint.engine.deepstack import on_deep_stack
+from warmlint.engine.selection import enabled_codes
+from warmlint.files.cache import ResultCache, content_hash
+from warmlint.files.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import all_codes
-from warmlint.selection import enabled_codes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
 
@@ -33,13 +33,6 @@ def read_source(path: Path) -> tuple[bytes | None, str | None]:
         return None, f"cannot read: {error.strerror or error}"
 
 
-def check_file(path: Path, config: Config) -> FileResult:
-    data, problem = read_source(path)
-    if data is None:
-        return FileResult(str(path), error=problem)
-    return check_bytes(data, str(path), config)
-
-
 def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileResult:
     """Lint one file; an internal error is reported for that file instead of ending the run."""
     return on_deep_stack(_check_isolated, data, display_path, config)
@@ -47,7 +40,7 @@ def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileRes
 
 def _check_isolated(data: bytes | str, display_path: str, config: Config) -> FileResult:
     # Imported here, not at the top: a run answered from the cache never needs the parser.
-    from warmlint.engine import check_source, syntax_error
+    from warmlint.engine.lint import check_source, syntax_error
 
     try:
         return check_source(data, display_path, config)
@@ -61,11 +54,15 @@ def _check_isolated(data: bytes | str, display_path: str, config: Config) -> Fil
 
 
 def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = frozenset(),
-                cache: ResultCache | None = None, jobs: int | None = None) -> list[FileResult]:
+                cache: ResultCache | None = None, jobs: int | None = None,
+                with_fixes: bool = False) -> list[FileResult]:
     """Check many files: skipped without a libcst parse when they cannot matter (unless
     named explicitly), answered from the cache when unchanged, parsed in a process pool
     when there is enough work to gain from one. No file's bytes are held longer than its own
-    check, so memory does not grow with the size of the tree."""
+    check, so memory does not grow with the size of the tree.
+
+    `with_fixes`: also give each file with a fixable diagnostic its `FileFix`, from the same
+    bytes and config (the cache holds no fixes, so such files are checked again)."""
     results: list[FileResult] = []
     pending: list[Path] = []
     for path in paths:
@@ -78,7 +75,7 @@ def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = f
             continue
         digest = content_hash(data)
         cached = cache.get(str(path), digest) if cache is not None else None
-        if cached is not None:
+        if cached is not None and not (with_fixes and any(d.fixable for d in cached)):
             results.append(FileResult(str(path), cached))
             continue
         if path not in explicit and not builds_what_rules_need(data):
@@ -87,7 +84,7 @@ def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = f
                 cache.put(str(path), digest, [])
             continue
         pending.append(path)
-    for result, digest in _check_many(pending, config, jobs):
+    for result, digest in _check_many(pending, config, jobs, with_fixes):
         if cache is not None and digest is not None:
             cache.put(result.path, digest, result.diagnostics)
         results.append(result)
@@ -102,31 +99,41 @@ def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = f
 PARALLEL_MIN_FILES = 48
 
 
-def _check_many(pending: list[Path], config: Config, jobs: int | None) -> list[tuple[FileResult, str | None]]:
+def _check_many(pending: list[Path], config: Config, jobs: int | None,
+                with_fixes: bool) -> list[tuple[FileResult, str | None]]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
-        return on_deep_stack(lambda: [_check_path((path, config)) for path in pending])
+        return on_deep_stack(lambda: [_check_path((path, config, with_fixes)) for path in pending])
     from concurrent.futures import ProcessPoolExecutor  # costs 15 ms to import; most runs need none
 
     chunk = max(1, len(pending) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_check_path, [(path, config) for path in pending], chunksize=chunk))
+        work = [(path, config, with_fixes) for path in pending]
+        return list(pool.map(_check_path, work, chunksize=chunk))
 
 
-def _check_path(job: tuple[Path, Config]) -> tuple[FileResult, str | None]:
+def _check_path(job: tuple[Path, Config, bool]) -> tuple[FileResult, str | None]:
     """Read and check one file; with the hash of the bytes checked (None: nothing to cache).
 
     The file is read again here rather than passed along: the bytes of a whole tree never sit
     in memory at once, and if the file changed since the first read, the cache gets the hash
     of what was really checked."""
-    path, config = job
+    path, config, with_fixes = job
     data, problem = read_source(path)
     if data is None:
         return FileResult(str(path), error=problem), None
     result = _portable(check_bytes(data, str(path), config))
+    if with_fixes and any(d.fixable for d in result.diagnostics):
+        result.fix = _file_fix(data, str(path), config)
     return result, (content_hash(data) if result.error is None else None)
 
 
 def _portable(result: FileResult) -> FileResult:
     """What a check reports, without the syntax tree and fix edits (they cannot cross processes)."""
     return FileResult(result.path, [replace(d, fix_data=None) for d in result.diagnostics], result.error)
+
+
+def _file_fix(data: bytes, display_path: str, config: Config) -> FileFix | None:
+    from warmlint.engine.fixer import file_fix  # like check_bytes: only files that are parsed need it
+
+    return on_deep_stack(file_fix, data, display_path, config)

@@ -15,10 +15,11 @@ from typing import Any, NoReturn
 
 import torch
 
-from warmlint.verify.child_report import ScriptEnd, build_report, describe_exception
-from warmlint.verify.hints import collect_hints
+from warmlint.verify.child.child_report import ScriptEnd, build_report, describe_exception
+from warmlint.verify.child.hints import collect_hints
+from warmlint.verify.child.horizon import RunLength
+from warmlint.verify.child.recorder import Recorder, StopVerify
 from warmlint.verify.protocol import write_report
-from warmlint.verify.recorder import Recorder, StopVerify
 
 
 class ChildSession:
@@ -28,6 +29,8 @@ class ChildSession:
         self.script = os.path.abspath(options.script)
         self.script_args: list[str] = options.script_args
         self.total_steps: int | None = options.total_steps
+        self.script_length = RunLength(options.script_total_steps, options.script_total_source) \
+            if options.script_total_steps else None
         self.report_path = report_path
         # Ends the process at once with the given status.
         self._leave = leave
@@ -68,7 +71,7 @@ class ChildSession:
         if self._written or os.getpid() != self._owner_pid:
             return
         self._written = True
-        report = build_report(self.recorder, ending, self.total_steps, torch.__version__)
+        report = build_report(self.recorder, ending, self.total_steps, torch.__version__, self.script_length)
         write_report(report, self.report_path)
 
     def _give_up(self) -> NoReturn:

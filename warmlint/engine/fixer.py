@@ -1,4 +1,4 @@
-"""Apply fixes to a fixed point (warmlint.safe_write writes the result).
+"""Apply fixes to a fixed point (warmlint.files.safe_write writes the result).
 
 One fix is applied per round, then the file is re-parsed and re-checked, so
 every fix sees a consistent tree and a fix that does not remove its own
@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from warmlint.config import Config
-from warmlint.deepstack import on_deep_stack
-from warmlint.diagnostics import Diagnostic
-from warmlint.engine import lint_module, parse
+from warmlint.diagnostics import Diagnostic, FileFix
+from warmlint.engine.changed_lines import changed_lines
+from warmlint.engine.deepstack import on_deep_stack
+from warmlint.engine.lint import lint_module, parse
 from warmlint.fixes.edits import Edits, apply
 
 MAX_ROUNDS = 8
@@ -90,6 +91,20 @@ def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
     else:
         outcome.remaining = lint_module(module, path, config).diagnostics
     return outcome
+
+
+def file_fix(source: bytes, path: str, config: Config) -> FileFix | None:
+    """What `fix --apply` would write to this file, as one line-range replacement (None: no change,
+    or text that is not UTF-8)."""
+    outcome = fix_bytes(source, path, config)
+    if outcome.error or not outcome.changed:
+        return None
+    try:
+        before, after = source.decode("utf-8-sig"), outcome.fixed.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    deleted, inserted = changed_lines(before, after)
+    return FileFix(deleted, inserted, len(outcome.applied))
 
 
 def fix_source(source: str, path: str = "<stdin>", config: Config | None = None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from warmlint.verify.plot import Series
-from warmlint.verify.record import Point, peak
+from warmlint.plot.points import Point, peak
+from warmlint.plot.terminal import Series
 
 MATPLOTLIB_MISSING = "--plot needs matplotlib, which is not installed: pip install 'warmlint[plot]'"
 

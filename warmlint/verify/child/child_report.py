@@ -7,11 +7,11 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from warmlint.verify.hints import ScriptHints
-from warmlint.verify.horizon import infer_run_length, scheduler_horizon
-from warmlint.verify.pace import Pace, pace_from_calls
-from warmlint.verify.projection import project
-from warmlint.verify.recorder import Recorder
+from warmlint.verify.child.hints import ScriptHints
+from warmlint.verify.child.horizon import RunLength, infer_run_length, scheduler_horizon
+from warmlint.verify.child.pace import Pace, pace_from_calls
+from warmlint.verify.child.projection import project
+from warmlint.verify.child.recorder import Recorder
 
 REPORT_FORMAT = 1
 _RESTARTING = ("CyclicLR", "CosineAnnealingWarmRestarts")
@@ -37,7 +37,11 @@ def describe_exception(error: BaseException, script_path: str) -> dict[str, Any]
 
 
 def build_report(
-    recorder: Recorder, ending: ScriptEnd, total_steps_override: int | None, torch_version: str
+    recorder: Recorder,
+    ending: ScriptEnd,
+    total_steps_override: int | None,
+    torch_version: str,
+    script_length: RunLength | None = None,
 ) -> dict[str, Any]:
     schedulers = _describe_schedulers(recorder)
     primary = _primary_optimizer(schedulers)
@@ -68,14 +72,17 @@ def build_report(
         name = type(recorder.optimizers[primary]).__name__
         scheduled = any(s["top_level"] and s["optimizer"] == primary for s in schedulers)
         why = "the first to step with a scheduler" if scheduled else "the first to step"
-        notes.append(f"{len(recorder.optimizers)} optimizers step; the checks follow optimizer {primary + 1} ({name}), {why}")
+        notes.append(f"{len(recorder.optimizers)} optimizers step; "
+                     f"the checks follow optimizer {primary + 1} ({name}), {why}")
     if recorder.swallowed_stops:
         notes.append(
             f"the script caught the stop at step {recorder.optimizer_steps[0]} and went on "
             f"({recorder.swallowed_stops} times; a bare except?), so it was ended there"
         )
     try:
-        _add_projection(report, recorder, primary, ending.status == "completed", total_steps_override)
+        _add_projection(
+            report, recorder, primary, ending.status == "completed", total_steps_override, script_length
+        )
     except Exception as error:  # a broken projection must not hide what was observed
         notes.append(f"could not project the schedule: {type(error).__name__}: {error}")
     return report
@@ -88,7 +95,12 @@ def _primary_optimizer(schedulers: list[dict[str, Any]]) -> int:
 
 
 def _add_projection(
-    report: dict[str, Any], recorder: Recorder, primary: int, completed: bool, override: int | None
+    report: dict[str, Any],
+    recorder: Recorder,
+    primary: int,
+    completed: bool,
+    override: int | None,
+    script_length: RunLength | None,
 ) -> None:
     hints = recorder.hints or ScriptHints()
     batches = hints.batches_per_epoch.value if hints.batches_per_epoch else None
@@ -102,7 +114,7 @@ def _add_projection(
                 unpaced.append(scheduler)
             else:
                 paced.append((scheduler, pace))
-    length = infer_run_length(override, len(observed) if completed else None, hints, paced)
+    length = infer_run_length(override, len(observed) if completed else None, hints, paced, script_length)
     report["total_steps"] = max(length.total_steps, len(observed)) if length.total_steps else None
     report["total_steps_source"] = length.source
     if completed:

@@ -12,7 +12,7 @@ from typing import Any
 
 from torch.optim import lr_scheduler as torch_schedulers
 
-from warmlint.verify.pace import Pace
+from warmlint.verify.child.pace import Pace
 
 # Optimizer step -> LR of every param group. Steps must be asked for in increasing order.
 Evaluate = Callable[[int], list[float]]

@@ -3,10 +3,12 @@
 In order of trust:
 1. the run finished on its own: the steps it took;
 2. ``--total-steps``;
-3. a run-length variable in the script (``total_steps``, ``max_iters``, ``args.max_steps``...);
-4. an epoch count in the script times the batches per epoch (``len(loader)``, or the gap
+3. the script's own loops, as the static training-run model counts them (read by the parent
+   before the run, and only when no flag it depends on is on this run's command line);
+4. a run-length variable in the script (``total_steps``, ``max_iters``, ``args.max_steps``...);
+5. an epoch count in the script times the batches per epoch (``len(loader)``, or the gap
    between two per-epoch scheduler calls);
-5. what the scheduler was built for (OneCycleLR ``total_steps``, CosineAnnealingLR ``T_max``,
+6. what the scheduler was built for (OneCycleLR ``total_steps``, CosineAnnealingLR ``T_max``,
    PolynomialLR/LinearLR ``total_iters``, a ``num_training_steps``-like constant in a LambdaLR
    lambda), converted from scheduler calls to optimizer steps with the observed pace.
 The script beats the scheduler because a scheduler built for the wrong length is the mistake
@@ -22,8 +24,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from warmlint.verify.hints import TOTAL_STEP_NAMES, ScriptHints
-from warmlint.verify.pace import Pace
+from warmlint.verify.child.hints import TOTAL_STEP_NAMES, ScriptHints
+from warmlint.verify.child.pace import Pace
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,14 @@ def infer_run_length(
     finished_after: int | None,
     hints: ScriptHints,
     paced_schedulers: list[tuple[Any, Pace]],
+    script_length: RunLength | None = None,
 ) -> RunLength:
     if finished_after is not None:
         return RunLength(finished_after, f"the script finished after {finished_after} optimizer steps")
     if override:
         return RunLength(override, "--total-steps")
+    if script_length is not None and script_length.total_steps:
+        return script_length
     if hints.totals:
         hint = hints.totals[0]
         return RunLength(hint.value, hint.describe())

@@ -11,13 +11,13 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.config import Config
-from warmlint.deepstack import on_deep_stack
 from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
+from warmlint.engine.deepstack import on_deep_stack
+from warmlint.engine.selection import enabled_codes
+from warmlint.engine.suppressions import Suppressions
 from warmlint.fixes import Edits, FixOptions, plan_fix
 from warmlint.rule_index import RULE_INFO, all_codes, code_names
 from warmlint.rules import CHECKS, RuleContext
-from warmlint.selection import enabled_codes
-from warmlint.suppressions import Suppressions
 
 
 class Locator:

@@ -30,7 +30,8 @@ def content_hash(data: bytes) -> str:
 def _tool_fingerprint() -> bytes:
     """warmlint's own code: a changed rule (even at the same version) must not reuse old results."""
     digest = hashlib.blake2b(digest_size=8)
-    for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+    package = Path(__file__).resolve().parent.parent  # all of warmlint/, not only this folder
+    for source in sorted(package.rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.digest()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # warmlint/
 _CANDIDATES = (_PACKAGE / "_rule_docs", _PACKAGE.parent / "rules")  # installed wheel, source tree
 
 

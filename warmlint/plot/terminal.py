@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from warmlint.verify.record import Point, format_lr
+from warmlint.plot.points import Point, format_lr
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from typing import Any
 import torch
 from torch.optim import lr_scheduler as torch_schedulers
 
-from warmlint.verify.evaluators import Evaluate, direct_evaluator
-from warmlint.verify.pace import Pace
+from warmlint.verify.child.evaluators import Evaluate, direct_evaluator
+from warmlint.verify.child.pace import Pace
 
 # Steps right after the observed ones are sampled densely (that is where warmups end),
 # the rest of the run evenly.

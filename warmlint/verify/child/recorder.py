@@ -17,7 +17,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
-from warmlint.verify.hints import ScriptHints, collect_hints
+from warmlint.verify.child.hints import ScriptHints, collect_hints
 
 
 class StopVerify(BaseException):
@@ -128,7 +128,7 @@ class Recorder:
         for klass in cls.__mro__:
             step = klass.__dict__.get("step")
             if step is not None and not getattr(step, "_warmlint_wrapped", False):
-                setattr(klass, "step", self._recording_step(step))
+                klass.step = self._recording_step(step)
 
     def _recording_step(self, step: Callable[..., Any]) -> Callable[..., Any]:
         recorder = self

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from warmlint.diagnostics import Diagnostic, Severity
+from warmlint.diagnostics import Diagnostic, FileFix, Severity
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -70,13 +70,15 @@ def render_github(diagnostics: list[Diagnostic]) -> list[str]:
     return lines
 
 
-def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = False, errors: int = 0) -> list[str]:
+def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = False, errors: int = 0,
+           fixes: dict[str, FileFix] | None = None) -> list[str]:
+    """The output lines; `fixes` (each file's whole fix, by path) is used by SARIF only."""
     if output_format == "json":
         return render_json(diagnostics)
     if output_format == "github":
         return render_github(diagnostics)
     if output_format == "sarif":
-        from warmlint.sarif import render_sarif  # it re-runs fixes, so it needs the parser
+        from warmlint.output.sarif import render_sarif
 
-        return render_sarif(diagnostics)
+        return render_sarif(diagnostics, fixes or {})
     return render_text(diagnostics, quiet, errors=errors)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from warmlint.plot.png import find_phases, write_png
+from warmlint.plot.terminal import Series
 from warmlint.verify.compare import FixUnavailable, compare
 from warmlint.verify.core import DEVICES, VerifyOptions, verify_path
-from warmlint.verify.plot import Series
-from warmlint.verify.png import find_phases, write_png
 from warmlint.verify.render import chart_series, render_compare_text, render_text
 from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
 

@@ -1,6 +1,7 @@
 """Child entry point: run the user's script under the recorder and always leave a report.
 
-``python -m warmlint.verify.shim [--steps K] [--total-steps N] [--device D] -- SCRIPT [ARGS...]``
+``python -m warmlint.verify.child.shim [--steps K] [--total-steps N] [--script-total-steps N
+--script-total-source TEXT] [--device D] -- SCRIPT [ARGS...]``
 runs SCRIPT as ``__main__`` with ``sys.argv = [SCRIPT, *ARGS]`` and writes the JSON report to
 the path in ``$WARMLINT_VERIFY_REPORT``: after the script stops, finishes, raises or exits,
 and on SIGTERM (how the parent ends a script that ran past its timeout).
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _report_setup_error(report_path, "torch-missing", str(error))
     if options.device == "cuda" and not torch.cuda.is_available():
         _report_setup_error(report_path, "no-cuda", "no CUDA GPU is visible to PyTorch")
-    from warmlint.verify.session import ChildSession, exit_status
+    from warmlint.verify.child.session import ChildSession, exit_status
 
     _drop_added_path()
     session = ChildSession(options, report_path, leave=_exit)
@@ -44,9 +45,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
 def _parse_args(argv: list[str]) -> argparse.Namespace:
     """Options, then ``--``, then the script and its own arguments, passed through untouched."""
     split = argv.index("--") if "--" in argv else len(argv)
-    parser = argparse.ArgumentParser(prog="python -m warmlint.verify.shim")
+    parser = argparse.ArgumentParser(prog="python -m warmlint.verify.child.shim")
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--total-steps", type=int, default=None)
+    # The run length the parent read from the script's loops, and how it says so.
+    parser.add_argument("--script-total-steps", type=int, default=None)
+    parser.add_argument("--script-total-source", default=None)
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     options = parser.parse_args(argv[:split])
     if split + 1 >= len(argv):

@@ -1,0 +1,156 @@
+"""`warmlint fix`: show the diff of every available fix, or write them with --apply."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from warmlint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, build_config, use_color, with_common_options
+from warmlint.config import DECAYS, ConfigError, fix_value
+from warmlint.files.discover import discover
+from warmlint.files.runner import read_source
+from warmlint.files.safe_write import (
+    FileChangedError,
+    StopRequest,
+    deferred_stop_signals,
+    remove_stale_temporaries,
+    write_atomic,
+)
+
+if TYPE_CHECKING:
+    from warmlint.engine.fixer import FixOutcome
+
+
+def _diff(outcome: FixOutcome) -> list[str]:
+    try:
+        before = outcome.original.decode("utf-8").splitlines(keepends=True)
+        after = outcome.fixed.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        before = outcome.original.decode("latin-1").splitlines(keepends=True)
+        after = outcome.fixed.decode("latin-1").splitlines(keepends=True)
+    lines = []
+    for line in difflib.unified_diff(before, after, f"a/{outcome.path}", f"b/{outcome.path}"):
+        line = line.rstrip("\r\n")
+        if line.startswith(("+++", "---")):
+            lines.append(click.style(line, bold=True))
+        elif line.startswith("+"):
+            lines.append(click.style(line, fg="green"))
+        elif line.startswith("-"):
+            lines.append(click.style(line, fg="red"))
+        elif line.startswith("@@"):
+            lines.append(click.style(line, fg="cyan"))
+        else:
+            lines.append(line)
+    return lines
+
+
+def _option(value, key: str):
+    if value is None:
+        return None
+    try:
+        return fix_value(key, value, f"--{key}")
+    except ConfigError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _warmup_steps(value: str | None):
+    if value is None or value == "auto":
+        return value
+    if not value.isdigit():
+        raise click.BadParameter("--warmup-steps must be a positive integer or 'auto'")
+    return _option(int(value), "warmup-steps")
+
+
+def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOutcome | None:
+    """Fix one file (and write it with --apply); a problem is added to `errors` and gives None."""
+    from warmlint.engine.fixer import fix_bytes
+
+    data, problem = read_source(path)
+    if data is None:
+        errors.append(f"{path}: {problem}")
+        return None
+    outcome = fix_bytes(data, str(path), config)
+    if outcome.error:
+        errors.append(f"{path}: {outcome.error}")
+        return None
+    if outcome.changed and apply_fixes:
+        remove_stale_temporaries(path)
+        try:
+            write_atomic(path, outcome.fixed, expected=data)
+        except FileChangedError as error:
+            errors.append(str(error))
+            outcome.applied.clear()
+        except OSError as error:
+            errors.append(f"{path}: cannot write: {error.strerror or error}")
+            outcome.applied.clear()
+    return outcome
+
+
+@click.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_common_options
+@click.option("--apply", "apply_fixes", is_flag=True, help="Write the fixes (default: only show the diff).")
+@click.option("--warmup-steps", metavar="N|auto", help="Warmup length W in optimizer steps.")
+@click.option("--decay", type=click.Choice(DECAYS), help="Decay after the warmup.")
+@click.option("--min-lr-ratio", type=float, help="LR at the end of training, as a fraction of the peak.")
+@click.option("--total-steps", type=int, help="Training length T, when it cannot be read from the script.")
+def fix(paths, select, ignore, config_path, force_exclude, stdin_filename, apply_fixes,
+        warmup_steps, decay, min_lr_ratio, total_steps):
+    """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
+    from warmlint.engine.fixer import fix_bytes  # the parser loads only for commands that need it
+
+    paths = list(paths) or [Path(".")]
+    config = build_config(paths, select, ignore, config_path)
+    overrides = {"warmup-steps": _warmup_steps(warmup_steps), "decay": decay,
+                 "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
+                 "total-steps": _option(total_steps, "total-steps")}
+    fix_options = dict(config.fix)
+    fix_options.update({k: v for k, v in overrides.items() if v is not None})
+    config = config.with_overrides(fix=tuple(fix_options.items()))
+    color = use_color()
+    if paths == [Path("-")]:
+        outcome = fix_bytes(sys.stdin.buffer.read(), stdin_filename or "<stdin>", config)
+        sys.stdout.buffer.write(outcome.fixed)
+        sys.exit(EXIT_ERROR if outcome.error else EXIT_CLEAN)
+    found = discover(paths, config, force_exclude)
+    errors = list(found.errors)
+    outcomes = []
+    with deferred_stop_signals() if apply_fixes else nullcontext(StopRequest()) as stop:
+        for done, path in enumerate(found.files):
+            if stop.signal:
+                errors.append(f"interrupted by {stop.name} after {done} of {len(found.files)} files; "
+                              f"each file is either unchanged or completely fixed")
+                break
+            outcome = _fix_file(path, config, apply_fixes, errors)
+            if outcome is None:
+                continue
+            outcomes.append(outcome)
+            if outcome.changed and not apply_fixes:
+                for line in _diff(outcome):
+                    click.echo(line, color=color)
+    fixed = sum(len(o.applied) for o in outcomes)
+    files = sum(1 for o in outcomes if o.applied)
+    unfixable = [d for o in outcomes for d in o.remaining if not d.fixable]
+    verb = "Fixed" if apply_fixes else "Would fix"
+    message = f"{verb} {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if unfixable:
+        message += f"; {len(unfixable)} problem{'s have' if len(unfixable) != 1 else ' has'} no automatic fix"
+    click.echo(message + ".", err=not apply_fixes, color=color)
+    for diagnostic in unfixable:
+        reason = diagnostic.no_fix_reason or "no automatic fix for this rule"
+        click.echo(f"  {diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "
+                   f"no automatic fix: {reason}", err=not apply_fixes, color=color)
+    for error in errors:
+        click.echo(f"warmlint: error: {error}", err=True, color=color)
+    if stop.signal:
+        sys.exit(stop.exit_code)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if apply_fixes:
+        sys.exit(EXIT_FOUND if unfixable else EXIT_CLEAN)
+    sys.exit(EXIT_FOUND if fixed else EXIT_CLEAN)
