@@ -102,7 +102,7 @@ def measure(name: str, files: list[Path], repeat: int) -> Row:
     sides = list(times)
     for run in range(repeat):
         # Rotate the order so that no side always runs first, on a colder cache.
-        for side in sides[run % 3:] + sides[:run % 3]:
+        for side in sides[run % 3 :] + sides[: run % 3]:
             if side == "parse":
                 elapsed, failures = time_parse(files)
             else:
@@ -112,30 +112,40 @@ def measure(name: str, files: list[Path], repeat: int) -> Row:
             times[side].append(elapsed)
     size = sum(p.stat().st_size for p in files) / 1e6
     median = {side: statistics.median(values) for side, values in times.items()}
-    return Row(name, len(files), size, median["parse"], median["engine"], median["check"],
-               diagnostics, failures, errors)
+    return Row(
+        name, len(files), size, median["parse"], median["engine"], median["check"], diagnostics, failures, errors
+    )
 
 
 def print_table(rows: list[Row], repeat: int) -> None:
-    print(f"warmlint check vs libcst.parse_module, median of {repeat} runs "
-          f"(Python {platform.python_version()}, libcst {_version('libcst')}, {os.cpu_count()} CPUs)")
-    header = (f"{'corpus':<20} {'files':>5} {'MB':>5} | {'parse s':>7} {'files/s':>7} | "
-              f"{'engine s':>8} {'files/s':>7} {'ratio':>6} | {'check s':>7} {'files/s':>7} {'ratio':>6} | "
-              f"{'diags':>5}")
+    print(
+        f"warmlint check vs libcst.parse_module, median of {repeat} runs "
+        f"(Python {platform.python_version()}, libcst {_version('libcst')}, {os.cpu_count()} CPUs)"
+    )
+    header = (
+        f"{'corpus':<20} {'files':>5} {'MB':>5} | {'parse s':>7} {'files/s':>7} | "
+        f"{'engine s':>8} {'files/s':>7} {'ratio':>6} | {'check s':>7} {'files/s':>7} {'ratio':>6} | "
+        f"{'diags':>5}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
-        print(f"{row.name:<20} {row.files:>5} {row.megabytes:>5.2f} | "
-              f"{row.parse_s:>7.2f} {row.files / row.parse_s:>7.1f} | "
-              f"{row.engine_s:>8.2f} {row.files / row.engine_s:>7.1f} {row.engine_s / row.parse_s:>5.2f}x | "
-              f"{row.check_s:>7.2f} {row.files / row.check_s:>7.1f} {row.check_s / row.parse_s:>5.2f}x | "
-              f"{row.diagnostics:>5}")
+        print(
+            f"{row.name:<20} {row.files:>5} {row.megabytes:>5.2f} | "
+            f"{row.parse_s:>7.2f} {row.files / row.parse_s:>7.1f} | "
+            f"{row.engine_s:>8.2f} {row.files / row.engine_s:>7.1f} {row.engine_s / row.parse_s:>5.2f}x | "
+            f"{row.check_s:>7.2f} {row.files / row.check_s:>7.1f} {row.check_s / row.parse_s:>5.2f}x | "
+            f"{row.diagnostics:>5}"
+        )
     for row in rows:
         if row.parse_failures or row.check_errors:
-            print(f"note: {row.name}: {row.parse_failures} files failed to parse, "
-                  f"{row.check_errors} could not be checked")
-    print("ratio = time / parse time. engine: every file parsed and analysed in one process; "
-          "check: as `warmlint check --no-cache` runs (prefilter, process pool for big runs).")
+            print(
+                f"note: {row.name}: {row.parse_failures} files failed to parse, {row.check_errors} could not be checked"
+            )
+    print(
+        "ratio = time / parse time. engine: every file parsed and analysed in one process; "
+        "check: as `warmlint check --no-cache` runs (prefilter, process pool for big runs)."
+    )
 
 
 def _version(distribution: str) -> str:
@@ -151,8 +161,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, help="tree of Python files (default: the installed torch package)")
     parser.add_argument("--limit", type=int, default=800, help="at most this many corpus files (default 800)")
-    parser.add_argument("--max-kb", type=float, default=10,
-                        help="skip corpus files larger than this (default 10; 0 keeps every size)")
+    parser.add_argument(
+        "--max-kb", type=float, default=10, help="skip corpus files larger than this (default 10; 0 keeps every size)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown (default 3)")
     args = parser.parse_args(argv)
     if args.limit < 1 or args.repeat < 1:
@@ -170,8 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     limit_note = f"<={args.max_kb:g}KB" if max_bytes else "all sizes"
 
     started = time.perf_counter()
-    rows = [measure("fixtures", fixtures, args.repeat),
-            measure(f"{label} ({limit_note})", corpus, args.repeat)]
+    rows = [measure("fixtures", fixtures, args.repeat), measure(f"{label} ({limit_note})", corpus, args.repeat)]
     print_table(rows, args.repeat)
     print(f"corpus: {root}; total wall time {time.perf_counter() - started:.0f} s")
 

@@ -115,7 +115,7 @@ def _children_map() -> dict[int, list[int]]:
         except OSError:
             continue
         # pid (comm) state ppid ...; comm may hold spaces and parentheses.
-        fields = stat[stat.rfind(b")") + 2:].split()
+        fields = stat[stat.rfind(b")") + 2 :].split()
         if len(fields) > 1:
             children.setdefault(int(fields[1]), []).append(int(entry))
     return children
@@ -215,13 +215,29 @@ def download_wheels(wheel_dir: Path) -> list[tuple[str, Path]]:
         wheels = sorted(wheel_dir.glob(pattern))
         if not wheels:
             log(f"downloading {requirement} ...")
-            done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                                   "--disable-pip-version-check", "-q", "-d", str(wheel_dir), requirement],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--disable-pip-version-check",
+                    "-q",
+                    "-d",
+                    str(wheel_dir),
+                    requirement,
+                ],
+                capture_output=True,
+                text=True,
+            )
             wheels = sorted(wheel_dir.glob(pattern))
             if done.returncode != 0 or not wheels:
-                print(f"note: could not download {requirement}, left out of the corpus: "
-                      f"{last_line(done.stderr) or 'no wheel'}")
+                print(
+                    f"note: could not download {requirement}, left out of the corpus: "
+                    f"{last_line(done.stderr) or 'no wheel'}"
+                )
                 continue
         found.append((requirement, wheels[0]))
     return found
@@ -236,8 +252,10 @@ def torch_tree() -> Path | None:
 
 def _clean(relative: str) -> str:
     parts = relative.split("/")
-    return "/".join(f"_{part}" if (part in SKIP_NAMES or part.startswith(".")) and i < len(parts) - 1
-                    else part for i, part in enumerate(parts))
+    return "/".join(
+        f"_{part}" if (part in SKIP_NAMES or part.startswith(".")) and i < len(parts) - 1 else part
+        for i, part in enumerate(parts)
+    )
 
 
 def build_corpus(workdir: Path, limit: int) -> tuple[Path, list[str]]:
@@ -316,10 +334,12 @@ def _installed_version(distribution: str) -> str:
 
 
 def venv_versions(python: Path, distributions: list[str]) -> str:
-    code = ("import importlib.metadata as m, sys\n"
-            "for d in sys.argv[1:]:\n"
-            "    try: print(d, m.version(d))\n"
-            "    except m.PackageNotFoundError: print(d, '?')\n")
+    code = (
+        "import importlib.metadata as m, sys\n"
+        "for d in sys.argv[1:]:\n"
+        "    try: print(d, m.version(d))\n"
+        "    except m.PackageNotFoundError: print(d, '?')\n"
+    )
     done = subprocess.run([str(python), "-c", code, *distributions], capture_output=True, text=True)
     return ", ".join(done.stdout.split("\n")[:-1]) if done.returncode == 0 else "?"
 
@@ -337,8 +357,11 @@ def install_peer(workdir: Path, name: str) -> tuple[Path | None, str]:
         made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
         if made.returncode != 0:
             return None, f"python -m venv failed: {last_line(made.stderr)}"
-        done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                               requirement], capture_output=True, text=True)
+        done = subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", requirement],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0 or not executable.exists():
             return None, f"pip install {requirement} failed: {last_line(done.stderr) or 'no ' + script}"
     return executable, venv_versions(python, [requirement, "libcst"])
@@ -374,8 +397,7 @@ def warns_about_config(workdir: Path) -> list[str]:
             except OSError:
                 continue
             if name != "pyproject.toml" or re.search(r"^\[tool\.(warmlint|fixit)", text, re.M):
-                notes.append(f"note: {path} configures a linter for the corpus; pick a --workdir outside "
-                             f"any project")
+                notes.append(f"note: {path} configures a linter for the corpus; pick a --workdir outside any project")
     return notes
 
 
@@ -409,9 +431,18 @@ def table(rows: list[Row], files: int, cold: Timing | None) -> tuple[list[str], 
         if t is None:
             body.append([row.name, "n/a", "-", "n/a", "n/a", "n/a", "n/a", "n/a"])
             continue
-        body.append([row.name, f"{t.seconds:.2f}", str(len(t.times)), rate(files / t.seconds),
-                     f"{1000 * t.seconds / files:.2f}",
-                     fmt_mb(t.peak_mb), fmt_mb(t.tree_mb), versus(row, cold)])
+        body.append(
+            [
+                row.name,
+                f"{t.seconds:.2f}",
+                str(len(t.times)),
+                rate(files / t.seconds),
+                f"{1000 * t.seconds / files:.2f}",
+                fmt_mb(t.peak_mb),
+                fmt_mb(t.tree_mb),
+                versus(row, cold),
+            ]
+        )
     return header, body
 
 
@@ -426,8 +457,10 @@ def text_table(header: list[str], body: list[list[str]]) -> list[str]:
 
 
 def md_table(header: list[str], body: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---:" if 0 < i < len(header) - 1 else "---" for i in range(len(header))) + "|"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if 0 < i < len(header) - 1 else "---" for i in range(len(header))) + "|",
+    ]
     return lines + ["| " + " | ".join(r) + " |" for r in body]
 
 
@@ -444,18 +477,22 @@ def targets(rows: dict[str, Row], scaling: dict[int, Timing]) -> list[str]:
             lines.append(f"warmlint cold >= {TARGET_PEER:g}x faster than {peer}: n/a")
         else:
             ratio = timing.seconds / cold.seconds
-            lines.append(f"warmlint cold >= {TARGET_PEER:g}x faster than {peer}: {ratio:.1f}x, "
-                         f"{verdict(ratio >= TARGET_PEER)}")
+            lines.append(
+                f"warmlint cold >= {TARGET_PEER:g}x faster than {peer}: {ratio:.1f}x, {verdict(ratio >= TARGET_PEER)}"
+            )
     warm = rows["warmlint warm"].timing
     if warm is not None and cold is not None:
         ratio = cold.seconds / warm.seconds
-        lines.append(f"warm cache >= {TARGET_WARM:g}x faster than warmlint cold: {ratio:.1f}x, "
-                     f"{verdict(ratio >= TARGET_WARM)}")
+        lines.append(
+            f"warm cache >= {TARGET_WARM:g}x faster than warmlint cold: {ratio:.1f}x, {verdict(ratio >= TARGET_WARM)}"
+        )
     if 1 in scaling and max(scaling) > 1:
         top = max(scaling)
         ratio = scaling[top].seconds / scaling[1].seconds
-        lines.append(f"time linear in corpus size: {top}x corpus takes {ratio:.1f}x the 1x time "
-                     f"(ideal {top}, limit {top * LINEAR_SLACK:g}), {verdict(ratio <= top * LINEAR_SLACK)}")
+        lines.append(
+            f"time linear in corpus size: {top}x corpus takes {ratio:.1f}x the 1x time "
+            f"(ideal {top}, limit {top * LINEAR_SLACK:g}), {verdict(ratio <= top * LINEAR_SLACK)}"
+        )
     warmlint_runs = [r.timing for name, r in rows.items() if name.startswith("warmlint") and r.timing]
     warmlint_runs += list(scaling.values())
     if warmlint_runs:
@@ -463,8 +500,10 @@ def targets(rows: dict[str, Row], scaling: dict[int, Timing]) -> list[str]:
         trees = [t.tree_mb for t in warmlint_runs if t.tree_mb is not None]
         tree = max(trees) if trees else None
         worst = max(peak, tree or 0)
-        lines.append(f"peak memory < {TARGET_MB:g} MB (every warmlint run, scaling included): largest process "
-                     f"{peak:.0f} MB, whole process tree {fmt_mb(tree)} MB, {verdict(worst < TARGET_MB)}")
+        lines.append(
+            f"peak memory < {TARGET_MB:g} MB (every warmlint run, scaling included): largest process "
+            f"{peak:.0f} MB, whole process tree {fmt_mb(tree)} MB, {verdict(worst < TARGET_MB)}"
+        )
     return lines
 
 
@@ -473,9 +512,18 @@ def scaling_lines(scaling: dict[int, Timing], files: int) -> tuple[list[str], li
     body = []
     for factor, t in sorted(scaling.items()):
         n = files * factor
-        body.append([f"{factor}x", str(n), f"{t.seconds:.2f}", str(len(t.times)), f"{1000 * t.seconds / n:.2f}",
-                     fmt_mb(t.peak_mb),
-                     fmt_mb(t.tree_mb), f"{t.seconds / scaling[1].seconds:.2f} ({factor})"])
+        body.append(
+            [
+                f"{factor}x",
+                str(n),
+                f"{t.seconds:.2f}",
+                str(len(t.times)),
+                f"{1000 * t.seconds / n:.2f}",
+                fmt_mb(t.peak_mb),
+                fmt_mb(t.tree_mb),
+                f"{t.seconds / scaling[1].seconds:.2f} ({factor})",
+            ]
+        )
     return header, body
 
 
@@ -491,16 +539,26 @@ def run_date() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "warmlint-bench",
-                        help="downloads, virtualenvs, corpora and results.md (default: %(default)s); "
-                             "wheels and virtualenvs found there are reused")
-    parser.add_argument("--limit", type=int, default=800,
-                        help="at most this many corpus files, spread evenly over the sorted list "
-                             "(default 800; 0 keeps them all)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "warmlint-bench",
+        help="downloads, virtualenvs, corpora and results.md (default: %(default)s); "
+        "wheels and virtualenvs found there are reused",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=800,
+        help="at most this many corpus files, spread evenly over the sorted list (default 800; 0 keeps them all)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement, the best is shown (default 3)")
-    parser.add_argument("--long", type=float, default=60,
-                        help="a measurement whose run took longer than this many seconds is not repeated "
-                             "(default 60)")
+    parser.add_argument(
+        "--long",
+        type=float,
+        default=60,
+        help="a measurement whose run took longer than this many seconds is not repeated (default 60)",
+    )
     parser.add_argument("--skip-peers", action="store_true", help="do not install or run TorchFix and Fixit")
     args = parser.parse_args(argv)
     if args.limit < 0 or args.repeat < 1:
@@ -512,8 +570,11 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     date = run_date()
-    load = f", load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start" \
-        if hasattr(os, "getloadavg") else ""
+    load = (
+        f", load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start"
+        if hasattr(os, "getloadavg")
+        else ""
+    )
     notes = warns_about_config(workdir)
 
     corpus, sources = build_corpus(workdir, args.limit)
@@ -542,16 +603,20 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: dict[str, Row] = {}
     startup = measure([*warmlint, "--version"], workdir, args.repeat, args.long)
-    notes.append(f"note: warmlint start-up alone (`warmlint --version`) takes {startup.seconds:.2f} s, "
-                 f"a floor under every warmlint row")
+    notes.append(
+        f"note: warmlint start-up alone (`warmlint --version`) takes {startup.seconds:.2f} s, "
+        f"a floor under every warmlint row"
+    )
     log("timing libcst.parse_module ...")
     parse = measure([sys.executable, "-c", PARSE_SCRIPT, str(corpus)], workdir, args.repeat, args.long)
     rows["libcst.parse_module"] = Row("libcst.parse_module", parse if parse.returncode == 0 else None)
     if parse.returncode != 0:
         notes.append(f"note: the parse script failed: {last_line(parse.stderr)}")
     elif parse.stdout.strip() not in ("", "0"):
-        notes.append(f"note: {parse.stdout.strip()} corpus files do not parse with libcst "
-                     f"{_installed_version('libcst')} (every tool still reads them)")
+        notes.append(
+            f"note: {parse.stdout.strip()} corpus files do not parse with libcst "
+            f"{_installed_version('libcst')} (every tool still reads them)"
+        )
 
     log("timing warmlint cold ...")
     clear_cache()
@@ -588,8 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         timing = measure([str(executable), *arguments, str(corpus)], workdir, args.repeat, args.long)
         rows[peer] = Row(peer, timing)
         if timing.returncode not in (0, 1):
-            notes.append(f"note: {peer} exited {timing.returncode} (timed all the same): "
-                         f"{last_line(timing.stderr)}")
+            notes.append(f"note: {peer} exited {timing.returncode} (timed all the same): {last_line(timing.stderr)}")
 
     log("scaling: warmlint cold on " + ", ".join(f"{f}x" for f in SCALES) + " ...")
     scaling: dict[int, Timing] = {}
@@ -603,32 +667,58 @@ def main(argv: list[str] | None = None) -> int:
     passed = subprocess.run([sys.executable, "-c", PREFILTER_SCRIPT, str(corpus)], capture_output=True, text=True)
     counts = passed.stdout.split()
     if passed.returncode == 0 and len(counts) == 2 and all(c.isdigit() for c in counts):
-        notes.append(f"note: {counts[0]} of the {files} corpus files pass warmlint's byte prefilter and {counts[1]} "
-                     f"of those its second test (CPython's parser: does the file construct an optimizer or a "
-                     f"scheduler?); only those get the libcst parse and the analysis")
+        notes.append(
+            f"note: {counts[0]} of the {files} corpus files pass warmlint's byte prefilter and {counts[1]} "
+            f"of those its second test (CPython's parser: does the file construct an optimizer or a "
+            f"scheduler?); only those get the libcst parse and the analysis"
+        )
 
     header, body = table(list(rows.values()), files, cold)
     s_header, s_body = scaling_lines(scaling, files)
     goal_lines = targets(rows, scaling)
-    context = [f"date: {date}",
-               f"platform: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs{load}",
-               f"corpus: {files} files, {megabytes:.1f} MB ({composition}); from {', '.join(sources)}",
-               f"versions: {'; '.join(versions)}",
-               f"best of {args.repeat} runs each (one only where a run took over {args.long:g} s); "
-               f"warmlint, TorchFix and Fixit use their default worker count (one per core), "
-               f"the parse loop one process; peak MB: largest single process, "
-               f"tree MB: peak of the memory summed over the whole process tree"]
+    context = [
+        f"date: {date}",
+        f"platform: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs{load}",
+        f"corpus: {files} files, {megabytes:.1f} MB ({composition}); from {', '.join(sources)}",
+        f"versions: {'; '.join(versions)}",
+        f"best of {args.repeat} runs each (one only where a run took over {args.long:g} s); "
+        f"warmlint, TorchFix and Fixit use their default worker count (one per core), "
+        f"the parse loop one process; peak MB: largest single process, "
+        f"tree MB: peak of the memory summed over the whole process tree",
+    ]
 
-    out = ["", *context, "", *text_table(header, body), "", "scaling, warmlint cold:",
-           *text_table(s_header, s_body), "", "targets:", *(f"  {line}" for line in goal_lines)]
+    out = [
+        "",
+        *context,
+        "",
+        *text_table(header, body),
+        "",
+        "scaling, warmlint cold:",
+        *text_table(s_header, s_body),
+        "",
+        "targets:",
+        *(f"  {line}" for line in goal_lines),
+    ]
     if notes:
         out += ["", *notes]
     out.append(f"total wall time {time.perf_counter() - started:.0f} s; results also in {workdir / 'results.md'}")
     print("\n".join(out))
 
-    markdown = ["# warmlint vs peers", "", *(f"- {line}" for line in context), "", *md_table(header, body), "",
-                "## Scaling, warmlint cold", "", *md_table(s_header, s_body), "", "## Targets", "",
-                *(f"- {line}" for line in goal_lines)]
+    markdown = [
+        "# warmlint vs peers",
+        "",
+        *(f"- {line}" for line in context),
+        "",
+        *md_table(header, body),
+        "",
+        "## Scaling, warmlint cold",
+        "",
+        *md_table(s_header, s_body),
+        "",
+        "## Targets",
+        "",
+        *(f"- {line}" for line in goal_lines),
+    ]
     if notes:
         markdown += ["", "## Notes", "", *(f"- {line.removeprefix('note: ')}" for line in notes)]
     (workdir / "results.md").write_text("\n".join(markdown) + "\n")

@@ -135,8 +135,15 @@ def size_of(path: Path) -> tuple[int, float]:
 
 
 def check_command(path: Path, jobs: int | None) -> list[str]:
-    return [*warmlint_command(), "check", "--no-cache", "--exit-zero", "-q",
-            *(["--jobs", str(jobs)] if jobs else []), str(path)]
+    return [
+        *warmlint_command(),
+        "check",
+        "--no-cache",
+        "--exit-zero",
+        "-q",
+        *(["--jobs", str(jobs)] if jobs else []),
+        str(path),
+    ]
 
 
 def run_row(series: str, scale: int, path: Path, jobs: int | None, workdir: Path, args) -> Row:
@@ -171,19 +178,46 @@ def size_series(workdir: Path, args) -> list[Row]:
 
 
 def table(rows: list[Row], startup: float) -> tuple[list[str], list[list[str]]]:
-    header = ["series", "scale", "files", "KB", "best s", "runs", "ms/file", "ms/KB", "ratio to 1x",
-              "ratio/scale", "net/scale", "peak MB", "tree MB", "findings"]
+    header = [
+        "series",
+        "scale",
+        "files",
+        "KB",
+        "best s",
+        "runs",
+        "ms/file",
+        "ms/KB",
+        "ratio to 1x",
+        "ratio/scale",
+        "net/scale",
+        "peak MB",
+        "tree MB",
+        "findings",
+    ]
     first = {row.series: row for row in rows if row.scale == 1}
     body = []
     for row in rows:
         one, seconds = first[row.series].timing.seconds, row.timing.seconds
         ratio = seconds / one
         net = (seconds - startup) / max(one - startup, 1e-9)
-        body.append([row.series, f"{row.scale}x", str(row.files), f"{row.kilobytes:.0f}", f"{seconds:.2f}",
-                     str(len(row.timing.times)), f"{1000 * seconds / row.files:.1f}",
-                     f"{1000 * seconds / row.kilobytes:.2f}", f"{ratio:.2f}", f"{ratio / row.scale:.2f}",
-                     f"{net / row.scale:.2f}", fmt_mb(row.timing.peak_mb), fmt_mb(row.timing.tree_mb),
-                     str(row.findings)])
+        body.append(
+            [
+                row.series,
+                f"{row.scale}x",
+                str(row.files),
+                f"{row.kilobytes:.0f}",
+                f"{seconds:.2f}",
+                str(len(row.timing.times)),
+                f"{1000 * seconds / row.files:.1f}",
+                f"{1000 * seconds / row.kilobytes:.2f}",
+                f"{ratio:.2f}",
+                f"{ratio / row.scale:.2f}",
+                f"{net / row.scale:.2f}",
+                fmt_mb(row.timing.peak_mb),
+                fmt_mb(row.timing.tree_mb),
+                str(row.findings),
+            ]
+        )
     return header, body
 
 
@@ -194,34 +228,56 @@ def verdicts(rows: list[Row]) -> list[str]:
         one, most = (next(r for r in rows if r.series == series and r.scale == s) for s in (1, top))
         ratio = most.timing.seconds / one.timing.seconds
         ok = ratio <= top * LINEAR_SLACK
-        lines.append(f"{series}: {top}x takes {ratio:.1f}x the 1x time (linear {top}, limit "
-                     f"{top * LINEAR_SLACK:g}): {'linear' if ok else 'SUPERLINEAR'}")
+        lines.append(
+            f"{series}: {top}x takes {ratio:.1f}x the 1x time (linear {top}, limit "
+            f"{top * LINEAR_SLACK:g}): {'linear' if ok else 'SUPERLINEAR'}"
+        )
         if series.startswith("files"):
             grown = most.timing.peak_mb / one.timing.peak_mb
             flat = grown <= MEMORY_SLACK
-            lines.append(f"{series}: peak memory {one.timing.peak_mb:.0f} MB at 1x, {most.timing.peak_mb:.0f} MB "
-                         f"at {top}x ({grown:.2f}x, limit {MEMORY_SLACK:g}; the files grew by "
-                         f"{(most.kilobytes - one.kilobytes) / 1024:.1f} MB): {'flat' if flat else 'GROWS'}")
+            lines.append(
+                f"{series}: peak memory {one.timing.peak_mb:.0f} MB at 1x, {most.timing.peak_mb:.0f} MB "
+                f"at {top}x ({grown:.2f}x, limit {MEMORY_SLACK:g}; the files grew by "
+                f"{(most.kilobytes - one.kilobytes) / 1024:.1f} MB): {'flat' if flat else 'GROWS'}"
+            )
         else:
             found = [r.findings for r in rows if r.series == series]
             expected = [one.findings * s for s in SCALES]
-            lines.append(f"{series}: findings {found} (proportional: {expected}): "
-                         f"{'the analysis ran on every copy' if found == expected and found[0] else 'CHECK'}")
+            lines.append(
+                f"{series}: findings {found} (proportional: {expected}): "
+                f"{'the analysis ran on every copy' if found == expected and found[0] else 'CHECK'}"
+            )
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "warmlint-scale",
-                        help="where the corpora are written (default: %(default)s)")
-    parser.add_argument("--torch-files", type=int, default=100,
-                        help="torch source files in the base corpus, next to the fixtures (default 100)")
-    parser.add_argument("--script", type=Path, default=DEFAULT_SCRIPT,
-                        help="training script repeated in the size series (default: %(default)s)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "warmlint-scale",
+        help="where the corpora are written (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--torch-files",
+        type=int,
+        default=100,
+        help="torch source files in the base corpus, next to the fixtures (default 100)",
+    )
+    parser.add_argument(
+        "--script",
+        type=Path,
+        default=DEFAULT_SCRIPT,
+        help="training script repeated in the size series (default: %(default)s)",
+    )
     parser.add_argument("--copies", type=int, default=8, help="copies of --script in the 1x file (default 8)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per row, the best is shown (default 3)")
-    parser.add_argument("--long", type=float, default=60,
-                        help="a row whose run took longer than this many seconds is not repeated (default 60)")
+    parser.add_argument(
+        "--long",
+        type=float,
+        default=60,
+        help="a row whose run took longer than this many seconds is not repeated (default 60)",
+    )
     args = parser.parse_args(argv)
     if args.torch_files < 0 or args.copies < 1 or args.repeat < 1:
         parser.error("--torch-files must be at least 0, --copies and --repeat at least 1")
@@ -234,23 +290,32 @@ def main(argv: list[str] | None = None) -> int:
     problem = compile_warmlint()
     if problem:
         notes.append(f"note: warmlint's modules could not be byte-compiled first: {problem}")
-    load = f", load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start" \
-        if hasattr(os, "getloadavg") else ""
+    load = (
+        f", load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start"
+        if hasattr(os, "getloadavg")
+        else ""
+    )
     print(f"date: {run_date()}")
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs{load}")
+    print(
+        f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs{load}"
+    )
 
     base = base_corpus(workdir, args.torch_files)
     files, kilobytes = size_of(base)
     script = args.script.relative_to(REPO) if args.script.is_relative_to(REPO) else args.script
-    print(f"base corpus: {files} files, {kilobytes:.0f} KB; size series: {script} x "
-          + ", x ".join(str(args.copies * factor) for factor in SCALES))
+    print(
+        f"base corpus: {files} files, {kilobytes:.0f} KB; size series: {script} x "
+        + ", x ".join(str(args.copies * factor) for factor in SCALES)
+    )
     startup = measure(check_command(tiny_file(workdir), None), workdir, args.repeat, args.long).seconds
     rows = file_series(workdir, base, args) + size_series(workdir, args)
 
     header, body = table(rows, startup)
-    print(f"\nbest of {args.repeat} runs (one only where a run took over {args.long:g} s); "
-          f"fixed cost (a one-line file): {startup:.2f} s")
+    print(
+        f"\nbest of {args.repeat} runs (one only where a run took over {args.long:g} s); "
+        f"fixed cost (a one-line file): {startup:.2f} s"
+    )
     print("\n".join(text_table(header, body)))
     print()
     print("\n".join(verdicts(rows)))

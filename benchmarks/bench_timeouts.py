@@ -35,8 +35,10 @@ SCHEDULERS = {
     "multiplicative": lambda opt: torch.optim.lr_scheduler.MultiplicativeLR(opt, lambda s: 0.99999),
     "sequential": lambda opt: torch.optim.lr_scheduler.SequentialLR(
         opt,
-        [torch.optim.lr_scheduler.LinearLR(opt, 0.1, total_iters=500),
-         torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=99_500)],
+        [
+            torch.optim.lr_scheduler.LinearLR(opt, 0.1, total_iters=500),
+            torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=99_500),
+        ],
         milestones=[500],
     ),
 }

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TRAIN_SCRIPT = '''
+TRAIN_SCRIPT = """
 import argparse
 import math
 
@@ -49,7 +49,7 @@ for step in range(args.max_steps):
     loss.backward()
     optimizer.step()
     scheduler.step()
-'''
+"""
 
 VERIFY = "from warmlint.cli.verify import verify_command; verify_command()"
 

@@ -53,14 +53,18 @@ class Run:
 
 
 def report(run: Run, seconds: float, seed_used: int) -> None:
-    print(f"seed {seed_used}: {run.generated} scripts generated ({len(run.distinct)} distinct) in {seconds:.1f} s "
-          f"({1000 * seconds / max(1, run.generated):.0f} ms per script)")
+    print(
+        f"seed {seed_used}: {run.generated} scripts generated ({len(run.distinct)} distinct) in {seconds:.1f} s "
+        f"({1000 * seconds / max(1, run.generated):.0f} ms per script)"
+    )
     print(f"{'code':<6} {'found':>7} {'fixed':>7}")
     for code in sorted(KNOWN_CODES):
         print(f"{code:<6} {run.findings[code]:>7} {run.applied[code]:>7}")
     print(f"{'total':<6} {sum(run.findings.values()):>7} {sum(run.applied.values()):>7}")
-    print("(found: in the generated scripts; fixed: fixes applied, also to findings that appear only once an "
-          "earlier fix has added a scheduler)")
+    print(
+        "(found: in the generated scripts; fixed: fixes applied, also to findings that appear only once an "
+        "earlier fix has added a scheduler)"
+    )
     if run.failure is None:
         print("no failures")
         return
@@ -79,8 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seed_used = args.seed if args.seed is not None else random.randrange(2**32)
     run = Run()
-    search = settings(max_examples=args.examples, deadline=None, database=None, report_multiple_bugs=False,
-                      phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+    search = settings(
+        max_examples=args.examples,
+        deadline=None,
+        database=None,
+        report_multiple_bugs=False,
+        phases=[Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
     properties = seed(seed_used)(search(given(training_scripts())(run.check)))
     start = time.perf_counter()
     with contextlib.suppress(Exception):  # a failure is reported below, with the shrunk script

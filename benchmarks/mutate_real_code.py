@@ -48,8 +48,21 @@ BOUND_PER_KB_S = 0.020
 OUTCOMES = ("clean", "diagnostics", "WL000", "per-file error", "failure")
 
 # Bytes worth inserting: each one breaks decoding, tokenizing or indentation in its own way.
-INSERTS = (b"\x00", b"\xff", b"\xed", b"\xed\xa0\x80", b"\t", b"\r", b"\r\n", b"\x0c", b"\\",
-           b"(", b":", b'"', b"\xef\xbb\xbf")
+INSERTS = (
+    b"\x00",
+    b"\xff",
+    b"\xed",
+    b"\xed\xa0\x80",
+    b"\t",
+    b"\r",
+    b"\r\n",
+    b"\x0c",
+    b"\\",
+    b"(",
+    b":",
+    b'"',
+    b"\xef\xbb\xbf",
+)
 
 
 # --------------------------------------------------------------------------- mutations
@@ -66,7 +79,7 @@ def _indented(lines: list[bytes]) -> list[int]:
 def delete_line(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     lines = _lines(data)
     i = rng.randrange(len(lines))
-    return b"".join(lines[:i] + lines[i + 1:]), f"delete line {i + 1}"
+    return b"".join(lines[:i] + lines[i + 1 :]), f"delete line {i + 1}"
 
 
 def truncate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
@@ -88,7 +101,7 @@ def tabs_for_spaces(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         chosen = [rng.choice(chosen)]
     for i in chosen:
         body = lines[i].lstrip(b" \t")
-        indent = lines[i][:len(lines[i]) - len(body)]
+        indent = lines[i][: len(lines[i]) - len(body)]
         lines[i] = indent.replace(b"    ", b"\t") + body
     where = f"line {chosen[0] + 1}" if len(chosen) == 1 else f"{len(chosen)} lines"
     return b"".join(lines), f"tabs for spaces on {where}"
@@ -101,18 +114,24 @@ def dedent_line(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         return data, "dedent: no indented line, unchanged"
     i = rng.choice(candidates)
     line = lines[i]
-    lines[i] = line[1:] if line.startswith(b"\t") else line[min(4, len(line) - len(line.lstrip(b" "))):]
+    lines[i] = line[1:] if line.startswith(b"\t") else line[min(4, len(line) - len(line.lstrip(b" "))) :]
     return b"".join(lines), f"dedent line {i + 1}"
 
 
 def duplicate_line(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     lines = _lines(data)
     i = rng.randrange(len(lines))
-    return b"".join(lines[:i + 1] + lines[i:]), f"duplicate line {i + 1}"
+    return b"".join(lines[: i + 1] + lines[i:]), f"duplicate line {i + 1}"
 
 
-SIMPLE = {"delete-line": delete_line, "truncate": truncate, "insert-byte": insert_byte,
-          "tabs-for-spaces": tabs_for_spaces, "dedent-line": dedent_line, "duplicate-line": duplicate_line}
+SIMPLE = {
+    "delete-line": delete_line,
+    "truncate": truncate,
+    "insert-byte": insert_byte,
+    "tabs-for-spaces": tabs_for_spaces,
+    "dedent-line": dedent_line,
+    "duplicate-line": duplicate_line,
+}
 
 
 def stacked(data: bytes, rng: random.Random) -> tuple[bytes, str]:
@@ -155,8 +174,7 @@ def pick_torch_files(count: int, seed: int, max_bytes: int, min_bytes: int = 200
     from warmlint.files.prefilter import may_matter
 
     root = torch_tree()
-    files = sorted(p for p in root.rglob("*.py")
-                   if p.is_file() and min_bytes <= p.stat().st_size <= max_bytes)
+    files = sorted(p for p in root.rglob("*.py") if p.is_file() and min_bytes <= p.stat().st_size <= max_bytes)
     passes = {p: may_matter(p.read_bytes()) for p in files}
     parsed = [p for p in files if passes[p]]
     skipped = [p for p in files if not passes[p]]
@@ -285,8 +303,7 @@ class Case:
         return max(len(self.data), 1) / 1024
 
     def reproduce(self) -> str:
-        return (f"mutate(Path({str(self.source)!r}).read_bytes(), {self.kind!r}, {self.key!r})  "
-                f"# {self.description}")
+        return f"mutate(Path({str(self.source)!r}).read_bytes(), {self.kind!r}, {self.key!r})  # {self.description}"
 
 
 def make_cases(files: list[Path], mutations: int, seed: int) -> list[Case]:
@@ -328,8 +345,14 @@ def check_with_cli(cases: list[Case], folder: Path) -> tuple[int, list[str], flo
     script = Path(sys.executable).parent / "warmlint"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "warmlint"]
     started = time.perf_counter()
-    done = subprocess.run([*command, "check", "--no-cache", "-q", *paths], cwd=folder, capture_output=True,
-                          check=False, env={**os.environ, "NO_COLOR": "1"}, timeout=3600)
+    done = subprocess.run(
+        [*command, "check", "--no-cache", "-q", *paths],
+        cwd=folder,
+        capture_output=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=3600,
+    )
     elapsed = time.perf_counter() - started
     return done.returncode, cli_problems(done), elapsed
 
@@ -341,9 +364,12 @@ def cli_problems(done: subprocess.CompletedProcess) -> list[str]:
     if done.returncode not in (0, 1, 2):
         found.append(f"exit code {done.returncode}")
     for text in (stdout, stderr):
-        found += [text[text.find(marker):][:2000] for marker in ("Traceback", "internal error") if marker in text]
-    found += [f"stderr line not `warmlint: error: PATH: reason`: {line!r}"
-              for line in stderr.splitlines() if not ERROR_LINE.match(line)]
+        found += [text[text.find(marker) :][:2000] for marker in ("Traceback", "internal error") if marker in text]
+    found += [
+        f"stderr line not `warmlint: error: PATH: reason`: {line!r}"
+        for line in stderr.splitlines()
+        if not ERROR_LINE.match(line)
+    ]
     if done.returncode == 2 and not stderr.strip():
         found.append("exit code 2 without an error line")
     return found
@@ -354,20 +380,26 @@ def report(cases: list[Case], seed: int, failures_dir: Path) -> bool:
     files = len({case.source for case in cases})
     total_s = sum(case.seconds for case in cases)
     total_kb = sum(case.kb for case in cases)
-    print(f"{files} files, {len(cases)} mutants (seed {seed}), {total_kb / 1024:.1f} MB checked; "
-          f"Python {platform.python_version()}, {platform.platform()}, {os.cpu_count()} CPUs")
+    print(
+        f"{files} files, {len(cases)} mutants (seed {seed}), {total_kb / 1024:.1f} MB checked; "
+        f"Python {platform.python_version()}, {platform.platform()}, {os.cpu_count()} CPUs"
+    )
     print("by kind: " + ", ".join(f"{kind} {n}" for kind, n in sorted(Counter(c.kind for c in cases).items())))
     print("outcomes: " + ", ".join(f"{name} {counts.get(name, 0)}" for name in OUTCOMES))
     print(f"check time: {total_s:.1f} s in all, {1000 * total_s / total_kb:.2f} ms/KB overall")
     by_rate = sorted(cases, key=lambda c: c.seconds / c.kb, reverse=True)
     slow = [c for c in by_rate if c.kb >= 1][:1] or by_rate[:1]
-    print(f"slowest per KB (files of 1 KB or more): {1000 * slow[0].seconds / slow[0].kb:.1f} ms/KB, "
-          f"{display_name(slow[0].source)} ({slow[0].kb:.1f} KB, {slow[0].seconds:.2f} s)")
+    print(
+        f"slowest per KB (files of 1 KB or more): {1000 * slow[0].seconds / slow[0].kb:.1f} ms/KB, "
+        f"{display_name(slow[0].source)} ({slow[0].kb:.1f} KB, {slow[0].seconds:.2f} s)"
+    )
     by_bound = sorted(cases, key=lambda c: c.seconds / bound_s(len(c.data)), reverse=True)
     print(f"time bound {BOUND_FIXED_S:g} s + {1000 * BOUND_PER_KB_S:g} ms/KB; closest to it:")
     for case in by_bound[:5]:
-        print(f"  {case.seconds:7.3f} s of {bound_s(len(case.data)):6.2f} s  {case.kb:8.1f} KB  "
-              f"{display_name(case.source)} #{case.number} {case.kind} ({case.outcome})")
+        print(
+            f"  {case.seconds:7.3f} s of {bound_s(len(case.data)):6.2f} s  {case.kb:8.1f} KB  "
+            f"{display_name(case.source)} #{case.number} {case.kind} ({case.outcome})"
+        )
     over = [c for c in cases if c.seconds > bound_s(len(c.data))]
     failed = [c for c in cases if c.outcome == "failure"]
     for case in failed + over:
@@ -375,8 +407,9 @@ def report(cases: list[Case], seed: int, failures_dir: Path) -> bool:
         saved = failures_dir / f"{case.source.stem}-{case.number}-{case.kind}.py"
         saved.write_bytes(case.data)
         reason = "; ".join(case.problems) or f"took {case.seconds:.2f} s, over {bound_s(len(case.data)):.2f} s"
-        print(f"FAIL {display_name(case.source)} #{case.number}: {reason}\n"
-              f"     saved as {saved}\n     {case.reproduce()}")
+        print(
+            f"FAIL {display_name(case.source)} #{case.number}: {reason}\n     saved as {saved}\n     {case.reproduce()}"
+        )
     print(f"time bound: {len(over)} of {len(cases)} checks over it")
     return not failed and not over
 
@@ -388,8 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-kb", type=float, default=256, help="skip torch files larger than this (default 256)")
     parser.add_argument("--no-cli", action="store_true", help="skip the run of the CLI over all the mutants")
-    parser.add_argument("--failures", type=Path, default=Path(tempfile.gettempdir()) / "warmlint-mutants",
-                        help="folder for the mutants that fail (default: %(default)s)")
+    parser.add_argument(
+        "--failures",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "warmlint-mutants",
+        help="folder for the mutants that fail (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     if args.files < 0 or args.mutations < 1:
         parser.error("--files must be at least 0 and --mutations at least 1")
@@ -397,16 +434,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     files = pick_torch_files(args.files, args.seed, int(args.max_kb * 1024)) + fixture_scripts()
     cases = make_cases(files, args.mutations, args.seed)
-    print(f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}: {len(files) - len(fixture_scripts())} torch files "
-          f"(<= {args.max_kb:g} KB) and {len(fixture_scripts())} fixture scripts, {args.mutations} mutants each",
-          flush=True)
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}: {len(files) - len(fixture_scripts())} torch files "
+        f"(<= {args.max_kb:g} KB) and {len(fixture_scripts())} fixture scripts, {args.mutations} mutants each",
+        flush=True,
+    )
     check_in_worker(cases)
     ok = report(cases, args.seed, args.failures)
     if not args.no_cli:
         with tempfile.TemporaryDirectory() as folder:
             code, found, elapsed = check_with_cli(cases, Path(folder))
-        print(f"CLI over all {len(cases)} mutants: exit code {code}, {elapsed:.1f} s, "
-              f"{'no problems' if not found else f'{len(found)} problems'}")
+        print(
+            f"CLI over all {len(cases)} mutants: exit code {code}, {elapsed:.1f} s, "
+            f"{'no problems' if not found else f'{len(found)} problems'}"
+        )
         for line in found[:20]:
             print(f"FAIL CLI: {line}")
         ok = ok and not found

@@ -34,7 +34,8 @@ LOW_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.01)\nfor
 
 TEXT_LINE = re.compile(
     r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3})(?P<fix> \[\*\])? "
-    r"\[(?P<name>[a-z0-9-]+)\] (?P<message>\S.*)$")
+    r"\[(?P<name>[a-z0-9-]+)\] (?P<message>\S.*)$"
+)
 ANSI = "\x1b["
 
 WL002_SOURCE = """\
@@ -92,7 +93,7 @@ def with_training_loop(source: str, name: str = "opt") -> str:
     """
     source = dedent(source).rstrip("\n")
     last = source.splitlines()[-1]
-    indent = last[:len(last) - len(last.lstrip())]
+    indent = last[: len(last) - len(last.lstrip())]
     return f"{source}\n{indent}for batch in loader:\n{indent}    {name}.step()\n"
 
 
@@ -121,12 +122,19 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
-def run_module(*args: str, cwd: Path | None = None, input: bytes | None = None, timeout: float = 60,
-               env: dict | None = None) -> subprocess.CompletedProcess:
+def run_module(
+    *args: str, cwd: Path | None = None, input: bytes | None = None, timeout: float = 60, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """`python -m warmlint ARGS` in a fresh interpreter."""
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "warmlint", *args], cwd=cwd, input=input,
-                          capture_output=True, timeout=timeout, env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "warmlint", *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        env=environment,
+    )
 
 
 @pytest.fixture

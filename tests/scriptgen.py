@@ -29,15 +29,30 @@ FAMILIES = ("SGD", "Adam", "AdamW", "RMSprop")
 OPTIMIZER_IMPORTS = ("torch", "from", "alias", "transformers")
 LRS = ("0.1", "0.5", "0.05", "0.01", "5e-3", "2e-3", "1e-3", "3e-4", "1e-4")
 LR_SOURCES = ("literal", "constant", "config", "argparse", "argparse_dashed", "parameter")
-SCHEDULES = ("none", "lambda_constant", "lambda_warmup", "lambda_warmup_cosine", "lambda_warmup_linear",
-             "lambda_decay", "def_constant", "def_warmup", "def_warmup_cosine", "def_warmup_linear",
-             "step", "cosine", "onecycle", "linear_alone", "sequential", "hf_linear", "hf_cosine")
+SCHEDULES = (
+    "none",
+    "lambda_constant",
+    "lambda_warmup",
+    "lambda_warmup_cosine",
+    "lambda_warmup_linear",
+    "lambda_decay",
+    "def_constant",
+    "def_warmup",
+    "def_warmup_cosine",
+    "def_warmup_linear",
+    "step",
+    "cosine",
+    "onecycle",
+    "linear_alone",
+    "sequential",
+    "hf_linear",
+    "hf_cosine",
+)
 SCHEDULER_IMPORTS = ("torch", "from", "alias", "module")
 LOOPS = ("epochs", "steps", "while")
 LAYOUTS = ("module", "main", "guarded", "train_fn", "epoch_fn", "trainer_class")
 PLACEMENTS = ("after", "before", "epoch_end", "epoch_top", "missing")
-MANUAL = ("none", "fake_branch", "fake_branch_restore", "fake_before", "fake_before_uncommented", "ramp",
-          "ramp_decay")
+MANUAL = ("none", "fake_branch", "fake_branch_restore", "fake_before", "fake_before_uncommented", "ramp", "ramp_decay")
 CHECKPOINTS = ("none", "inline", "multiline", "named")
 MODELS = ("linear", "mlp", "transformer")
 EXTRAS = ("helper", "dataclass", "decorated", "comment", "banner", "lr_reader", "taken_names")
@@ -145,7 +160,7 @@ class Script:
         """Whether the comments silence `code` reported on lines first..last."""
         if code in self.file_suppresses or ALL in self.file_suppresses:
             return True
-        return any(code in line.suppresses or ALL in line.suppresses for line in self.lines[first - 1:last])
+        return any(code in line.suppresses or ALL in line.suppresses for line in self.lines[first - 1 : last])
 
     def changeable(self, codes: set[str]) -> set[int]:
         """0-based indices of the lines the fixes for `codes` may remove or change."""
@@ -262,8 +277,15 @@ def plans(draw) -> Plan:
         guarded_step=draw(st.booleans()),
         docstring=draw(st.booleans()),
         import_math=draw(st.booleans()),
-        extras=tuple(draw(st.lists(st.tuples(st.sampled_from(EXTRAS), st.sampled_from(SLOTS)), max_size=3,
-                                   unique_by=lambda extra: extra[0]))),
+        extras=tuple(
+            draw(
+                st.lists(
+                    st.tuples(st.sampled_from(EXTRAS), st.sampled_from(SLOTS)),
+                    max_size=3,
+                    unique_by=lambda extra: extra[0],
+                )
+            )
+        ),
         indent=draw(st.sampled_from(INDENTS)),
         crlf=draw(st.booleans()),
         final_newline=draw(st.integers(0, 9)) != 9,
@@ -272,15 +294,46 @@ def plans(draw) -> Plan:
 
 def simplest_plan(**changes) -> Plan:
     """The first choice of everything (SGD at lr=0.1, no schedule, an epoch loop at module level), changed."""
-    plan = Plan(family=FAMILIES[0], optimizer_import=OPTIMIZER_IMPORTS[0], lr=LRS[0], lr_source=LR_SOURCES[0],
-                model=MODELS[0], schedule=SCHEDULES[0], scheduler_import=SCHEDULER_IMPORTS[0],
-                multiline_scheduler=False, lr_lambda_keyword=False, hf_warmup="0", total_steps="computed",
-                loop=LOOPS[0], layout=LAYOUTS[0], placement=PLACEMENTS[0], accumulate=False, manual=MANUAL[0],
-                index_write=False, checkpoint=CHECKPOINTS[0], checkpoint_per_epoch=False, checkpoint_scheduler=False,
-                resume=False, warmup_steps="5", optimizer_name="optimizer", scheduler_name="scheduler", amp=False,
-                progress=False, comments=False, annotated=False, one_line=False, epochs_from_one=False,
-                interruptible=False, guarded_step=False, docstring=False, import_math=False, extras=(),
-                indent=INDENTS[0], crlf=False, final_newline=True)
+    plan = Plan(
+        family=FAMILIES[0],
+        optimizer_import=OPTIMIZER_IMPORTS[0],
+        lr=LRS[0],
+        lr_source=LR_SOURCES[0],
+        model=MODELS[0],
+        schedule=SCHEDULES[0],
+        scheduler_import=SCHEDULER_IMPORTS[0],
+        multiline_scheduler=False,
+        lr_lambda_keyword=False,
+        hf_warmup="0",
+        total_steps="computed",
+        loop=LOOPS[0],
+        layout=LAYOUTS[0],
+        placement=PLACEMENTS[0],
+        accumulate=False,
+        manual=MANUAL[0],
+        index_write=False,
+        checkpoint=CHECKPOINTS[0],
+        checkpoint_per_epoch=False,
+        checkpoint_scheduler=False,
+        resume=False,
+        warmup_steps="5",
+        optimizer_name="optimizer",
+        scheduler_name="scheduler",
+        amp=False,
+        progress=False,
+        comments=False,
+        annotated=False,
+        one_line=False,
+        epochs_from_one=False,
+        interruptible=False,
+        guarded_step=False,
+        docstring=False,
+        import_math=False,
+        extras=(),
+        indent=INDENTS[0],
+        crlf=False,
+        final_newline=True,
+    )
     return replace(plan, **changes).normalized()
 
 
@@ -326,10 +379,10 @@ _LAMBDAS = {
     "lambda_constant": "lambda step: 1.0",
     "lambda_warmup": "lambda step: min(1.0, (step + 1) / warmup_steps)",
     "lambda_warmup_cosine": "lambda step: (step + 1) / (warmup_steps + 1) if step < warmup_steps else "
-                            "0.5 * (1.0 + math.cos(math.pi * min(1.0, (step - warmup_steps) / "
-                            "max(1, total_steps - warmup_steps))))",
+    "0.5 * (1.0 + math.cos(math.pi * min(1.0, (step - warmup_steps) / "
+    "max(1, total_steps - warmup_steps))))",
     "lambda_warmup_linear": "lambda step: min((step + 1) / (warmup_steps + 1), "
-                            "max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps)))",
+    "max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps)))",
     "lambda_decay": "lambda epoch: 0.95 ** epoch",
 }
 _WARMUP_BRANCH = "    if step < warmup_steps:\n        return (step + 1) / (warmup_steps + 1)\n"
@@ -337,36 +390,50 @@ _PROGRESS = "    progress = min(1.0, (step - warmup_steps) / max(1, total_steps 
 _LR_FUNCTIONS = {
     "def_constant": "def lr_lambda(step):\n    return 1.0",
     "def_warmup": "def lr_lambda(step):\n" + _WARMUP_BRANCH + "    return 1.0",
-    "def_warmup_cosine": "def lr_lambda(step):\n" + _WARMUP_BRANCH + _PROGRESS
-                         + "    return 0.5 * (1.0 + math.cos(math.pi * progress))",
+    "def_warmup_cosine": "def lr_lambda(step):\n"
+    + _WARMUP_BRANCH
+    + _PROGRESS
+    + "    return 0.5 * (1.0 + math.cos(math.pi * progress))",
     "def_warmup_linear": "def lr_lambda(step):\n" + _WARMUP_BRANCH + _PROGRESS + "    return max(0.0, 1.0 - progress)",
 }
 _SCHEDULER_CLASSES = ("LambdaLR", "StepLR", "CosineAnnealingLR", "OneCycleLR", "LinearLR", "SequentialLR")
 _HUGGING_FACE = ("get_linear_schedule_with_warmup", "get_cosine_schedule_with_warmup")
-_SCHEDULER_PREFIX = {"torch": "torch.optim.lr_scheduler.", "from": "", "alias": "optim.lr_scheduler.",
-                     "module": "lr_scheduler."}
+_SCHEDULER_PREFIX = {
+    "torch": "torch.optim.lr_scheduler.",
+    "from": "",
+    "alias": "optim.lr_scheduler.",
+    "module": "lr_scheduler.",
+}
 _OPTIMIZER_PREFIX = {"torch": "torch.optim.", "from": "", "alias": "optim.", "transformers": ""}
 _OPTIMIZER_EXTRA = {"SGD": ", momentum=0.9", "AdamW": ", weight_decay=0.01", "Adam": "", "RMSprop": ""}
-_MODELS = {"linear": "nn.Linear(10, 1)", "mlp": "nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))",
-           "transformer": "nn.TransformerEncoderLayer(d_model=10, nhead=2)"}
+_MODELS = {
+    "linear": "nn.Linear(10, 1)",
+    "mlp": "nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))",
+    "transformer": "nn.TransformerEncoderLayer(d_model=10, nhead=2)",
+}
 _EXTRAS = {
     "helper": '\n\ndef count_parameters(model):\n    """Trainable parameters, für das Protokoll."""\n'
-              "    return sum(p.numel() for p in model.parameters() if p.requires_grad)",
+    "    return sum(p.numel() for p in model.parameters() if p.requires_grad)",
     "dataclass": '\n\n@dataclass\nclass RunningMean:\n    """Running mean of a metric — “loss” or “accuracy”."""\n\n'
-                 "    total: float = 0.0\n    count: int = 0\n\n    def update(self, value: float) -> None:\n"
-                 "        self.total += value\n        self.count += 1",
+    "    total: float = 0.0\n    count: int = 0\n\n    def update(self, value: float) -> None:\n"
+    "        self.total += value\n        self.count += 1",
     "decorated": "\n\n@torch.no_grad()\ndef evaluate(model, loader):\n"
-                 "    losses = [nn.functional.mse_loss(model(x), y).item() for x, y in loader]\n"
-                 "    return sum(losses) / len(losses)",
+    "    losses = [nn.functional.mse_loss(model(x), y).item() for x, y in loader]\n"
+    "    return sum(losses) / len(losses)",
     "comment": "# ── données d'entraînement / 学習データ ──",
     "banner": 'BANNER = "entraînement rapide ✓ — 学習"\nprint(BANNER, "\\u00e9")',
     "lr_reader": "\n\ndef describe_lr(optimizer):\n"
-                 '    return ", ".join(f"{g[\'lr\']:.2e}" for g in optimizer.param_groups)',
+    '    return ", ".join(f"{g[\'lr\']:.2e}" for g in optimizer.param_groups)',
     # the names warmlint's fixes would pick first are already taken
     "taken_names": 'warmup_cosine_decay = "see the README"\nlr_warmup_steps = None',
 }
-_CONSTANTS = (("epochs", "3"), ("max_steps", "40"), ("warmup_steps", None), ("warmup_epochs", "1"),
-              ("accum_steps", "2"))
+_CONSTANTS = (
+    ("epochs", "3"),
+    ("max_steps", "40"),
+    ("warmup_steps", None),
+    ("warmup_epochs", "1"),
+    ("accum_steps", "2"),
+)
 _LOOP_MANUAL = ("fake_branch", "fake_branch_restore", "ramp", "ramp_decay")  # writes inside the loop
 
 
@@ -387,11 +454,18 @@ class Renderer:
         self.opt = owner + plan.optimizer_name
         self.sched = owner + plan.scheduler_name
         self.scaler = owner + "scaler"
-        self.lr = {"literal": plan.lr, "constant": "BASE_LR", "config": 'cfg["lr"]', "argparse": "args.lr",
-                   "argparse_dashed": "args.learning_rate", "parameter": "lr"}[plan.lr_source]
+        self.lr = {
+            "literal": plan.lr,
+            "constant": "BASE_LR",
+            "config": 'cfg["lr"]',
+            "argparse": "args.lr",
+            "argparse_dashed": "args.learning_rate",
+            "parameter": "lr",
+        }[plan.lr_source]
         self.batch_step = plan.placement in ("after", "before")
         self.stepped_in_function = plan.placement != "missing" and (
-            plan.layout == "train_fn" or (plan.layout == "epoch_fn" and self.batch_step))
+            plan.layout == "train_fn" or (plan.layout == "epoch_fn" and self.batch_step)
+        )
 
     # -- whole script ----------------------------------------------------------------------
     def lines(self) -> list[Line]:
@@ -403,8 +477,9 @@ class Renderer:
         body.separate().extend(self.training_function()).separate()
         if plan.layout == "trainer_class":
             body.extend(self.trainer_class()).separate()
-            body.add(0, f"model = {_MODELS[plan.model]}\ntrainer = Trainer(model)\n"
-                        "final_loss = trainer.fit(train_loader)")
+            body.add(
+                0, f"model = {_MODELS[plan.model]}\ntrainer = Trainer(model)\nfinal_loss = trainer.fit(train_loader)"
+            )
         else:
             depth = 1 if plan.layout in ("main", "guarded") else 0
             if plan.layout == "main":
@@ -427,7 +502,7 @@ class Renderer:
     def indented(self, code: str) -> str:
         """The line in the script's own indentation style."""
         spaces = len(code) - len(code.lstrip(" "))
-        return self.plan.indent * (spaces // 4) + code[spaces - spaces % 4:]
+        return self.plan.indent * (spaces // 4) + code[spaces - spaces % 4 :]
 
     def imports(self, text: str) -> Block:
         plan = self.plan
@@ -460,8 +535,11 @@ class Renderer:
         return block.add(0, "")
 
     def constants(self, text: str) -> Block:
-        block = Block().add(0, "X = torch.randn(128, 10)\nY = torch.randn(128, 1)\n"
-                               "train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)")
+        block = Block().add(
+            0,
+            "X = torch.randn(128, 10)\nY = torch.randn(128, 1)\n"
+            "train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)",
+        )
         needs_total = _uses(text, "total_steps")
         total = "epochs * len(train_loader)" if self.plan.loop == "epochs" else "max_steps"
         if self.plan.accumulate:
@@ -485,9 +563,12 @@ class Renderer:
             block.add(0, f'cfg = {{"lr": {lr}, "batch_size": 16}}')
         elif source.startswith("argparse"):
             flag = "--lr" if source == "argparse" else "--learning-rate"
-            block.add(0, f'parser = argparse.ArgumentParser(description="entraînement")\n'
-                         f"parser.add_argument(\"{flag}\", type=float, default={lr})\n"
-                         "args = parser.parse_args()")
+            block.add(
+                0,
+                f'parser = argparse.ArgumentParser(description="entraînement")\n'
+                f'parser.add_argument("{flag}", type=float, default={lr})\n'
+                "args = parser.parse_args()",
+            )
         return block
 
     def lr_function(self) -> Block:
@@ -501,8 +582,13 @@ class Renderer:
         block = Block()
         prefix = _OPTIMIZER_PREFIX[plan.optimizer_import]
         annotation = ": torch.optim.Optimizer" if plan.annotated else ""
-        block.add(depth, f"{self.opt}{annotation} = {prefix}{plan.family}(model.parameters(), lr={self.lr}"
-                         f"{_OPTIMIZER_EXTRA[plan.family]})", OPTIMIZER, site=True)
+        block.add(
+            depth,
+            f"{self.opt}{annotation} = {prefix}{plan.family}(model.parameters(), lr={self.lr}"
+            f"{_OPTIMIZER_EXTRA[plan.family]})",
+            OPTIMIZER,
+            site=True,
+        )
         scheduler = self.scheduler()
         if scheduler:
             block.add(depth, f"{self.sched} = {scheduler}", SCHEDULER, site=True)
@@ -514,8 +600,11 @@ class Renderer:
             block.extend(self.lr_write(depth, f"{self.lr} / 100"))
         if plan.resume and plan.checkpoint != "none":
             block.add(depth, 'if os.path.exists("checkpoint.pt"):')
-            block.add(depth + 1, 'state = torch.load("checkpoint.pt")\nmodel.load_state_dict(state["model"])\n'
-                                 f'{self.opt}.load_state_dict(state["optimizer"])')
+            block.add(
+                depth + 1,
+                'state = torch.load("checkpoint.pt")\nmodel.load_state_dict(state["model"])\n'
+                f'{self.opt}.load_state_dict(state["optimizer"])',
+            )
             if self.saves_scheduler():
                 block.add(depth + 1, f'{self.sched}.load_state_dict(state["scheduler"])')
         return block
@@ -547,8 +636,10 @@ class Renderer:
         warm = f"{prefix}LinearLR({opt}, start_factor=0.1, total_iters=warmup_steps)"
         cosine = f"{prefix}CosineAnnealingLR({opt}, T_max=total_steps - warmup_steps)"
         if plan.multiline_scheduler:
-            return (f"{prefix}SequentialLR(\n    {opt},\n    schedulers=[\n        {warm},\n        {cosine},\n"
-                    f"    ],\n    milestones=[warmup_steps],\n)")
+            return (
+                f"{prefix}SequentialLR(\n    {opt},\n    schedulers=[\n        {warm},\n        {cosine},\n"
+                f"    ],\n    milestones=[warmup_steps],\n)"
+            )
         return f"{prefix}SequentialLR({opt}, schedulers=[{warm}, {cosine}], milestones=[warmup_steps])"
 
     def saves_scheduler(self) -> bool:
@@ -560,8 +651,11 @@ class Renderer:
     def lr_write(self, depth: int, value: str) -> Block:
         if self.plan.index_write:
             return Block().add(depth, f'{self.opt}.param_groups[0]["lr"] = {value}', LR_WRITE, site=True)
-        return Block().add(depth, f"for g in {self.opt}.param_groups:", LR_WRITE) \
+        return (
+            Block()
+            .add(depth, f"for g in {self.opt}.param_groups:", LR_WRITE)
             .add(depth + 1, f'g["lr"] = {value}', LR_WRITE, site=True)
+        )
 
     def lr_branch(self, depth: int, counter: str, bound: str, total: str) -> Block:
         """A manual warmup inside the loop: `if step < warmup_steps:` and maybe an `else:` after it."""
@@ -572,9 +666,10 @@ class Renderer:
         ramp = f"{self.lr} * ({counter} + 1) / {bound}"
         block.add(depth, f"if {counter} < {bound}:", LR_WRITE)
         block.extend(self.lr_write(depth + 1, ramp if manual.startswith("ramp") else f"{self.lr} / 100"))
-        after = {"fake_branch_restore": self.lr,
-                 "ramp_decay": f"{self.lr} * 0.5 * (1.0 + math.cos(math.pi * ({counter} - {bound}) / "
-                               f"({total} - {bound})))"}.get(manual)
+        after = {
+            "fake_branch_restore": self.lr,
+            "ramp_decay": f"{self.lr} * 0.5 * (1.0 + math.cos(math.pi * ({counter} - {bound}) / ({total} - {bound})))",
+        }.get(manual)
         if after:
             block.add(depth, "else:", LR_WRITE).extend(self.lr_write(depth + 1, after))
         return block
@@ -751,19 +846,31 @@ class Renderer:
             entries.append(("scheduler", f"{self.sched}.state_dict()"))
         if plan.checkpoint == "multiline":
             inner = "".join(f'    "{key}": {value},\n' for key, value in entries)
-            return Block().add(depth, f'torch.save({{\n{inner}    "version": 1,\n}}, "checkpoint.pt")',
-                               CHECKPOINT, site=True)
+            return Block().add(
+                depth, f'torch.save({{\n{inner}    "version": 1,\n}}, "checkpoint.pt")', CHECKPOINT, site=True
+            )
         literal = "{" + ", ".join(f'"{key}": {value}' for key, value in entries) + "}"
         if plan.checkpoint == "inline":
             return Block().add(depth, f'torch.save({literal}, "checkpoint.pt")', CHECKPOINT, site=True)
-        return Block().add(depth, f"checkpoint = {literal}", CHECKPOINT, site=True) \
+        return (
+            Block()
+            .add(depth, f"checkpoint = {literal}", CHECKPOINT, site=True)
             .add(depth, 'torch.save(checkpoint, "checkpoint.pt")', CHECKPOINT)
+        )
 
 
 # ---- suppression comments ---------------------------------------------------------------------
-_LINE_FORMS = ("# warmlint: ignore[{code}]", "# noqa: {code}", "# warmlint: ignore", "# noqa",
-               "# warmlint: ignore[{code}, WL006]", "# noqa: {code},WL008", "# WarmLint: Ignore[{lower}]",
-               "# noqa: E731, {code}", "# warmlint: ignore[{name}]")
+_LINE_FORMS = (
+    "# warmlint: ignore[{code}]",
+    "# noqa: {code}",
+    "# warmlint: ignore",
+    "# noqa",
+    "# warmlint: ignore[{code}, WL006]",
+    "# noqa: {code},WL008",
+    "# WarmLint: Ignore[{lower}]",
+    "# noqa: E731, {code}",
+    "# warmlint: ignore[{name}]",
+)
 _FILE_FORMS = ("# warmlint: noqa[{code}]", "# warmlint: noqa")
 _BARE_NOQA = "# noqa"  # written for other linters: it silences no warmlint finding
 
@@ -827,10 +934,12 @@ def assert_check_properties(script: Script) -> list:
         assert 1 <= span.end_column <= len(lines[span.end_line - 1]) + 1, diagnostic
         assert span.line < span.end_line or span.column <= span.end_column, diagnostic
         line = lines[span.line - 1]
-        assert script.role_at(span.line) in WHERE_REPORTED[diagnostic.code], \
+        assert script.role_at(span.line) in WHERE_REPORTED[diagnostic.code], (
             f"{diagnostic.code} reported on line {span.line}: {line!r}"
-        assert re.match(SPAN_STARTS[diagnostic.code], line[span.column - 1:]), \
+        )
+        assert re.match(SPAN_STARTS[diagnostic.code], line[span.column - 1 :]), (
             f"{diagnostic.code} span starts at column {span.column} of {line!r}"
+        )
     return diagnostics
 
 

@@ -58,28 +58,34 @@ def test_python2_print_is_a_syntax_error():
     assert diagnostic.line == 2
 
 
-@pytest.mark.parametrize("source", [
-    "def f(:\n    pass\n",
-    "x = (\n",
-    "class A:\npass\n",
-    "a = 1\n  b = 2\n",
-    "for in x:\n    pass\n",
-    "x = 1 +\ny = 2\n",
-    "a = 1\nif a\n    pass\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(:\n    pass\n",
+        "x = (\n",
+        "class A:\npass\n",
+        "a = 1\n  b = 2\n",
+        "for in x:\n    pass\n",
+        "x = 1 +\ny = 2\n",
+        "a = 1\nif a\n    pass\n",
+    ],
+)
 def test_syntax_error_position_is_inside_the_file(source):
     diagnostic = only_wl000(source)
     assert 1 <= diagnostic.line <= len(source.splitlines())
     assert diagnostic.column >= 1 and diagnostic.span.end_column >= diagnostic.column
 
 
-@pytest.mark.parametrize(("source", "line"), [
-    ("import torch\nif torch\n    pass\n", 2),
-    ("import torch\ndef broken(:\n    pass\n", 2),
-    ("for in range(3):\n    pass\n", 1),
-    ("a = 1\nb = [1, 2\nc = 3\n", 2),
-    ("import torch\nx = 1 +\ny = 2\n", 2),
-])
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("import torch\nif torch\n    pass\n", 2),
+        ("import torch\ndef broken(:\n    pass\n", 2),
+        ("for in range(3):\n    pass\n", 1),
+        ("a = 1\nb = [1, 2\nc = 3\n", 2),
+        ("import torch\nx = 1 +\ny = 2\n", 2),
+    ],
+)
 def test_syntax_error_line_is_the_line_of_the_mistake(source, line):
     assert only_wl000(source).line == line
 
@@ -100,8 +106,7 @@ def test_syntax_error_in_a_file_named_explicitly(cli, in_tmp):
     write(in_tmp, "notes.py", "x = = 1\n")
     write(in_tmp, "good.py", HIGH_SGD)
     result = cli("check", "notes.py", "good.py")
-    assert [(m["path"], m["code"]) for m in text_lines(result.stdout)] == [("good.py", "WL001"),
-                                                                          ("notes.py", "WL000")]
+    assert [(m["path"], m["code"]) for m in text_lines(result.stdout)] == [("good.py", "WL001"), ("notes.py", "WL000")]
 
 
 def test_syntax_error_can_be_ignored(cli, in_tmp):
@@ -121,8 +126,7 @@ def test_non_utf8_bytes_are_wl000_with_a_clear_reason(cli, in_tmp):
     write(in_tmp, "good.py", HIGH_SGD)
     result = cli("check", ".")
     no_traceback(result)
-    assert [(m["path"], m["code"]) for m in text_lines(result.stdout)] == [("good.py", "WL001"),
-                                                                          ("latin.py", "WL000")]
+    assert [(m["path"], m["code"]) for m in text_lines(result.stdout)] == [("good.py", "WL001"), ("latin.py", "WL000")]
 
 
 def test_bytes_that_contradict_a_utf8_cookie():
@@ -135,11 +139,13 @@ def test_unknown_encoding_cookie():
 
 
 def test_latin1_cookie_with_non_ascii_comment():
-    data = ("# -*- coding: latin-1 -*-\n"
-            "# Entraînement à taux élevé\n"
-            "import torch\n"
-            "opt = torch.optim.SGD(m.parameters(), lr=0.1)  # trop élevé\n"
-            "for batch in loader:\n    opt.step()  # entraînement\n").encode("latin-1")
+    data = (
+        "# -*- coding: latin-1 -*-\n"
+        "# Entraînement à taux élevé\n"
+        "import torch\n"
+        "opt = torch.optim.SGD(m.parameters(), lr=0.1)  # trop élevé\n"
+        "for batch in loader:\n    opt.step()  # entraînement\n"
+    ).encode("latin-1")
     assert found(data) == {(4, "WL001")}
 
 
@@ -174,8 +180,9 @@ def test_non_ascii_identifiers_and_strings():
 # ---- degenerate files --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n", b"\n\n\n", b"# just a comment", b"   \n\t\n",
-                                  b"\r\n", b"pass"])
+@pytest.mark.parametrize(
+    "data", [b"", b"\xef\xbb\xbf", b"\n", b"\n\n\n", b"# just a comment", b"   \n\t\n", b"\r\n", b"pass"]
+)
 def test_trivial_files_are_clean(data):
     result = check_source(data, "x.py")
     assert result.error is None and result.diagnostics == []
@@ -201,8 +208,12 @@ def test_nul_bytes(cli, in_tmp, data):
 
 def test_nul_byte_inside_a_string(cli, in_tmp):
     # CPython refuses any NUL in source; libcst accepts one inside a string. Either way: no crash.
-    write(in_tmp, "nul.py", b"import torch\nx = '\x00'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
-                            b"for batch in loader:\n    opt.step()\n")
+    write(
+        in_tmp,
+        "nul.py",
+        b"import torch\nx = '\x00'\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+        b"for batch in loader:\n    opt.step()\n",
+    )
     result = cli("check", "nul.py")
     no_traceback(result)
     assert result.exit_code == 1
@@ -210,8 +221,7 @@ def test_nul_byte_inside_a_string(cli, in_tmp):
 
 
 def test_deeply_nested_parentheses():
-    source = ("import torch\nx = " + "(" * DEEP + "1" + ")" * DEEP + "\n"
-              "opt = torch.optim.SGD(m.parameters(), lr=0.1)\n")
+    source = "import torch\nx = " + "(" * DEEP + "1" + ")" * DEEP + "\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
     assert found(with_training_loop(source)) == {(3, "WL001")}
 
 
@@ -232,13 +242,25 @@ def _deep(shape: str, depth: int = DEEP) -> str:
             "list": "[" * depth + "]" * depth,
         }[shape]
         body = f"x = {expression}\n"
-    return "import torch\n" + body + "opt = torch.optim.SGD(m.parameters(), lr=0.1)\nfor batch in loader:\n    opt.step()\n"
+    return (
+        "import torch\n"
+        + body
+        + "opt = torch.optim.SGD(m.parameters(), lr=0.1)\nfor batch in loader:\n    opt.step()\n"
+    )
 
 
 # libcst's parser is quadratic in the nesting of calls and lists: 300 levels keep these fast
 # while still being far past the default recursion limit of the analysis.
-DEEP_CASES = [("minus", DEEP), ("add", DEEP), ("attr", DEEP), ("paren", DEEP), ("elif", DEEP),
-              ("concat", DEEP), ("call", 300), ("list", 300)]
+DEEP_CASES = [
+    ("minus", DEEP),
+    ("add", DEEP),
+    ("attr", DEEP),
+    ("paren", DEEP),
+    ("elif", DEEP),
+    ("concat", DEEP),
+    ("call", 300),
+    ("list", 300),
+]
 
 
 @pytest.mark.parametrize(("shape", "depth"), DEEP_CASES, ids=[shape for shape, _ in DEEP_CASES])
@@ -251,7 +273,9 @@ def test_deeply_nested_code_is_checked(cli, in_tmp, shape, depth):
     assert result.exit_code == 1
     last = source.count("\n") - 2  # the optimizer, before its two-line training loop
     assert [(m["path"], m["line"], m["code"]) for m in text_lines(result.stdout)] == [
-        ("deep.py", str(last), "WL001"), ("good.py", "2", "WL001")]
+        ("deep.py", str(last), "WL001"),
+        ("good.py", "2", "WL001"),
+    ]
 
 
 @pytest.mark.parametrize("shape", ["minus", "concat"])
@@ -274,26 +298,39 @@ def test_very_deep_brackets_do_not_crash_the_process(in_tmp):
 
 
 def test_crlf_line_endings_keep_line_numbers():
-    source = ('"""Doc\r\nstring."""\r\nimport torch\r\n\r\n'
-              "opt = torch.optim.SGD(\r\n    m.parameters(),\r\n    lr=0.1,\r\n)\r\n"
-              "b = torch.optim.SGD(m.parameters(), lr=0.2)\r\n"
-              "for batch in loader:\r\n    opt.step()\r\n    b.step()\r\n")
+    source = (
+        '"""Doc\r\nstring."""\r\nimport torch\r\n\r\n'
+        "opt = torch.optim.SGD(\r\n    m.parameters(),\r\n    lr=0.1,\r\n)\r\n"
+        "b = torch.optim.SGD(m.parameters(), lr=0.2)\r\n"
+        "for batch in loader:\r\n    opt.step()\r\n    b.step()\r\n"
+    )
     result = diagnostics(source.encode())
     assert [(d.line, d.column, d.span.end_line, d.code) for d in result] == [(5, 7, 8, "WL001"), (9, 5, 9, "WL001")]
 
 
 def test_crlf_suppression_and_cli(cli, in_tmp):
-    write(in_tmp, "crlf.py", b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL002\r\n"
-                           b"for batch in loader:\r\n    opt.step()\r\n")
+    write(
+        in_tmp,
+        "crlf.py",
+        b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL002\r\n"
+        b"for batch in loader:\r\n    opt.step()\r\n",
+    )
     result = cli("check", "crlf.py")
     assert text_lines(result.stdout)[0]["line"] == "3"
-    write(in_tmp, "crlf.py", b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL001\r\n"
-                           b"for batch in loader:\r\n    opt.step()\r\n")
+    write(
+        in_tmp,
+        "crlf.py",
+        b"import torch\r\n\r\nopt = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: WL001\r\n"
+        b"for batch in loader:\r\n    opt.step()\r\n",
+    )
     assert cli("check", "crlf.py").exit_code == 0
 
 
 def test_mixed_line_endings():
-    source = b"import torch\r\nx = 1\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\r\nfor batch in loader:\n    opt.step()\r\n"
+    source = (
+        b"import torch\r\nx = 1\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\r\n"
+        b"for batch in loader:\n    opt.step()\r\n"
+    )
     assert found(source) == {(3, "WL001")}
 
 
@@ -444,7 +481,9 @@ def test_tabs_in_one_block_and_spaces_in_another_is_valid_python():
 
 
 def test_old_mac_cr_line_endings():
-    source = b"import torch\rx = 1\ropt = torch.optim.SGD(m.parameters(), lr=0.1)\rfor batch in loader:\r    opt.step()\r"
+    source = (
+        b"import torch\rx = 1\ropt = torch.optim.SGD(m.parameters(), lr=0.1)\rfor batch in loader:\r    opt.step()\r"
+    )
     assert found(source) == {(3, "WL001")}
 
 
@@ -465,5 +504,6 @@ def test_a_file_deleted_between_discovery_and_reading(cli, in_tmp, monkeypatch):
     no_traceback(result)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "warmlint: error: gone.py: no such file (removed after the run started, or a broken symlink)"]
+        "warmlint: error: gone.py: no such file (removed after the run started, or a broken symlink)"
+    ]
     assert [m["path"] for m in text_lines(result.stdout)] == ["train.py"]

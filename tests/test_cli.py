@@ -100,8 +100,18 @@ def test_fixable_marker_matches_json(cli, project):
 
 # ---- json and github ----------------------------------------------------------
 
-JSON_KEYS = {"path": str, "line": int, "column": int, "end_line": int, "end_column": int, "code": str,
-             "name": str, "message": str, "severity": str, "fixable": bool}
+JSON_KEYS = {
+    "path": str,
+    "line": int,
+    "column": int,
+    "end_line": int,
+    "end_column": int,
+    "code": str,
+    "name": str,
+    "message": str,
+    "severity": str,
+    "fixable": bool,
+}
 
 
 def test_json_format(cli, project):
@@ -135,12 +145,17 @@ def test_github_format(cli, project):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 3
-    pattern = re.compile(r"^::(warning|error) file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
-                         r"endLine=\d+,endColumn=\d+,title=(?P<code>WL\d{3}) (?P<name>[a-z-]+)::(?P<msg>.+)$")
+    pattern = re.compile(
+        r"^::(warning|error) file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
+        r"endLine=\d+,endColumn=\d+,title=(?P<code>WL\d{3}) (?P<name>[a-z-]+)::(?P<msg>.+)$"
+    )
     parsed = [pattern.match(line) for line in lines]
     assert all(parsed), lines
-    assert {(m["file"], m["code"]) for m in parsed} == {("wl001.py", "WL001"), ("wl002.py", "WL002"),
-                                                        ("wl003.py", "WL003")}
+    assert {(m["file"], m["code"]) for m in parsed} == {
+        ("wl001.py", "WL001"),
+        ("wl002.py", "WL002"),
+        ("wl003.py", "WL003"),
+    }
     wl001 = next(m for m in parsed if m["code"] == "WL001")
     assert (wl001["line"], wl001["col"]) == ("2", "7")
 
@@ -160,19 +175,22 @@ def test_syntax_error_is_an_error_annotation(cli, in_tmp):
 # ---- selection -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ((), ["WL001", "WL002", "WL003"]),
-    (("--select", "WL001"), ["WL001"]),
-    (("--select", "wl002"), ["WL002"]),
-    (("--select", "WL001,WL003"), ["WL001", "WL003"]),
-    (("--select", "WL001", "--select", "WL002"), ["WL001", "WL002"]),
-    (("--select", "WL00"), ["WL001", "WL002", "WL003"]),
-    (("--select", "WL"), ["WL001", "WL002", "WL003"]),
-    (("--ignore", "WL002"), ["WL001", "WL003"]),
-    (("--ignore", "WL001, WL003"), ["WL002"]),
-    (("--ignore", "WL00"), []),
-    (("--select", "WL00", "--ignore", "WL003"), ["WL001", "WL002"]),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), ["WL001", "WL002", "WL003"]),
+        (("--select", "WL001"), ["WL001"]),
+        (("--select", "wl002"), ["WL002"]),
+        (("--select", "WL001,WL003"), ["WL001", "WL003"]),
+        (("--select", "WL001", "--select", "WL002"), ["WL001", "WL002"]),
+        (("--select", "WL00"), ["WL001", "WL002", "WL003"]),
+        (("--select", "WL"), ["WL001", "WL002", "WL003"]),
+        (("--ignore", "WL002"), ["WL001", "WL003"]),
+        (("--ignore", "WL001, WL003"), ["WL002"]),
+        (("--ignore", "WL00"), []),
+        (("--select", "WL00", "--ignore", "WL003"), ["WL001", "WL002"]),
+    ],
+)
 def test_select_and_ignore(cli, project, args, expected):
     result = cli("check", *args, ".")
     assert reported_codes(result.stdout) == expected
@@ -405,8 +423,9 @@ def test_a_run_answered_from_the_cache_never_loads_the_parser(in_tmp):
     # The start-up cost of a cached run is most of its time: it must not import libcst.
     write(in_tmp, "train.py", HIGH_SGD)
     write(in_tmp, "notes.py", "print('nothing to do with training')\n")
-    runs = [subprocess.run([sys.executable, "-c", CACHED_RUN], cwd=in_tmp, capture_output=True, text=True)
-            for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", CACHED_RUN], cwd=in_tmp, capture_output=True, text=True) for _ in range(2)
+    ]
     assert [run.stdout.split()[-2:] for run in runs] == [["1", "True"], ["1", "False"]], runs[1].stderr
     assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0]
 

@@ -149,18 +149,28 @@ def test_lowering_a_threshold_fires(cli, in_tmp):
 
 def test_adam_thresholds(cli, in_tmp):
     # With scale evidence (a large pretrained backbone) the limit is `adam-high`.
-    write(in_tmp, "train.py", with_training_loop(
-        "import torch, timm\nm = timm.create_model('resnet50', pretrained=True)\n"
-        "opt = torch.optim.Adam(m.parameters(), lr=5e-4)\n"))
+    write(
+        in_tmp,
+        "train.py",
+        with_training_loop(
+            "import torch, timm\nm = timm.create_model('resnet50', pretrained=True)\n"
+            "opt = torch.optim.Adam(m.parameters(), lr=5e-4)\n"
+        ),
+    )
     assert cli("check", "train.py").exit_code == 0
     pyproject(in_tmp, "thresholds = { adam-high = 1e-4 }\n")
     assert cli("check", "train.py").exit_code == 1
 
 
 def test_adam_transformer_threshold_is_configurable(cli, in_tmp):
-    write(in_tmp, "train.py", with_training_loop(
-        "import torch\nblock = torch.nn.TransformerEncoderLayer(32, 4)\n"
-        "opt = torch.optim.Adam(block.parameters(), lr=5e-5)\n"))
+    write(
+        in_tmp,
+        "train.py",
+        with_training_loop(
+            "import torch\nblock = torch.nn.TransformerEncoderLayer(32, 4)\n"
+            "opt = torch.optim.Adam(block.parameters(), lr=5e-5)\n"
+        ),
+    )
     assert cli("check", "train.py").exit_code == 0
     pyproject(in_tmp, "thresholds = { adam-transformer-high = 1e-5 }\n")
     assert cli("check", "train.py").exit_code == 1
@@ -193,8 +203,9 @@ def test_thresholds_accept_integers(in_tmp):
 
 
 def test_fix_table(in_tmp):
-    pyproject(in_tmp, '[tool.warmlint.fix]\nwarmup-steps = 500\ndecay = "linear"\nmin-lr-ratio = 0.1\n'
-                      "total-steps = 10000\n")
+    pyproject(
+        in_tmp, '[tool.warmlint.fix]\nwarmup-steps = 500\ndecay = "linear"\nmin-lr-ratio = 0.1\ntotal-steps = 10000\n'
+    )
     config = load_config(in_tmp, all_codes())
     assert config.fix_option("warmup-steps") == 500
     assert config.fix_option("decay") == "linear"
@@ -278,6 +289,9 @@ def test_bad_configuration_is_a_one_line_error(cli, in_tmp, body, words):
 
 def test_valid_values_at_the_edges(cli, in_tmp):
     write(in_tmp, "train.py", LOW_SGD)
-    pyproject(in_tmp, 'select = ["ALL"]\nignore = []\nexclude = []\n'
-                      '[tool.warmlint.fix]\nwarmup-steps = "auto"\nmin-lr-ratio = 0\ntotal-steps = 1\n')
+    pyproject(
+        in_tmp,
+        'select = ["ALL"]\nignore = []\nexclude = []\n'
+        '[tool.warmlint.fix]\nwarmup-steps = "auto"\nmin-lr-ratio = 0\ntotal-steps = 1\n',
+    )
     assert cli("check", "train.py").exit_code == 0

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-
 from conftest import REPO
+
 from warmlint.api import check_source
 
 LABELS = tomllib.loads((REPO / "tests" / "corpus" / "labels.toml").read_text(encoding="utf-8"))
@@ -27,8 +27,11 @@ class Finding(NamedTuple):
 
 
 def _corpus() -> Path | None:
-    candidates = [os.environ.get("WARMLINT_DEV_CORPUS"), REPO.parent / "shared" / "dev-corpus",
-                  REPO.parent.parent / "shared" / "dev-corpus"]
+    candidates = [
+        os.environ.get("WARMLINT_DEV_CORPUS"),
+        REPO.parent / "shared" / "dev-corpus",
+        REPO.parent.parent / "shared" / "dev-corpus",
+    ]
     for candidate in candidates:
         if candidate and (Path(candidate) / "MANIFEST.tsv").is_file():
             return Path(candidate)
@@ -36,8 +39,7 @@ def _corpus() -> Path | None:
 
 
 CORPUS = _corpus()
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine")]
 
 
 def labelled(kind: str) -> dict[Finding, dict]:
@@ -66,8 +68,9 @@ def test_labels_are_well_formed():
 def test_every_finding_on_real_code_has_been_judged_worth_acting_on(reported):
     allowed = set(labelled("fire")) | set(labelled("may-fire"))
     unjudged = sorted(reported - allowed)
-    assert not unjudged, "findings nobody has judged (label them in tests/corpus/labels.toml):\n" + \
-        "\n".join(f"  {f.path}:{f.line} {f.code}" for f in unjudged)
+    assert not unjudged, "findings nobody has judged (label them in tests/corpus/labels.toml):\n" + "\n".join(
+        f"  {f.path}:{f.line} {f.code}" for f in unjudged
+    )
 
 
 def test_no_finding_judged_wrong_comes_back(reported):

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 # Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
 UNFIXABLE = {
-    "wl007_lightning_bare_return": "return the scheduler with \"interval\": \"step\"",
+    "wl007_lightning_bare_return": 'return the scheduler with "interval": "step"',
     "wl006_lightning_manual_optimization": "cannot find where its optimizer steps",
     "wl007_argparse_warmup_steps_function": "optimizer.step() is in another function",
     "wl007_epochs_warmup_per_batch": "convert the warmup length to optimizer steps",
@@ -52,8 +52,11 @@ def assert_fix_properties(original: bytes, path: str = "train.py") -> bytes:
     assert fix_bytes(fixed, path, Config()).fixed == fixed, "a second fix changes nothing"
     removed = Counter(original.decode().splitlines()) - Counter(fixed.decode().splitlines())
     for line in removed:  # only LR code, signatures that pass the scheduler, and blocks left empty
-        assert any(word in line.lower() for word in ("lr", "warm", "def ", "(", "param_groups", "return")) \
-            or line.rstrip().endswith(":") or line.lstrip().startswith("#"), line
+        assert (
+            any(word in line.lower() for word in ("lr", "warm", "def ", "(", "param_groups", "return"))
+            or line.rstrip().endswith(":")
+            or line.lstrip().startswith("#")
+        ), line
     return fixed
 
 
@@ -80,8 +83,13 @@ def test_fix_leaves_clean_fixtures_untouched(script: Path) -> None:
 
 
 # ---- generated training scripts ------------------------------------------------
-OPTIMIZERS = [("torch.optim.SGD", "0.1"), ("torch.optim.SGD", "0.5"), ("torch.optim.AdamW", "3e-3"),
-              ("torch.optim.RMSprop", "0.05"), ("optim.Adam", "2e-3")]
+OPTIMIZERS = [
+    ("torch.optim.SGD", "0.1"),
+    ("torch.optim.SGD", "0.5"),
+    ("torch.optim.AdamW", "3e-3"),
+    ("torch.optim.RMSprop", "0.05"),
+    ("optim.Adam", "2e-3"),
+]
 
 
 @st.composite
@@ -90,26 +98,39 @@ def training_scripts(draw) -> str:
     lr_source = draw(st.sampled_from(["literal", "constant", "config", "argparse"]))
     loop = draw(st.sampled_from(["epochs", "steps", "function"]))
     warmup = draw(st.sampled_from(["none", "constant", "lambda_flat", "linear_alone"]))
-    header = ["import argparse", "import torch", "import torch.optim as optim", "",
-              "model = torch.nn.Linear(4, 1)",
-              "train_loader = [(torch.randn(8, 4), torch.randn(8, 1)) for _ in range(4)]",
-              "epochs = 3", "max_steps = 12", "warmup_steps = 3"]
+    header = [
+        "import argparse",
+        "import torch",
+        "import torch.optim as optim",
+        "",
+        "model = torch.nn.Linear(4, 1)",
+        "train_loader = [(torch.randn(8, 4), torch.randn(8, 1)) for _ in range(4)]",
+        "epochs = 3",
+        "max_steps = 12",
+        "warmup_steps = 3",
+    ]
     lr_expr = {"literal": lr, "constant": "LR", "config": 'config["lr"]', "argparse": "args.lr"}[lr_source]
     if lr_source == "constant":
         header.append(f"LR = {lr}")
     elif lr_source == "config":
         header.append(f'config = {{"lr": {lr}, "epochs": 3}}')
     elif lr_source == "argparse":
-        header += ["parser = argparse.ArgumentParser()",
-                   f'parser.add_argument("--lr", type=float, default={lr})',
-                   "args = parser.parse_args([])"]
+        header += [
+            "parser = argparse.ArgumentParser()",
+            f'parser.add_argument("--lr", type=float, default={lr})',
+            "args = parser.parse_args([])",
+        ]
     header.append(f"optimizer = {optimizer}(model.parameters(), lr={lr_expr})")
     if warmup == "constant":
-        header += ["# warm-up with a small constant learning rate",
-                   "for group in optimizer.param_groups:", "    group['lr'] = 1e-5"]
+        header += [
+            "# warm-up with a small constant learning rate",
+            "for group in optimizer.param_groups:",
+            "    group['lr'] = 1e-5",
+        ]
     elif warmup == "lambda_flat":
-        header.append("scheduler = torch.optim.lr_scheduler.LambdaLR("
-                      "optimizer, lambda s: min(1.0, (s + 1) / warmup_steps))")
+        header.append(
+            "scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warmup_steps))"
+        )
     elif warmup == "linear_alone":
         header.append("scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=3)")
     step = ["optimizer.step()"] + (["scheduler.step()"] if warmup in ("lambda_flat", "linear_alone") else [])
@@ -217,8 +238,9 @@ def test_fix_shows_a_diff_and_writes_nothing(tmp_path: Path) -> None:
 def test_fix_options_shape_the_schedule(tmp_path: Path) -> None:
     script = tmp_path / "train.py"
     script.write_bytes(LITERAL.read_bytes())
-    result = CliRunner().invoke(main, ["fix", "--apply", "--warmup-steps", "7", "--decay", "linear",
-                                       "--min-lr-ratio", "0.1", str(script)])
+    result = CliRunner().invoke(
+        main, ["fix", "--apply", "--warmup-steps", "7", "--decay", "linear", "--min-lr-ratio", "0.1", str(script)]
+    )
     assert result.exit_code == 0, result.output
     text = script.read_text()
     assert "warmup_steps = 7" in text and "def warmup_linear_decay(step):" in text
@@ -237,13 +259,17 @@ def test_fix_config_keys_are_used(tmp_path: Path) -> None:
 
 def test_unfixable_problem_says_why_and_file_is_untouched(tmp_path: Path) -> None:
     script = tmp_path / "train.py"
-    source = "import torch\nfrom other import converged\nmodel = torch.nn.Linear(2, 1)\n" \
-             "optimizer = torch.optim.SGD(model.parameters(), lr=0.2)\nwhile not converged(model):\n" \
-             "    optimizer.step()\n"
+    source = (
+        "import torch\nfrom other import converged\nmodel = torch.nn.Linear(2, 1)\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.2)\nwhile not converged(model):\n"
+        "    optimizer.step()\n"
+    )
     script.write_text(source)
     check = CliRunner().invoke(main, ["check", str(script)])
-    assert "no automatic fix: cannot count the iterations of `while not converged(model)` " \
-           "(pass --total-steps N)" in check.output
+    assert (
+        "no automatic fix: cannot count the iterations of `while not converged(model)` "
+        "(pass --total-steps N)" in check.output
+    )
     result = CliRunner().invoke(main, ["fix", "--apply", str(script)])
     assert result.exit_code == 1
     assert "1 problem has no automatic fix" in result.output
@@ -277,39 +303,46 @@ def left_unfixed(source: str) -> list[tuple[str, str]]:
 
 
 def test_wl005_is_not_moved_out_of_a_condition_the_optimizer_step_is_not_under() -> None:
-    source = ("import torch\nfrom torch.optim.lr_scheduler import StepLR\n"
-              "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
-              "scheduler = StepLR(optimizer, 30)\n"
-              "for epoch in range(100):\n"
-              "    if use_scheduler:\n"
-              "        scheduler.step()\n"
-              "    for batch in loader:\n"
-              "        optimizer.step()\n")
+    source = (
+        "import torch\nfrom torch.optim.lr_scheduler import StepLR\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+        "scheduler = StepLR(optimizer, 30)\n"
+        "for epoch in range(100):\n"
+        "    if use_scheduler:\n"
+        "        scheduler.step()\n"
+        "    for batch in loader:\n"
+        "        optimizer.step()\n"
+    )
     [(code, reason)] = left_unfixed(source)
     assert code == "WL005" and "would drop that condition" in reason
 
 
 def test_wl005_moves_within_the_condition_both_steps_share() -> None:
-    source = ("import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
-              "optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)\n"
-              "scheduler = LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100) * max(0.0, 1 - s / 1000))\n"
-              "for i, batch in enumerate(loader):\n"
-              "    model(batch).backward()\n"
-              "    if (i + 1) % 4 == 0:\n"
-              "        scheduler.step()\n"
-              "        optimizer.step()\n"
-              "        optimizer.zero_grad()\n")
+    source = (
+        "import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
+        "optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)\n"
+        "scheduler = LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100) * max(0.0, 1 - s / 1000))\n"
+        "for i, batch in enumerate(loader):\n"
+        "    model(batch).backward()\n"
+        "    if (i + 1) % 4 == 0:\n"
+        "        scheduler.step()\n"
+        "        optimizer.step()\n"
+        "        optimizer.zero_grad()\n"
+    )
     fixed = fix_source(source)
-    assert fixed == source.replace("        scheduler.step()\n        optimizer.step()\n",
-                                   "        optimizer.step()\n        scheduler.step()\n")
+    assert fixed == source.replace(
+        "        scheduler.step()\n        optimizer.step()\n", "        optimizer.step()\n        scheduler.step()\n"
+    )
 
 
-LONE_LINEAR = ("import torch\nfrom torch.optim.lr_scheduler import LinearLR\n"
-               "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n"
-               "scheduler = LinearLR(optimizer, start_factor=0.1, total_iters=100)\n"
-               "for step in range(1000):\n"
-               "    optimizer.step()\n"
-               "    scheduler.step()\n")
+LONE_LINEAR = (
+    "import torch\nfrom torch.optim.lr_scheduler import LinearLR\n"
+    "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n"
+    "scheduler = LinearLR(optimizer, start_factor=0.1, total_iters=100)\n"
+    "for step in range(1000):\n"
+    "    optimizer.step()\n"
+    "    scheduler.step()\n"
+)
 
 
 def test_replacing_a_lone_linearlr_drops_its_import_only_when_nothing_else_uses_it() -> None:
@@ -320,10 +353,11 @@ def test_replacing_a_lone_linearlr_drops_its_import_only_when_nothing_else_uses_
 
 
 def test_wl006_does_not_step_a_scheduler_before_it_is_created() -> None:
-    source = ("import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
-              "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)\n"
-              "for step in range(1000):\n"
-              "    optimizer.step()\n"
-              "late = LambdaLR(optimizer, lambda s: 1.0)\n")
-    assert left_unfixed(source) == [
-        ("WL006", "the scheduler is created after the loop where its optimizer steps")]
+    source = (
+        "import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
+        "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)\n"
+        "for step in range(1000):\n"
+        "    optimizer.step()\n"
+        "late = LambdaLR(optimizer, lambda s: 1.0)\n"
+    )
+    assert left_unfixed(source) == [("WL006", "the scheduler is created after the loop where its optimizer steps")]

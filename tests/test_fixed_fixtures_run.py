@@ -81,8 +81,13 @@ def test_fixed_core_pitfalls_ramp_then_decay(results, case):
 
 
 # What each later rule's fix is about, as the check verify reports on it.
-RULE_CHECK = {"wl004": "warmup-exists", "wl005": "scheduler-stepped", "wl006": "scheduler-stepped",
-              "wl007": "scheduler-stepped", "wl008": "runs"}
+RULE_CHECK = {
+    "wl004": "warmup-exists",
+    "wl005": "scheduler-stepped",
+    "wl006": "scheduler-stepped",
+    "wl007": "scheduler-stepped",
+    "wl008": "runs",
+}
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c[:5] in RULE_CHECK])

@@ -59,8 +59,7 @@ def test_cli_over_fixture_tree_lists_exactly_the_markers():
 
 def test_check_never_executes_user_code(tmp_path):
     folder = tmp_path / "never_executed"
-    shutil.copytree(FIXTURES / "never_executed", folder,
-                    ignore=shutil.ignore_patterns("EXECUTED", "__pycache__"))
+    shutil.copytree(FIXTURES / "never_executed", folder, ignore=shutil.ignore_patterns("EXECUTED", "__pycache__"))
     script = folder / "train.py"
     result = run_module("check", "--no-cache", str(folder))
     assert not (folder / "EXECUTED").exists()

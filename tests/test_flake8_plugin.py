@@ -71,11 +71,19 @@ def flake8_with_plugin() -> bool:
     return any(entry.value == "warmlint.flake8_plugin:Warmlint" for entry in entry_points(group="flake8.extension"))
 
 
-@pytest.mark.skipif(not flake8_with_plugin(), reason="flake8 is not installed, or warmlint was installed "
-                                                     "before its flake8 entry point existed (pip install -e . again)")
+@pytest.mark.skipif(
+    not flake8_with_plugin(),
+    reason="flake8 is not installed, or warmlint was installed "
+    "before its flake8 entry point existed (pip install -e . again)",
+)
 def test_flake8_runs_the_plugin():
-    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "WL", "fixtures/wl001_literal_sgd/train.py"],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "WL", "fixtures/wl001_literal_sgd/train.py"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
     (diagnostic,) = check_source(LITERAL.read_bytes(), str(LITERAL)).diagnostics
     expected = f"fixtures/wl001_literal_sgd/train.py:{diagnostic.line}:{diagnostic.column}: WL001 {diagnostic.message}"

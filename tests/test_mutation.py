@@ -91,10 +91,15 @@ def test_cli_over_a_folder_of_mutants(tmp_path):
 
     assert not mutator.cli_problems(done), mutator.cli_problems(done)
     config = Config()
-    expected = {(name, d.line, d.column, d.code) for name, data in written.items()
-                for d in check_bytes(data, name, config).diagnostics}
-    reported = {(m["path"], int(m["line"]), int(m["col"]), m["code"])
-                for m in text_lines(done.stdout.decode("utf-8", errors="replace"))}
+    expected = {
+        (name, d.line, d.column, d.code)
+        for name, data in written.items()
+        for d in check_bytes(data, name, config).diagnostics
+    }
+    reported = {
+        (m["path"], int(m["line"]), int(m["col"]), m["code"])
+        for m in text_lines(done.stdout.decode("utf-8", errors="replace"))
+    }
     assert reported == expected
     assert done.returncode == (1 if expected else 0)
 

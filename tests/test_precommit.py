@@ -17,8 +17,10 @@ import pytest
 from conftest import FIXTURES, REPO
 
 pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[dev]')")
-pytestmark = [pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
-              pytest.mark.slow]  # each test runs pre-commit, and through it warmlint, in subprocesses
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+    pytest.mark.slow,
+]  # each test runs pre-commit, and through it warmlint, in subprocesses
 
 BAD = """\
 import torch
@@ -48,8 +50,13 @@ def init_repository(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def hook_repository(tmp_path_factory) -> Path:
     """A committed copy of the project as it is on disk."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True,
-                            capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     copy = tmp_path_factory.mktemp("hook-repository")
     for name in filter(None, listed):
         source = REPO / name
@@ -72,9 +79,24 @@ def run_hook(hook_repository, tmp_path_factory):
         init_repository(project)
         environment = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
         result = subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repository), hook,
-             "--files", "train.py", "--color", "never"],
-            cwd=project, env=environment, capture_output=True, text=True, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "try-repo",
+                str(hook_repository),
+                hook,
+                "--files",
+                "train.py",
+                "--color",
+                "never",
+            ],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         return result, project / "train.py"
 
     return run

@@ -101,8 +101,9 @@ def test_pages_have_examples():
     assert {"WL001", "WL002", "WL003"} <= documented
 
 
-@pytest.mark.parametrize(("code", "section", "source"), EXAMPLES,
-                         ids=[f"{code}-{section}" for code, section, _ in EXAMPLES])
+@pytest.mark.parametrize(
+    ("code", "section", "source"), EXAMPLES, ids=[f"{code}-{section}" for code, section, _ in EXAMPLES]
+)
 def test_example_behaves_as_documented(code, section, source):
     result = check_source(source, f"{code}_{section.lower()}.py")
     assert result.error is None

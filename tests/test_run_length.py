@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-
 from conftest import dedent
+
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import Unresolved, run_length
@@ -19,30 +19,45 @@ def length_of(source: str):
     return run_length(model, optimizer)
 
 
-@pytest.mark.parametrize("source, text, value", [
-    ("""
+@pytest.mark.parametrize(
+    "source, text, value",
+    [
+        (
+            """
      config = {"epochs": 3}
      opt = torch.optim.SGD(p, lr=0.1)
      for epoch in range(config["epochs"]):
          for _ in range(100):
              opt.step()
-     """, 'config["epochs"] * 100', 300),
-    ("""
+     """,
+            'config["epochs"] * 100',
+            300,
+        ),
+        (
+            """
      epochs = 5
      opt = torch.optim.SGD(p, lr=0.1)
      for epoch in range(epochs):
          for x, y in train_loader:
              opt.step()
-     """, "epochs * len(train_loader)", None),
-    ("""
+     """,
+            "epochs * len(train_loader)",
+            None,
+        ),
+        (
+            """
      max_iters = 600
      opt = torch.optim.AdamW(p, lr=1e-3)
      it = 0
      while it < max_iters:
          opt.step()
          it += 1
-     """, "max_iters", 600),
-    ("""
+     """,
+            "max_iters",
+            600,
+        ),
+        (
+            """
      max_iters = 600
      opt = torch.optim.AdamW(p, lr=1e-3)
      it = 0
@@ -51,69 +66,104 @@ def length_of(source: str):
          it += 1
          if it >= max_iters:
              break
-     """, "max_iters", 600),
-    # the counter counts optimizer steps of the inner loop: the while bound is the whole run
-    ("""
+     """,
+            "max_iters",
+            600,
+        ),
+        # the counter counts optimizer steps of the inner loop: the while bound is the whole run
+        (
+            """
      opt = torch.optim.AdamW(p, lr=1e-3)
      step = 0
      while step < 2000:
          for batch in loader:
              opt.step()
              step += 1
-     """, "2000", 2000),
-    ("""
+     """,
+            "2000",
+            2000,
+        ),
+        (
+            """
      opt = torch.optim.SGD(p, lr=0.1)
      for epoch in range(4):
          for i, batch in enumerate(loader):
              if (i + 1) % accum == 0:
                  opt.step()
-     """, "(4 * len(loader)) // accum", None),
-    # through a function defined in the file: its loop counts, in the caller's names
-    ("""
+     """,
+            "(4 * len(loader)) // accum",
+            None,
+        ),
+        # through a function defined in the file: its loop counts, in the caller's names
+        (
+            """
      def train_one_epoch(model, optimizer, data):
          for batch in data:
              optimizer.step()
      opt = torch.optim.SGD(p, lr=0.1)
      for epoch in range(10):
          train_one_epoch(net, opt, train_loader)
-     """, "10 * len(train_loader)", None),
-    ("""
+     """,
+            "10 * len(train_loader)",
+            None,
+        ),
+        (
+            """
      opt = torch.optim.SGD(p, lr=0.1)
      for step in range(1, 501):
          opt.step()
-     """, "(501 - 1)", 500),
-])
+     """,
+            "(501 - 1)",
+            500,
+        ),
+    ],
+)
 def test_every_enclosing_loop_counts(source, text, value):
     found = length_of(source)
     assert found.text == text
     assert found.value == value
 
 
-@pytest.mark.parametrize("source, reason", [
-    ("""
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        (
+            """
      opt = torch.optim.SGD(p, lr=0.1)
      for epoch in range(config["epochs"]):
          for i, batch in enumerate(loader):
              if i == limit:
                  break
              opt.step()
-     """, "a `break` can end"),
-    ("""
+     """,
+            "a `break` can end",
+        ),
+        (
+            """
      opt = torch.optim.SGD(p, lr=0.1)
      while not converged():
          opt.step()
-     """, "cannot count the iterations of `while not converged()`"),
-    ("""
+     """,
+            "cannot count the iterations of `while not converged()`",
+        ),
+        (
+            """
      opt = torch.optim.SGD(p, lr=0.1)
      for epoch in range(3):
          for batch in zip(a, b):
              opt.step()
-     """, "cannot count the iterations of `for ... in zip(a, b)`"),
-    ("""
+     """,
+            "cannot count the iterations of `for ... in zip(a, b)`",
+        ),
+        (
+            """
      opt = torch.optim.SGD(p, lr=0.1)
      opt.step()
-     """, "no training loop"),
-])
+     """,
+            "no training loop",
+        ),
+    ],
+)
 def test_an_enclosing_loop_that_cannot_be_counted_makes_the_length_unknown(source, reason):
     with pytest.raises(Unresolved, match=reason.replace("(", r"\(").replace(")", r"\)")):
         length_of(source)
@@ -148,6 +198,8 @@ def test_verify_ignores_a_default_the_command_line_overrides(tmp_path, args):
 
 def test_verify_ignores_runs_whose_length_is_not_a_number(tmp_path):
     script = tmp_path / "train.py"
-    script.write_text("import torch\nopt = torch.optim.SGD(p, lr=0.1)\nfor epoch in range(3):\n"
-                      "    for batch in loader:\n        opt.step()\n")
+    script.write_text(
+        "import torch\nopt = torch.optim.SGD(p, lr=0.1)\nfor epoch in range(3):\n"
+        "    for batch in loader:\n        opt.step()\n"
+    )
     assert script_length(script, []) is None

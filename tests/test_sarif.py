@@ -27,7 +27,7 @@ def apply_replacement(text: str, change: dict) -> str:
     lines = LINE.findall(text)
 
     def offset(line: int, column: int) -> int:
-        return sum(len(one) for one in lines[:line - 1]) + column - 1
+        return sum(len(one) for one in lines[: line - 1]) + column - 1
 
     region = change["deletedRegion"]
     start = offset(region["startLine"], region["startColumn"])
@@ -89,8 +89,12 @@ def test_results_match_json_format(fixture_runs):
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == expected["path"]
         assert not location["artifactLocation"]["uri"].startswith("/")
-        assert location["region"] == {"startLine": expected["line"], "startColumn": expected["column"],
-                                      "endLine": expected["end_line"], "endColumn": expected["end_column"]}
+        assert location["region"] == {
+            "startLine": expected["line"],
+            "startColumn": expected["column"],
+            "endLine": expected["end_line"],
+            "endColumn": expected["end_column"],
+        }
         assert min(location["region"].values()) >= 1
         assert ("fixes" in result) == expected["fixable"]
 
@@ -126,11 +130,14 @@ def test_replacement_is_the_changed_line_range():
     assert apply_replacement(before, edit) == after
 
 
-@pytest.mark.parametrize("before, after", [
-    ("x = 1\ny = 2", "x = 1\ny = 3"),          # no newline at the end
-    ("x = 1\n", "x = 1\ny = 2\n"),             # an insertion after the last line
-    ("x = 1\r\ny = 2\r\n", "z = 0\r\nx = 1\r\ny = 2\r\n"),  # CRLF, an insertion before the first line
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("x = 1\ny = 2", "x = 1\ny = 3"),  # no newline at the end
+        ("x = 1\n", "x = 1\ny = 2\n"),  # an insertion after the last line
+        ("x = 1\r\ny = 2\r\n", "z = 0\r\nx = 1\r\ny = 2\r\n"),  # CRLF, an insertion before the first line
+    ],
+)
 def test_replacement_edges(before, after):
     assert apply_replacement(before, replacement(before, after)) == after
 

@@ -18,17 +18,26 @@ def table(output: str) -> dict[int, tuple[float, float]]:
     """step -> (multiplier, lr) from the table under the chart."""
     lines = output.splitlines()
     header = next(i for i, line in enumerate(lines) if line.split() == ["step", "multiplier", "lr"])
-    rows = [ROW.match(line) for line in lines[header + 1:]]
+    rows = [ROW.match(line) for line in lines[header + 1 :]]
     return {int(m[1]): (float(m[2]), float(m[3])) for m in rows if m}
 
 
-@pytest.mark.parametrize("options, warmup, total, decay, ratio, lr", [
-    (["--total-steps", "1000"], 50, 1000, "cosine", 0.0, 1.0),
-    (["--total-steps", "1000", "--warmup-steps", "100", "--lr", "0.1"], 100, 1000, "cosine", 0.0, 0.1),
-    (["--total-steps", "800", "--decay", "linear", "--min-lr-ratio", "0.1", "--lr", "3e-4"], 40, 800, "linear",
-     0.1, 3e-4),
-    (["--total-steps", "90000", "--decay", "step", "--lr", "0.5"], 2000, 90000, "step", 0.0, 0.5),
-])
+@pytest.mark.parametrize(
+    "options, warmup, total, decay, ratio, lr",
+    [
+        (["--total-steps", "1000"], 50, 1000, "cosine", 0.0, 1.0),
+        (["--total-steps", "1000", "--warmup-steps", "100", "--lr", "0.1"], 100, 1000, "cosine", 0.0, 0.1),
+        (
+            ["--total-steps", "800", "--decay", "linear", "--min-lr-ratio", "0.1", "--lr", "3e-4"],
+            40,
+            800,
+            "linear",
+            0.1,
+            3e-4,
+        ),
+        (["--total-steps", "90000", "--decay", "step", "--lr", "0.5"], 2000, 90000, "step", 0.0, 0.5),
+    ],
+)
 def test_printed_numbers_are_the_multiplier_times_lr(cli, options, warmup, total, decay, ratio, lr):
     result = cli("schedule", *options)
     assert result.exit_code == 0, result.output
@@ -73,17 +82,20 @@ def test_warmup_as_long_as_training_never_decays(cli):
     assert sorted(table(result.stdout)) == [0, 4, 7]
 
 
-@pytest.mark.parametrize("options", [
-    [],
-    ["--total-steps", "0"],
-    ["--total-steps", "ten"],
-    ["--total-steps", "100", "--warmup-steps", "0"],
-    ["--total-steps", "100", "--decay", "exponential"],
-    ["--total-steps", "100", "--min-lr-ratio", "1"],
-    ["--total-steps", "100", "--lr", "0"],
-    ["--total-steps", "100", "--lr", "nan"],
-    ["--total-steps", "100", "--no-such-option"],
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--total-steps", "0"],
+        ["--total-steps", "ten"],
+        ["--total-steps", "100", "--warmup-steps", "0"],
+        ["--total-steps", "100", "--decay", "exponential"],
+        ["--total-steps", "100", "--min-lr-ratio", "1"],
+        ["--total-steps", "100", "--lr", "0"],
+        ["--total-steps", "100", "--lr", "nan"],
+        ["--total-steps", "100", "--no-such-option"],
+    ],
+)
 def test_bad_options_exit_2_with_one_line(cli, options):
     result = cli("schedule", *options)
     assert result.exit_code == 2

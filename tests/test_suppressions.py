@@ -6,7 +6,9 @@ import pytest
 from conftest import HIGH_SGD, codes, diagnostics, found, reported_codes, write
 
 # A training run (the optimizer is stepped in a loop) with one WL001 on line 2, where the comment goes.
-LINE = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1){comment}\nfor batch in loader:\n    opt.step()\n"
+LINE = (
+    "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1){comment}\nfor batch in loader:\n    opt.step()\n"
+)
 
 
 def with_comment(comment: str) -> str:
@@ -18,40 +20,46 @@ def test_unsuppressed_baseline():
     assert found(with_comment("  # an ordinary comment")) == {(2, "WL001")}
 
 
-@pytest.mark.parametrize("comment", [
-    "  # warmlint: ignore[WL001]",
-    "  # warmlint: ignore",
-    "  # noqa: WL001",
-    "  # NOQA: WL001",
-    "  # noqa:WL001",
-    "  # noqa: wl001",
-    "  #warmlint:ignore[WL001]",
-    "  # warmlint: ignore[WL002, WL001]",
-    "  # warmlint: ignore[WL002,WL001]",
-    "  # noqa: E501, WL001",
-    "  # noqa: E501,WL001",
-    "  # type: ignore  # noqa: WL001",
-    "  # warmlint: ignore[WL001]  -- tuned by hand",
-    "  # noqa: E731, E501, WL001",
-    "  # warmlint: ignore[high-lr-without-schedule]",  # a rule name works as its code
-    "  # warmlint: ignore[WL002, high-lr-without-schedule]",
-    "  # warmlint: ignore[High-LR-Without-Schedule]",
-])
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "  # warmlint: ignore[WL001]",
+        "  # warmlint: ignore",
+        "  # noqa: WL001",
+        "  # NOQA: WL001",
+        "  # noqa:WL001",
+        "  # noqa: wl001",
+        "  #warmlint:ignore[WL001]",
+        "  # warmlint: ignore[WL002, WL001]",
+        "  # warmlint: ignore[WL002,WL001]",
+        "  # noqa: E501, WL001",
+        "  # noqa: E501,WL001",
+        "  # type: ignore  # noqa: WL001",
+        "  # warmlint: ignore[WL001]  -- tuned by hand",
+        "  # noqa: E731, E501, WL001",
+        "  # warmlint: ignore[high-lr-without-schedule]",  # a rule name works as its code
+        "  # warmlint: ignore[WL002, high-lr-without-schedule]",
+        "  # warmlint: ignore[High-LR-Without-Schedule]",
+    ],
+)
 def test_line_suppression(comment):
     assert found(with_comment(comment)) == set()  # suppressed, and no WL100 either
 
 
-@pytest.mark.parametrize("comment", [
-    "  # warmlint: ignore[WL002]",
-    "  # noqa: WL002",
-    "  # noqa: E501",
-    "  # noqa: E731",  # another linter's code: theirs, not an unknown warmlint code
-    "  # lint: noqa-ish",
-    "  # warmlint: ignored on purpose",
-    "  # warmlint: ignore-next-line",
-    "  # noqa-ish",
-    "  # noqaWL001",
-])
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "  # warmlint: ignore[WL002]",
+        "  # noqa: WL002",
+        "  # noqa: E501",
+        "  # noqa: E731",  # another linter's code: theirs, not an unknown warmlint code
+        "  # lint: noqa-ish",
+        "  # warmlint: ignored on purpose",
+        "  # warmlint: ignore-next-line",
+        "  # noqa-ish",
+        "  # noqaWL001",
+    ],
+)
 def test_suppression_for_another_code_does_not_suppress(comment):
     assert found(with_comment(comment)) == {(2, "WL001")}
 
@@ -89,19 +97,21 @@ def test_invalid_suppression_suppresses_nothing_and_is_reported(comment):
 
 @pytest.mark.parametrize("comment", INVALID)
 def test_invalid_suppression_on_a_line_without_a_finding(comment):
-    source = "import torch\nx = 1{comment}\n".format(comment=comment)
+    source = f"import torch\nx = 1{comment}\n"
     assert found(source) == {(2, "WL100")}
 
 
 @pytest.mark.parametrize("comment", ["  # noqa: E731", "  # noqa", "  # noqa: E731,E501", "  # type: ignore"])
 def test_other_linters_comments_on_an_lr_lambda_are_not_invalid(comment):
-    source = ("import torch\n"
-              "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
-              f"decay = lambda s: 0.95 ** s{comment}\n"
-              "scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, decay)\n"
-              "for batch in loader:\n"
-              "    optimizer.step()\n"
-              "    scheduler.step()\n")
+    source = (
+        "import torch\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+        f"decay = lambda s: 0.95 ** s{comment}\n"
+        "scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, decay)\n"
+        "for batch in loader:\n"
+        "    optimizer.step()\n"
+        "    scheduler.step()\n"
+    )
     assert "WL100" not in codes(source)
 
 
@@ -125,12 +135,14 @@ def test_suppression_on_another_line_does_not_count():
 
 
 def test_suppression_on_enclosing_block_header_does_not_count():
-    source = ("import torch\n"
-              "def build(model):  # warmlint: ignore\n"
-              "    return torch.optim.SGD(model.parameters(), lr=0.1)\n"
-              "opt = build(net)\n"
-              "for batch in loader:\n"
-              "    opt.step()\n")
+    source = (
+        "import torch\n"
+        "def build(model):  # warmlint: ignore\n"
+        "    return torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "opt = build(net)\n"
+        "for batch in loader:\n"
+        "    opt.step()\n"
+    )
     assert found(source) == {(3, "WL001")}
 
 
@@ -176,27 +188,31 @@ def test_multiline_statement_other_code_does_not_suppress():
 
 
 def test_multiline_suppression_does_not_leak_to_the_next_statement():
-    source = ("import torch\n"
-              "a = torch.optim.SGD(\n"
-              "    one.parameters(), lr=0.1,\n"
-              ")  # noqa: WL001\n"
-              "b = torch.optim.SGD(two.parameters(), lr=0.1)\n"
-              "for batch in loader:\n"
-              "    a.step()\n"
-              "    b.step()\n")
+    source = (
+        "import torch\n"
+        "a = torch.optim.SGD(\n"
+        "    one.parameters(), lr=0.1,\n"
+        ")  # noqa: WL001\n"
+        "b = torch.optim.SGD(two.parameters(), lr=0.1)\n"
+        "for batch in loader:\n"
+        "    a.step()\n"
+        "    b.step()\n"
+    )
     assert found(source) == {(5, "WL001")}
 
 
 def test_suppresses_only_the_named_code_on_a_line_with_two_codes():
     # WL003 on the lambda line; the optimizer line has WL001 only if nothing changes its LR,
     # so use two optimizers: one flagged by WL001, one with a warmup-only LambdaLR.
-    source = ("import torch\n"
-              "a = torch.optim.SGD(one.parameters(), lr=0.1); b = torch.optim.AdamW(two.parameters(), lr=1e-3); "
-              "s = torch.optim.lr_scheduler.LambdaLR(b, lambda t: min(1.0, (t + 1) / 100)){comment}\n"
-              "for step in range(1000):\n"
-              "    a.step()\n"
-              "    b.step()\n"
-              "    s.step()\n")
+    source = (
+        "import torch\n"
+        "a = torch.optim.SGD(one.parameters(), lr=0.1); b = torch.optim.AdamW(two.parameters(), lr=1e-3); "
+        "s = torch.optim.lr_scheduler.LambdaLR(b, lambda t: min(1.0, (t + 1) / 100)){comment}\n"
+        "for step in range(1000):\n"
+        "    a.step()\n"
+        "    b.step()\n"
+        "    s.step()\n"
+    )
     both = ("WL001", "WL003")
     assert found(source.format(comment=""), only=both) == {(2, "WL001"), (2, "WL003")}
     assert found(source.format(comment="  # noqa: WL003"), only=both) == {(2, "WL001")}
@@ -207,12 +223,15 @@ def test_suppresses_only_the_named_code_on_a_line_with_two_codes():
 # ---- file level --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", [
-    "# warmlint: noqa\n",
-    "# warmlint: noqa[WL001]\n",
-    "# warmlint: noqa[WL002, WL001]\n",
-    "#warmlint:noqa\n",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "# warmlint: noqa\n",
+        "# warmlint: noqa[WL001]\n",
+        "# warmlint: noqa[WL002, WL001]\n",
+        "#warmlint:noqa\n",
+    ],
+)
 def test_file_level_suppression(header):
     source = HIGH_SGD + "b = torch.optim.Adam(m.parameters(), lr=0.1)\nfor batch in loader:\n    b.step()\n"
     assert found(source) == {(2, "WL001"), (5, "WL001")}
@@ -230,14 +249,16 @@ def test_file_level_suppression_of_another_code_or_plain_noqa(header):
 
 
 def test_file_level_suppression_of_one_code_keeps_the_others():
-    source = ("# warmlint: noqa[WL001]\n"
-              "import torch\n"
-              "a = torch.optim.SGD(one.parameters(), lr=0.1)\n"
-              "b = torch.optim.AdamW(two.parameters(), lr=1e-3)\n"
-              "s = torch.optim.lr_scheduler.LambdaLR(b, lambda t: min(1.0, (t + 1) / 100))\n"
-              "for step in range(1000):\n"
-              "    b.step()\n"
-              "    s.step()\n")
+    source = (
+        "# warmlint: noqa[WL001]\n"
+        "import torch\n"
+        "a = torch.optim.SGD(one.parameters(), lr=0.1)\n"
+        "b = torch.optim.AdamW(two.parameters(), lr=1e-3)\n"
+        "s = torch.optim.lr_scheduler.LambdaLR(b, lambda t: min(1.0, (t + 1) / 100))\n"
+        "for step in range(1000):\n"
+        "    b.step()\n"
+        "    s.step()\n"
+    )
     assert found(source) == {(5, "WL003")}
 
 
@@ -253,11 +274,13 @@ def test_suppression_through_the_cli(cli, in_tmp):
 
 def test_a_suppression_comment_does_not_read_as_a_warmup_comment():
     # "warmlint" starts with "warm": a suppression near a constant LR write must not make it a "warmup".
-    source = ("import torch\n"
-              "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
-              "for x in data:\n"
-              "    for group in optimizer.param_groups:  # warmlint: ignore[WL001]\n"
-              "        group['lr'] = 0.01\n"
-              "    optimizer.step()\n")
+    source = (
+        "import torch\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "for x in data:\n"
+        "    for group in optimizer.param_groups:  # warmlint: ignore[WL001]\n"
+        "        group['lr'] = 0.01\n"
+        "    optimizer.step()\n"
+    )
     assert "WL002" not in codes(source)
     assert "WL002" in codes(source.replace("# warmlint: ignore[WL001]", "# warmup"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-
 from conftest import dedent, found
+
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Lifetime, Model
 from warmlint.analysis.scale import ScaleEvidence
@@ -21,61 +21,94 @@ def lifetime(source: str) -> Lifetime:
     return optimizer.lifetime
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("import torch\nopt = torch.optim.SGD(p, lr=0.1)\n", Lifetime.NEVER_STEPPED),
-    ("import torch\nopt = torch.optim.SGD(p, lr=0.1)\nloss.backward()\nopt.step()\n", Lifetime.SINGLE_UPDATE),
-    ("import torch\nopt = torch.optim.SGD(p, lr=0.1)\nfor b in loader:\n    opt.step()\n", Lifetime.TRAINING_RUN),
-    ("import torch\nopt = torch.optim.SGD(p, lr=0.1)\nwhile it < n:\n    scaler.step(opt)\n", Lifetime.TRAINING_RUN),
-    # a fresh optimizer for every step of the loop that steps it
-    ("import torch\nfor t in range(50):\n    opt = torch.optim.Adam([z], lr=0.1)\n    opt.step()\n",
-     Lifetime.REBUILT_PER_STEP),
-    # built per fold, trained over an inner loop: each build is a training run
-    ("import torch\nfor fold in range(5):\n    opt = torch.optim.Adam(p, lr=0.1)\n"
-     "    for b in loader:\n        opt.step()\n", Lifetime.TRAINING_RUN),
-    # stepped in a helper that a loop calls
-    ("import torch\ndef update(o):\n    o.step()\nopt = torch.optim.SGD(p, lr=0.1)\nfor b in loader:\n"
-     "    update(opt)\n", Lifetime.TRAINING_RUN),
-    # stepped in a helper that is called once, outside any loop
-    ("import torch\ndef update(o):\n    o.step()\nopt = torch.optim.SGD(p, lr=0.1)\nupdate(opt)\n",
-     Lifetime.SINGLE_UPDATE),
-    # stepped in a method nothing in the file calls: it may run in a loop elsewhere, or once
-    ("import torch\nclass T:\n    def __init__(self):\n        self.opt = torch.optim.SGD(p, lr=0.1)\n"
-     "    def train_step(self):\n        self.opt.step()\n", Lifetime.UNKNOWN),
-    # a method the file calls from a loop
-    ("import torch\nclass T:\n    def __init__(self):\n        self.opt = torch.optim.SGD(p, lr=0.1)\n"
-     "    def train_step(self):\n        self.opt.step()\n    def fit(self):\n        for b in loader:\n"
-     "            self.train_step()\n", Lifetime.TRAINING_RUN),
-    # Lightning steps what configure_optimizers returns
-    ("import torch\nclass M(LightningModule):\n    def configure_optimizers(self):\n"
-     "        return torch.optim.SGD(self.parameters(), lr=0.1)\n", Lifetime.FRAMEWORK),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import torch\nopt = torch.optim.SGD(p, lr=0.1)\n", Lifetime.NEVER_STEPPED),
+        ("import torch\nopt = torch.optim.SGD(p, lr=0.1)\nloss.backward()\nopt.step()\n", Lifetime.SINGLE_UPDATE),
+        ("import torch\nopt = torch.optim.SGD(p, lr=0.1)\nfor b in loader:\n    opt.step()\n", Lifetime.TRAINING_RUN),
+        (
+            "import torch\nopt = torch.optim.SGD(p, lr=0.1)\nwhile it < n:\n    scaler.step(opt)\n",
+            Lifetime.TRAINING_RUN,
+        ),
+        # a fresh optimizer for every step of the loop that steps it
+        (
+            "import torch\nfor t in range(50):\n    opt = torch.optim.Adam([z], lr=0.1)\n    opt.step()\n",
+            Lifetime.REBUILT_PER_STEP,
+        ),
+        # built per fold, trained over an inner loop: each build is a training run
+        (
+            "import torch\nfor fold in range(5):\n    opt = torch.optim.Adam(p, lr=0.1)\n"
+            "    for b in loader:\n        opt.step()\n",
+            Lifetime.TRAINING_RUN,
+        ),
+        # stepped in a helper that a loop calls
+        (
+            "import torch\ndef update(o):\n    o.step()\nopt = torch.optim.SGD(p, lr=0.1)\nfor b in loader:\n"
+            "    update(opt)\n",
+            Lifetime.TRAINING_RUN,
+        ),
+        # stepped in a helper that is called once, outside any loop
+        (
+            "import torch\ndef update(o):\n    o.step()\nopt = torch.optim.SGD(p, lr=0.1)\nupdate(opt)\n",
+            Lifetime.SINGLE_UPDATE,
+        ),
+        # stepped in a method nothing in the file calls: it may run in a loop elsewhere, or once
+        (
+            "import torch\nclass T:\n    def __init__(self):\n        self.opt = torch.optim.SGD(p, lr=0.1)\n"
+            "    def train_step(self):\n        self.opt.step()\n",
+            Lifetime.UNKNOWN,
+        ),
+        # a method the file calls from a loop
+        (
+            "import torch\nclass T:\n    def __init__(self):\n        self.opt = torch.optim.SGD(p, lr=0.1)\n"
+            "    def train_step(self):\n        self.opt.step()\n    def fit(self):\n        for b in loader:\n"
+            "            self.train_step()\n",
+            Lifetime.TRAINING_RUN,
+        ),
+        # Lightning steps what configure_optimizers returns
+        (
+            "import torch\nclass M(LightningModule):\n    def configure_optimizers(self):\n"
+            "        return torch.optim.SGD(self.parameters(), lr=0.1)\n",
+            Lifetime.FRAMEWORK,
+        ),
+    ],
+)
 def test_lifetime(source, expected):
     assert lifetime(source) is expected
 
 
-@pytest.mark.parametrize("source", [
-    "import torch\nopt = torch.optim.SGD(p, lr=0.5)\nassert opt.param_groups[0]['lr'] == 0.5\n",
-    "import torch\nopt = torch.optim.SGD(p, lr=0.5)\nloss.backward()\nopt.step()\n",
-    "import torch\nfor t in range(50):\n    opt = torch.optim.Adam([z], lr=0.5)\n    opt.step()\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import torch\nopt = torch.optim.SGD(p, lr=0.5)\nassert opt.param_groups[0]['lr'] == 0.5\n",
+        "import torch\nopt = torch.optim.SGD(p, lr=0.5)\nloss.backward()\nopt.step()\n",
+        "import torch\nfor t in range(50):\n    opt = torch.optim.Adam([z], lr=0.5)\n    opt.step()\n",
+    ],
+)
 def test_an_optimizer_that_is_not_a_training_run_gets_no_wl001(source):
     assert found(source) == set()
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("import torch\nm = torch.nn.Linear(4, 4)\n", ScaleEvidence.NONE),
-    ("import torch\nm = torch.nn.TransformerEncoderLayer(16, 2)\n", ScaleEvidence.TRANSFORMER),
-    ("from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained('x')\n",
-     ScaleEvidence.TRANSFORMER),
-    ("class GPT(nn.Module):\n    pass\nm = GPT()\n", ScaleEvidence.TRANSFORMER),
-    ("m = LlamaForCausalLM(config)\n", ScaleEvidence.TRANSFORMER),
-    ("import timm\nm = timm.create_model('resnet50')\n", ScaleEvidence.LARGE),
-    ("import torchvision\nm = torchvision.models.resnet50()\n", ScaleEvidence.LARGE),
-    ("import torchvision\nm = torchvision.models.resnet18()\n", ScaleEvidence.NONE),
-    ("from torch.utils.data import DataLoader\nl = DataLoader(d, batch_size=2048)\n", ScaleEvidence.LARGE),
-    ("from torch.utils.data import DataLoader\nl = DataLoader(d, batch_size=128)\n", ScaleEvidence.NONE),
-    ("optimizer = make_optimizer()\nbert_score = 1\n", ScaleEvidence.NONE),  # lower-case names are not classes
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import torch\nm = torch.nn.Linear(4, 4)\n", ScaleEvidence.NONE),
+        ("import torch\nm = torch.nn.TransformerEncoderLayer(16, 2)\n", ScaleEvidence.TRANSFORMER),
+        (
+            "from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained('x')\n",
+            ScaleEvidence.TRANSFORMER,
+        ),
+        ("class GPT(nn.Module):\n    pass\nm = GPT()\n", ScaleEvidence.TRANSFORMER),
+        ("m = LlamaForCausalLM(config)\n", ScaleEvidence.TRANSFORMER),
+        ("import timm\nm = timm.create_model('resnet50')\n", ScaleEvidence.LARGE),
+        ("import torchvision\nm = torchvision.models.resnet50()\n", ScaleEvidence.LARGE),
+        ("import torchvision\nm = torchvision.models.resnet18()\n", ScaleEvidence.NONE),
+        ("from torch.utils.data import DataLoader\nl = DataLoader(d, batch_size=2048)\n", ScaleEvidence.LARGE),
+        ("from torch.utils.data import DataLoader\nl = DataLoader(d, batch_size=128)\n", ScaleEvidence.NONE),
+        ("optimizer = make_optimizer()\nbert_score = 1\n", ScaleEvidence.NONE),  # lower-case names are not classes
+    ],
+)
 def test_scale_evidence(source, expected):
     assert model_of(source).scale_evidence is expected
 
@@ -83,36 +116,54 @@ def test_scale_evidence(source, expected):
 ADAM = "import torch\n{model}opt = torch.optim.Adam(p, lr={lr})\nfor b in loader:\n    opt.step()\n"
 
 
-@pytest.mark.parametrize("model, lr, fires", [
-    ("", "0.01", False),  # a small model: Adam at 1e-2 is an established recipe
-    ("", "0.03", False),
-    ("", "0.05", True),  # wrong for any model
-    ("", "1.0", True),
-    ("import timm\nnet = timm.create_model('vit_base_patch16_224')\n", "2e-3", True),
-    ("import timm\nnet = timm.create_model('vit_base_patch16_224')\n", "1e-3", False),
-    ("net = torch.nn.Transformer()\n", "5e-4", True),
-    ("net = torch.nn.Transformer()\n", "5e-5", False),
-])
+@pytest.mark.parametrize(
+    "model, lr, fires",
+    [
+        ("", "0.01", False),  # a small model: Adam at 1e-2 is an established recipe
+        ("", "0.03", False),
+        ("", "0.05", True),  # wrong for any model
+        ("", "1.0", True),
+        ("import timm\nnet = timm.create_model('vit_base_patch16_224')\n", "2e-3", True),
+        ("import timm\nnet = timm.create_model('vit_base_patch16_224')\n", "1e-3", False),
+        ("net = torch.nn.Transformer()\n", "5e-4", True),
+        ("net = torch.nn.Transformer()\n", "5e-5", False),
+    ],
+)
 def test_adam_thresholds_follow_scale_evidence(model, lr, fires):
     assert found(ADAM.format(model=model, lr=lr)) == ({(3 + model.count("\n") - 1, "WL001")} if fires else set())
 
 
-@pytest.mark.parametrize("source, expected", [
-    # the file builds a transformer, but this optimizer trains a small MLP
-    ("import torch\nimport torch.nn as nn\nbig = nn.Transformer()\nsmall = nn.Sequential(nn.Linear(4, 4))\n"
-     "opt = torch.optim.Adam(small.parameters(), lr=0.01)\n", ScaleEvidence.NONE),
-    ("import torch\nimport torch.nn as nn\nclass MLP(nn.Module):\n    def __init__(self):\n"
-     "        super().__init__()\n        self.fc = nn.Linear(4, 4)\nbig = nn.Transformer()\n"
-     "opt = torch.optim.Adam(MLP().parameters(), lr=0.01)\n", ScaleEvidence.NONE),
-    # followed through a container, a local class and .to()
-    ("import torch\nimport torch.nn as nn\nclass Block(nn.Module):\n    def __init__(self):\n"
-     "        super().__init__()\n        self.attn = nn.MultiheadAttention(8, 2)\n"
-     "model = nn.Sequential(Block(), nn.Linear(8, 2)).to('cpu')\n"
-     "opt = torch.optim.Adam(model.parameters(), lr=0.01)\n", ScaleEvidence.TRANSFORMER),
-    # lost on the way (a factory in another module): the file's evidence counts
-    ("import torch\nfrom models import build\nnet = torch.nn.Transformer()\nmodel = build()\n"
-     "opt = torch.optim.Adam(model.parameters(), lr=0.01)\n", ScaleEvidence.TRANSFORMER),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        # the file builds a transformer, but this optimizer trains a small MLP
+        (
+            "import torch\nimport torch.nn as nn\nbig = nn.Transformer()\nsmall = nn.Sequential(nn.Linear(4, 4))\n"
+            "opt = torch.optim.Adam(small.parameters(), lr=0.01)\n",
+            ScaleEvidence.NONE,
+        ),
+        (
+            "import torch\nimport torch.nn as nn\nclass MLP(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.fc = nn.Linear(4, 4)\nbig = nn.Transformer()\n"
+            "opt = torch.optim.Adam(MLP().parameters(), lr=0.01)\n",
+            ScaleEvidence.NONE,
+        ),
+        # followed through a container, a local class and .to()
+        (
+            "import torch\nimport torch.nn as nn\nclass Block(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.attn = nn.MultiheadAttention(8, 2)\n"
+            "model = nn.Sequential(Block(), nn.Linear(8, 2)).to('cpu')\n"
+            "opt = torch.optim.Adam(model.parameters(), lr=0.01)\n",
+            ScaleEvidence.TRANSFORMER,
+        ),
+        # lost on the way (a factory in another module): the file's evidence counts
+        (
+            "import torch\nfrom models import build\nnet = torch.nn.Transformer()\nmodel = build()\n"
+            "opt = torch.optim.Adam(model.parameters(), lr=0.01)\n",
+            ScaleEvidence.TRANSFORMER,
+        ),
+    ],
+)
 def test_scale_evidence_is_the_one_of_the_model_the_optimizer_trains(source, expected):
     (optimizer,) = model_of(source).optimizers
     assert optimizer.scale is expected

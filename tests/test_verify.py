@@ -94,8 +94,10 @@ CLI = (
     "atexit.register(lambda: print('parent imported torch:', 'torch' in sys.modules, file=sys.stderr)); "
     "from warmlint.cli.verify import verify_command; verify_command()"
 )
-COMPARE_SOURCE = (SCRIPTS / "constant_lr.py").read_text().replace(
-    "import torch\n", "import torch\n\nimport settings\n\ntorch.manual_seed(settings.SEED)\n", 1
+COMPARE_SOURCE = (
+    (SCRIPTS / "constant_lr.py")
+    .read_text()
+    .replace("import torch\n", "import torch\n\nimport settings\n\ntorch.manual_seed(settings.SEED)\n", 1)
 )
 
 
@@ -121,8 +123,20 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         "hangs_later": lambda: verify(SCRIPTS / "hangs.py", [str(scratch / "later-helper.pid")], timeout=15),
         "workers": lambda: verify(SCRIPTS / "loader_workers.py", [str(scratch / "workers")], steps=10),
         "cli_json": lambda: command(
-            str(SCRIPTS / "needs_args.py"), "--steps", "5", "--format", "json", "--plot", str(scratch / "lr.png"),
-            "--", "--lr", "0.5", "--epochs", "4", "--batches", "3",
+            str(SCRIPTS / "needs_args.py"),
+            "--steps",
+            "5",
+            "--format",
+            "json",
+            "--plot",
+            str(scratch / "lr.png"),
+            "--",
+            "--lr",
+            "0.5",
+            "--epochs",
+            "4",
+            "--batches",
+            "3",
         ),
         "torch_missing_child": lambda: command(
             str(scratch / "noop.py"), env={**os.environ, "PYTHONPATH": str(fake_torch.parent)}
@@ -486,9 +500,12 @@ def test_pace_extends_per_step_and_per_epoch_calls():
 
 def test_text_chart_has_fixed_size_and_labels():
     chart = render_chart(
-        [Series("observed", "*", [(s, s / 50) for s in range(1, 51)]),
-         Series("projected", ".", [(s, 1 - s / 1000) for s in range(51, 1001)], projected=True)],
-        width=60, height=12,
+        [
+            Series("observed", "*", [(s, s / 50) for s in range(1, 51)]),
+            Series("projected", ".", [(s, 1 - s / 1000) for s in range(51, 1001)], projected=True),
+        ],
+        width=60,
+        height=12,
     )
     lines = chart.splitlines()
     assert len(lines) == 12 + 3
@@ -522,8 +539,10 @@ def _project(make_scheduler, total: int):
         lambda opt: torch.optim.lr_scheduler.MultiplicativeLR(opt, lambda s: 0.99999),
         lambda opt: torch.optim.lr_scheduler.SequentialLR(
             opt,
-            [torch.optim.lr_scheduler.LinearLR(opt, 0.1, total_iters=500),
-             torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=99_500)],
+            [
+                torch.optim.lr_scheduler.LinearLR(opt, 0.1, total_iters=500),
+                torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=99_500),
+            ],
             milestones=[500],
         ),
     ],
@@ -582,7 +601,8 @@ SCHEDULES = {
         )
     ],
     "two-schedulers": lambda o: [
-        lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=70), lr_scheduler.ExponentialLR(o, gamma=0.99)
+        lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=70),
+        lr_scheduler.ExponentialLR(o, gamma=0.99),
     ],
     "subclass": lambda o: [HalvingLR(o)],
 }

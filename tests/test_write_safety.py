@@ -22,9 +22,17 @@ from warmlint.files.safe_write import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "fixtures" / name / "train.py" for name in
-           ("wl001_literal_sgd", "wl002_branch_in_loop", "wl003_lambda_min", "wl005_same_iteration",
-            "wl006_onecycle_forgotten", "wl008_torch_save_dict")]
+SOURCES = [
+    ROOT / "fixtures" / name / "train.py"
+    for name in (
+        "wl001_literal_sgd",
+        "wl002_branch_in_loop",
+        "wl003_lambda_min",
+        "wl005_same_iteration",
+        "wl006_onecycle_forgotten",
+        "wl008_torch_save_dict",
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +60,23 @@ def make_tree(root: Path, copies: int) -> dict[Path, bytes]:
 
 # `warmlint fix --apply` whose every fsync takes a while: a temporary file then exists long
 # enough for a test to see it and kill the process before it is renamed into place.
-SLOW_FSYNC = ("import os, sys, time\n"
-              "real_fsync = os.fsync\n"
-              "os.fsync = lambda fd: (time.sleep(0.5), real_fsync(fd))[1]\n"
-              "from warmlint.cli import main\n"
-              "main(sys.argv[1:], prog_name='warmlint')\n")
+SLOW_FSYNC = (
+    "import os, sys, time\n"
+    "real_fsync = os.fsync\n"
+    "os.fsync = lambda fd: (time.sleep(0.5), real_fsync(fd))[1]\n"
+    "from warmlint.cli import main\n"
+    "main(sys.argv[1:], prog_name='warmlint')\n"
+)
 
 
 def start_fix(root: Path, slow_writes: bool = False) -> subprocess.Popen:
     program = ["-c", SLOW_FSYNC] if slow_writes else ["-m", "warmlint"]
-    return subprocess.Popen([sys.executable, *program, "fix", "--apply", str(root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, *program, "fix", "--apply", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_a_temporary(root: Path, process: subprocess.Popen) -> bool:
@@ -112,8 +126,9 @@ def test_a_stop_signal_finishes_the_file_being_written_then_stops(tmp_path, expe
 
 @pytest.mark.slow
 @pytest.mark.parametrize("files_written_first", [0, 3])
-def test_sigkill_mid_write_leaves_each_file_old_or_new_and_the_next_run_cleans_up(tmp_path, expected,
-                                                                                    files_written_first):
+def test_sigkill_mid_write_leaves_each_file_old_or_new_and_the_next_run_cleans_up(
+    tmp_path, expected, files_written_first
+):
     tree = make_tree(tmp_path, 40)
     process = start_fix(tmp_path, slow_writes=True)
     for _ in range(files_written_first + 1):

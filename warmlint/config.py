@@ -51,7 +51,7 @@ _TOP_KEYS = ("select", "ignore", "exclude", "per-file-ignores", "thresholds", "f
 
 def _codes(value, key: str, known: list[str]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"[tool.warmlint] {key} must be a list of rule codes, e.g. [\"WL001\"]")
+        raise ConfigError(f'[tool.warmlint] {key} must be a list of rule codes, e.g. ["WL001"]')
     return tuple(validate_codes(value, key, known))
 
 
@@ -86,9 +86,13 @@ def parse_table(table: dict, known_codes: list[str], root: Path | None = None) -
         value = table["per-file-ignores"]
         if not isinstance(value, dict):
             raise ConfigError("[tool.warmlint] per-file-ignores must be a table of glob = [codes]")
-        config = replace(config, per_file_ignores=tuple(
-            (pattern, _codes(codes, f"per-file-ignores.{pattern!r}", known_codes))
-            for pattern, codes in value.items()))
+        config = replace(
+            config,
+            per_file_ignores=tuple(
+                (pattern, _codes(codes, f"per-file-ignores.{pattern!r}", known_codes))
+                for pattern, codes in value.items()
+            ),
+        )
     if "thresholds" in table:
         config = replace(config, thresholds=_thresholds(table["thresholds"]))
     if "fix" in table:
@@ -102,8 +106,9 @@ def _thresholds(value) -> tuple[tuple[str, float], ...]:
     merged = dict(DEFAULT_THRESHOLDS)
     for key, number in value.items():
         if key not in DEFAULT_THRESHOLDS:
-            raise ConfigError(f"[tool.warmlint.thresholds] unknown key {key!r}; valid keys: "
-                              f"{', '.join(DEFAULT_THRESHOLDS)}")
+            raise ConfigError(
+                f"[tool.warmlint.thresholds] unknown key {key!r}; valid keys: {', '.join(DEFAULT_THRESHOLDS)}"
+            )
         if isinstance(number, bool) or not isinstance(number, (int, float)) or number <= 0:
             raise ConfigError(f"[tool.warmlint.thresholds] {key} must be a positive number, got {number!r}")
         merged[key] = float(number)
@@ -133,7 +138,7 @@ def fix_value(key: str, item, where: str):
     if key == "warmup-steps":
         if item == "auto" or (isinstance(item, int) and not isinstance(item, bool) and item >= 1):
             return item
-        raise ConfigError(f"{where} warmup-steps must be a positive integer or \"auto\", got {item!r}")
+        raise ConfigError(f'{where} warmup-steps must be a positive integer or "auto", got {item!r}')
     if item is None or (isinstance(item, int) and not isinstance(item, bool) and item >= 1):
         return item  # total-steps
     raise ConfigError(f"{where} total-steps must be a positive integer, got {item!r}")

@@ -61,9 +61,17 @@ class Diagnostic:
     @classmethod
     def from_dict(cls, data: dict) -> Diagnostic:
         span = Span(data["line"], data["column"], data["end_line"], data["end_column"])
-        return cls(path=data["path"], span=span, code=data["code"], name=data["name"],
-                   message=data["message"], hint=data["hint"], severity=Severity(data["severity"]),
-                   fixable=data["fixable"], no_fix_reason=data["no_fix_reason"])
+        return cls(
+            path=data["path"],
+            span=span,
+            code=data["code"],
+            name=data["name"],
+            message=data["message"],
+            hint=data["hint"],
+            severity=Severity(data["severity"]),
+            fixable=data["fixable"],
+            no_fix_reason=data["no_fix_reason"],
+        )
 
     def to_json(self) -> dict:
         """The stable machine-readable form (documented in README.md)."""

@@ -19,28 +19,57 @@ class RuleInfo:
 
 
 _ENTRIES = (
-    RuleInfo("WL000", "syntax-error",
-             "The file cannot be parsed as Python, so nothing else in it was checked."),
-    RuleInfo("WL001", "high-lr-without-schedule",
-             "An optimizer starts at a high learning rate and nothing in the file changes it.", True),
-    RuleInfo("WL002", "constant-warmup",
-             "A warmup phase sets a constant learning rate instead of ramping it up.", True),
-    RuleInfo("WL003", "warmup-without-decay",
-             "A warmup ramps the learning rate up and then holds it constant for the rest of training.", True),
-    RuleInfo("WL004", "decay-without-warmup",
-             "A learning rate high enough to need a warmup, with a schedule that only decays.", True),
-    RuleInfo("WL005", "scheduler-step-before-optimizer-step",
-             "scheduler.step() is called before optimizer.step(), so the first value of the schedule is skipped.",
-             True),
-    RuleInfo("WL006", "scheduler-never-stepped",
-             "A scheduler is created but its step() is never called, so the LR stays at its first value.", True),
-    RuleInfo("WL007", "warmup-unit-mismatch",
-             "A warmup counted in steps is stepped once per epoch, or one counted in epochs every step.", True),
-    RuleInfo("WL008", "scheduler-state-not-checkpointed",
-             "A checkpoint holds the optimizer's state but not the scheduler's, so a resumed run restarts "
-             "its schedule.", True),
-    RuleInfo("WL100", "invalid-suppression",
-             "A suppression comment warmlint cannot read (no brackets, an unknown code) suppresses nothing."),
+    RuleInfo("WL000", "syntax-error", "The file cannot be parsed as Python, so nothing else in it was checked."),
+    RuleInfo(
+        "WL001",
+        "high-lr-without-schedule",
+        "An optimizer starts at a high learning rate and nothing in the file changes it.",
+        True,
+    ),
+    RuleInfo(
+        "WL002", "constant-warmup", "A warmup phase sets a constant learning rate instead of ramping it up.", True
+    ),
+    RuleInfo(
+        "WL003",
+        "warmup-without-decay",
+        "A warmup ramps the learning rate up and then holds it constant for the rest of training.",
+        True,
+    ),
+    RuleInfo(
+        "WL004",
+        "decay-without-warmup",
+        "A learning rate high enough to need a warmup, with a schedule that only decays.",
+        True,
+    ),
+    RuleInfo(
+        "WL005",
+        "scheduler-step-before-optimizer-step",
+        "scheduler.step() is called before optimizer.step(), so the first value of the schedule is skipped.",
+        True,
+    ),
+    RuleInfo(
+        "WL006",
+        "scheduler-never-stepped",
+        "A scheduler is created but its step() is never called, so the LR stays at its first value.",
+        True,
+    ),
+    RuleInfo(
+        "WL007",
+        "warmup-unit-mismatch",
+        "A warmup counted in steps is stepped once per epoch, or one counted in epochs every step.",
+        True,
+    ),
+    RuleInfo(
+        "WL008",
+        "scheduler-state-not-checkpointed",
+        "A checkpoint holds the optimizer's state but not the scheduler's, so a resumed run restarts its schedule.",
+        True,
+    ),
+    RuleInfo(
+        "WL100",
+        "invalid-suppression",
+        "A suppression comment warmlint cannot read (no brackets, an unknown code) suppresses nothing.",
+    ),
 )
 
 RULE_INFO: dict[str, RuleInfo] = {info.code: info for info in _ENTRIES}

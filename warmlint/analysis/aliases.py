@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from warmlint.analysis import catalog
 from warmlint.analysis.facts import Binding, RawFacts, ScopeId
 from warmlint.analysis.values import Resolver
 
@@ -112,8 +111,9 @@ class AliasIndex:
 
     def uses(self, aliases: set[Key]) -> tuple[list[int], list[int]]:
         """Indexes in raw.calls of calls on an alias (`alias.step()`), and of calls it is passed to."""
-        candidates = sorted({p for key in aliases for table in (self.method_calls, self.arguments)
-                             for p in table.get(key, ())})
+        candidates = sorted(
+            {p for key in aliases for table in (self.method_calls, self.arguments) for p in table.get(key, ())}
+        )
         methods = [p for p in candidates if self.receiver.get(p) in aliases]
         passed = [p for p in candidates if self.receiver.get(p) not in aliases]
         return methods, passed
@@ -128,8 +128,11 @@ def _binding_sources(binding: Binding, scope: ScopeId, wraps: Wraps) -> list[cst
     if binding.kind != "assign" or binding.value is None:
         return []
     value = binding.value
-    wrapped = [a.value for a in value.args if a.keyword is None] \
-        if isinstance(value, cst.Call) and wraps(value, scope) else None
+    wrapped = (
+        [a.value for a in value.args if a.keyword is None]
+        if isinstance(value, cst.Call) and wraps(value, scope)
+        else None
+    )
     if binding.index is None:
         return [value] + (wrapped if wrapped is not None and len(wrapped) == 1 else [])
     if isinstance(value, (cst.Tuple, cst.List)):
@@ -137,4 +140,3 @@ def _binding_sources(binding: Binding, scope: ScopeId, wraps: Wraps) -> list[cst
     if wrapped is not None and binding.index < len(wrapped):
         return [wrapped[binding.index]]
     return []
-

@@ -35,8 +35,19 @@ _OTHER_OPTIMIZER_FAMILY = {
 
 # Last name segments of third-party optimizers; recognised so that they are known
 # optimizers (their LR flows are tracked) but never judged by the LR thresholds.
-_THIRD_PARTY_OPTIMIZER_NAMES = {"Lamb", "LAMB", "Lars", "LARS", "Lion", "Prodigy", "Adafactor",
-                                "SGDScheduleFree", "AdamWScheduleFree", "Sophia", "Shampoo"}
+_THIRD_PARTY_OPTIMIZER_NAMES = {
+    "Lamb",
+    "LAMB",
+    "Lars",
+    "LARS",
+    "Lion",
+    "Prodigy",
+    "Adafactor",
+    "SGDScheduleFree",
+    "AdamWScheduleFree",
+    "Sophia",
+    "Shampoo",
+}
 
 
 def optimizer_family(qualified: str) -> str | None:
@@ -88,8 +99,10 @@ TRANSFORMER_MARKERS = (
     "torch.nn.functional.scaled_dot_product_attention",
     "torch.nn.modules.transformer.",
 )
-_TRANSFORMERS_MODEL = re.compile(r"^transformers\.(\w+\.)*(AutoModel\w*|PreTrainedModel|\w+For\w+|\w+Model)"
-                                 r"(\.from_pretrained)?$")
+_TRANSFORMERS_MODEL = re.compile(
+    r"^transformers\.(\w+\.)*(AutoModel\w*|PreTrainedModel|\w+For\w+|\w+Model)"
+    r"(\.from_pretrained)?$"
+)
 
 
 def builds_transformer(qualified: str) -> bool:
@@ -97,8 +110,10 @@ def builds_transformer(qualified: str) -> bool:
 
 
 # Model classes named like a transformer (a local `class GPT(nn.Module)`, `LlamaForCausalLM(...)`).
-_TRANSFORMER_CLASS_NAME = re.compile(r"GPT|Gpt|Llama|LLaMA|Bert|BERT|Transformer|ViT|Vit[A-Z]|T5|Mistral|Qwen"
-                                     r"|Gemma|Bloom|Falcon|Mixtral|Whisper")
+_TRANSFORMER_CLASS_NAME = re.compile(
+    r"GPT|Gpt|Llama|LLaMA|Bert|BERT|Transformer|ViT|Vit[A-Z]|T5|Mistral|Qwen"
+    r"|Gemma|Bloom|Falcon|Mixtral|Whisper"
+)
 
 
 def is_transformer_class_name(name: str) -> bool:
@@ -118,7 +133,8 @@ _LARGE_BACKBONE = re.compile(
     r"^(timm\.create_model|timm\.models\.\w+"
     r"|torchvision\.models\.(resnet(50|101|152)|wide_resnet\w*|resnext\w*|vit_\w+|swin_\w+|convnext_\w+"
     r"|efficientnet_v2\w*|regnet_y_(8|16|32|128)gf|maxvit\w*)"
-    r"|open_clip\.create_model\w*|\w+(\.\w+)*\.from_pretrained)$")
+    r"|open_clip\.create_model\w*|\w+(\.\w+)*\.from_pretrained)$"
+)
 # `from_pretrained` of what is not a model.
 _NOT_A_MODEL = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor|Scheduler|Pipeline")
 

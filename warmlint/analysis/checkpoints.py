@@ -37,8 +37,7 @@ def _entries(node: cst.Dict | cst.Call):
 
 
 def _state_dict_owner(value: cst.BaseExpression) -> cst.BaseExpression | None:
-    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
-            and value.func.attr.value == "state_dict":
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "state_dict":
         return value.func.value
     return None
 

@@ -9,10 +9,10 @@ from warmlint.analysis.facts import (
     ArgparseOption,
     Binding,
     Branch,
-    LoopExit,
     CallSite,
     Function,
     Loop,
+    LoopExit,
     LrWrite,
     RawFacts,
     ScopeId,
@@ -58,8 +58,9 @@ class Collector(cst.CSTVisitor):
         scope = MODULE_SCOPE if name in self._globals[-1] else self.scope
         self.facts.bindings.setdefault(scope, {}).setdefault(name, []).append(binding)
 
-    def _bind_target(self, target: cst.BaseExpression, value: cst.CSTNode | None, kind: str,
-                     index: int | None = None) -> None:
+    def _bind_target(
+        self, target: cst.BaseExpression, value: cst.CSTNode | None, kind: str, index: int | None = None
+    ) -> None:
         if isinstance(target, cst.Name):
             self._bind(target.value, Binding(target.value, kind, value, index, target))
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -73,7 +74,8 @@ class Collector(cst.CSTVisitor):
             class_scope = self._classes[-1]
             if dotted and dotted.startswith("self.") and dotted.count(".") == 1 and class_scope:
                 self.facts.bindings.setdefault(class_scope, {}).setdefault(dotted, []).append(
-                    Binding(dotted, kind, value, index, target))
+                    Binding(dotted, kind, value, index, target)
+                )
             elif value is not None:
                 self.facts.attribute_stores.append((target, value, self.scope))
 
@@ -184,8 +186,9 @@ class Collector(cst.CSTVisitor):
             self._bind_target(node.target, None, "other")
             counter = dotted_name(node.target)
             if counter and isinstance(node.operator, cst.AddAssign):
-                self.facts.loop_exits.append(LoopExit("increment", counter, self.scope, tuple(self._loops),
-                                                      tuple(self._branches)))
+                self.facts.loop_exits.append(
+                    LoopExit("increment", counter, self.scope, tuple(self._loops), tuple(self._branches))
+                )
 
     def visit_Break(self, node: cst.Break) -> None:
         self.facts.loop_exits.append(LoopExit("break", None, self.scope, tuple(self._loops), tuple(self._branches)))
@@ -201,8 +204,9 @@ class Collector(cst.CSTVisitor):
         if node.name is not None:
             self._bind_target(node.name.name, None, "other")
 
-    def _record_lr_write(self, statement: cst.CSTNode, target: cst.Subscript,
-                         value: cst.BaseExpression, augmented: bool = False) -> None:
+    def _record_lr_write(
+        self, statement: cst.CSTNode, target: cst.Subscript, value: cst.BaseExpression, augmented: bool = False
+    ) -> None:
         if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
             return
         key = string_value(target.slice[0].slice.value)
@@ -212,10 +216,18 @@ class Collector(cst.CSTVisitor):
                 self.facts.subscript_stores.append((base, key, self.scope))
         if key != "lr":
             return
-        self.facts.lr_writes.append(LrWrite(
-            node=statement, group=target.value, value=value, scope=self.scope,
-            order=self._next_order(), loops=tuple(self._loops), branches=tuple(self._branches),
-            augmented=augmented))
+        self.facts.lr_writes.append(
+            LrWrite(
+                node=statement,
+                group=target.value,
+                value=value,
+                scope=self.scope,
+                order=self._next_order(),
+                loops=tuple(self._loops),
+                branches=tuple(self._branches),
+                augmented=augmented,
+            )
+        )
 
     def visit_Return(self, node: cst.Return) -> None:
         function = self.facts.functions.get(self.scope)
@@ -230,9 +242,15 @@ class Collector(cst.CSTVisitor):
         self._loop_start[id(node)] = self._next_order()
 
     def _push_loop(self, node: cst.For | cst.While, targets: tuple[str, ...], iter_text: str) -> None:
-        loop = Loop(len(self.facts.loops) + 1, node, self.scope,
-                    self._loops[-1] if self._loops else None, targets, iter_text,
-                    self._loop_start.pop(id(node)))
+        loop = Loop(
+            len(self.facts.loops) + 1,
+            node,
+            self.scope,
+            self._loops[-1] if self._loops else None,
+            targets,
+            iter_text,
+            self._loop_start.pop(id(node)),
+        )
         self.facts.loops[loop.id] = loop
         self._loops.append(loop.id)
 
@@ -265,10 +283,18 @@ class Collector(cst.CSTVisitor):
     # ---- calls and comments --------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         callee = dotted_name(node.func)
-        self.facts.calls.append(CallSite(
-            node=node, callee=callee, scope=self.scope, order=self._next_order(),
-            loops=tuple(self._loops), branches=tuple(self._branches),
-            targets=self._call_targets.pop(id(node), ()), statement=self._statement))
+        self.facts.calls.append(
+            CallSite(
+                node=node,
+                callee=callee,
+                scope=self.scope,
+                order=self._next_order(),
+                loops=tuple(self._loops),
+                branches=tuple(self._branches),
+                targets=self._call_targets.pop(id(node), ()),
+                statement=self._statement,
+            )
+        )
         if callee and callee.endswith(".add_argument"):
             self._record_argparse(node)
         elif callee and callee.endswith(".set_defaults"):

@@ -25,11 +25,25 @@ class Unsupported(Exception):
 
 
 _BUILTINS = {"min": min, "max": max, "abs": abs, "float": float, "int": int, "round": round}
-_MATH = {"cos": math.cos, "sin": math.sin, "exp": math.exp, "log": math.log, "sqrt": math.sqrt,
-         "floor": math.floor, "ceil": math.ceil, "pow": math.pow}
+_MATH = {
+    "cos": math.cos,
+    "sin": math.sin,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "pow": math.pow,
+}
 _MATH_CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf}
-_COMPARE = {cst.LessThan: operator.lt, cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
-            cst.GreaterThanEqual: operator.ge, cst.Equal: operator.eq, cst.NotEqual: operator.ne}
+_COMPARE = {
+    cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le,
+    cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge,
+    cst.Equal: operator.eq,
+    cst.NotEqual: operator.ne,
+}
 
 
 class _Return(Exception):
@@ -40,8 +54,14 @@ class _Return(Exception):
 class ScheduleFunction:
     """A `lambda s: ...` or `def f(s): ...` from the user's file, callable on a step number."""
 
-    def __init__(self, node: cst.Lambda | cst.FunctionDef, scope: ScopeId, resolver: Resolver,
-                 free_scope: ScopeId | None = None, assumed: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        node: cst.Lambda | cst.FunctionDef,
+        scope: ScopeId,
+        resolver: Resolver,
+        free_scope: ScopeId | None = None,
+        assumed: dict[str, float] | None = None,
+    ) -> None:
         self.node = node
         self.resolver = resolver
         # Values taken for free names that do not resolve (a warmup length from a config file);
@@ -89,8 +109,7 @@ class ScheduleFunction:
             if small.value is None:
                 raise Unsupported("returns nothing")
             raise _Return(self._expr(small.value, env))
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 \
-                and isinstance(small.targets[0].target, cst.Name):
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
             env[small.targets[0].target.value] = self._expr(small.value, env)
             return
         if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
@@ -102,7 +121,8 @@ class ScheduleFunction:
             env[small.target.value] = result
             return
         if isinstance(small, (cst.Pass, cst.Expr)) and (
-                isinstance(small, cst.Pass) or isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))):
+            isinstance(small, cst.Pass) or isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        ):
             return
         raise Unsupported(type(small).__name__)
 
@@ -269,8 +289,7 @@ def classify(function: ScheduleFunction) -> Shape | None:
     after_peak = [v for s, v in values if s >= peak_step]
     if all(abs(v - first) <= 1e-9 * max(1.0, abs(first)) for v in numbers):
         kind = ShapeKind.CONSTANT
-    elif first <= 0.5 * peak and peak_step >= values[-1][0] and all(
-            a[1] <= b[1] for a, b in zip(values, values[1:])):
+    elif first <= 0.5 * peak and peak_step >= values[-1][0] and all(a[1] <= b[1] for a, b in zip(values, values[1:])):
         kind = ShapeKind.RAMP
     elif first <= 0.5 * peak and all(v >= 0.99 * peak for v in after_peak):
         kind = ShapeKind.WARMUP_THEN_FLAT

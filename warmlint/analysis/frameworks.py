@@ -23,8 +23,19 @@ _WRAPPING = {FABRIC: {"setup", "setup_optimizers"}, ACCELERATE: {"prepare", "pre
 # Methods that receive the optimizer and leave its LR alone.
 _LEAVE_LR_ALONE = {
     FABRIC: {"backward", "clip_gradients", "save", "load", "print", "log", "log_dict", "barrier", "no_backward_sync"},
-    ACCELERATE: {"backward", "clip_grad_norm_", "clip_grad_value_", "save_state", "load_state", "save",
-                 "register_for_checkpointing", "unscale_gradients", "print", "log", "accumulate"},
+    ACCELERATE: {
+        "backward",
+        "clip_grad_norm_",
+        "clip_grad_value_",
+        "save_state",
+        "load_state",
+        "save",
+        "register_for_checkpointing",
+        "unscale_gradients",
+        "print",
+        "log",
+        "accumulate",
+    },
 }
 # Wrapping methods recognised on any receiver: distinctive enough to be read without knowing it.
 _GENERIC_WRAPPING = {"prepare", "prepare_optimizer", "initialize"}

@@ -97,8 +97,9 @@ class Optimizer(Tracked):
     def steps(self) -> list[CallSite]:
         """`optimizer.step()` and `scaler.step(optimizer)` calls, in source order."""
         sites = self.calls_of("step")
-        sites += [c for c in self.passed_to
-                  if isinstance(c.node.func, cst.Attribute) and c.node.func.attr.value == "step"]
+        sites += [
+            c for c in self.passed_to if isinstance(c.node.func, cst.Attribute) and c.node.func.attr.value == "step"
+        ]
         return sorted(sites, key=lambda c: c.order)
 
 
@@ -137,7 +138,9 @@ class Model:
 
     def key_of(self, expr: cst.BaseExpression, scope: ScopeId) -> Key | None:
         dotted = dotted_name(expr)
-        if dotted is None or not (isinstance(expr, cst.Name) or (dotted.startswith("self.") and dotted.count(".") == 1)):
+        if dotted is None or not (
+            isinstance(expr, cst.Name) or (dotted.startswith("self.") and dotted.count(".") == 1)
+        ):
             return None
         found = self.resolver.lookup(scope, dotted)
         return (found[0], dotted) if found else None
@@ -149,8 +152,12 @@ class Model:
         if any(q and catalog.builds_transformer(q) for q in names):
             return True
         called = {(c.callee or "").rsplit(".", 1)[-1] for c in self.raw.calls}
-        defined = {name for names in self.raw.bindings.values() for name, bindings in names.items()
-                   if any(b.kind == "class" for b in bindings)}
+        defined = {
+            name
+            for names in self.raw.bindings.values()
+            for name, bindings in names.items()
+            if any(b.kind == "class" for b in bindings)
+        }
         return any(catalog.is_transformer_class_name(name) for name in called | defined)
 
     @cached_property
@@ -222,8 +229,11 @@ class Model:
     def _initial_aliases(self, obj: Tracked) -> set[Key]:
         keys = set()
         for target in obj.call.targets:
-            if isinstance(target, (cst.Tuple, cst.List)) and obj.qualified in catalog.TUPLE_RETURNING_FACTORIES \
-                    and target.elements:
+            if (
+                isinstance(target, (cst.Tuple, cst.List))
+                and obj.qualified in catalog.TUPLE_RETURNING_FACTORIES
+                and target.elements
+            ):
                 target = target.elements[0].value  # timm: scheduler, num_epochs = create_scheduler(...)
             key = self.key_of(target, obj.call.scope)
             if key:
@@ -257,8 +267,13 @@ class Model:
         kind = self.optimizers if isinstance(obj, Optimizer) else self.schedulers
         creations = {id(other.call.node): other.call.order for other in kind if other is not obj}
         scope, created = obj.call.scope, obj.call.order
-        orders = [creations[id(binding.value)] for key in obj.aliases if key[0] == scope
-                  for binding in self.raw.bindings_of(*key) if id(binding.value) in creations]
+        orders = [
+            creations[id(binding.value)]
+            for key in obj.aliases
+            if key[0] == scope
+            for binding in self.raw.bindings_of(*key)
+            if id(binding.value) in creations
+        ]
         start = created if any(order < created for order in orders) else float("-inf")
         end = min((order for order in orders if order > created), default=float("inf"))
         return (scope, start, end) if orders else None
@@ -323,13 +338,13 @@ class Model:
         return self.resolver.number(expr, optimizer.call.scope)
 
     # ---- relations ---------------------------------------------------------
-    def optimizer_for(self, expr: cst.BaseExpression | None, scope: ScopeId,
-                      order: int | None = None) -> Optimizer | None:
+    def optimizer_for(
+        self, expr: cst.BaseExpression | None, scope: ScopeId, order: int | None = None
+    ) -> Optimizer | None:
         """The optimizer `expr` refers to; at a known place (`order`), the one its name holds there."""
         return self._object_for(self.optimizers, expr, scope, order) if expr is not None else None
 
-    def scheduler_for(self, expr: cst.BaseExpression, scope: ScopeId,
-                      order: int | None = None) -> Scheduler | None:
+    def scheduler_for(self, expr: cst.BaseExpression, scope: ScopeId, order: int | None = None) -> Scheduler | None:
         return self._object_for(self.schedulers, expr, scope, order)
 
     def _object_for(self, objects, expr: cst.BaseExpression, scope: ScopeId, order: int | None):
@@ -401,8 +416,7 @@ class Model:
                 continue
             for value in function.returns:
                 for ref, interval in self._returned_schedulers(value, function.scope, "epoch", 0):
-                    scheduler = ref if isinstance(ref, Scheduler) else \
-                        self.scheduler_for(ref, function.scope)
+                    scheduler = ref if isinstance(ref, Scheduler) else self.scheduler_for(ref, function.scope)
                     if scheduler is not None and scheduler.returned_to_lightning:
                         scheduler.lightning_interval = interval
 
@@ -460,8 +474,9 @@ class Model:
                 return lifetime
         return Lifetime.SINGLE_UPDATE
 
-    def optimizer_of_group(self, group: cst.BaseExpression, scope: ScopeId,
-                           loops: tuple[int, ...] = ()) -> Optimizer | None:
+    def optimizer_of_group(
+        self, group: cst.BaseExpression, scope: ScopeId, loops: tuple[int, ...] = ()
+    ) -> Optimizer | None:
         """The optimizer whose param group `group` is (`g` from `for g in opt.param_groups`, ...)."""
         if isinstance(group, cst.Subscript):
             return self._optimizer_of_groups(group.value, scope)
@@ -530,8 +545,11 @@ class Model:
             return False
         flags = self.raw.bindings_of(class_scope, "self.automatic_optimization")
         manual = any(isinstance(b.value, cst.Name) and b.value.value == "False" for b in flags)
-        steps_itself = any((c.callee or "").startswith("self.lr_schedulers") for c in self.raw.calls
-                           if c.scope[:len(class_scope)] == class_scope)
+        steps_itself = any(
+            (c.callee or "").startswith("self.lr_schedulers")
+            for c in self.raw.calls
+            if c.scope[: len(class_scope)] == class_scope
+        )
         return manual and not steps_itself
 
 
@@ -543,4 +561,3 @@ def _unwrap_enumerate(expr: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(expr, cst.Call) and dotted_name(expr.func) == "enumerate" and expr.args:
         return expr.args[0].value
     return expr
-

@@ -63,8 +63,10 @@ def call_path(model: Model, site: CallSite, home: ScopeId) -> list[CallSite]:
             raise Unresolved("optimizer.step() is not reached from where the optimizer is built")
         sites = model.resolver.calls_to(function)
         if len(sites) != 1:
-            raise Unresolved(f"{function.name}(), which calls optimizer.step(), is called from "
-                             f"{len(sites) or 'no'} place{'s' if len(sites) != 1 else ''} in this file")
+            raise Unresolved(
+                f"{function.name}(), which calls optimizer.step(), is called from "
+                f"{len(sites) or 'no'} place{'s' if len(sites) != 1 else ''} in this file"
+            )
         path.insert(0, sites[0][0])
         scope = sites[0][0].scope
     return path
@@ -179,7 +181,7 @@ def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
         raise Unresolved("no training loop around optimizer.step() was found")
     innermost = loops[-1][0]
     factors: list[tuple[cst.BaseExpression, ScopeId]] = []
-    for loop, scope in loops:
+    for loop, _ in loops:
         count = _trip_count(model, loop, innermost)
         factors.append((count.expr, count.scope))
         if count.covers_inner:
@@ -235,17 +237,26 @@ def _while_count(model: Model, loop: Loop, innermost: Loop, exits: list[LoopExit
     assert isinstance(loop.node, cst.While)
     bound = _bound(loop.node.test, lower_is_running=True)
     breaks = [e for e in exits if e.kind == "break"]
-    if bound is None and isinstance(loop.node.test, cst.Name) and loop.node.test.value == "True" \
-            and len(breaks) == 1:
-        bound = next((b for branch in breaks[0].branches if branch.in_body
-                      if (b := _bound(branch.test, lower_is_running=False)) is not None), None)
+    if bound is None and isinstance(loop.node.test, cst.Name) and loop.node.test.value == "True" and len(breaks) == 1:
+        bound = next(
+            (
+                b
+                for branch in breaks[0].branches
+                if branch.in_body
+                if (b := _bound(branch.test, lower_is_running=False)) is not None
+            ),
+            None,
+        )
     elif breaks:
         raise Unresolved(f"a `break` can end `while {loop.iter_text}` early")
     if bound is None:
         raise Unresolved(f"cannot count the iterations of `while {loop.iter_text}` (pass --total-steps N)")
     counter, limit = bound
-    steps_with = [e for e in model.raw.loop_exits
-                  if e.kind == "increment" and e.name == counter and e.scope == loop.scope and loop.id in e.loops]
+    steps_with = [
+        e
+        for e in model.raw.loop_exits
+        if e.kind == "increment" and e.name == counter and e.scope == loop.scope and loop.id in e.loops
+    ]
     if not steps_with:
         raise Unresolved(f"`{counter}` never grows inside `while {loop.iter_text}`")
     covers_inner = all(e.loops[-1] == innermost.id for e in steps_with)
@@ -267,8 +278,12 @@ def _bound(test: cst.BaseExpression, lower_is_running: bool) -> tuple[str, cst.B
 
 
 def _unwrap(expr: cst.BaseExpression) -> cst.BaseExpression:
-    while isinstance(expr, cst.Call) and dotted_name(expr.func) in _ITER_WRAPPERS and expr.args \
-            and expr.args[0].keyword is None:
+    while (
+        isinstance(expr, cst.Call)
+        and dotted_name(expr.func) in _ITER_WRAPPERS
+        and expr.args
+        and expr.args[0].keyword is None
+    ):
         expr = expr.args[0].value
     return expr
 
@@ -291,8 +306,12 @@ def _accumulation(site: CallSite) -> cst.BaseExpression | None:
     """`A` when the step sits under `if (i + 1) % A == 0`."""
     for branch in reversed(site.branches):
         test = branch.test
-        if branch.in_body and isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
-                and isinstance(test.comparisons[0].operator, cst.Equal):
+        if (
+            branch.in_body
+            and isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)
+        ):
             left = test.left
             if isinstance(left, cst.BinaryOperation) and isinstance(left.operator, cst.Modulo):
                 return left.right

@@ -21,8 +21,7 @@ from warmlint.analysis.values import Resolver
 
 _MAX_DEPTH = 6
 _PARAMETER_METHODS = {"parameters", "named_parameters"}
-_PASS_THROUGH = {"copy.deepcopy", "torch.compile", "torch.nn.parallel.DistributedDataParallel",
-                 "torch.nn.DataParallel"}
+_PASS_THROUGH = {"copy.deepcopy", "torch.compile", "torch.nn.parallel.DistributedDataParallel", "torch.nn.DataParallel"}
 
 
 class ScaleEvidence(enum.Enum):
@@ -54,8 +53,9 @@ def call_evidence(qualified: str | None, callee: str | None) -> ScaleEvidence | 
 class ModelScale:
     """Follows an optimizer's parameters to the model that owns them."""
 
-    def __init__(self, raw: RawFacts, imports: ImportTable, resolver: Resolver,
-                 qualified: Callable[[CallSite], str | None]) -> None:
+    def __init__(
+        self, raw: RawFacts, imports: ImportTable, resolver: Resolver, qualified: Callable[[CallSite], str | None]
+    ) -> None:
         self._raw = raw
         self._imports = imports
         self._resolver = resolver
@@ -97,8 +97,7 @@ class ModelScale:
         arguments = [a.value for a in call.args]
         if qualified in _PASS_THROUGH or (qualified or "").startswith("torch.nn."):
             # a container or a plain layer: as large as what it holds
-            return strongest([self._of_expression(a, scope, depth + 1) for a in arguments
-                              if not _is_literal(a)])
+            return strongest([self._of_expression(a, scope, depth + 1) for a in arguments if not _is_literal(a)])
         local_class = self._local_class(callee, scope) if callee else None
         if local_class is not None:
             return self._of_class(local_class, depth)
@@ -118,20 +117,31 @@ class ModelScale:
         """A class defined here is as large as the layers its body builds (bases checked too)."""
         node = self._class_node(class_scope)
         if node is not None and any(
-                call_evidence(self._imports.qualify(d), d) is not None
-                for d in (dotted_name(b.value) for b in node.bases) if d):
-            return strongest([call_evidence(self._imports.qualify(d), d) or ScaleEvidence.NONE
-                              for d in (dotted_name(b.value) for b in node.bases) if d])
+            call_evidence(self._imports.qualify(d), d) is not None
+            for d in (dotted_name(b.value) for b in node.bases)
+            if d
+        ):
+            return strongest(
+                [
+                    call_evidence(self._imports.qualify(d), d) or ScaleEvidence.NONE
+                    for d in (dotted_name(b.value) for b in node.bases)
+                    if d
+                ]
+            )
         evidence = []
         for scope, calls in self._calls_in_scope.items():
-            if scope[:len(class_scope)] != class_scope:
+            if scope[: len(class_scope)] != class_scope:
                 continue
             for site in calls:
                 said = call_evidence(self._qualified(site), site.callee)
                 if said is not None:
                     evidence.append(said)
-                elif site.callee and (inner := self._local_class(site.callee, site.scope)) \
-                        and inner != class_scope and depth < _MAX_DEPTH:
+                elif (
+                    site.callee
+                    and (inner := self._local_class(site.callee, site.scope))
+                    and inner != class_scope
+                    and depth < _MAX_DEPTH
+                ):
                     evidence.append(self._of_class(inner, depth + 1))
         return strongest(evidence)
 
@@ -159,4 +169,5 @@ def _parameters_owner(params: cst.BaseExpression) -> cst.BaseExpression | None:
 
 def _is_literal(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, (cst.Integer, cst.Float, cst.SimpleString, cst.Name)) and (
-        not isinstance(expr, cst.Name) or expr.value in ("True", "False", "None"))
+        not isinstance(expr, cst.Name) or expr.value in ("True", "False", "None")
+    )

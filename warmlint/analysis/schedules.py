@@ -58,8 +58,9 @@ PLAUSIBLE_VALUES = (10.0, 1e3, 1e5)
 _MAX_UNRESOLVED = 3
 
 
-def _shape_for_any_value(node, free_scope, model: Model,
-                         first: ScheduleFunction) -> tuple[Shape | None, tuple[str, ...]]:
+def _shape_for_any_value(
+    node, free_scope, model: Model, first: ScheduleFunction
+) -> tuple[Shape | None, tuple[str, ...]]:
     """The shape the function has whatever its unresolved names hold, or None when it depends on them.
 
     Each unresolved name takes each plausible value independently; a shape is accepted only when
@@ -92,5 +93,9 @@ def is_alone(model: Model, scheduler: Scheduler) -> bool:
     optimizer = scheduler.optimizer
     if optimizer is None:
         return len(model.schedulers) == 1 and not model.raw.lr_writes
-    return (optimizer.schedulers == [scheduler] and not optimizer.lr_writes
-            and not optimizer.schedule_helpers and not optimizer.escapes)
+    return (
+        optimizer.schedulers == [scheduler]
+        and not optimizer.lr_writes
+        and not optimizer.schedule_helpers
+        and not optimizer.escapes
+    )

@@ -120,8 +120,12 @@ def _false_at_zero(test: cst.BaseExpression, counters: tuple[str, ...]) -> bool:
     if not (isinstance(left, cst.Name) and left.value in counters and isinstance(right, cst.Integer)):
         return False
     bound = int(right.value, 0)
-    return {cst.GreaterThan: bound >= 0, cst.GreaterThanEqual: bound >= 1, cst.NotEqual: bound == 0,
-            cst.Equal: bound >= 1}.get(type(operator), False)
+    return {
+        cst.GreaterThan: bound >= 0,
+        cst.GreaterThanEqual: bound >= 1,
+        cst.NotEqual: bound == 0,
+        cst.Equal: bound >= 1,
+    }.get(type(operator), False)
 
 
 _MIRRORED = {cst.LessThan: cst.GreaterThan, cst.LessThanEqual: cst.GreaterThanEqual}

@@ -97,11 +97,15 @@ class Resolver:
         callee = f"self.{function.name}" if function.is_method else function.name
         offset = 1 if function.is_method else 0
         # Same name, but provably another function (a namesake in another scope): not a call of this one.
-        return [(c, offset) for c in self._calls_by_callee.get(callee, [])
-                if (found := self._local_function(callee, c.scope)) is None or found is function]
+        return [
+            (c, offset)
+            for c in self._calls_by_callee.get(callee, [])
+            if (found := self._local_function(callee, c.scope)) is None or found is function
+        ]
 
-    def argument_for(self, function: Function, param: cst.Param, call: CallSite,
-                     offset: int) -> tuple[cst.BaseExpression | None, bool]:
+    def argument_for(
+        self, function: Function, param: cst.Param, call: CallSite, offset: int
+    ) -> tuple[cst.BaseExpression | None, bool]:
         """The expression a call passes for `param`, and whether the call is analysable."""
         index = function.params.index(param) - offset
         for position, arg in enumerate(call.node.args):
@@ -114,8 +118,9 @@ class Resolver:
         return None, True
 
     # ---- origins -------------------------------------------------------------
-    def origins(self, expr: cst.BaseExpression, scope: ScopeId,
-                depth: int = 0) -> list[tuple[cst.BaseExpression, ScopeId, str]] | None:
+    def origins(
+        self, expr: cst.BaseExpression, scope: ScopeId, depth: int = 0
+    ) -> list[tuple[cst.BaseExpression, ScopeId, str]] | None:
         """Follow names to the expressions that define them.
 
         Returns (expression, scope, how) triples; several when a parameter gets
@@ -265,7 +270,8 @@ class Resolver:
                 return None
             option = options[0]
             flag = next((f for f in option.flags if f.startswith("--")), None) or (
-                option.flags[0] if option.flags else attr)
+                option.flags[0] if option.flags else attr
+            )
             defaults.append((option.default, option.scope, f"{flag} default"))
         return self._agree(defaults, depth)
 
@@ -301,9 +307,14 @@ class Resolver:
 
     def _is_literal_dict(self, expr: cst.BaseExpression, scope: ScopeId, depth: int) -> bool:
         origins = self.origins(expr, scope, depth + 1)
-        return bool(origins) and len(origins) == 1 and (
-            isinstance(origins[0][0], cst.Dict)
-            or (isinstance(origins[0][0], cst.Call) and dotted_name(origins[0][0].func) == "dict"))
+        return (
+            bool(origins)
+            and len(origins) == 1
+            and (
+                isinstance(origins[0][0], cst.Dict)
+                or (isinstance(origins[0][0], cst.Call) and dotted_name(origins[0][0].func) == "dict")
+            )
+        )
 
     def _subscript_number(self, expr: cst.Subscript, scope: ScopeId, depth: int) -> Value | None:
         key = _subscript_key(expr)

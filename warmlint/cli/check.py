@@ -22,13 +22,15 @@ from warmlint.output.text import FORMATS, render
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
 @click.option("--no-cache", is_flag=True, help="Check every file again instead of reusing .warmlint_cache/.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
-def check(paths, select, ignore, config_path, force_exclude, stdin_filename, output_format, exit_zero, quiet,
-          no_cache, jobs):
+def check(
+    paths, select, ignore, config_path, force_exclude, stdin_filename, output_format, exit_zero, quiet, no_cache, jobs
+):
     """Check training scripts for LR warmup and schedule mistakes (never runs them)."""
     paths = list(paths) or [Path(".")]
     from_stdin = paths == [Path("-")]
-    config = build_config([Path(stdin_filename)] if from_stdin and stdin_filename else paths,
-                          select, ignore, config_path)
+    config = build_config(
+        [Path(stdin_filename)] if from_stdin and stdin_filename else paths, select, ignore, config_path
+    )
     errors: list[str] = []
     if from_stdin:
         results = [check_bytes(sys.stdin.buffer.read(), stdin_filename or "<stdin>", config)]
@@ -39,8 +41,9 @@ def check(paths, select, ignore, config_path, force_exclude, stdin_filename, out
             click.echo("warmlint: warning: no Python files found under the given paths", err=True)
         cache = None if no_cache else ResultCache((config.root or Path.cwd()) / CACHE_DIR, config)
         explicit = frozenset(p for p in paths if not p.is_dir())
-        results = check_files(found.files, config, explicit=explicit, cache=cache, jobs=jobs,
-                              with_fixes=output_format == "sarif")
+        results = check_files(
+            found.files, config, explicit=explicit, cache=cache, jobs=jobs, with_fixes=output_format == "sarif"
+        )
     errors.extend(f"{r.path}: {r.error}" for r in results if r.error)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
     fixes = {r.path: r.fix for r in results if r.fix is not None}

@@ -45,12 +45,18 @@ def build_config(paths: list[Path], select, ignore, config_path: Path | None) ->
 
 
 common_options = [
-    click.option("--select", multiple=True, metavar="CODES",
-                 help="Only these rule codes or prefixes (comma-separated)."),
-    click.option("--ignore", multiple=True, metavar="CODES",
-                 help="Skip these rule codes or prefixes (comma-separated)."),
-    click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                 help="Read [tool.warmlint] from this file instead of the nearest pyproject.toml."),
+    click.option(
+        "--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated)."
+    ),
+    click.option(
+        "--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated)."
+    ),
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Read [tool.warmlint] from this file instead of the nearest pyproject.toml.",
+    ),
     click.option("--force-exclude", is_flag=True, help="Apply config excludes to files named on the command line."),
     click.option("--stdin-filename", metavar="NAME", help="Name to report for source read from stdin (`-`)."),
 ]

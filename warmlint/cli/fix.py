@@ -99,16 +99,30 @@ def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOu
 @click.option("--decay", type=click.Choice(DECAYS), help="Decay after the warmup.")
 @click.option("--min-lr-ratio", type=float, help="LR at the end of training, as a fraction of the peak.")
 @click.option("--total-steps", type=int, help="Training length T, when it cannot be read from the script.")
-def fix(paths, select, ignore, config_path, force_exclude, stdin_filename, apply_fixes,
-        warmup_steps, decay, min_lr_ratio, total_steps):
+def fix(
+    paths,
+    select,
+    ignore,
+    config_path,
+    force_exclude,
+    stdin_filename,
+    apply_fixes,
+    warmup_steps,
+    decay,
+    min_lr_ratio,
+    total_steps,
+):
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
     from warmlint.engine.fixer import fix_bytes  # the parser loads only for commands that need it
 
     paths = list(paths) or [Path(".")]
     config = build_config(paths, select, ignore, config_path)
-    overrides = {"warmup-steps": _warmup_steps(warmup_steps), "decay": decay,
-                 "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
-                 "total-steps": _option(total_steps, "total-steps")}
+    overrides = {
+        "warmup-steps": _warmup_steps(warmup_steps),
+        "decay": decay,
+        "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
+        "total-steps": _option(total_steps, "total-steps"),
+    }
     fix_options = dict(config.fix)
     fix_options.update({k: v for k, v in overrides.items() if v is not None})
     config = config.with_overrides(fix=tuple(fix_options.items()))
@@ -123,8 +137,10 @@ def fix(paths, select, ignore, config_path, force_exclude, stdin_filename, apply
     with deferred_stop_signals() if apply_fixes else nullcontext(StopRequest()) as stop:
         for done, path in enumerate(found.files):
             if stop.signal:
-                errors.append(f"interrupted by {stop.name} after {done} of {len(found.files)} files; "
-                              f"each file is either unchanged or completely fixed")
+                errors.append(
+                    f"interrupted by {stop.name} after {done} of {len(found.files)} files; "
+                    f"each file is either unchanged or completely fixed"
+                )
                 break
             outcome = _fix_file(path, config, apply_fixes, errors)
             if outcome is None:
@@ -143,8 +159,11 @@ def fix(paths, select, ignore, config_path, force_exclude, stdin_filename, apply
     click.echo(message + ".", err=not apply_fixes, color=color)
     for diagnostic in unfixable:
         reason = diagnostic.no_fix_reason or "no automatic fix for this rule"
-        click.echo(f"  {diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "
-                   f"no automatic fix: {reason}", err=not apply_fixes, color=color)
+        click.echo(
+            f"  {diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} no automatic fix: {reason}",
+            err=not apply_fixes,
+            color=color,
+        )
     for error in errors:
         click.echo(f"warmlint: error: {error}", err=True, color=color)
     if stop.signal:

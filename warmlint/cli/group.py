@@ -16,9 +16,11 @@ class LazyGroup(click.Group):
     on every commit, does not pay for loading `fix`, `schedule` and `verify`."""
 
     # command name -> (module, attribute); `verify` imports no torch: only its child process does.
-    LAZY = {"fix": ("warmlint.cli.fix", "fix"),
-            "schedule": ("warmlint.cli.schedule", "schedule"),
-            "verify": ("warmlint.cli.verify", "verify_command")}
+    LAZY = {
+        "fix": ("warmlint.cli.fix", "fix"),
+        "schedule": ("warmlint.cli.schedule", "schedule"),
+        "verify": ("warmlint.cli.verify", "verify_command"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})

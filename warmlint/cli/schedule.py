@@ -31,8 +31,7 @@ def describe(total: int, warmup: int, decay: str, min_lr_ratio: float, peak_lr: 
     if warmup >= total:
         return f"warmup {warmup} steps covers all {total} steps of training, so the LR never decays"
     floor = f" to {min_lr_ratio:g} of the peak" if min_lr_ratio and decay != "step" else ""
-    return (f"warmup {warmup} steps, then {decay} decay{floor} until step {total} "
-            f"(peak lr {peak_lr:g})")
+    return f"warmup {warmup} steps, then {decay} decay{floor} until step {total} (peak lr {peak_lr:g})"
 
 
 def table(steps: list[int], factors: dict[int, float], peak_lr: float) -> list[str]:
@@ -54,26 +53,39 @@ class OneLineErrors(click.Command):
 
 
 @click.command("schedule", cls=OneLineErrors)
-@click.option("--total-steps", type=click.IntRange(min=1), required=True,
-              help="Training length T in optimizer steps.")
-@click.option("--warmup-steps", type=click.IntRange(min=1),
-              help="Warmup length W (default: what `warmlint fix` picks for T).")
-@click.option("--decay", type=click.Choice(DECAYS), default="cosine", show_default=True,
-              help="Decay after the warmup.")
-@click.option("--min-lr-ratio", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
-              help="LR at the end of training as a fraction of the peak (cosine and linear decays).")
-@click.option("--lr", "peak_lr", type=click.FloatRange(0, min_open=True), default=1.0, show_default=True,
-              help="Peak LR, to print absolute LRs (1: the multiplier).")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
-              help="Also write the chart as a PNG (needs matplotlib).")
-def schedule(total_steps: int, warmup_steps: int | None, decay: str, min_lr_ratio: float, peak_lr: float,
-             plot_path: str | None) -> None:
+@click.option("--total-steps", type=click.IntRange(min=1), required=True, help="Training length T in optimizer steps.")
+@click.option(
+    "--warmup-steps", type=click.IntRange(min=1), help="Warmup length W (default: what `warmlint fix` picks for T)."
+)
+@click.option("--decay", type=click.Choice(DECAYS), default="cosine", show_default=True, help="Decay after the warmup.")
+@click.option(
+    "--min-lr-ratio",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    show_default=True,
+    help="LR at the end of training as a fraction of the peak (cosine and linear decays).",
+)
+@click.option(
+    "--lr",
+    "peak_lr",
+    type=click.FloatRange(0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Peak LR, to print absolute LRs (1: the multiplier).",
+)
+@click.option(
+    "--plot", "plot_path", type=click.Path(dir_okay=False), help="Also write the chart as a PNG (needs matplotlib)."
+)
+def schedule(
+    total_steps: int, warmup_steps: int | None, decay: str, min_lr_ratio: float, peak_lr: float, plot_path: str | None
+) -> None:
     """Draw the warmup-then-decay schedule `warmlint fix` inserts, for a given T (and W)."""
     if not math.isfinite(peak_lr):
         fail(f"--lr must be a finite number, got {peak_lr}")
     warmup = default_warmup_steps(total_steps) if warmup_steps is None else warmup_steps
-    factors = {step: multiplier(step, warmup, total_steps, decay, min_lr_ratio)
-               for step in chart_steps(total_steps, warmup)}
+    factors = {
+        step: multiplier(step, warmup, total_steps, decay, min_lr_ratio) for step in chart_steps(total_steps, warmup)
+    }
     points = [(step, peak_lr * factor) for step, factor in factors.items()]
     series = Series(f"lr, {decay} decay", "*", points)
     click.echo(describe(total_steps, warmup, decay, min_lr_ratio, peak_lr))

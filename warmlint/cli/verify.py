@@ -19,19 +19,47 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
 @click.command("verify")
 @click.argument("script", type=click.Path(dir_okay=False))
 @click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
-@click.option("--steps", type=click.IntRange(min=1), default=50, show_default=True,
-              help="Stop the script after this many optimizer steps.")
-@click.option("--total-steps", type=click.IntRange(min=1), default=None,
-              help="Optimizer steps in the whole run (inferred from the script when not given).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
-              help="Seconds before the script is stopped, importing torch included.")
-@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
-              help="cpu hides GPUs from the script; cuda requires one.")
+@click.option(
+    "--steps",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Stop the script after this many optimizer steps.",
+)
+@click.option(
+    "--total-steps",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Optimizer steps in the whole run (inferred from the script when not given).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300,
+    show_default=True,
+    help="Seconds before the script is stopped, importing torch included.",
+)
+@click.option(
+    "--device",
+    type=click.Choice(DEVICES),
+    default="auto",
+    show_default=True,
+    help="cpu hides GPUs from the script; cuda requires one.",
+)
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the chart as a PNG (needs matplotlib).")
-@click.option("--compare", "compare_fix", is_flag=True,
-              help="Also run the script as `warmlint fix` would change it, and chart both.")
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the chart as a PNG (needs matplotlib).",
+)
+@click.option(
+    "--compare",
+    "compare_fix",
+    is_flag=True,
+    help="Also run the script as `warmlint fix` would change it, and chart both.",
+)
 def verify_command(
     script: str,
     script_args: tuple[str, ...],

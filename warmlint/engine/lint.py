@@ -33,8 +33,7 @@ class Locator:
             wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(PositionProvider)
         code_range = self._positions[node]
-        return Span(code_range.start.line, code_range.start.column + 1,
-                    code_range.end.line, code_range.end.column + 1)
+        return Span(code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1)
 
     def lines(self, node: cst.CSTNode) -> tuple[int, int]:
         span = self.span(node)
@@ -51,9 +50,11 @@ class Locator:
         """Line ranges of every simple statement, read once from the positions already computed."""
         if self._statements is None:
             self.span(self._module)
-            self._statements = [(code_range.start.line, code_range.end.line)
-                                for statement, code_range in self._positions.items()
-                                if isinstance(statement, cst.SimpleStatementLine)]
+            self._statements = [
+                (code_range.start.line, code_range.end.line)
+                for statement, code_range in self._positions.items()
+                if isinstance(statement, cst.SimpleStatementLine)
+            ]
         return self._statements
 
 
@@ -63,11 +64,12 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
         return cst.parse_module(source), None
     except cst.ParserSyntaxError as error:
         return None, _python_syntax_error(source, path) or _from_parser_error(
-            error, path, max(1, len(source.splitlines())))
+            error, path, max(1, len(source.splitlines()))
+        )
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return None, syntax_error(path, 1, 1, f"cannot decode the file: {error}")
     except UnicodeEncodeError as error:  # text (not bytes) holding a lone surrogate
-        before = error.object[:error.start]
+        before = error.object[: error.start]
         line, column = before.count("\n") + 1, error.start - (before.rfind("\n") + 1) + 1
         return None, syntax_error(path, line, column, f"not valid Unicode text: {error.reason}")
     except RecursionError:
@@ -100,7 +102,7 @@ def _from_parser_error(error: cst.ParserSyntaxError, path: str, last_line: int) 
     located = _PARSER_LOCATION.match(text)
     if located:  # the native parser reports a 0-based column in its message
         line, column = int(located.group(1)), int(located.group(2)) + 1
-        text = text[located.end():]
+        text = text[located.end() :]
     if line > last_line:  # an error at the end of the file: point at its last line
         line, column = last_line, 1
     if len(text) > 100:
@@ -109,8 +111,14 @@ def _from_parser_error(error: cst.ParserSyntaxError, path: str, last_line: int) 
 
 
 def syntax_error(path: str, line: int, column: int, reason: str) -> Diagnostic:
-    return Diagnostic(path, Span(line, column, line, column), "WL000", RULE_INFO["WL000"].name,
-                      f"cannot parse: {reason}", severity=Severity.ERROR)
+    return Diagnostic(
+        path,
+        Span(line, column, line, column),
+        "WL000",
+        RULE_INFO["WL000"].name,
+        f"cannot parse: {reason}",
+        severity=Severity.ERROR,
+    )
 
 
 def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
@@ -122,9 +130,16 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
     suppressions = _suppressions(raw.comments, locator)
     diagnostics = []
     if "WL100" in enabled:
-        diagnostics += [Diagnostic(path, Span(p.line, 1, p.line, 1), "WL100", RULE_INFO["WL100"].name,
-                                   f"`{p.comment.strip()}` suppresses nothing: {p.reason}")
-                        for p in suppressions.problems]
+        diagnostics += [
+            Diagnostic(
+                path,
+                Span(p.line, 1, p.line, 1),
+                "WL100",
+                RULE_INFO["WL100"].name,
+                f"`{p.comment.strip()}` suppresses nothing: {p.reason}",
+            )
+            for p in suppressions.problems
+        ]
     for code in sorted(enabled):
         check = CHECKS.get(code)  # WL000 has none: the parser reports it; WL100 is read above
         if check is None:
@@ -135,11 +150,19 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
             fix = finding.no_fix_reason or None
             if finding.fix_data is not None and not fix:
                 fix = plan_fix(code, finding.fix_data, model, FixOptions.from_config(config))
-            diagnostics.append(Diagnostic(
-                path=path, span=locator.span(finding.node), code=code, name=RULE_INFO[code].name,
-                message=finding.message, hint=finding.hint, fixable=isinstance(fix, Edits),
-                no_fix_reason=fix if isinstance(fix, str) else "",
-                fix_data=fix if isinstance(fix, Edits) else None))
+            diagnostics.append(
+                Diagnostic(
+                    path=path,
+                    span=locator.span(finding.node),
+                    code=code,
+                    name=RULE_INFO[code].name,
+                    message=finding.message,
+                    hint=finding.hint,
+                    fixable=isinstance(fix, Edits),
+                    no_fix_reason=fix if isinstance(fix, str) else "",
+                    fix_data=fix if isinstance(fix, Edits) else None,
+                )
+            )
     diagnostics.sort(key=Diagnostic.sort_key)
     return FileResult(path, diagnostics, model=model, module=module)
 

@@ -21,8 +21,9 @@ def default_warmup_steps(total_steps: int) -> int:
     return min(max(math.ceil(0.05 * total_steps), MIN_WARMUP_STEPS), 2000)
 
 
-def multiplier(step: int, warmup_steps: int, total_steps: int, decay: str = "cosine",
-               min_lr_ratio: float = 0.0) -> float:
+def multiplier(
+    step: int, warmup_steps: int, total_steps: int, decay: str = "cosine", min_lr_ratio: float = 0.0
+) -> float:
     """LR multiplier after `step` completed optimizer steps."""
     if step < warmup_steps:
         return (step + 1) / (warmup_steps + 1)

@@ -31,5 +31,6 @@ def path_matches(path: str, pattern: str, config: Config) -> bool:
         except (ValueError, OSError):
             pass
     folder_pattern = pattern.rstrip("/") + "/*"
-    return any(fnmatch(c, pattern) or fnmatch(c, folder_pattern) or fnmatch(c, "*/" + folder_pattern)
-               for c in candidates)
+    return any(
+        fnmatch(c, pattern) or fnmatch(c, folder_pattern) or fnmatch(c, "*/" + folder_pattern) for c in candidates
+    )

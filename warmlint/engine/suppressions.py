@@ -50,8 +50,9 @@ class Suppressions:
             elif bracketed:
                 self._add(line, self._codes(line, text, bracketed.group("codes"), names, bare_means_all=False))
             else:
-                self.problems.append(BadSuppression(
-                    line, text, "write the codes in brackets: `# warmlint: ignore[WL001]`"))
+                self.problems.append(
+                    BadSuppression(line, text, "write the codes in brackets: `# warmlint: ignore[WL001]`")
+                )
             return
         noqa = _NOQA.search(text)
         if noqa and noqa.group("codes"):
@@ -63,8 +64,9 @@ class Suppressions:
         if codes:
             self.by_line[line] = self.by_line.get(line, frozenset()) | codes
 
-    def _codes(self, line: int, text: str, listed: str | None, names: dict[str, str],
-               bare_means_all: bool) -> frozenset[str]:
+    def _codes(
+        self, line: int, text: str, listed: str | None, names: dict[str, str], bare_means_all: bool
+    ) -> frozenset[str]:
         words = [w for w in re.split(r"[\s,]+", (listed or "").strip()) if w]
         if not words:
             if bare_means_all:

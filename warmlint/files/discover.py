@@ -9,9 +9,27 @@ from pathlib import Path
 from warmlint.config import Config
 from warmlint.engine.selection import path_matches
 
-SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", "build", "dist", ".venv", "venv",
-             "env", ".env", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-             ".warmlint_cache", "site-packages", ".eggs"}
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    "node_modules",
+    "build",
+    "dist",
+    ".venv",
+    "venv",
+    "env",
+    ".env",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".warmlint_cache",
+    "site-packages",
+    ".eggs",
+}
 
 
 @dataclass
@@ -94,5 +112,9 @@ def _walk(root: Path, config: Config, add, found: Discovery) -> None:
 
 
 def _walked_into(folder: Path, name: str, config: Config) -> bool:
-    return name not in SKIP_DIRS and not name.endswith(".egg-info") and not _is_virtualenv(folder) \
+    return (
+        name not in SKIP_DIRS
+        and not name.endswith(".egg-info")
+        and not _is_virtualenv(folder)
         and not _excluded(folder, config)
+    )

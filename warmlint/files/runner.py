@@ -53,9 +53,14 @@ def _check_isolated(data: bytes | str, display_path: str, config: Config) -> Fil
         return FileResult(display_path, error=f"internal error: {type(error).__name__}: {error}")
 
 
-def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = frozenset(),
-                cache: ResultCache | None = None, jobs: int | None = None,
-                with_fixes: bool = False) -> list[FileResult]:
+def check_files(
+    paths: list[Path],
+    config: Config,
+    explicit: frozenset[Path] = frozenset(),
+    cache: ResultCache | None = None,
+    jobs: int | None = None,
+    with_fixes: bool = False,
+) -> list[FileResult]:
     """Check many files: skipped without a libcst parse when they cannot matter (unless
     named explicitly), answered from the cache when unchanged, parsed in a process pool
     when there is enough work to gain from one. No file's bytes are held longer than its own
@@ -99,8 +104,9 @@ def check_files(paths: list[Path], config: Config, explicit: frozenset[Path] = f
 PARALLEL_MIN_FILES = 48
 
 
-def _check_many(pending: list[Path], config: Config, jobs: int | None,
-                with_fixes: bool) -> list[tuple[FileResult, str | None]]:
+def _check_many(
+    pending: list[Path], config: Config, jobs: int | None, with_fixes: bool
+) -> list[tuple[FileResult, str | None]]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
         return on_deep_stack(lambda: [_check_path((path, config, with_fixes)) for path in pending])

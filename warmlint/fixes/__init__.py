@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from warmlint.analysis.model import Model
+from warmlint.analysis.run_length import Unresolved
 from warmlint.fixes import checkpoint_fix, stepping_fixes, warmup_prefix
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
-from warmlint.analysis.run_length import Unresolved
 
 _BUILDERS = {
     "WL001": Planner.insert_scheduler,

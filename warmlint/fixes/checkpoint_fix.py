@@ -7,9 +7,9 @@ import libcst as cst
 from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
+from warmlint.analysis.run_length import code_of
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
-from warmlint.analysis.run_length import code_of
 from warmlint.fixes.training_loop import CannotFix
 
 
@@ -25,14 +25,18 @@ def _scheduler_name(planner: Planner, saved: CheckpointDict, scope, order: int |
     """The name of the scheduler (of the saved optimizer) that is visible in `scope`."""
     model = planner.model
     optimizer = model.optimizer_for(cst.parse_expression(saved.optimizer_name), saved.scope)
-    candidates: list[Scheduler] = [s for s in model.schedulers if s.parent is None
-                                   and (optimizer is None or s.optimizer in (optimizer, None))]
+    candidates: list[Scheduler] = [
+        s for s in model.schedulers if s.parent is None and (optimizer is None or s.optimizer in (optimizer, None))
+    ]
     names = set()
     for scheduler in candidates:
         for alias_scope, name in scheduler.aliases:
             found = model.resolver.lookup(scope, name)
-            if found is not None and found[0] == alias_scope and (
-                    order is None or any(b.order < order or b.kind == "param" for b in found[1])):
+            if (
+                found is not None
+                and found[0] == alias_scope
+                and (order is None or any(b.order < order or b.kind == "param" for b in found[1]))
+            ):
                 names.add(name)
     if len(names) != 1:
         raise CannotFix("no single scheduler is visible where the checkpoint is saved or loaded")
@@ -48,16 +52,20 @@ def save_scheduler_state(planner: Planner, saved: CheckpointDict) -> None:
         element = cst.DictElement(cst.SimpleString(_quoted(key, node)), value)
         planner.edits.on(node, lambda updated: updated.with_changes(elements=_append(updated.elements, element)))
     else:
-        argument = cst.Arg(value=value, keyword=cst.Name(key),
-                           equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+        argument = cst.Arg(
+            value=value,
+            keyword=cst.Name(key),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
         planner.edits.on(node, lambda updated: updated.with_changes(args=[*updated.args, argument]))
     for load in _optimizer_loads(planner, saved):
         container = _loaded_container(load, saved.optimizer_key)
         if container is None or load.statement is None:
             raise CannotFix("the optimizer state is loaded in a way that cannot be mirrored")
         loader = _scheduler_name(planner, saved, load.scope, load.order)
-        planner.edits.insert_after(load.statement, statements(
-            f"{loader}.load_state_dict({container}[{_quoted(key, node)}])\n"))
+        planner.edits.insert_after(
+            load.statement, statements(f"{loader}.load_state_dict({container}[{_quoted(key, node)}])\n")
+        )
 
 
 def _quoted(key: str, node: cst.CSTNode) -> str:

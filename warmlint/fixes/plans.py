@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from warmlint.analysis.evaluate import ShapeKind
-from warmlint.analysis.facts import CallSite, LrWrite, MODULE_SCOPE
+from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
+from warmlint.analysis.run_length import available, code_of, site_length
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
-from warmlint.analysis.run_length import available, code_of, site_length
 from warmlint.fixes.training_loop import CannotFix, place
 from warmlint.rules.warmup_phase import WARM_WORD
 
@@ -31,9 +31,13 @@ class FixOptions:
     total_steps: int | None = None
 
     @classmethod
-    def from_config(cls, config: Config) -> "FixOptions":
-        return cls(config.fix_option("warmup-steps"), config.fix_option("decay"),
-                   config.fix_option("min-lr-ratio"), config.fix_option("total-steps"))
+    def from_config(cls, config: Config) -> FixOptions:
+        return cls(
+            config.fix_option("warmup-steps"),
+            config.fix_option("decay"),
+            config.fix_option("min-lr-ratio"),
+            config.fix_option("total-steps"),
+        )
 
 
 class Planner:
@@ -59,10 +63,12 @@ class Planner:
 
     def names(self) -> ScheduleNames:
         decay = self.options.decay
-        return ScheduleNames(function=self.fresh(f"warmup_{decay}_decay", f"lr_warmup_{decay}_decay"),
-                             warmup=self.fresh("warmup_steps", "lr_warmup_steps"),
-                             total=self.fresh("total_steps", "lr_total_steps", "total_train_steps"),
-                             scheduler=self.fresh("scheduler", "lr_scheduler", "warmup_scheduler"))
+        return ScheduleNames(
+            function=self.fresh(f"warmup_{decay}_decay", f"lr_warmup_{decay}_decay"),
+            warmup=self.fresh("warmup_steps", "lr_warmup_steps"),
+            total=self.fresh("total_steps", "lr_total_steps", "total_train_steps"),
+            scheduler=self.fresh("scheduler", "lr_scheduler", "warmup_scheduler"),
+        )
 
     def lambda_lr(self) -> str:
         return self.scheduler_class("LambdaLR")
@@ -76,8 +82,11 @@ class Planner:
         if imports.imports_from("torch.optim.lr_scheduler") and name not in self._taken:
             self.edits.imports.append(("torch.optim.lr_scheduler", name))
             return name
-        for module, suffix in (("torch.optim.lr_scheduler", name), ("torch.optim", f"lr_scheduler.{name}"),
-                               ("torch", f"optim.lr_scheduler.{name}")):
+        for module, suffix in (
+            ("torch.optim.lr_scheduler", name),
+            ("torch.optim", f"lr_scheduler.{name}"),
+            ("torch", f"optim.lr_scheduler.{name}"),
+        ):
             local = imports.local_name_for(module)
             if local:
                 return f"{local}.{suffix}"
@@ -112,9 +121,16 @@ class Planner:
         placement, sites = place(self.model, optimizer, self.options.total_steps)
         total = placement.total_steps or str(self.options.total_steps)
         names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order)
-        block = schedule_block(names, total, warmup, self.options.decay, self.options.min_lr_ratio,
-                               code_of(optimizer.call.targets[0]), self.lambda_lr(),
-                               module_level=placement.scope == MODULE_SCOPE)
+        block = schedule_block(
+            names,
+            total,
+            warmup,
+            self.options.decay,
+            self.options.min_lr_ratio,
+            code_of(optimizer.call.targets[0]),
+            self.lambda_lr(),
+            module_level=placement.scope == MODULE_SCOPE,
+        )
         if placement.after is not None:
             self.edits.insert_after(placement.after, block)
         else:
@@ -143,18 +159,37 @@ class Planner:
         if id(function.node) in extended:
             return
         params = function.node.params
-        if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params or params.star_kwarg \
-                or any(p.default is not None for p in params.params) or function.is_method:
+        if (
+            params.star_arg is not cst.MaybeSentinel.DEFAULT
+            or params.kwonly_params
+            or params.star_kwarg
+            or any(p.default is not None for p in params.params)
+            or function.is_method
+        ):
             raise CannotFix(f"cannot pass the scheduler into {function.name}()")
         calls = self.model.resolver.calls_to(function)
         if len(calls) != 1 or calls[0][0].scope != self._home_of(site):
             raise CannotFix(f"{function.name}() is not called directly where the scheduler is built")
         extended.add(id(function.node))
-        self.edits.on(function.node, lambda updated: updated.with_changes(params=updated.params.with_changes(
-            params=[*updated.params.params, cst.Param(cst.Name(scheduler))])))
-        self.edits.on(calls[0][0].node, lambda updated: updated.with_changes(args=[
-            *updated.args, cst.Arg(keyword=cst.Name(scheduler), value=cst.Name(scheduler),
-                                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))]))
+        self.edits.on(
+            function.node,
+            lambda updated: updated.with_changes(
+                params=updated.params.with_changes(params=[*updated.params.params, cst.Param(cst.Name(scheduler))])
+            ),
+        )
+        self.edits.on(
+            calls[0][0].node,
+            lambda updated: updated.with_changes(
+                args=[
+                    *updated.args,
+                    cst.Arg(
+                        keyword=cst.Name(scheduler),
+                        value=cst.Name(scheduler),
+                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                    ),
+                ]
+            ),
+        )
 
     def _home_of(self, site: CallSite):
         return self.model.resolver.calls_to(self.model.raw.functions[site.scope])[0][0].scope
@@ -235,8 +270,12 @@ def _user_warmup_length(model: Model, write: LrWrite) -> str | None:
     """The warmup length the user's own code uses (`warmup_steps` in `if step < warmup_steps`)."""
     for branch in reversed(write.branches):
         test = branch.test
-        if branch.in_body and isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
-                and isinstance(test.comparisons[0].operator, (cst.LessThan, cst.LessThanEqual)):
+        if (
+            branch.in_body
+            and isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, (cst.LessThan, cst.LessThanEqual))
+        ):
             comparator = test.comparisons[0].comparator
             if WARM_WORD.search(code_of(comparator)):
                 return code_of(comparator)

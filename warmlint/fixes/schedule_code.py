@@ -57,13 +57,22 @@ def auto_warmup_expr(total_name: str) -> str:
 def statements(code: str) -> list[cst.BaseStatement]:
     """Parsed statements whose blank lines carry no indentation (no trailing whitespace)."""
     blank = cst.EmptyLine(indent=False)
-    return [statement.with_changes(leading_lines=[blank for _ in statement.leading_lines])
-            for statement in cst.parse_module(code).body]
+    return [
+        statement.with_changes(leading_lines=[blank for _ in statement.leading_lines])
+        for statement in cst.parse_module(code).body
+    ]
 
 
-def schedule_block(names: ScheduleNames, total_expr: str | None, warmup_expr: str | None,
-                   decay: str, min_lr_ratio: float, optimizer_expr: str, lambda_lr: str,
-                   module_level: bool) -> list[cst.BaseStatement]:
+def schedule_block(
+    names: ScheduleNames,
+    total_expr: str | None,
+    warmup_expr: str | None,
+    decay: str,
+    min_lr_ratio: float,
+    optimizer_expr: str,
+    lambda_lr: str,
+    module_level: bool,
+) -> list[cst.BaseStatement]:
     """The statements inserted for WL001/WL002: T, W, the LR function and the scheduler."""
     gap = "\n\n" if module_level else "\n"
     code = ""

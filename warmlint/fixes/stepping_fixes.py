@@ -6,10 +6,10 @@ import libcst as cst
 
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
+from warmlint.analysis.run_length import code_of
 from warmlint.analysis.stepping import StepRelation
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
-from warmlint.analysis.run_length import code_of
 from warmlint.fixes.training_loop import CannotFix
 
 # Schedulers whose arguments are counted in epochs by convention: stepped once per epoch.
@@ -19,8 +19,12 @@ EPOCH_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR"}
 def _own_line(site: CallSite) -> cst.SimpleStatementLine:
     """The scheduler.step() call must be a statement of its own to be moved."""
     statement = site.statement
-    if statement is None or len(statement.body) != 1 or not isinstance(statement.body[0], cst.Expr) \
-            or statement.body[0].value is not site.node:
+    if (
+        statement is None
+        or len(statement.body) != 1
+        or not isinstance(statement.body[0], cst.Expr)
+        or statement.body[0].value is not site.node
+    ):
         raise CannotFix("scheduler.step() is not a statement of its own")
     return statement
 
@@ -29,8 +33,10 @@ def _keeps_its_condition(site: CallSite, destinations: list[CallSite]) -> None:
     """Moving scheduler.step() out of an `if` that the optimizer steps are not in would drop the condition."""
     for branch in site.branches:
         if not all(any(other.test is branch.test for other in d.branches) for d in destinations):
-            raise CannotFix(f"scheduler.step() runs under `if {code_of(branch.test)}`, which optimizer.step() "
-                            f"is not under: moving it would drop that condition")
+            raise CannotFix(
+                f"scheduler.step() runs under `if {code_of(branch.test)}`, which optimizer.step() "
+                f"is not under: moving it would drop that condition"
+            )
 
 
 def move_after_optimizer_step(planner: Planner, found: StepRelation) -> None:

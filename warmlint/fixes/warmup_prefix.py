@@ -49,7 +49,8 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
     planner.edits.insert_before(statement, statements(f"{length_name} = {length}\n"))
     wrapped = cst.parse_expression(
         f"{sequential}({optimizer_code}, schedulers=[{linear}({optimizer_code}, start_factor=1 / ({length_name} + 1), "
-        f"total_iters={length_name}), {code_of(scheduler.call.node)}], milestones=[{length_name}])")
+        f"total_iters={length_name}), {code_of(scheduler.call.node)}], milestones=[{length_name}])"
+    )
     planner.edits.replace(scheduler.call.node, wrapped)
 
 

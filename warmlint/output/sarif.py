@@ -31,12 +31,20 @@ def render_sarif(diagnostics: list[Diagnostic], fixes: dict[str, FileFix]) -> li
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "warmlint", "version": __version__, "informationUri": INFORMATION_URI,
-                                "rules": [descriptor(rule) for rule in rules]}},
-            "columnKind": "unicodeCodePoints",
-            "results": [result(d, index[d.code], fixes.get(d.path)) for d in diagnostics],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "warmlint",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [descriptor(rule) for rule in rules],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [result(d, index[d.code], fixes.get(d.path)) for d in diagnostics],
+            }
+        ],
     }
     return [json.dumps(log, indent=2, ensure_ascii=False)]
 
@@ -65,8 +73,9 @@ def result(d: Diagnostic, rule_index: int, fix: FileFix | None) -> dict:
         "ruleIndex": rule_index,
         "level": LEVELS[d.severity],
         "message": {"text": message(d)},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)},
-                                            "region": region(d.span)}}],
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region(d.span)}}
+        ],
     }
     if d.fixable and fix is not None:
         found["fixes"] = [fix_object(d.path, fix)]
@@ -83,8 +92,7 @@ def message(d: Diagnostic) -> str:
 
 
 def region(span: Span) -> dict:
-    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
-            "endColumn": span.end_column}
+    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
 
 
 def artifact_uri(path: str) -> str:
@@ -102,9 +110,13 @@ def artifact_uri(path: str) -> str:
 def fix_object(path: str, fix: FileFix) -> dict:
     span = fix.deleted
     return {
-        "description": {"text": f"What `warmlint fix --apply` writes to this file ({fix.count} "
-                                f"fix{'es' if fix.count != 1 else ''})"},
-        "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(path)},
-                             "replacements": [{"deletedRegion": region(span),
-                                               "insertedContent": {"text": fix.inserted}}]}],
+        "description": {
+            "text": f"What `warmlint fix --apply` writes to this file ({fix.count} fix{'es' if fix.count != 1 else ''})"
+        },
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": artifact_uri(path)},
+                "replacements": [{"deletedRegion": region(span), "insertedContent": {"text": fix.inserted}}],
+            }
+        ],
     }

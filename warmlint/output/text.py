@@ -11,8 +11,9 @@ from warmlint.diagnostics import Diagnostic, FileFix, Severity
 FORMATS = ("text", "json", "github", "sarif")
 
 
-def render_text(diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "warmlint fix --apply",
-                errors: int = 0) -> list[str]:
+def render_text(
+    diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "warmlint fix --apply", errors: int = 0
+) -> list[str]:
     lines = []
     for d in diagnostics:
         location = click.style(f"{d.path}:{d.line}:{d.column}:", bold=True)
@@ -63,15 +64,22 @@ def render_github(diagnostics: list[Diagnostic]) -> list[str]:
     lines = []
     for d in diagnostics:
         level = "error" if d.severity is Severity.ERROR else "warning"
-        props = (f"file={_escape_property(d.path)},line={d.line},col={d.column},"
-                 f"endLine={d.span.end_line},endColumn={d.span.end_column},"
-                 f"title={_escape_property(f'{d.code} {d.name}')}")
+        props = (
+            f"file={_escape_property(d.path)},line={d.line},col={d.column},"
+            f"endLine={d.span.end_line},endColumn={d.span.end_column},"
+            f"title={_escape_property(f'{d.code} {d.name}')}"
+        )
         lines.append(f"::{level} {props}::{_escape_data(d.message)}")
     return lines
 
 
-def render(diagnostics: list[Diagnostic], output_format: str, quiet: bool = False, errors: int = 0,
-           fixes: dict[str, FileFix] | None = None) -> list[str]:
+def render(
+    diagnostics: list[Diagnostic],
+    output_format: str,
+    quiet: bool = False,
+    errors: int = 0,
+    fixes: dict[str, FileFix] | None = None,
+) -> list[str]:
     """The output lines; `fixes` (each file's whole fix, by path) is used by SARIF only."""
     if output_format == "json":
         return render_json(diagnostics)

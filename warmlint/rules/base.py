@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import libcst as cst
 
@@ -15,8 +15,11 @@ from warmlint.rule_index import RULE_INFO
 # `warmlint` (a suppression comment) is not a warm-up.
 WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm(?!lint)", re.I)
 # A comment that mentions warm-up to say it is over or absent (`# no warmup needed`, `# after warmup`).
-NOT_WARMUP = re.compile(r"\b(no|not|without|skip|after|over|done|finished|ends?|ended|past|post)\b"
-                        r"[\w\s-]{0,12}warm|warm[\w\s-]{0,12}\b(is over|over|done|finished|ended|complete)", re.I)
+NOT_WARMUP = re.compile(
+    r"\b(no|not|without|skip|after|over|done|finished|ends?|ended|past|post)\b"
+    r"[\w\s-]{0,12}warm|warm[\w\s-]{0,12}\b(is over|over|done|finished|ended|complete)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,11 @@ class RuleContext:
         first, last = self.lines_of(node)
         for comment in self.model.raw.comments:
             line = self.lines_of(comment)[0]
-            if first - above <= line <= last and WARM_WORD.search(comment.value) \
-                    and not NOT_WARMUP.search(comment.value):
+            if (
+                first - above <= line <= last
+                and WARM_WORD.search(comment.value)
+                and not NOT_WARMUP.search(comment.value)
+            ):
                 return comment.value
         return None
 

@@ -35,13 +35,22 @@ def high_lr_threshold(optimizer: Optimizer, model: Model, config: Config) -> Thr
     if optimizer.family == catalog.ADAM:
         evidence = optimizer.scale
         if evidence is ScaleEvidence.TRANSFORMER:
-            return Threshold(config.threshold("adam-transformer-high"), True, "adam-transformer-high",
-                             "the file builds a transformer")
+            return Threshold(
+                config.threshold("adam-transformer-high"),
+                True,
+                "adam-transformer-high",
+                "the file builds a transformer",
+            )
         if evidence is ScaleEvidence.LARGE:
-            return Threshold(config.threshold("adam-high"), False, "adam-high",
-                             "the file builds a large or pretrained model or uses a large batch")
-        return Threshold(config.threshold("adam-any-model-high"), True, "adam-any-model-high",
-                         "wrong for any model size")
+            return Threshold(
+                config.threshold("adam-high"),
+                False,
+                "adam-high",
+                "the file builds a large or pretrained model or uses a large batch",
+            )
+        return Threshold(
+            config.threshold("adam-any-model-high"), True, "adam-any-model-high", "wrong for any model size"
+        )
     return None
 
 

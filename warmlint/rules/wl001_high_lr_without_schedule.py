@@ -20,10 +20,14 @@ def check(ctx: RuleContext):
         why = f" ({threshold.why})" if threshold.why else ""
         yield Finding(
             node=optimizer.call.node,
-            message=(f"{optimizer.short_name} starts at {describe_lr(optimizer)} and nothing changes it: "
-                     f"add a warmup then decay schedule"),
-            hint=(f"high for {optimizer.short_name} means lr {threshold.comparison} {threshold.limit:g}{why} "
-                  f"(`{threshold.key}` in [tool.warmlint.thresholds]); `warmlint fix` inserts a LambdaLR "
-                  f"with linear warmup then cosine decay"),
+            message=(
+                f"{optimizer.short_name} starts at {describe_lr(optimizer)} and nothing changes it: "
+                f"add a warmup then decay schedule"
+            ),
+            hint=(
+                f"high for {optimizer.short_name} means lr {threshold.comparison} {threshold.limit:g}{why} "
+                f"(`{threshold.key}` in [tool.warmlint.thresholds]); `warmlint fix` inserts a LambdaLR "
+                f"with linear warmup then cosine decay"
+            ),
             fix_data=optimizer,
         )

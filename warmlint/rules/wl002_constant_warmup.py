@@ -26,10 +26,12 @@ def check(ctx: RuleContext):
         source = f" (from {value.source})" if value.source else ""
         yield Finding(
             node=write.node,
-            message=(f"warmup sets a constant lr={value.number:g}{source} {reason}: "
-                     f"there is no ramp, {_what_follows(model, optimizer, value.number, peak)}"),
+            message=(
+                f"warmup sets a constant lr={value.number:g}{source} {reason}: "
+                f"there is no ramp, {_what_follows(model, optimizer, value.number, peak)}"
+            ),
             hint="ramp the LR linearly, e.g. `target_lr * (step + 1) / warmup_steps`, "
-                 "or use a LambdaLR with linear warmup",
+            "or use a LambdaLR with linear warmup",
             fix_data=write,
         )
 
@@ -40,7 +42,9 @@ def _what_follows(model, optimizer, value: float, peak: float | None) -> str:
         return "the LR jumps when warmup ends"
     raised_later = optimizer is not None and any(
         (v := model.resolver.number(w.value, w.scope)) is not None and v.number > value
-        for w in optimizer.lr_writes if not w.augmented)
+        for w in optimizer.lr_writes
+        if not w.augmented
+    )
     if raised_later or optimizer is None:
         return f"the LR jumps to lr={peak:g} when warmup ends"
     return f"and nothing raises it to the optimizer's lr={peak:g} afterwards"

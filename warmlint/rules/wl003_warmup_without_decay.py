@@ -9,8 +9,10 @@ from warmlint.analysis.schedules import is_alone, lr_lambda_of
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.warmup_phase import structural_signal
 
-HINT = "follow the warmup with a decay to the end of training (cosine or linear), e.g. " \
-       "`warmlint fix` rewrites the schedule"
+HINT = (
+    "follow the warmup with a decay to the end of training (cosine or linear), e.g. "
+    "`warmlint fix` rewrites the schedule"
+)
 
 
 @rule("WL003")
@@ -26,25 +28,32 @@ def check(ctx: RuleContext):
             shape = schedule.shape
             if schedule.assumed:
                 names = ", ".join(f"`{n}`" for n in schedule.assumed)
-                message = (f"LR lambda warms up and then stays at its peak for any value of {names} "
-                           f"(checked from 10 to 100,000): the LR never decays")
+                message = (
+                    f"LR lambda warms up and then stays at its peak for any value of {names} "
+                    f"(checked from 10 to 100,000): the LR never decays"
+                )
             else:
-                message = (f"LR lambda warms up from {shape.start:g}x to {shape.peak:g}x by step "
-                           f"{shape.peak_step} and then stays at {shape.end:g}x (checked to step "
-                           f"{shape.horizon}): the LR never decays")
+                message = (
+                    f"LR lambda warms up from {shape.start:g}x to {shape.peak:g}x by step "
+                    f"{shape.peak_step} and then stays at {shape.end:g}x (checked to step "
+                    f"{shape.horizon}): the LR never decays"
+                )
             yield Finding(node=schedule.anchor, message=message, hint=HINT, fix_data=scheduler)
         elif scheduler.short_name == "LinearLR" and _is_linear_warmup(model, scheduler):
             yield Finding(
                 node=scheduler.call.node,
                 message="LinearLR is the only schedule: it ramps the LR up and then holds it "
-                        "constant for the rest of training",
-                hint=HINT, fix_data=scheduler)
+                "constant for the rest of training",
+                hint=HINT,
+                fix_data=scheduler,
+            )
         elif scheduler.short_name in catalog.CONSTANT_AFTER_WARMUP_FACTORIES:
             yield Finding(
                 node=scheduler.call.node,
                 message=f"{scheduler.short_name} warms up and then holds the LR constant for the rest of training",
                 hint="use get_cosine_schedule_with_warmup or get_linear_schedule_with_warmup instead",
-                no_fix_reason="replace the factory with a decaying one")
+                no_fix_reason="replace the factory with a decaying one",
+            )
     yield from _manual_ramps(ctx)
 
 
@@ -71,13 +80,14 @@ def _manual_ramps(ctx: RuleContext):
             continue
         if len(writes) != len(optimizer.lr_writes):
             continue
-        ramps = [w for w in writes if structural_signal(model, w)
-                 and model.resolver.number(w.value, w.scope) is None]
+        ramps = [w for w in writes if structural_signal(model, w) and model.resolver.number(w.value, w.scope) is None]
         if len(ramps) != len(writes):
             continue  # some write happens outside the warmup: possibly a decay
         for write in ramps:
             yield Finding(
                 node=write.node,
                 message=f"the LR of {optimizer.short_name} is ramped up {structural_signal(model, write)} "
-                        f"and never changed afterwards: the LR never decays",
-                hint=HINT, fix_data=write)
+                f"and never changed afterwards: the LR never decays",
+                hint=HINT,
+                fix_data=write,
+            )

@@ -62,9 +62,12 @@ def check(ctx: RuleContext):
         names = ", ".join(sorted({s.short_name for s in top}))
         yield Finding(
             node=optimizer.call.node,
-            message=(f"{optimizer.short_name} starts at {describe_lr(optimizer)}, {reason}, and its schedule "
-                     f"({names}) only decays: the first updates run at the full LR with no warmup"),
+            message=(
+                f"{optimizer.short_name} starts at {describe_lr(optimizer)}, {reason}, and its schedule "
+                f"({names}) only decays: the first updates run at the full LR with no warmup"
+            ),
             hint="put a short linear warmup in front of the decay, e.g. "
-                 "SequentialLR([LinearLR(...), <your scheduler>], milestones=[warmup])",
+            "SequentialLR([LinearLR(...), <your scheduler>], milestones=[warmup])",
             fix_data=top[0] if len(top) == 1 else None,
-            no_fix_reason="" if len(top) == 1 else "several schedulers drive this optimizer")
+            no_fix_reason="" if len(top) == 1 else "several schedulers drive this optimizer",
+        )

@@ -14,12 +14,16 @@ def check(ctx: RuleContext):
             found = relation(model, scheduler, site)
             if found is None or not found.before_optimizer:
                 continue
-            where = ("before optimizer.step() in the same iteration" if found.unit == "step"
-                     else "at the top of the epoch, before that epoch's optimizer steps")
+            where = (
+                "before optimizer.step() in the same iteration"
+                if found.unit == "step"
+                else "at the top of the epoch, before that epoch's optimizer steps"
+            )
             yield Finding(
                 node=site.node,
                 message=f"{scheduler.short_name}.step() runs {where}: the schedule's first value is skipped "
-                        f"(PyTorch warns about this at run time)",
+                f"(PyTorch warns about this at run time)",
                 hint="call scheduler.step() after optimizer.step()"
-                     + ("" if found.unit == "step" else ", at the end of the epoch"),
-                fix_data=found)
+                + ("" if found.unit == "step" else ", at the end of the epoch"),
+                fix_data=found,
+            )

@@ -8,7 +8,6 @@ from warmlint.analysis.model import Lifetime, Model, Scheduler
 from warmlint.analysis.stepping import STEP_METHODS
 from warmlint.rules.base import Finding, RuleContext, rule
 
-
 _NOT_TRAINED = (Lifetime.NEVER_STEPPED, Lifetime.SINGLE_UPDATE, Lifetime.REBUILT_PER_STEP)
 
 
@@ -29,8 +28,13 @@ def never_stepped(model: Model, scheduler: Scheduler) -> bool:
     occurrences = sum(model.raw.name_counts.get(name, 0) for name in names)
     seen = len(scheduler.method_calls)
     seen += sum(len(model.raw.bindings_of(scope, name)) for scope, name in scheduler.aliases)
-    seen += sum(1 for function in model.raw.functions.values() for value in function.returns
-                for ref in _refs(value) if model.is_alias(scheduler, ref, function.scope))
+    seen += sum(
+        1
+        for function in model.raw.functions.values()
+        for value in function.returns
+        for ref in _refs(value)
+        if model.is_alias(scheduler, ref, function.scope)
+    )
     return occurrences <= seen
 
 
@@ -42,6 +46,7 @@ def check(ctx: RuleContext):
         yield Finding(
             node=scheduler.call.node,
             message=f"{scheduler.short_name} is created but its step() is never called: the LR stays at the "
-                    f"schedule's first value for the whole run",
+            f"schedule's first value for the whole run",
             hint="call scheduler.step() after optimizer.step() (or once per epoch for an epoch schedule)",
-            fix_data=scheduler)
+            fix_data=scheduler,
+        )

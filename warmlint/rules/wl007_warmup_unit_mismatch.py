@@ -44,8 +44,11 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
         expr = call_argument(scheduler.call.node, "total_iters", 3)
     elif scheduler.short_name == "LambdaLR":
         schedule = lr_lambda_of(model, scheduler)
-        if schedule is None or schedule.shape is None or schedule.shape.kind not in (
-                ShapeKind.WARMUP_THEN_DECAY, ShapeKind.WARMUP_THEN_FLAT, ShapeKind.RAMP):
+        if (
+            schedule is None
+            or schedule.shape is None
+            or schedule.shape.kind not in (ShapeKind.WARMUP_THEN_DECAY, ShapeKind.WARMUP_THEN_FLAT, ShapeKind.RAMP)
+        ):
             return None
         names = [n for n in schedule.function.free_names() if WARM_WORD.search(n)]
         if len(names) != 1:
@@ -88,16 +91,22 @@ def check(ctx: RuleContext):
         length = warmup_length(model, scheduler)
         if length is None:
             continue
-        if scheduler.lightning_interval == "epoch" and length.unit == "step" \
-                and not model.manual_lightning_optimization(scheduler):
+        if (
+            scheduler.lightning_interval == "epoch"
+            and length.unit == "step"
+            and not model.manual_lightning_optimization(scheduler)
+        ):
             yield Finding(
                 node=scheduler.call.node,
-                message=(f"the warmup of {scheduler.short_name} lasts {length.described} steps but Lightning steps "
-                         f"a scheduler returned without `\"interval\": \"step\"` once per epoch: the warmup "
-                         f"takes {length.amount} epochs"),
+                message=(
+                    f"the warmup of {scheduler.short_name} lasts {length.described} steps but Lightning steps "
+                    f'a scheduler returned without `"interval": "step"` once per epoch: the warmup '
+                    f"takes {length.amount} epochs"
+                ),
                 hint='return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, '
-                     '"interval": "step"}} from configure_optimizers',
-                no_fix_reason="return the scheduler with \"interval\": \"step\"")
+                '"interval": "step"}} from configure_optimizers',
+                no_fix_reason='return the scheduler with "interval": "step"',
+            )
             continue
         for site in scheduler_step_sites(scheduler):
             found = relation(model, scheduler, site)
@@ -109,16 +118,24 @@ def check(ctx: RuleContext):
                 if length.value >= 100 and epochs is not None and epochs * 4 <= length.value:
                     unit = "step"
             if unit == "step" and found.unit == "epoch":
-                message = (f"the warmup of {scheduler.short_name} lasts {length.described} steps but step() is "
-                           f"called once per epoch: the warmup takes {length.amount} epochs")
+                message = (
+                    f"the warmup of {scheduler.short_name} lasts {length.described} steps but step() is "
+                    f"called once per epoch: the warmup takes {length.amount} epochs"
+                )
                 hint = "call scheduler.step() after optimizer.step(), inside the batch loop"
             elif unit == "epoch" and found.unit == "step":
-                message = (f"the warmup of {scheduler.short_name} lasts {length.described} epochs but step() is "
-                           f"called every optimizer step: the warmup is over after {length.amount} steps")
+                message = (
+                    f"the warmup of {scheduler.short_name} lasts {length.described} epochs but step() is "
+                    f"called every optimizer step: the warmup is over after {length.amount} steps"
+                )
                 hint = "step the scheduler once per epoch, or express the warmup in optimizer steps"
             else:
                 continue
-            yield Finding(node=scheduler.call.node, message=message, hint=hint,
-                          fix_data=found if unit == "step" else None,
-                          no_fix_reason="" if unit == "step" else "convert the warmup length to optimizer steps")
+            yield Finding(
+                node=scheduler.call.node,
+                message=message,
+                hint=hint,
+                fix_data=found if unit == "step" else None,
+                no_fix_reason="" if unit == "step" else "convert the warmup length to optimizer steps",
+            )
             break

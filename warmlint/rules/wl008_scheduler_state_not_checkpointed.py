@@ -17,6 +17,7 @@ def check(ctx: RuleContext):
         yield Finding(
             node=saved.node,
             message=f"this checkpoint saves the optimizer state (`{saved.optimizer_key}`) but not the "
-                    f"scheduler's: a resumed run restarts its warmup and schedule from the beginning",
+            f"scheduler's: a resumed run restarts its warmup and schedule from the beginning",
             hint="add the scheduler's state_dict() to the checkpoint and load it where the optimizer's is loaded",
-            fix_data=saved)
+            fix_data=saved,
+        )

@@ -93,8 +93,7 @@ def check_warmup(run: RunRecord) -> CheckResult:
         return CheckResult(
             "warmup",
             FAIL,
-            f"the LR jumps from {format_lr(before)} to {format_lr(after)} at step {step} "
-            "instead of rising gradually",
+            f"the LR jumps from {format_lr(before)} to {format_lr(after)} at step {step} instead of rising gradually",
         )
     return CheckResult(
         "warmup",

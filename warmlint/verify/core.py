@@ -65,7 +65,5 @@ def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label
     if not torch_installed():
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=TORCH_MISSING)
     length = None if options.total_steps else script_length(path, args)
-    child = run_child(
-        path.resolve(), args, options.steps, options.total_steps, options.timeout, options.device, length
-    )
+    child = run_child(path.resolve(), args, options.steps, options.total_steps, options.timeout, options.device, length)
     return interpret(label, child, options.timeout, options.device)

@@ -72,17 +72,16 @@ def build_report(
         name = type(recorder.optimizers[primary]).__name__
         scheduled = any(s["top_level"] and s["optimizer"] == primary for s in schedulers)
         why = "the first to step with a scheduler" if scheduled else "the first to step"
-        notes.append(f"{len(recorder.optimizers)} optimizers step; "
-                     f"the checks follow optimizer {primary + 1} ({name}), {why}")
+        notes.append(
+            f"{len(recorder.optimizers)} optimizers step; the checks follow optimizer {primary + 1} ({name}), {why}"
+        )
     if recorder.swallowed_stops:
         notes.append(
             f"the script caught the stop at step {recorder.optimizer_steps[0]} and went on "
             f"({recorder.swallowed_stops} times; a bare except?), so it was ended there"
         )
     try:
-        _add_projection(
-            report, recorder, primary, ending.status == "completed", total_steps_override, script_length
-        )
+        _add_projection(report, recorder, primary, ending.status == "completed", total_steps_override, script_length)
     except Exception as error:  # a broken projection must not hide what was observed
         notes.append(f"could not project the schedule: {type(error).__name__}: {error}")
     return report

@@ -129,8 +129,7 @@ def _project_by_stepping(
     budget = MAX_SEQUENTIAL_CALLS
     for step in samples:
         targets = [
-            count if _needs_metrics(s) else pace.calls_before(step)
-            for s, pace, count in zip(schedulers, paces, counts)
+            count if _needs_metrics(s) else pace.calls_before(step) for s, pace, count in zip(schedulers, paces, counts)
         ]
         budget -= sum(target - count for target, count in zip(targets, counts))
         if budget < 0:
@@ -175,4 +174,3 @@ def _crash_note(scheduler: Any, error: Exception, step: int) -> str:
         f"{type(scheduler).__name__} raises {type(error).__name__}"
         f"{': ' + message if message else ''} at optimizer step {step}: the run would crash there"
     )
-

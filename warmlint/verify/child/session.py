@@ -29,8 +29,9 @@ class ChildSession:
         self.script = os.path.abspath(options.script)
         self.script_args: list[str] = options.script_args
         self.total_steps: int | None = options.total_steps
-        self.script_length = RunLength(options.script_total_steps, options.script_total_source) \
-            if options.script_total_steps else None
+        self.script_length = (
+            RunLength(options.script_total_steps, options.script_total_source) if options.script_total_steps else None
+        )
         self.report_path = report_path
         # Ends the process at once with the given status.
         self._leave = leave
