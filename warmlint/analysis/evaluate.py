@@ -257,17 +257,17 @@ class Shape:
     peak_step: int
 
 
-def sample_steps(horizon: int) -> list[int]:
-    """Every early step, then geometrically spaced steps up to the horizon."""
-    steps = list(range(min(horizon, 64) + 1))
-    value = 64.0
+def sample_steps(horizon: int, dense: int = 64, growth: float = 1.08) -> list[int]:
+    """Every early step up to `dense`, then geometrically spaced steps up to the horizon."""
+    steps = list(range(min(horizon, dense) + 1))
+    value = float(dense)
     while value < horizon:
-        value *= 1.08
+        value *= growth
         steps.append(min(horizon, int(value)))
     return sorted(set(steps))
 
 
-def classify(function: ScheduleFunction) -> Shape | None:
+def classify(function: ScheduleFunction, coarse: bool = False) -> Shape | None:
     """Sample the function over a horizon derived from its constants; None if it cannot be evaluated."""
     try:
         first = function(0)
@@ -275,7 +275,8 @@ def classify(function: ScheduleFunction) -> Shape | None:
             function(probe)
         constants = [abs(c) for c in function.constants() if math.isfinite(c)]
         horizon = int(min(max(4 * max(constants, default=0), 200), 1_000_000))
-        values = [(s, function(s)) for s in sample_steps(horizon)]
+        samples = sample_steps(horizon, 16, 1.25) if coarse else sample_steps(horizon)
+        values = [(s, function(s)) for s in samples]
     except (Unsupported, RecursionError):
         return None
     numbers = [v for _, v in values]

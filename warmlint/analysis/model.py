@@ -127,6 +127,9 @@ class Model:
                     self._parent_call[id(ref)] = (call, index)
         self.optimizers: list[Optimizer] = []
         self.schedulers: list[Scheduler] = []
+        # Facts derived on demand by other analysis modules (a scheduler's evaluated shape), kept
+        # so that every rule, fix and verify reads the one computed value.
+        self.derived: dict[tuple[str, int], object] = {}
         self.unattributed_lr_writes: list[LrWrite] = []
         self.frameworks = Frameworks(self.resolver, imports)
         self._aliases = AliasIndex(raw, self.resolver, self.key_of, self.frameworks.wraps)

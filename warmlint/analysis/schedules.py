@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.analysis.evaluate import ScheduleFunction, Shape, Unsupported, classify
+from warmlint.analysis.evaluate import ScheduleFunction, Shape, ShapeKind, Unsupported, classify
 from warmlint.analysis.model import Model, Scheduler
 
 
@@ -23,7 +23,10 @@ class LambdaSchedule:
 
 
 def lr_lambda_of(model: Model, scheduler: Scheduler) -> LambdaSchedule | None:
-    """The function a LambdaLR multiplies the LR by, when it is defined in this file."""
+    """The function a LambdaLR multiplies the LR by, when it is defined in this file.
+
+    Evaluated once per function: every rule, fix and verify reads the same shape.
+    """
     expr = scheduler.argument("lr_lambda", 1)
     if expr is None:
         return None
@@ -41,6 +44,14 @@ def lr_lambda_of(model: Model, scheduler: Scheduler) -> LambdaSchedule | None:
                 node, free_scope = origins[0][0], origins[0][1]
     if node is None:
         return None
+    key = ("lr_lambda", id(node))
+    if key not in model.derived:
+        model.derived[key] = _evaluate(model, node, free_scope)
+    found = model.derived[key]
+    return found if isinstance(found, LambdaSchedule) else None
+
+
+def _evaluate(model: Model, node: cst.Lambda | cst.FunctionDef, free_scope) -> LambdaSchedule | None:
     try:
         function = ScheduleFunction(node, free_scope, model.resolver)
     except Unsupported:
@@ -74,14 +85,16 @@ def _shape_for_any_value(
         shapes, pending = [], []
         for values in itertools.product(PLAUSIBLE_VALUES, repeat=len(names)):
             function = ScheduleFunction(node, free_scope, model.resolver, assumed=dict(zip(names, values)))
-            shape = classify(function)
+            shape = classify(function, coarse=True)
             if shape is None:
                 pending += [n for n in function.unresolved if n not in names]
                 if not function.unresolved:
                     return None, ()  # cannot be evaluated for another reason
                 break
+            if shape.kind is ShapeKind.OTHER or (shapes and shape.kind is not shapes[0].kind):
+                return None, ()  # the shape depends on the values: nothing can be said
             shapes.append(shape)
-    if pending or not shapes or len({s.kind for s in shapes}) != 1:
+    if pending or not shapes:
         return None, ()
     return shapes[0], tuple(names)
 
