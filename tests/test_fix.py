@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 # Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
 UNFIXABLE = {
+    "wl003_lambda_warmup_parameter": "optimizer.step() is not reached from where the optimizer is built",
     "wl007_lightning_bare_return": 'return the scheduler with "interval": "step"',
     "wl006_lightning_manual_optimization": "cannot find where its optimizer steps",
     "wl007_argparse_warmup_steps_function": "optimizer.step() is in another function",

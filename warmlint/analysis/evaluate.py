@@ -267,14 +267,33 @@ def sample_steps(horizon: int, dense: int = 64, growth: float = 1.08) -> list[in
     return sorted(set(steps))
 
 
-def classify(function: ScheduleFunction, coarse: bool = False) -> Shape | None:
-    """Sample the function over a horizon derived from its constants; None if it cannot be evaluated."""
+def _first_step_at(function: ScheduleFunction, level: float, values: list[tuple[int, float]], found: int) -> int:
+    """The exact first step at `level`, between the sample before `found` and `found` (the samples
+    are spaced geometrically, so the gap can be wide); assumes the rise is monotonic there."""
+    before = max((s for s, _ in values if s < found), default=found)
+    low, high = before, found
+    try:
+        while high - low > 1:
+            middle = (low + high) // 2
+            if function(middle) >= level:
+                high = middle
+            else:
+                low = middle
+    except (Unsupported, RecursionError):
+        return found
+    return high
+
+
+def classify(function: ScheduleFunction, coarse: bool = False, horizon: int | None = None) -> Shape | None:
+    """Sample the function over the run length when it is known (`horizon`), else over a horizon
+    derived from its constants; None if it cannot be evaluated."""
     try:
         first = function(0)
         for probe in (1_000, 1_000_000):  # reach every branch once, so every free name is resolved
             function(probe)
         constants = [abs(c) for c in function.constants() if math.isfinite(c)]
-        horizon = int(min(max(4 * max(constants, default=0), 200), 1_000_000))
+        if horizon is None:
+            horizon = int(min(max(4 * max(constants, default=0), 200), 1_000_000))
         samples = sample_steps(horizon, 16, 1.25) if coarse else sample_steps(horizon)
         values = [(s, function(s)) for s in samples]
     except (Unsupported, RecursionError):
@@ -286,6 +305,7 @@ def classify(function: ScheduleFunction, coarse: bool = False) -> Shape | None:
     if peak <= 0:
         return None
     peak_step = next(s for s, v in values if v >= 0.99 * peak)
+    peak_step = _first_step_at(function, 0.99 * peak, values, peak_step)
     end = numbers[-1]
     after_peak = [v for s, v in values if s >= peak_step]
     if all(abs(v - first) <= 1e-9 * max(1.0, abs(first)) for v in numbers):

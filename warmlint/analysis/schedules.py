@@ -8,7 +8,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.evaluate import ScheduleFunction, Shape, ShapeKind, Unsupported, classify
-from warmlint.analysis.model import Model, Scheduler
+from warmlint.analysis.facts import LrWrite
+from warmlint.analysis.model import Model, Optimizer, Scheduler
+from warmlint.analysis.names import dotted_name
+from warmlint.analysis.run_length import Unresolved, loop_count
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,107 @@ def is_alone(model: Model, scheduler: Scheduler) -> bool:
         and not optimizer.schedule_helpers
         and not optimizer.escapes
     )
+
+
+@dataclass(frozen=True)
+class ManualSchedule:
+    """The LR a training loop writes into an optimizer's param groups, as a function of its counter."""
+
+    write: LrWrite
+    counter: str  # the loop variable or while-counter the value depends on
+    schedule: LambdaSchedule
+
+
+def manual_schedule(model: Model, optimizer: Optimizer) -> ManualSchedule | None:
+    """When the optimizer's LR is set by one param-group write inside the training loop, from an
+    expression of the loop's counter (`base * min(1, (s + 1) / W)`, `lr = get_lr(it)`), that
+    expression as a schedule function, classified over the run length when it is known."""
+    writes = [w for w in optimizer.lr_writes if not w.augmented]
+    if len(writes) != 1 or len(optimizer.lr_writes) != 1 or not writes[0].loops:
+        return None
+    write = writes[0]
+    training = [model.raw.loops[i] for i in write.loops if "param_groups" not in model.raw.loops[i].iter_text]
+    if not training:
+        return None
+    loop = training[-1]  # the innermost loop that is not `for g in optimizer.param_groups`
+    counter = _counter_of(loop)
+    if counter is None:
+        return None
+    key = ("manual", id(write.node))
+    if key not in model.derived:
+        model.derived[key] = _manual(model, write, counter, loop)
+    found = model.derived[key]
+    return found if isinstance(found, ManualSchedule) else None
+
+
+def _manual(model: Model, write: LrWrite, counter: str, loop) -> ManualSchedule | None:
+    expr, scope = _value_expression(model, write.value, write.scope)
+    node: cst.Lambda | cst.FunctionDef
+    if isinstance(expr, cst.Call) and len(expr.args) == 1 and _is_name(expr.args[0].value, counter):
+        function = model.resolver.local_function(expr.func, scope)  # lr = get_lr(it)
+        if function is None:
+            return None
+        node, free_scope = function.node, function.scope
+    elif counter in _names_in(expr):
+        node = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name(counter))]), body=expr)
+        free_scope = scope
+    else:
+        return None
+    try:
+        function = ScheduleFunction(node, free_scope, model.resolver)
+        shape = classify(function, horizon=_loop_horizon(model, loop))
+    except Unsupported:
+        return None
+    if shape is None:
+        return None
+    anchor = node.name if isinstance(node, cst.FunctionDef) else write.node
+    return ManualSchedule(write, counter, LambdaSchedule(function, node, anchor, shape))
+
+
+def _value_expression(model: Model, value: cst.BaseExpression, scope):
+    """`lr` in `g["lr"] = lr` is the expression it was assigned in the loop, when bound once."""
+    if isinstance(value, cst.Name):
+        bindings = model.raw.bindings_of(scope, value.value)
+        if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].index is None \
+                and isinstance(bindings[0].value, cst.BaseExpression):
+            return bindings[0].value, scope
+    return value, scope
+
+
+def _counter_of(loop) -> str | None:
+    """The step counter of a loop: `for step in range(...)`, `for i, batch in enumerate(...)`,
+    `while it < max_iters`."""
+    node = loop.node
+    if isinstance(node, cst.For):
+        names = loop.target_names
+        iterable = node.iter
+        if isinstance(iterable, cst.Call) and dotted_name(iterable.func) in ("range", "enumerate") and names:
+            return names[0]
+        return None
+    test = node.test
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name):
+        return test.left.value
+    return None
+
+
+def _loop_horizon(model: Model, loop) -> int | None:
+    try:
+        value = loop_count(model, loop).value
+    except Unresolved:
+        return None
+    return int(value) if value is not None and 1 <= value <= 10_000_000 else None
+
+
+def _is_name(expr: cst.BaseExpression, name: str) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == name
+
+
+def _names_in(expr: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        stack.extend(node.children)
+    return found

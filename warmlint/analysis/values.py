@@ -256,15 +256,40 @@ class Resolver:
         return values[0]
 
     def _attribute_number(self, expr: cst.Attribute, scope: ScopeId, depth: int) -> Value | None:
-        """`args.lr` where `args` comes from `parser.parse_args()`."""
-        origins = self.origins(expr.value, scope, depth + 1)
-        if not origins:
+        """`args.lr` (an argparse default), `cfg.lr` (a dataclass field default, a namespace or
+        OmegaConf config built from a literal dict), `cfg.optim.lr` (nested)."""
+        entries = self._attribute_entries(expr, scope, depth)
+        return self._agree(entries, depth, default_source=dotted_name(expr) or "") if entries else None
+
+    def _attribute_entries(self, expr: cst.Attribute, scope: ScopeId, depth: int):
+        """(expression, scope, how) for every value `expr` can have; None when any is unknown."""
+        if depth > _MAX_DEPTH:
             return None
         attr = expr.attr.value
-        defaults = []
-        for origin, _, how in origins:
-            if not self._is_parse_args(origin, how):
+        if isinstance(expr.value, cst.Attribute) and not (dotted_name(expr.value) or "").startswith("self."):
+            outer = self._attribute_entries(expr.value, scope, depth + 1)  # cfg.optim, then .lr
+            if not outer:
                 return None
+            found = [self._entry_of(origin, where, attr, how, depth) for origin, where, how in outer]
+            return None if any(f is None for f in found) else found
+        origins = self.origins(expr.value, scope, depth + 1)
+        if not origins:
+            annotated = self._annotated_class(expr.value, scope)
+            if annotated is None:
+                return None
+            default = self._field_default(annotated, attr)
+            return [(default, annotated, f"{annotated[-1]}.{attr} default")] if default is not None else None
+        found = [self._entry_of(origin, where, attr, how, depth) for origin, where, how in origins]
+        return None if any(f is None for f in found) else found
+
+    def _entry_of(self, origin: cst.BaseExpression, where: ScopeId, attr: str, how: str, depth: int):
+        """The value of attribute `attr` of the object `origin` builds, when the file says it."""
+        if isinstance(origin, cst.Dict):  # a nested literal dict read by attribute (OmegaConf)
+            entry = _literal_entry(origin, attr)
+            return (entry, where, "") if entry is not None else None
+        if not isinstance(origin, cst.Call):
+            return None
+        if self._is_parse_args(origin, how):
             options = [o for o in self.facts.argparse if o.dest == attr]
             if len(options) != 1 or options[0].default is None:
                 return None
@@ -272,8 +297,67 @@ class Resolver:
             flag = next((f for f in option.flags if f.startswith("--")), None) or (
                 option.flags[0] if option.flags else attr
             )
-            defaults.append((option.default, option.scope, f"{flag} default"))
-        return self._agree(defaults, depth)
+            return option.default, option.scope, f"{flag} default"
+        callee = dotted_name(origin.func) or ""
+        keyword = next((a.value for a in origin.args if a.keyword is not None and a.keyword.value == attr), None)
+        if self.imports.qualify(callee) in _NAMESPACES or callee.rsplit(".", 1)[-1] in _NAMESPACES:
+            if keyword is not None:
+                return keyword, where, ""
+            for arg in origin.args:  # SimpleNamespace(**{...}), OmegaConf.create({...})
+                source = self._literal_dict(arg.value, where, depth)
+                if source is not None and (arg.keyword is None or arg.star == "**"):
+                    entry = _literal_entry(source[0], attr)
+                    if entry is not None:
+                        return entry, source[1], ""
+            return None
+        found = self.lookup(where, callee) if "." not in callee else None
+        if found and len(found[1]) == 1 and found[1][0].kind == "class":
+            class_scope = found[0] + (callee,)
+            if any(a.keyword is None or a.star for a in origin.args) and keyword is None:
+                return None  # positional arguments: which field they set is not read here
+            if keyword is not None:
+                return keyword, where, f"{callee}({attr}=...)"
+            default = self._field_default(class_scope, attr)
+            return (default, class_scope, f"{callee}.{attr} default") if default is not None else None
+        return None
+
+    def _literal_dict(self, expr: cst.BaseExpression, scope: ScopeId, depth: int):
+        if isinstance(expr, cst.Dict):
+            return expr, scope
+        origins = self.origins(expr, scope, depth + 1)
+        if origins and len(origins) == 1 and isinstance(origins[0][0], cst.Dict):
+            return origins[0][0], origins[0][1]
+        return None
+
+    def _annotated_class(self, expr: cst.BaseExpression, scope: ScopeId) -> ScopeId | None:
+        """The scope of the local config class a parameter is annotated with (`cfg: TrainConfig`)."""
+        if not isinstance(expr, cst.Name):
+            return None
+        found = self.lookup(scope, expr.value)
+        if not found or len(found[1]) != 1 or found[1][0].kind != "param":
+            return None
+        param = found[1][0].node
+        annotation = param.annotation.annotation if isinstance(param, cst.Param) and param.annotation else None
+        name = dotted_name(annotation) if annotation is not None else None
+        if not name or "." in name:
+            return None
+        bindings = self.lookup(found[0], name)
+        if not bindings or len(bindings[1]) != 1 or bindings[1][0].kind != "class":
+            return None
+        return bindings[0] + (name,)
+
+    def _field_default(self, class_scope: ScopeId, attr: str) -> cst.BaseExpression | None:
+        """`lr: float = 3e-4` or `lr: float = field(default=3e-4)` in a dataclass-like config class."""
+        node = self.facts.bindings_of(class_scope[:-1], class_scope[-1])
+        if len(node) != 1 or not _is_config_class(node[0].node, self.imports):
+            return None
+        bindings = self.facts.bindings_of(class_scope, attr)
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
+            return None
+        value = bindings[0].value
+        if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "field":
+            return next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), None)
+        return value
 
     @staticmethod
     def _is_parse_args(origin: cst.BaseExpression, how: str) -> bool:
@@ -352,6 +436,36 @@ class Resolver:
                 return None
             return Value(value.number, value.source or self.facts.module.code_for_node(expr))
         return None
+
+
+# Constructors of attribute-access configs whose values are their keyword arguments or a literal dict.
+_NAMESPACES = {"types.SimpleNamespace", "SimpleNamespace", "argparse.Namespace", "omegaconf.OmegaConf.create",
+               "OmegaConf.create", "easydict.EasyDict", "EasyDict", "ml_collections.ConfigDict", "ConfigDict",
+               "omegaconf.DictConfig", "DictConfig", "box.Box", "Box", "addict.Dict"}
+# Class decorators and bases that make class-level annotated values the instance's defaults.
+_CONFIG_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attrs.define", "attr.define", "define",
+                      "pydantic.dataclasses.dataclass", "chz.chz"}
+_CONFIG_BASES = {"pydantic.BaseModel", "BaseModel", "pydantic_settings.BaseSettings", "BaseSettings",
+                 "typing.NamedTuple", "NamedTuple"}
+
+
+def _is_config_class(node: cst.CSTNode | None, imports: ImportTable) -> bool:
+    if not isinstance(node, cst.ClassDef):
+        return False
+    for decorator in node.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        name = dotted_name(target) or ""
+        if name in _CONFIG_DECORATORS or (imports.qualify(name) or "") in _CONFIG_DECORATORS:
+            return True
+    bases = {dotted_name(b.value) or "" for b in node.bases}
+    return any(b in _CONFIG_BASES or (imports.qualify(b) or "") in _CONFIG_BASES for b in bases)
+
+
+def _literal_entry(node: cst.Dict, key: str) -> cst.BaseExpression | None:
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+            return element.value
+    return None
 
 
 def _subscript_key(expr: cst.Subscript) -> str | None:

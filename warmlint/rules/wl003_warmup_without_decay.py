@@ -5,7 +5,7 @@ from __future__ import annotations
 from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.model import call_argument
-from warmlint.analysis.schedules import is_alone, lr_lambda_of
+from warmlint.analysis.schedules import is_alone, lr_lambda_of, manual_schedule
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.warmup_phase import structural_signal
 
@@ -79,6 +79,21 @@ def _manual_ramps(ctx: RuleContext):
         if not writes or optimizer.schedulers or optimizer.schedule_helpers or optimizer.escapes:
             continue
         if len(writes) != len(optimizer.lr_writes):
+            continue
+        computed = manual_schedule(model, optimizer)
+        if computed is not None and structural_signal(model, computed.write) is None:
+            if computed.schedule.shape.kind is ShapeKind.WARMUP_THEN_FLAT and optimizer.lifetime.is_training_run:
+                shape = computed.schedule.shape
+                yield Finding(
+                    node=computed.write.node,
+                    message=(
+                        f"the LR written to {optimizer.short_name}'s param groups warms up from {shape.start:g} "
+                        f"to {shape.peak:g} by step {shape.peak_step} of `{computed.counter}` and then stays "
+                        f"there (checked to step {shape.horizon}): the LR never decays"
+                    ),
+                    hint=HINT,
+                    fix_data=computed.write,
+                )
             continue
         ramps = [w for w in writes if structural_signal(model, w) and model.resolver.number(w.value, w.scope) is None]
         if len(ramps) != len(writes):
