@@ -176,8 +176,12 @@ def _value_expression(model: Model, value: cst.BaseExpression, scope):
     """`lr` in `g["lr"] = lr` is the expression it was assigned in the loop, when bound once."""
     if isinstance(value, cst.Name):
         bindings = model.raw.bindings_of(scope, value.value)
-        if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].index is None \
-                and isinstance(bindings[0].value, cst.BaseExpression):
+        if (
+            len(bindings) == 1
+            and bindings[0].kind == "assign"
+            and bindings[0].index is None
+            and isinstance(bindings[0].value, cst.BaseExpression)
+        ):
             return bindings[0].value, scope
     return value, scope
 

@@ -439,14 +439,41 @@ class Resolver:
 
 
 # Constructors of attribute-access configs whose values are their keyword arguments or a literal dict.
-_NAMESPACES = {"types.SimpleNamespace", "SimpleNamespace", "argparse.Namespace", "omegaconf.OmegaConf.create",
-               "OmegaConf.create", "easydict.EasyDict", "EasyDict", "ml_collections.ConfigDict", "ConfigDict",
-               "omegaconf.DictConfig", "DictConfig", "box.Box", "Box", "addict.Dict"}
+_NAMESPACES = {
+    "types.SimpleNamespace",
+    "SimpleNamespace",
+    "argparse.Namespace",
+    "omegaconf.OmegaConf.create",
+    "OmegaConf.create",
+    "easydict.EasyDict",
+    "EasyDict",
+    "ml_collections.ConfigDict",
+    "ConfigDict",
+    "omegaconf.DictConfig",
+    "DictConfig",
+    "box.Box",
+    "Box",
+    "addict.Dict",
+}
 # Class decorators and bases that make class-level annotated values the instance's defaults.
-_CONFIG_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attrs.define", "attr.define", "define",
-                      "pydantic.dataclasses.dataclass", "chz.chz"}
-_CONFIG_BASES = {"pydantic.BaseModel", "BaseModel", "pydantic_settings.BaseSettings", "BaseSettings",
-                 "typing.NamedTuple", "NamedTuple"}
+_CONFIG_DECORATORS = {
+    "dataclass",
+    "dataclasses.dataclass",
+    "attr.s",
+    "attrs.define",
+    "attr.define",
+    "define",
+    "pydantic.dataclasses.dataclass",
+    "chz.chz",
+}
+_CONFIG_BASES = {
+    "pydantic.BaseModel",
+    "BaseModel",
+    "pydantic_settings.BaseSettings",
+    "BaseSettings",
+    "typing.NamedTuple",
+    "NamedTuple",
+}
 
 
 def _is_config_class(node: cst.CSTNode | None, imports: ImportTable) -> bool:
