@@ -167,3 +167,30 @@ def test_adam_thresholds_follow_scale_evidence(model, lr, fires):
 def test_scale_evidence_is_the_one_of_the_model_the_optimizer_trains(source, expected):
     (optimizer,) = model_of(source).optimizers
     assert optimizer.scale is expected
+
+
+@pytest.mark.parametrize(
+    "lam, kind",
+    [
+        ("lambda s: min(1.0, (s + 1) / 10)", "WARMUP_THEN_FLAT"),
+        ("lambda s: s / 10", "RAMP"),  # no clamp: it never ends, so it is not a warmup followed by a plateau
+        ("lambda s: 0.95 ** s", "DECAY_ONLY"),
+    ],
+)
+def test_lambda_shapes(lam, kind):
+    from warmlint.analysis.schedules import lr_lambda_of
+
+    model = model_of(
+        f"import torch\nopt = torch.optim.SGD(p, lr=0.1)\ns = torch.optim.lr_scheduler.LambdaLR(opt, {lam})\n"
+    )
+    (scheduler,) = model.schedulers
+    assert lr_lambda_of(model, scheduler).shape.kind.name == kind
+
+
+def test_an_unclamped_ramp_is_not_reported_as_warmup_then_flat():
+    source = (
+        "import torch\nopt = torch.optim.SGD(p, lr=0.1)\n"
+        "sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: s / 10)\n"
+        "for b in loader:\n    opt.step()\n    sched.step()\n"
+    )
+    assert found(source) == set()

@@ -267,6 +267,11 @@ def sample_steps(horizon: int, dense: int = 64, growth: float = 1.08) -> list[in
     return sorted(set(steps))
 
 
+def _still_rising(numbers: list[float]) -> bool:
+    """Never falls, and still grows between the last two samples: a warmup that never ends."""
+    return len(numbers) > 1 and numbers[-1] > 1.001 * numbers[-2] and all(a <= b for a, b in zip(numbers, numbers[1:]))
+
+
 def _first_step_at(function: ScheduleFunction, level: float, values: list[tuple[int, float]], found: int) -> int:
     """The exact first step at `level`, between the sample before `found` and `found` (the samples
     are spaced geometrically, so the gap can be wide); assumes the rise is monotonic there."""
@@ -310,7 +315,7 @@ def classify(function: ScheduleFunction, coarse: bool = False, horizon: int | No
     after_peak = [v for s, v in values if s >= peak_step]
     if all(abs(v - first) <= 1e-9 * max(1.0, abs(first)) for v in numbers):
         kind = ShapeKind.CONSTANT
-    elif first <= 0.5 * peak and peak_step >= values[-1][0] and all(a[1] <= b[1] for a, b in zip(values, values[1:])):
+    elif first <= 0.5 * peak and _still_rising(numbers):
         kind = ShapeKind.RAMP
     elif first <= 0.5 * peak and all(v >= 0.99 * peak for v in after_peak):
         kind = ShapeKind.WARMUP_THEN_FLAT
