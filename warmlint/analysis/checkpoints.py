@@ -1,14 +1,15 @@
-"""Checkpoint dicts: what a `torch.save({...})` holds, and where the optimizer state is loaded back."""
+"""Checkpoint dicts: what a `torch.save({...})` (or `fabric.save(path, {...})`) holds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
 from warmlint.analysis.collect import string_value
 from warmlint.analysis.facts import CallSite, ScopeId
-from warmlint.analysis.model import Model
+from warmlint.analysis.frameworks import FABRIC
+from warmlint.analysis.model import Model, Optimizer
 
 SAVE_FUNCTIONS = {"torch.save"}
 SAVE_METHODS = {"save"}  # accelerator.save(...), fabric.save(...)
@@ -19,10 +20,11 @@ class CheckpointDict:
     node: cst.Dict | cst.Call  # the literal that is saved
     scope: ScopeId
     save: CallSite
-    optimizer_key: str | None = None  # the key that holds optimizer.state_dict()
-    optimizer_name: str | None = None
+    optimizer_key: str | None = None  # the key that holds the optimizer's state
+    optimizer: Optimizer | None = None
     has_scheduler_state: bool = False
-    loads: list[CallSite] = field(default_factory=list)  # optimizer.load_state_dict(ckpt[...]) calls
+    # Fabric saves the objects themselves (`{"optimizer": optimizer}`), not their state_dict().
+    holds_objects: bool = False
 
 
 def _entries(node: cst.Dict | cst.Call):
@@ -49,9 +51,13 @@ def checkpoint_dicts(model: Model) -> list[CheckpointDict]:
         method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
         if qualified not in SAVE_FUNCTIONS and not (method in SAVE_METHODS and "." in (call.callee or "")):
             continue
-        if not call.node.args:
+        holds_objects = isinstance(call.node.func, cst.Attribute) and (
+            model.frameworks.kind_of(call.node.func.value, call.scope) == FABRIC
+        )
+        position = 1 if holds_objects else 0  # fabric.save(path, state)
+        if len(call.node.args) <= position:
             continue
-        saved = call.node.args[0].value
+        saved = call.node.args[position].value
         scope = call.scope
         if not isinstance(saved, (cst.Dict, cst.Call)):
             origins = model.resolver.origins(saved, scope)
@@ -62,18 +68,19 @@ def checkpoint_dicts(model: Model) -> list[CheckpointDict]:
             continue
         if not isinstance(saved, (cst.Dict, cst.Call)):
             continue
-        checkpoint = CheckpointDict(saved, scope, call)
+        checkpoint = CheckpointDict(saved, scope, call, holds_objects=holds_objects)
         for key, value in _entries(saved):
-            owner = _state_dict_owner(value)
+            owner = value if holds_objects else _state_dict_owner(value)
             if owner is None:
                 continue
-            if model.optimizer_for(owner, scope) is not None:
+            optimizer = model.optimizer_for(owner, scope)
+            if optimizer is not None:
                 checkpoint.optimizer_key = key or model.raw.module.code_for_node(value)
-                checkpoint.optimizer_name = model.raw.module.code_for_node(owner)
+                checkpoint.optimizer = optimizer
             elif model.scheduler_for(owner, scope) is not None or _looks_like_scheduler(key):
                 checkpoint.has_scheduler_state = True
         if not checkpoint.has_scheduler_state:
-            checkpoint.has_scheduler_state = _added_later(model, call.node.args[0].value, call.scope)
+            checkpoint.has_scheduler_state = _added_later(model, call.node.args[position].value, call.scope)
         found.append(checkpoint)
     return found
 

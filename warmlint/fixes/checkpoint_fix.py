@@ -24,7 +24,7 @@ def scheduler_key(optimizer_key: str) -> str:
 def _scheduler_name(planner: Planner, saved: CheckpointDict, scope, order: int | None = None) -> str:
     """The name of the scheduler (of the saved optimizer) that is visible in `scope`."""
     model = planner.model
-    optimizer = model.optimizer_for(cst.parse_expression(saved.optimizer_name), saved.scope)
+    optimizer = saved.optimizer
     candidates: list[Scheduler] = [
         s for s in model.schedulers if s.parent is None and (optimizer is None or s.optimizer in (optimizer, None))
     ]
@@ -46,7 +46,7 @@ def _scheduler_name(planner: Planner, saved: CheckpointDict, scope, order: int |
 def save_scheduler_state(planner: Planner, saved: CheckpointDict) -> None:
     key = scheduler_key(saved.optimizer_key or "optimizer")
     name = _scheduler_name(planner, saved, saved.scope)
-    value = cst.parse_expression(f"{name}.state_dict()")
+    value = cst.parse_expression(name if saved.holds_objects else f"{name}.state_dict()")
     node = saved.node
     if isinstance(node, cst.Dict):
         element = cst.DictElement(cst.SimpleString(_quoted(key, node)), value)
@@ -91,11 +91,9 @@ def _append(elements, element: cst.DictElement):
 
 
 def _optimizer_loads(planner: Planner, saved: CheckpointDict) -> list[CallSite]:
-    model = planner.model
-    optimizer = model.optimizer_for(cst.parse_expression(saved.optimizer_name), saved.scope)
-    if optimizer is None:
-        return []
-    return optimizer.calls_of("load_state_dict")
+    if saved.optimizer is None or saved.holds_objects:
+        return []  # fabric.load(path, state) restores every object the state holds
+    return saved.optimizer.calls_of("load_state_dict")
 
 
 def _loaded_container(load: CallSite, optimizer_key: str | None) -> str | None:
