@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warmlint.engine.selection import path_matches
-from warmlint.files.ignore_files import IgnoreFile, ignore_files_above, ignore_files_in, ignored_by
+from warmlint.files.ignore_files import IgnoreFile, ignore_files_in, ignore_files_up_to_repository, ignored_by
 from warmlint.files.settings import Resolved, SettingsResolver, display
 
 SKIP_DIRS = {
@@ -99,7 +99,7 @@ def _ignores_above(absolute: Path, settings: Resolved) -> list[IgnoreFile]:
     """The ignore files that apply to a path named on the command line."""
     if not settings.config.respect_gitignore:
         return []
-    return ignore_files_above(absolute.parent) + ignore_files_in(absolute.parent)
+    return ignore_files_up_to_repository(absolute.parent)
 
 
 def _why_excluded(path: Path, absolute: Path, is_dir: bool, settings: Resolved, ignores: list[IgnoreFile]) -> str:

@@ -46,16 +46,14 @@ def ignore_files_in(folder: Path, names: set[str] | None = None) -> list[IgnoreF
     return [ignore for ignore in found if ignore is not None]
 
 
-def ignore_files_above(folder: Path) -> list[IgnoreFile]:
-    """Those of the folders above the absolute `folder`, up to its repository's root; none
-    when it is not inside a git repository (a stray ~/.gitignore is not the project's)."""
-    if (folder / ".git").exists():
-        return []
-    above = []
-    for parent in folder.parents:
-        above.append(parent)
-        if (parent / ".git").exists():
-            return [ignore for parent in reversed(above) for ignore in ignore_files_in(parent)]
+def ignore_files_up_to_repository(folder: Path) -> list[IgnoreFile]:
+    """Those of the absolute `folder` and the folders above it, up to its repository's root;
+    none when it is not inside a git repository (a stray ~/.gitignore is not the project's)."""
+    chain = []
+    for candidate in (folder, *folder.parents):
+        chain.append(candidate)
+        if (candidate / ".git").exists():
+            return [ignore for above in reversed(chain) for ignore in ignore_files_in(above)]
     return []
 
 
