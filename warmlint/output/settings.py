@@ -25,7 +25,10 @@ def _toml(value: object) -> str:
 def render_settings(path: str, resolved: Resolved) -> list[str]:
     source = display(resolved.source) if resolved.source else "none (defaults and flags only)"
     lines = [f"Settings for {path}", f"config file: {source}"]
-    assignments = [(f"{key} = {_toml(s.value)}", s.origin) for key, s in resolved.settings.items()]
+    assignments = [
+        (f"{key} = {'{}' if key == 'per-file-ignores' and not s.value else _toml(s.value)}", s.origin)
+        for key, s in resolved.settings.items()
+    ]
     width = max(len(text) for text, _ in assignments)
     lines += [f"{text:<{width}}  # {origin}" for text, origin in assignments]
     return lines
