@@ -23,13 +23,20 @@ from warmlint.files.discover import Discovery, discover
 from warmlint.files.runner import check_bytes, check_files
 from warmlint.files.settings import SettingsResolver
 from warmlint.output.settings import render_settings
+from warmlint.output.statistics import render_statistics
 from warmlint.output.text import FORMATS, render
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_common_options
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+)
+@click.option(
+    "-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here, not to stdout."
+)
+@click.option("--statistics", is_flag=True, help="Print how many problems each rule found instead of each problem.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the diagnostics.")
 @click.option("--no-cache", is_flag=True, help="Check every file again instead of reusing the results cache.")
@@ -42,7 +49,20 @@ from warmlint.output.text import FORMATS, render
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--show-settings", is_flag=True, help="Print the settings the (first) path is checked with, and exit.")
 @click.option("--show-files", is_flag=True, help="List the files that would be checked, and exit.")
-def check(paths, output_format, exit_zero, quiet, no_cache, cache_dir, jobs, show_settings, show_files, **common):
+def check(
+    paths,
+    output_format,
+    output_file,
+    statistics,
+    exit_zero,
+    quiet,
+    no_cache,
+    cache_dir,
+    jobs,
+    show_settings,
+    show_files,
+    **common,
+):
     """Check training scripts for LR warmup and schedule mistakes (never runs them)."""
     stdin_filename = common["stdin_filename"]
     from_stdin = list(paths) == [Path("-")] or (not paths and stdin_filename is not None)
@@ -82,13 +102,28 @@ def check(paths, output_format, exit_zero, quiet, no_cache, cache_dir, jobs, sho
     errors.extend(f"{r.path}: {r.error}" for r in results if r.error)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
     fixes = {r.path: r.fix for r in results if r.fix is not None}
-    for line in render(diagnostics, output_format, quiet, errors=len(errors), fixes=fixes):
-        click.echo(line, color=use_color())
+    if statistics:
+        lines = render_statistics(diagnostics)
+    else:
+        lines = render(diagnostics, output_format, quiet, errors=len(errors), fixes=fixes)
+    _write_report(lines, output_file)
     for error in errors:
         click.echo(f"warmlint: error: {error}", err=True, color=use_color())
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _write_report(lines: list[str], output_file: Path | None) -> None:
+    """The report to stdout, or (without colour) to `--output-file`."""
+    if output_file is None:
+        for line in lines:
+            click.echo(line, color=use_color())
+        return
+    try:
+        output_file.write_text("".join(click.unstyle(line) + "\n" for line in lines), encoding="utf-8")
+    except OSError as error:
+        fail(f"{output_file}: cannot write: {error.strerror or error}")
 
 
 def _discover(paths: list[Path], resolver: SettingsResolver, force_exclude: bool) -> Discovery:
