@@ -107,8 +107,8 @@ def check(
     else:
         lines = render(diagnostics, output_format, quiet, errors=len(errors), fixes=fixes)
     _write_report(lines, output_file)
-    for error in errors:
-        click.echo(f"warmlint: error: {error}", err=True, color=use_color())
+    for message in errors:
+        click.echo(f"warmlint: error: {message}", err=True, color=use_color())
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)

@@ -167,8 +167,8 @@ def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, **co
             err=not apply_fixes,
             color=color,
         )
-    for error in errors:
-        click.echo(f"warmlint: error: {error}", err=True, color=color)
+    for message in errors:
+        click.echo(f"warmlint: error: {message}", err=True, color=color)
     if stop.signal:
         sys.exit(stop.exit_code)
     if errors:

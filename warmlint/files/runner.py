@@ -93,9 +93,9 @@ def check_files(
                 cache.put(str(path), digest, [])
             continue
         pending.append((path, config))
-    for (_, config), (result, digest) in zip(pending, _check_many(pending, jobs, with_fixes)):
-        if caches is not None and digest is not None:
-            caches.for_config(config).put(result.path, digest, result.diagnostics)
+    for (_, config), (result, checked_hash) in zip(pending, _check_many(pending, jobs, with_fixes)):
+        if caches is not None and checked_hash is not None:
+            caches.for_config(config).put(result.path, checked_hash, result.diagnostics)
         results.append(result)
     if caches is not None:
         caches.save()
