@@ -88,9 +88,9 @@ def time_check(files: list[Path], config: Config, every_file: bool) -> tuple[flo
     gc.collect()
     start = time.perf_counter()
     if every_file:
-        results = check_files(files, config, explicit=frozenset(files), jobs=1)
+        results = check_files(files, lambda _: config, explicit=frozenset(files), jobs=1)
     else:
-        results = check_files(files, config)
+        results = check_files(files, lambda _: config)
     elapsed = time.perf_counter() - start
     return elapsed, sum(len(r.diagnostics) for r in results), sum(1 for r in results if r.error)
 

@@ -445,3 +445,45 @@ def test_worker_processes_give_the_same_results(cli, in_tmp):
     assert serial.exit_code == parallel.exit_code == 1
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
     assert len(json.loads(serial.stdout)) == 40 + 1
+
+
+# ---- selection by name, statistics, output format and file ------------------------------
+
+
+def test_rule_names_are_accepted_wherever_a_code_is(cli, in_tmp):
+    write(in_tmp, "train.py", HIGH_SGD)
+    write(in_tmp, "wl002.py", WL002_SOURCE)
+    assert reported_codes(cli("check", "--select", "high-lr-without-schedule", ".").stdout) == ["WL001"]
+    assert reported_codes(cli("check", "--extend-ignore", "constant-warmup", ".").stdout) == ["WL001"]
+    write(in_tmp, "warmlint.toml", 'select = ["constant-warmup"]\n')
+    assert reported_codes(cli("check", ".").stdout) == ["WL002"]
+    page = cli("rule", "high-lr-without-schedule")
+    assert page.exit_code == 0 and "WL001" in page.stdout
+    assert cli("rule", "no-such-rule").exit_code == 2
+
+
+def test_statistics_counts_per_rule_and_marks_fixable(cli, in_tmp):
+    write(in_tmp, "a.py", WL002_SOURCE)
+    write(in_tmp, "b.py", WL002_SOURCE)
+    write(in_tmp, "c.py", HIGH_SGD)
+    result = cli("check", "--statistics", ".")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "2\tWL002\t[*] constant-warmup",
+        "1\tWL001\t    high-lr-without-schedule",
+    ]
+
+
+def test_output_format_is_ruffs_spelling_and_format_stays_an_alias(cli, in_tmp):
+    write(in_tmp, "train.py", HIGH_SGD)
+    new = cli("check", "--output-format", "json", "train.py")
+    old = cli("check", "--format", "json", "train.py")
+    assert json.loads(new.stdout) == json.loads(old.stdout) and json.loads(new.stdout)[0]["code"] == "WL001"
+
+
+def test_output_file_gets_the_report_without_colour(cli, in_tmp):
+    write(in_tmp, "train.py", HIGH_SGD)
+    result = cli("check", "-o", "report.txt", "train.py", color=True)
+    assert result.exit_code == 1 and result.stdout == ""
+    report = (in_tmp / "report.txt").read_text()
+    assert reported_codes(report) == ["WL001"] and ANSI not in report

@@ -14,7 +14,8 @@ from conftest import (
     write,
 )
 
-from warmlint.config import DEFAULT_FIX, DEFAULT_THRESHOLDS, Config, load_config
+from warmlint.config import DEFAULT_FIX, DEFAULT_THRESHOLDS, Config
+from warmlint.files.settings import SettingsResolver
 from warmlint.rule_index import all_codes
 
 
@@ -38,7 +39,7 @@ def project(in_tmp):
 
 
 def test_no_configuration_means_defaults(in_tmp):
-    config = load_config(in_tmp, all_codes())
+    config = SettingsResolver(all_codes()).config_for(in_tmp)
     assert config == Config()
     assert dict(config.thresholds) == DEFAULT_THRESHOLDS
     assert dict(config.fix) == DEFAULT_FIX
@@ -197,7 +198,7 @@ def test_adam_any_model_high_default():
 
 def test_thresholds_accept_integers(in_tmp):
     pyproject(in_tmp, "thresholds = { sgd-high = 1 }\n")
-    config = load_config(in_tmp, all_codes())
+    config = SettingsResolver(all_codes()).config_for(in_tmp)
     assert config.threshold("sgd-high") == 1.0
     assert config.threshold("adam-high") == DEFAULT_THRESHOLDS["adam-high"]
 
@@ -206,7 +207,7 @@ def test_fix_table(in_tmp):
     pyproject(
         in_tmp, '[tool.warmlint.fix]\nwarmup-steps = 500\ndecay = "linear"\nmin-lr-ratio = 0.1\ntotal-steps = 10000\n'
     )
-    config = load_config(in_tmp, all_codes())
+    config = SettingsResolver(all_codes()).config_for(in_tmp)
     assert config.fix_option("warmup-steps") == 500
     assert config.fix_option("decay") == "linear"
     assert config.fix_option("min-lr-ratio") == 0.1
@@ -215,7 +216,7 @@ def test_fix_table(in_tmp):
 
 def test_fix_table_defaults(in_tmp):
     pyproject(in_tmp, '[tool.warmlint.fix]\ndecay = "step"\n')
-    config = load_config(in_tmp, all_codes())
+    config = SettingsResolver(all_codes()).config_for(in_tmp)
     assert config.fix_option("warmup-steps") == "auto"
     assert config.fix_option("min-lr-ratio") == 0.0
     assert config.fix_option("total-steps") is None

@@ -1,10 +1,12 @@
-"""`[tool.warmlint]` in pyproject.toml, validated strictly: unknown keys are errors."""
+"""A warmlint table (`[tool.warmlint]` in pyproject.toml, or a warmlint.toml), validated strictly:
+unknown keys are errors. Which file applies to which folder is `warmlint.files.settings`."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from warmlint.rule_index import code_names
 
 DEFAULT_THRESHOLDS = {
     # WL001: the run starts high and nothing changes it.
@@ -28,13 +30,16 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    select: tuple[str, ...] = ()  # empty: every rule
+    """The settings one file is checked with, after every config file and flag is applied."""
+
+    select: tuple[str, ...] = ("ALL",)  # empty: no rule at all
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     thresholds: tuple[tuple[str, float], ...] = tuple(DEFAULT_THRESHOLDS.items())
     fix: tuple[tuple[str, object], ...] = tuple(DEFAULT_FIX.items())
-    root: Path | None = None  # folder of the pyproject.toml it came from
+    respect_gitignore: bool = True
+    root: Path | None = None  # folder of the config file it came from: patterns are relative to it
 
     def threshold(self, key: str) -> float:
         return dict(self.thresholds)[key]
@@ -46,20 +51,48 @@ class Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_TOP_KEYS = ("select", "ignore", "exclude", "per-file-ignores", "thresholds", "fix")
+# Every setting under one flat key (`thresholds.sgd-high`, `fix.decay`), so that each one can be
+# overridden on its own by a nearer file or a flag, and can say where its value came from.
+DEFAULTS: dict[str, object] = {
+    "select": ("ALL",),
+    "ignore": (),
+    "exclude": (),
+    "per-file-ignores": (),
+    "respect-gitignore": True,
+    **{f"thresholds.{key}": value for key, value in DEFAULT_THRESHOLDS.items()},
+    **{f"fix.{key}": value for key, value in DEFAULT_FIX.items()},
+}
+# Keys whose `extend-<key>` adds to the value inherited or set so far instead of replacing it.
+EXTENDABLE = ("select", "ignore", "exclude")
+_TOP_KEYS = (
+    "extend",
+    "select",
+    "extend-select",
+    "ignore",
+    "extend-ignore",
+    "exclude",
+    "extend-exclude",
+    "per-file-ignores",
+    "respect-gitignore",
+    "thresholds",
+    "fix",
+)
 
 
 def _codes(value, key: str, known: list[str]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f'[tool.warmlint] {key} must be a list of rule codes, e.g. ["WL001"]')
+        raise ConfigError(f'{key} must be a list of rule codes, e.g. ["WL001"]')
     return tuple(validate_codes(value, key, known))
 
 
 def validate_codes(codes, where: str, known: list[str]) -> list[str]:
-    """Codes or prefixes (`WL00`, `WL`); an unknown one is an error listing the valid ones."""
+    """Codes, prefixes (`WL00`, `WL`) or rule names (`high-lr-without-schedule`), as codes;
+    an unknown one is an error listing the valid ones."""
+    names = code_names()
     result = []
     for code in codes:
-        code = code.strip().upper()
+        code = code.strip()
+        code = names.get(code.lower(), code.upper())
         if not code:
             continue
         if code != "ALL" and not any(k.startswith(code) for k in known):
@@ -68,62 +101,94 @@ def validate_codes(codes, where: str, known: list[str]) -> list[str]:
     return result
 
 
-def parse_table(table: dict, known_codes: list[str], root: Path | None = None) -> Config:
+def _globs(value, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of glob patterns")
+    return tuple(value)
+
+
+def table_values(table: dict, known_codes: list[str]) -> dict[str, object]:
+    """The validated values a warmlint table sets, under flat keys; `extend` (a path) and the
+    `extend-*` keys are kept as written for the resolver to apply."""
     unknown = sorted(set(table) - set(_TOP_KEYS))
     if unknown:
-        raise ConfigError(f"[tool.warmlint] unknown key {unknown[0]!r}; valid keys: {', '.join(_TOP_KEYS)}")
-    config = Config(root=root)
-    if "select" in table:
-        config = replace(config, select=_codes(table["select"], "select", known_codes))
-    if "ignore" in table:
-        config = replace(config, ignore=_codes(table["ignore"], "ignore", known_codes))
-    if "exclude" in table:
-        value = table["exclude"]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError("[tool.warmlint] exclude must be a list of glob patterns")
-        config = replace(config, exclude=tuple(value))
+        raise ConfigError(f"unknown key {unknown[0]!r}; valid keys: {', '.join(_TOP_KEYS)}")
+    values: dict[str, object] = {}
+    if "extend" in table:
+        if not isinstance(table["extend"], str) or not table["extend"]:
+            raise ConfigError('extend must be the path of another config file, e.g. "../pyproject.toml"')
+        values["extend"] = table["extend"]
+    for key in ("select", "extend-select", "ignore", "extend-ignore"):
+        if key in table:
+            values[key] = _codes(table[key], key, known_codes)
+    for key in ("exclude", "extend-exclude"):
+        if key in table:
+            values[key] = _globs(table[key], key)
     if "per-file-ignores" in table:
         value = table["per-file-ignores"]
         if not isinstance(value, dict):
-            raise ConfigError("[tool.warmlint] per-file-ignores must be a table of glob = [codes]")
-        config = replace(
-            config,
-            per_file_ignores=tuple(
-                (pattern, _codes(codes, f"per-file-ignores.{pattern!r}", known_codes))
-                for pattern, codes in value.items()
-            ),
+            raise ConfigError("per-file-ignores must be a table of glob = [codes]")
+        values["per-file-ignores"] = tuple(
+            (pattern, _codes(codes, f"per-file-ignores.{pattern!r}", known_codes)) for pattern, codes in value.items()
         )
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            raise ConfigError("respect-gitignore must be true or false")
+        values["respect-gitignore"] = table["respect-gitignore"]
     if "thresholds" in table:
-        config = replace(config, thresholds=_thresholds(table["thresholds"]))
+        values.update((f"thresholds.{k}", v) for k, v in _thresholds(table["thresholds"]).items())
     if "fix" in table:
-        config = replace(config, fix=parse_fix_options(table["fix"], "[tool.warmlint.fix]"))
-    return config
+        values.update((f"fix.{k}", v) for k, v in _fix_options(table["fix"], "fix").items())
+    return values
 
 
-def _thresholds(value) -> tuple[tuple[str, float], ...]:
+def config_from(values: dict[str, object], root: Path | None = None) -> Config:
+    """A Config from flat values (any key left out keeps its default)."""
+    merged = {**DEFAULTS, **values}
+    return Config(
+        select=merged["select"],  # type: ignore[arg-type]
+        ignore=merged["ignore"],  # type: ignore[arg-type]
+        exclude=merged["exclude"],  # type: ignore[arg-type]
+        per_file_ignores=merged["per-file-ignores"],  # type: ignore[arg-type]
+        thresholds=tuple((k, merged[f"thresholds.{k}"]) for k in DEFAULT_THRESHOLDS),  # type: ignore[misc]
+        fix=tuple((k, merged[f"fix.{k}"]) for k in DEFAULT_FIX),
+        respect_gitignore=bool(merged["respect-gitignore"]),
+        root=root,
+    )
+
+
+def parse_table(table: dict, known_codes: list[str], root: Path | None = None) -> Config:
+    """One table on its own, over the defaults (`extend` is not followed)."""
+    values = table_values(table, known_codes)
+    for key in EXTENDABLE:
+        if f"extend-{key}" in values:
+            values[key] = (*values.get(key, DEFAULTS[key]), *values.pop(f"extend-{key}"))  # type: ignore[misc]
+    values.pop("extend", None)
+    return config_from(values, root)
+
+
+def _thresholds(value) -> dict[str, float]:
     if not isinstance(value, dict):
-        raise ConfigError("[tool.warmlint] thresholds must be a table")
-    merged = dict(DEFAULT_THRESHOLDS)
+        raise ConfigError("thresholds must be a table")
+    result = {}
     for key, number in value.items():
         if key not in DEFAULT_THRESHOLDS:
-            raise ConfigError(
-                f"[tool.warmlint.thresholds] unknown key {key!r}; valid keys: {', '.join(DEFAULT_THRESHOLDS)}"
-            )
+            raise ConfigError(f"thresholds: unknown key {key!r}; valid keys: {', '.join(DEFAULT_THRESHOLDS)}")
         if isinstance(number, bool) or not isinstance(number, (int, float)) or number <= 0:
-            raise ConfigError(f"[tool.warmlint.thresholds] {key} must be a positive number, got {number!r}")
-        merged[key] = float(number)
-    return tuple(merged.items())
+            raise ConfigError(f"thresholds.{key} must be a positive number, got {number!r}")
+        result[key] = float(number)
+    return result
 
 
-def parse_fix_options(value: dict, where: str) -> tuple[tuple[str, object], ...]:
+def _fix_options(value, where: str) -> dict[str, object]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a table")
-    merged = dict(DEFAULT_FIX)
+    result = {}
     for key, item in value.items():
         if key not in DEFAULT_FIX:
-            raise ConfigError(f"{where} unknown key {key!r}; valid keys: {', '.join(DEFAULT_FIX)}")
-        merged[key] = fix_value(key, item, where)
-    return tuple(merged.items())
+            raise ConfigError(f"{where}: unknown key {key!r}; valid keys: {', '.join(DEFAULT_FIX)}")
+        result[key] = fix_value(key, item, where)
+    return result
 
 
 def fix_value(key: str, item, where: str):
@@ -142,37 +207,3 @@ def fix_value(key: str, item, where: str):
     if item is None or (isinstance(item, int) and not isinstance(item, bool) and item >= 1):
         return item  # total-steps
     raise ConfigError(f"{where} total-steps must be a positive integer, got {item!r}")
-
-
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` that has a [tool.warmlint] table."""
-    start = start.resolve()
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        path = candidate / "pyproject.toml"
-        if path.is_file():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-                raise ConfigError(f"{path}: cannot read configuration: {error}") from None
-            if "warmlint" in data.get("tool", {}):
-                return path
-    return None
-
-
-def load_config(start: Path, known_codes: list[str], explicit: Path | None = None) -> Config:
-    """Config from `explicit`, or the nearest pyproject.toml above `start`, else the defaults."""
-    path = explicit or find_pyproject(start)
-    if path is None:
-        return Config()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
-    table = data.get("tool", {}).get("warmlint", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.warmlint] must be a table")
-    try:
-        return parse_table(table, known_codes, root=path.parent)
-    except ConfigError as error:
-        raise ConfigError(f"{path}: {error}") from None

@@ -1,7 +1,7 @@
 """A flake8 plugin (`flake8 --select WL`), for projects whose editors and CI already run flake8.
 
-It runs warmlint's engine on the file's text with the settings of the nearest pyproject.toml's
-[tool.warmlint] table; flake8's own --select, --extend-ignore and `# noqa` then apply as usual.
+It runs warmlint's engine on the file's text with the settings of the nearest config file above it
+(as `warmlint check` does); flake8's own --select, --extend-ignore and `# noqa` then apply as usual.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from warmlint import __version__
-from warmlint.config import load_config
 from warmlint.engine.lint import check_source
+from warmlint.files.settings import SettingsResolver
 from warmlint.rule_index import all_codes
 
 
@@ -28,6 +28,6 @@ class Warmlint:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         path = Path(self.filename)
-        config = load_config(path if path.exists() else Path.cwd(), all_codes())
+        config = SettingsResolver(all_codes()).config_for(path)
         for d in check_source("".join(self.lines), self.filename, config).diagnostics:
             yield d.line, d.column - 1, f"{d.code} {d.message}", type(self)

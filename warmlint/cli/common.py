@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from warmlint.config import Config, ConfigError, load_config, validate_codes
+from warmlint.config import ConfigError, validate_codes
+from warmlint.files.settings import Layer, Resolved, SettingsResolver
 from warmlint.rule_index import all_codes
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -26,6 +28,7 @@ def fail(message: str) -> NoReturn:
 
 
 def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
+    """Codes from a repeatable, comma-separated option; `--select ""` is the empty selection."""
     if not values:
         return None
     codes = [c for value in values for c in value.split(",")]
@@ -35,30 +38,62 @@ def _code_list(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
         fail(str(error))
 
 
-def build_config(paths: list[Path], select, ignore, config_path: Path | None) -> Config:
-    start = paths[0] if paths else Path.cwd()
+def _flag_layers(common: dict) -> list[Layer]:
+    """The flags that override every config file, one layer each so each value names its flag."""
+    layers = []
+    for key in ("select", "extend-select", "ignore", "extend-ignore"):
+        codes = _code_list(common[key.replace("-", "_")], f"--{key}")
+        if codes is not None:
+            layers.append(Layer(f"--{key}", {key: codes}))
+    if common["extend_exclude"]:
+        globs = tuple(g for value in common["extend_exclude"] for g in value.split(",") if g)
+        layers.append(Layer("--extend-exclude", {"extend-exclude": globs}))
+    if common["no_respect_gitignore"]:
+        layers.append(Layer("--no-respect-gitignore", {"respect-gitignore": False}))
+    return layers
+
+
+def build_resolver(common: dict, extra: Sequence[Layer] = ()) -> SettingsResolver:
+    """Settings for every file from the config files, the common flags and a command's own (`extra`)."""
     try:
-        config = load_config(start if start.exists() else Path.cwd(), all_codes(), explicit=config_path)
+        return SettingsResolver(all_codes(), [*_flag_layers(common), *extra], pinned=common["config_path"])
     except ConfigError as error:
         fail(str(error))
-    return config.with_overrides(select=_code_list(select, "--select"), ignore=_code_list(ignore, "--ignore"))
+
+
+def resolve(resolver: SettingsResolver, path: Path) -> Resolved:
+    """A path's settings, or the one-line error of a bad config file on its way."""
+    try:
+        return resolver.for_path(path)
+    except ConfigError as error:
+        fail(str(error))
+
+
+def _codes_option(name: str, help_text: str):
+    return click.option(f"--{name}", multiple=True, metavar="CODES", help=help_text)
 
 
 common_options = [
+    _codes_option("select", "Only these rule codes, prefixes or names (comma-separated); replaces `select`."),
+    _codes_option("extend-select", "Also these rules, on top of `select`."),
+    _codes_option("ignore", "Skip these rule codes, prefixes or names (comma-separated); replaces `ignore`."),
+    _codes_option("extend-ignore", "Also skip these rules, on top of `ignore`."),
     click.option(
-        "--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated)."
-    ),
-    click.option(
-        "--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated)."
+        "--extend-exclude", multiple=True, metavar="GLOBS", help="Also exclude these paths (comma-separated)."
     ),
     click.option(
         "--config",
         "config_path",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Read [tool.warmlint] from this file instead of the nearest pyproject.toml.",
+        help="Use this config file for every path instead of the nearest one above each file.",
     ),
-    click.option("--force-exclude", is_flag=True, help="Apply config excludes to files named on the command line."),
-    click.option("--stdin-filename", metavar="NAME", help="Name to report for source read from stdin (`-`)."),
+    click.option("--force-exclude", is_flag=True, help="Apply excludes and ignore files to paths named here too."),
+    click.option(
+        "--no-respect-gitignore", is_flag=True, help="Check files that .gitignore, .ignore or .git/info/exclude ignore."
+    ),
+    click.option(
+        "--stdin-filename", metavar="NAME", help="Read the source from stdin and report (and configure) it as NAME."
+    ),
 ]
 
 

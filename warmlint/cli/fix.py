@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from warmlint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, build_config, use_color, with_common_options
+from warmlint.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FOUND,
+    build_resolver,
+    fail,
+    resolve,
+    use_color,
+    with_common_options,
+)
 from warmlint.config import DECAYS, ConfigError, fix_value
 from warmlint.files.discover import discover
 from warmlint.files.runner import read_source
@@ -21,6 +30,7 @@ from warmlint.files.safe_write import (
     remove_stale_temporaries,
     write_atomic,
 )
+from warmlint.files.settings import Layer
 
 if TYPE_CHECKING:
     from warmlint.engine.fixer import FixOutcome
@@ -99,39 +109,32 @@ def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOu
 @click.option("--decay", type=click.Choice(DECAYS), help="Decay after the warmup.")
 @click.option("--min-lr-ratio", type=float, help="LR at the end of training, as a fraction of the peak.")
 @click.option("--total-steps", type=int, help="Training length T, when it cannot be read from the script.")
-def fix(
-    paths,
-    select,
-    ignore,
-    config_path,
-    force_exclude,
-    stdin_filename,
-    apply_fixes,
-    warmup_steps,
-    decay,
-    min_lr_ratio,
-    total_steps,
-):
+def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, **common):
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
     from warmlint.engine.fixer import fix_bytes  # the parser loads only for commands that need it
 
+    stdin_filename = common["stdin_filename"]
+    from_stdin = list(paths) == [Path("-")] or (not paths and stdin_filename is not None)
     paths = list(paths) or [Path(".")]
-    config = build_config(paths, select, ignore, config_path)
-    overrides = {
+    fix_flags = {
         "warmup-steps": _warmup_steps(warmup_steps),
         "decay": decay,
         "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
         "total-steps": _option(total_steps, "total-steps"),
     }
-    fix_options = dict(config.fix)
-    fix_options.update({k: v for k, v in overrides.items() if v is not None})
-    config = config.with_overrides(fix=tuple(fix_options.items()))
+    resolver = build_resolver(
+        common, [Layer(f"--{key}", {f"fix.{key}": value}) for key, value in fix_flags.items() if value is not None]
+    )
     color = use_color()
-    if paths == [Path("-")]:
+    if from_stdin:
+        config = resolve(resolver, Path(stdin_filename) if stdin_filename else Path.cwd()).config
         outcome = fix_bytes(sys.stdin.buffer.read(), stdin_filename or "<stdin>", config)
         sys.stdout.buffer.write(outcome.fixed)
         sys.exit(EXIT_ERROR if outcome.error else EXIT_CLEAN)
-    found = discover(paths, config, force_exclude)
+    try:
+        found = discover(paths, resolver, common["force_exclude"])
+    except ConfigError as error:
+        fail(str(error))
     errors = list(found.errors)
     outcomes = []
     with deferred_stop_signals() if apply_fixes else nullcontext(StopRequest()) as stop:
@@ -142,7 +145,7 @@ def fix(
                     f"each file is either unchanged or completely fixed"
                 )
                 break
-            outcome = _fix_file(path, config, apply_fixes, errors)
+            outcome = _fix_file(path, resolve(resolver, path).config, apply_fixes, errors)
             if outcome is None:
                 continue
             outcomes.append(outcome)
@@ -164,8 +167,8 @@ def fix(
             err=not apply_fixes,
             color=color,
         )
-    for error in errors:
-        click.echo(f"warmlint: error: {error}", err=True, color=color)
+    for message in errors:
+        click.echo(f"warmlint: error: {message}", err=True, color=color)
     if stop.signal:
         sys.exit(stop.exit_code)
     if errors:

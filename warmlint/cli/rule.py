@@ -6,11 +6,11 @@ import click
 
 from warmlint.cli.common import fail
 from warmlint.output.rule_docs import rule_doc
-from warmlint.rule_index import RULE_INFO, all_codes
+from warmlint.rule_index import RULE_INFO, all_codes, code_names
 
 
 @click.command("rule")
-@click.argument("code", required=False)
+@click.argument("code", metavar="CODE|NAME", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule with its one-line summary.")
 def rule_command(code: str | None, show_all: bool) -> None:
     """Print the documentation of a rule, or list all rules."""
@@ -19,9 +19,10 @@ def rule_command(code: str | None, show_all: bool) -> None:
             fix = "fix" if rule.fixable else "   "
             click.echo(f"{rule.code}  {fix}  {rule.name:<40} {rule.summary}")
         return
-    code = code.upper()
-    if code not in RULE_INFO:
+    known = code_names().get(code.lower())  # a code or a rule name
+    if known is None:
         fail(f"unknown rule {code!r}; valid codes: {', '.join(all_codes())}")
+    code = known
     text = rule_doc(code)
     rule = RULE_INFO[code]
     click.echo(text if text else f"{rule.code} {rule.name}\n\n{rule.summary}")

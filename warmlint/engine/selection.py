@@ -13,7 +13,7 @@ def _matches(code: str, patterns) -> bool:
 
 
 def enabled_codes(config: Config, path: str, codes: list[str]) -> set[str]:
-    selected = [c for c in codes if not config.select or _matches(c, config.select)]
+    selected = [c for c in codes if _matches(c, config.select)]  # select = []: none
     ignored = list(config.ignore)
     for pattern, file_codes in config.per_file_ignores:
         if path_matches(path, pattern, config):

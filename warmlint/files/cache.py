@@ -37,8 +37,34 @@ def _tool_fingerprint() -> bytes:
 
 
 def _config_key(config: Config) -> str:
-    fields = repr((config.select, config.ignore, config.per_file_ignores, config.thresholds, config.fix))
-    return hashlib.blake2b(fields.encode() + _tool_fingerprint(), digest_size=8).hexdigest()
+    """Every resolved setting, its root included (per-file-ignores match relative to it)."""
+    return hashlib.blake2b(repr(config).encode() + _tool_fingerprint(), digest_size=8).hexdigest()
+
+
+def cache_folder(config: Config, chosen: Path | None) -> Path:
+    """`--cache-dir` or WARMLINT_CACHE_DIR when given, else the project root (the folder of the
+    config file the file uses), else the current folder."""
+    if chosen is not None:
+        return chosen
+    return (config.root or Path.cwd()) / CACHE_DIR
+
+
+class ResultCaches:
+    """One cache file per project root and resolved config, opened when first needed."""
+
+    def __init__(self, chosen: Path | None = None) -> None:
+        self.chosen = chosen
+        self._open: dict[tuple[Path, Config], ResultCache] = {}
+
+    def for_config(self, config: Config) -> ResultCache:
+        key = (cache_folder(config, self.chosen), config)
+        if key not in self._open:
+            self._open[key] = ResultCache(*key)
+        return self._open[key]
+
+    def save(self) -> None:
+        for cache in self._open.values():
+            cache.save()
 
 
 class ResultCache:

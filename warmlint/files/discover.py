@@ -1,4 +1,8 @@
-"""Paths on the command line -> the Python files to check."""
+"""Paths on the command line -> the Python files to check.
+
+Each folder is walked with its own settings (its `exclude`, its `respect-gitignore`), so a
+file is found or skipped the same way whichever other paths are named with it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warmlint.config import Config
 from warmlint.engine.selection import path_matches
+from warmlint.files.ignore_files import IgnoreFile, ignore_files_in, ignore_files_up_to_repository, ignored_by
+from warmlint.files.settings import Resolved, SettingsResolver, display
 
 SKIP_DIRS = {
     ".git",
@@ -32,22 +37,32 @@ SKIP_DIRS = {
 }
 
 
+@dataclass(frozen=True)
+class Excluded:
+    """A path named on the command line that --force-exclude skipped, and why."""
+
+    path: Path
+    reason: str
+
+
 @dataclass
 class Discovery:
     files: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: "path: cause"
+    excluded: list[Excluded] = field(default_factory=list)
+    skipped: int = 0  # files and folders left out of walks by excludes and ignore files
 
 
 def _is_virtualenv(folder: Path) -> bool:
     return (folder / "pyvenv.cfg").is_file()
 
 
-def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> Discovery:
+def discover(paths: list[Path], resolver: SettingsResolver, force_exclude: bool = False) -> Discovery:
     """Python files under `paths`, in a stable order, without duplicates.
 
-    Directories are walked recursively, skipping VCS folders, virtualenvs, build
-    output and `exclude` globs. Files named explicitly are always checked, unless
-    `force_exclude` (as pre-commit passes file names) applies the excludes to them too.
+    Directories are walked recursively, skipping VCS folders, virtualenvs, build output,
+    `exclude` globs and what ignore files ignore. Paths named explicitly are always checked,
+    unless `force_exclude` (as pre-commit passes file names) applies the excludes to them too.
     """
     found = Discovery()
     seen: set[str] = set()
@@ -63,10 +78,16 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     for path in paths:
         if not path.exists() and not path.is_symlink():
             found.errors.append(f"{path}: no such file or directory")
-        elif path.is_dir():
-            _walk(path, config, add, found)
-        elif force_exclude and _excluded(path, config):
             continue
+        is_dir = path.is_dir()
+        absolute = Path(os.path.abspath(path))
+        ignores = _ignores_above(absolute, resolver.for_path(absolute.parent))
+        reason = _why_excluded(path, absolute, is_dir, resolver.for_path(absolute.parent), ignores)
+        if reason and force_exclude:
+            found.excluded.append(Excluded(path, reason))
+        elif is_dir:
+            # Named explicitly: walked even when ignored, with only the ignore files inside it.
+            _walk(path, [] if ignored_by(absolute, True, ignores) else ignores, resolver, add, found)
         elif path.is_file() or path.is_symlink():
             add(path)
         else:
@@ -74,16 +95,28 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     return found
 
 
-def _excluded(path: Path, config: Config) -> bool:
-    return any(path_matches(str(path), pattern, config) for pattern in config.exclude)
+def _ignores_above(absolute: Path, settings: Resolved) -> list[IgnoreFile]:
+    """The ignore files that apply to a path named on the command line."""
+    if not settings.config.respect_gitignore:
+        return []
+    return ignore_files_up_to_repository(absolute.parent)
 
 
-def _walk(root: Path, config: Config, add, found: Discovery) -> None:
+def _why_excluded(path: Path, absolute: Path, is_dir: bool, settings: Resolved, ignores: list[IgnoreFile]) -> str:
+    """Why a path is left out ("" when it is not): an `exclude` glob or an ignore file."""
+    for pattern in settings.config.exclude:
+        if path_matches(str(path), pattern, settings.config):
+            return f"exclude pattern {pattern!r} ({settings.settings['exclude'].origin})"
+    ignore = ignored_by(absolute, is_dir, ignores)
+    return f"ignored by {display(ignore.source)}" if ignore else ""
+
+
+def _walk(root: Path, ignores: list[IgnoreFile], resolver: SettingsResolver, add, found: Discovery) -> None:
     """Depth-first, in name order, one os.scandir per folder (no stat per file on most file systems)."""
     visited: set[tuple[int, int]] = set()
-    pending = [root]
+    pending = [(root, ignores)]
     while pending:
-        folder = pending.pop()
+        folder, above = pending.pop()
         try:
             info = folder.stat()
             if (info.st_dev, info.st_ino) in visited:  # a symlink loop, or a folder reached twice
@@ -94,6 +127,12 @@ def _walk(root: Path, config: Config, add, found: Discovery) -> None:
         except OSError as error:
             found.errors.append(f"{error.filename or folder}: {error.strerror or error}")
             continue
+        absolute = Path(os.path.abspath(folder))
+        settings = resolver.for_folder(absolute)
+        if settings.config.respect_gitignore:
+            here = above + ignore_files_in(absolute, {entry.name for entry in entries})
+        else:
+            here = []
         real_folder = os.path.realpath(folder)
         subfolders = []
         for entry in entries:
@@ -104,17 +143,18 @@ def _walk(root: Path, config: Config, add, found: Discovery) -> None:
                 is_link = entry.is_symlink()
             except OSError:
                 continue
-            if is_dir and _walked_into(path, entry.name, config):
-                subfolders.append(path)
-            elif is_file and not _excluded(path, config):
+            if not (is_dir or is_file):
+                continue
+            if is_dir and not _walked_into(path, entry.name):
+                continue
+            if _why_excluded(path, absolute / entry.name, is_dir, settings, here):
+                found.skipped += 1
+            elif is_dir:
+                subfolders.append((path, here))
+            else:
                 add(path, str(path.resolve()) if is_link else os.path.join(real_folder, entry.name))
         pending.extend(reversed(subfolders))
 
 
-def _walked_into(folder: Path, name: str, config: Config) -> bool:
-    return (
-        name not in SKIP_DIRS
-        and not name.endswith(".egg-info")
-        and not _is_virtualenv(folder)
-        and not _excluded(folder, config)
-    )
+def _walked_into(folder: Path, name: str) -> bool:
+    return name not in SKIP_DIRS and not name.endswith(".egg-info") and not _is_virtualenv(folder)

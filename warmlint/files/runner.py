@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from warmlint.config import Config
 from warmlint.diagnostics import FileFix, FileResult
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.selection import enabled_codes
-from warmlint.files.cache import ResultCache, content_hash
+from warmlint.files.cache import ResultCaches, content_hash
 from warmlint.files.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import all_codes
 
@@ -55,9 +56,9 @@ def _check_isolated(data: bytes | str, display_path: str, config: Config) -> Fil
 
 def check_files(
     paths: list[Path],
-    config: Config,
+    config_for: Callable[[Path], Config],
     explicit: frozenset[Path] = frozenset(),
-    cache: ResultCache | None = None,
+    caches: ResultCaches | None = None,
     jobs: int | None = None,
     with_fixes: bool = False,
 ) -> list[FileResult]:
@@ -66,11 +67,14 @@ def check_files(
     when there is enough work to gain from one. No file's bytes are held longer than its own
     check, so memory does not grow with the size of the tree.
 
+    `config_for` gives each file its own settings (those of its folder, see files.settings).
     `with_fixes`: also give each file with a fixable diagnostic its `FileFix`, from the same
     bytes and config (the cache holds no fixes, so such files are checked again)."""
     results: list[FileResult] = []
-    pending: list[Path] = []
+    pending: list[tuple[Path, Config]] = []
     for path in paths:
+        config = config_for(path)
+        cache = caches.for_config(config) if caches is not None else None
         data, problem = read_source(path)
         if data is None:
             results.append(FileResult(str(path), error=problem))
@@ -88,13 +92,13 @@ def check_files(
             if cache is not None:
                 cache.put(str(path), digest, [])
             continue
-        pending.append(path)
-    for result, digest in _check_many(pending, config, jobs, with_fixes):
-        if cache is not None and digest is not None:
-            cache.put(result.path, digest, result.diagnostics)
+        pending.append((path, config))
+    for (_, config), (result, checked_hash) in zip(pending, _check_many(pending, jobs, with_fixes)):
+        if caches is not None and checked_hash is not None:
+            caches.for_config(config).put(result.path, checked_hash, result.diagnostics)
         results.append(result)
-    if cache is not None:
-        cache.save()
+    if caches is not None:
+        caches.save()
     results.sort(key=lambda r: r.path)
     return results
 
@@ -105,16 +109,17 @@ PARALLEL_MIN_FILES = 48
 
 
 def _check_many(
-    pending: list[Path], config: Config, jobs: int | None, with_fixes: bool
+    pending: list[tuple[Path, Config]], jobs: int | None, with_fixes: bool
 ) -> list[tuple[FileResult, str | None]]:
+    """Results in the order of `pending`."""
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
-        return on_deep_stack(lambda: [_check_path((path, config, with_fixes)) for path in pending])
+        return on_deep_stack(lambda: [_check_path((path, config, with_fixes)) for path, config in pending])
     from concurrent.futures import ProcessPoolExecutor  # costs 15 ms to import; most runs need none
 
     chunk = max(1, len(pending) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        work = [(path, config, with_fixes) for path in pending]
+        work = [(path, config, with_fixes) for path, config in pending]
         return list(pool.map(_check_path, work, chunksize=chunk))
 
 
