@@ -65,6 +65,7 @@ def test_mutations_are_reproducible_and_change_the_code():
         assert sum(changed) > len(changed) // 2, kind
 
 
+@pytest.mark.slow  # hundreds of mutants per kind: a long property run
 @pytest.mark.parametrize("kind", sorted(mutator.MUTATIONS))
 def test_mutants_end_in_an_allowed_outcome(kind):
     config = Config()
@@ -77,6 +78,7 @@ def test_mutants_end_in_an_allowed_outcome(kind):
     assert outcomes & {"WL000", "diagnostics"}, "no mutant reached the parser's errors or the rules"
 
 
+@pytest.mark.slow
 def test_cli_over_a_folder_of_mutants(tmp_path):
     """Enough mutants for the process pool; the CLI reports what check_bytes reports, without a traceback."""
     kinds = sorted(mutator.MUTATIONS)
