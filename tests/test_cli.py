@@ -331,6 +331,14 @@ def test_no_ansi_when_piped(project):
     assert ANSI.encode() not in result.stdout
 
 
+def test_force_color_keeps_ansi_when_piped(project):
+    forced = run_module("check", ".", cwd=project, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert forced.returncode == 1
+    assert ANSI.encode() in forced.stdout
+    both = run_module("check", ".", cwd=project, env={"NO_COLOR": "1", "FORCE_COLOR": "1"})
+    assert ANSI.encode() not in both.stdout
+
+
 # ---- discovery -------------------------------------------------------------------
 
 

@@ -18,8 +18,13 @@ EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
 def use_color() -> bool | None:
-    """None lets click decide (colour on a terminal only); NO_COLOR turns it off."""
-    return False if os.environ.get("NO_COLOR") else None
+    """None lets click decide (colour on a terminal only); NO_COLOR turns it off, FORCE_COLOR on
+    (for CI logs that render ANSI); NO_COLOR wins when both are set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return None
 
 
 def fail(message: str) -> NoReturn:
