@@ -3,6 +3,10 @@
 Fixes: a fixable result carries the fix of its whole file (a `FileFix`, see warmlint.diagnostics),
 which the runner computed from the same bytes and config it checked; every fixable result of that
 file carries the same replacement. Source read from stdin, and files that are not UTF-8, get none.
+
+Notebooks: a result's region is in lines of its cell (as in the text and json output), the cell is
+`properties.cell` and starts the message; such results carry no fix, since a replacement of cell
+lines is not one of the file's text.
 """
 
 from __future__ import annotations
@@ -77,13 +81,15 @@ def result(d: Diagnostic, rule_index: int, fix: FileFix | None) -> dict:
             {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region(d.span)}}
         ],
     }
+    if d.cell is not None:
+        found["properties"] = {"cell": d.cell}
     if d.fixable and fix is not None:
         found["fixes"] = [fix_object(d.path, fix)]
     return found
 
 
 def message(d: Diagnostic) -> str:
-    lines = [d.message]
+    lines = [f"cell {d.cell}: {d.message}" if d.cell is not None else d.message]
     if d.hint:
         lines.append(f"hint: {d.hint}")
     if d.no_fix_reason:
