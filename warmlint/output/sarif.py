@@ -5,7 +5,7 @@ which the runner computed from the same bytes and config it checked; every fixab
 file carries the same replacement. Source read from stdin, and files that are not UTF-8, get none.
 
 Notebooks: a result's region is in lines of its cell (as in the text and json output), the cell is
-`properties.cell` and starts the message; such results carry no fix, since a replacement of cell
+`properties.cell` and the message's last line; such results carry no fix, since a replacement of cell
 lines is not one of the file's text.
 """
 
@@ -89,11 +89,13 @@ def result(d: Diagnostic, rule_index: int, fix: FileFix | None) -> dict:
 
 
 def message(d: Diagnostic) -> str:
-    lines = [f"cell {d.cell}: {d.message}" if d.cell is not None else d.message]
+    lines = [d.message]
     if d.hint:
         lines.append(f"hint: {d.hint}")
     if d.no_fix_reason:
         lines.append(f"no automatic fix: {d.no_fix_reason}")
+    if d.cell is not None:
+        lines.append(f"in notebook cell {d.cell} (the region counts that cell's lines)")
     return "\n".join(lines)
 
 
