@@ -44,7 +44,7 @@ def _ended(text: str) -> str:
 
 
 def _diff(outcome: FixOutcome) -> list[str]:
-    hunks = []
+    hunks: list[str] = []
     for name, before, after in _texts(outcome):
         old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
         hunks += difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
