@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -69,6 +70,24 @@ def reported_codes(output: str) -> list[str]:
 
 def fixture_files() -> list[Path]:
     return sorted(FIXTURES.glob("*/*.py"))
+
+
+def notebook_fixture_files() -> list[Path]:
+    return sorted(FIXTURES.glob("*/*.ipynb"))
+
+
+def expected_cell_markers(path: Path) -> set[tuple[int, int, str]]:
+    """(cell, line, code) from `# expect:` comments in a notebook's code cells, as diagnostics report
+    them: the cell 1-based among all cells, the line 1-based within the cell."""
+    found = set()
+    for cell_number, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"], start=1):
+        if cell["cell_type"] != "code":
+            continue
+        for number, line in enumerate("".join(cell["source"]).splitlines(), start=1):
+            match = EXPECT.search(line)
+            if match:
+                found.update((cell_number, number, code.strip()) for code in match.group(1).split(","))
+    return found
 
 
 def expected_markers(path: Path) -> set[tuple[int, str]]:

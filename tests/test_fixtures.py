@@ -6,11 +6,20 @@ import re
 import shutil
 
 import pytest
-from conftest import FIXTURES, REPO, expected_markers, fixture_files, run_module
+from conftest import (
+    FIXTURES,
+    REPO,
+    expected_cell_markers,
+    expected_markers,
+    fixture_files,
+    notebook_fixture_files,
+    run_module,
+)
 
 from warmlint.engine.lint import check_source
 
 FILES = fixture_files()
+NOTEBOOKS = notebook_fixture_files()
 
 
 def test_there_are_fixtures_with_and_without_markers():
@@ -35,8 +44,24 @@ def test_fixture_markers(path):
     assert got == expected_markers(path)
 
 
-def _all_markers() -> set[tuple[str, int, str]]:
-    return {(str(p.relative_to(REPO)), line, code) for p in FILES for line, code in expected_markers(p)}
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(FIXTURES)) for p in NOTEBOOKS])
+def test_notebook_fixture_markers(path):
+    """Notebook markers are compared where diagnostics report them: cell, then line in the cell."""
+    assert path.parent.name.startswith("clean_") != bool(expected_cell_markers(path))
+    result = check_source(path.read_bytes(), str(path))
+    assert result.error is None
+    assert {(d.cell, d.line, d.code) for d in result.diagnostics} == expected_cell_markers(path)
+
+
+def _all_markers() -> set[tuple[str, str, str]]:
+    """(path, position, code): the position is `line`, or `cell N:line` in a notebook."""
+    scripts = {(str(p.relative_to(REPO)), str(line), code) for p in FILES for line, code in expected_markers(p)}
+    notebooks = {
+        (str(p.relative_to(REPO)), f"cell {cell}:{line}", code)
+        for p in NOTEBOOKS
+        for cell, line, code in expected_cell_markers(p)
+    }
+    return scripts | notebooks
 
 
 def test_cli_over_fixture_tree_lists_exactly_the_markers():
@@ -48,9 +73,9 @@ def test_cli_over_fixture_tree_lists_exactly_the_markers():
     for line in lines[:-1]:
         if line.startswith("    "):  # hint and "no automatic fix" lines
             continue
-        match = re.match(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3}) ", line)
+        match = re.match(r"^(?P<path>[^:]+):(?P<position>(?:cell \d+:)?\d+):(?P<col>\d+): (?P<code>WL\d{3}) ", line)
         assert match, f"unexpected output line: {line!r}"
-        reported.add((match["path"], int(match["line"]), match["code"]))
+        reported.add((match["path"], match["position"], match["code"]))
     markers = _all_markers()
     assert reported == markers
     files = {path for path, _, _ in markers}

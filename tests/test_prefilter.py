@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, fixture_files, run_module
+from conftest import REPO, fixture_files, notebook_fixture_files, run_module
 from test_rule_docs import EXAMPLES
 
 from warmlint.engine.lint import check_source
@@ -34,10 +34,10 @@ def test_every_rule_page_example_with_a_finding_passes_both_tests(code, kind, so
 
 def test_walking_the_fixtures_finds_what_checking_each_file_finds(tmp_path):
     walked = run_module("check", "--no-cache", "--format", "json", "fixtures", cwd=REPO)
-    reported = {(d["path"], d["line"], d["code"]) for d in json.loads(walked.stdout)}
+    reported = {(d["path"], d.get("cell"), d["line"], d["code"]) for d in json.loads(walked.stdout)}
     expected = {
-        (str(path.relative_to(REPO)), d.line, d.code)
-        for path in fixture_files()
+        (str(path.relative_to(REPO)), d.cell, d.line, d.code)
+        for path in fixture_files() + notebook_fixture_files()
         for d in check_source(path.read_bytes(), str(path)).diagnostics
     }
     assert reported == expected and expected

@@ -39,6 +39,7 @@ class Diagnostic:
     severity: Severity = Severity.WARNING
     fixable: bool = False
     no_fix_reason: str = ""
+    cell: int | None = None  # in a notebook: the cell (1-based over all cells); `span` is then in that cell
     # Facts the fixer needs to build this diagnostic's fix (e.g. which optimizer).
     # Kept opaque here so the report layer never depends on analysis types.
     fix_data: object = field(default=None, compare=False, repr=False)
@@ -51,8 +52,14 @@ class Diagnostic:
     def column(self) -> int:
         return self.span.column
 
+    @property
+    def location(self) -> str:
+        """`path:line:column`, or `path:cell N:line:column` in a notebook."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.path}:{cell}{self.span.line}:{self.span.column}"
+
     def sort_key(self) -> tuple:
-        return (self.path, self.span.line, self.span.column, self.code)
+        return (self.path, self.cell or 0, self.span.line, self.span.column, self.code)
 
     def to_dict(self) -> dict:
         """Every field but the fix itself (for the cache)."""
@@ -71,12 +78,15 @@ class Diagnostic:
             severity=Severity(data["severity"]),
             fixable=data["fixable"],
             no_fix_reason=data["no_fix_reason"],
+            cell=data.get("cell"),
         )
 
     def to_json(self) -> dict:
-        """The stable machine-readable form (documented in README.md)."""
+        """The stable machine-readable form (documented in README.md); `cell` only in a notebook."""
+        cell = {"cell": self.cell} if self.cell is not None else {}
         return {
             "path": self.path,
+            **cell,
             "line": self.span.line,
             "column": self.span.column,
             "end_line": self.span.end_line,

@@ -21,6 +21,7 @@ from warmlint.cli.common import (
     with_common_options,
 )
 from warmlint.config import DECAYS, ConfigError, fix_value
+from warmlint.engine.notebook import changed_cells, is_notebook
 from warmlint.files.discover import discover
 from warmlint.files.runner import read_source
 from warmlint.files.safe_write import (
@@ -36,15 +37,29 @@ if TYPE_CHECKING:
     from warmlint.engine.fixer import FixOutcome
 
 
-def _diff(outcome: FixOutcome) -> list[str]:
+def _texts(outcome: FixOutcome) -> list[tuple[str, str, str]]:
+    """(name, before, after) of each part the fix changes: the file, or each edited notebook cell."""
+    if is_notebook(outcome.path):
+        # A cell's last line has no newline; one is added to both sides so the diff shows only the edit.
+        changes = changed_cells(outcome.original, outcome.fixed)
+        return [(f"{outcome.path}:cell {c.cell}", _ended(c.before), _ended(c.after)) for c in changes]
     try:
-        before = outcome.original.decode("utf-8").splitlines(keepends=True)
-        after = outcome.fixed.decode("utf-8").splitlines(keepends=True)
+        return [(outcome.path, outcome.original.decode("utf-8"), outcome.fixed.decode("utf-8"))]
     except UnicodeDecodeError:
-        before = outcome.original.decode("latin-1").splitlines(keepends=True)
-        after = outcome.fixed.decode("latin-1").splitlines(keepends=True)
+        return [(outcome.path, outcome.original.decode("latin-1"), outcome.fixed.decode("latin-1"))]
+
+
+def _ended(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def _diff(outcome: FixOutcome) -> list[str]:
+    hunks: list[str] = []
+    for name, before, after in _texts(outcome):
+        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+        hunks += difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
     lines = []
-    for line in difflib.unified_diff(before, after, f"a/{outcome.path}", f"b/{outcome.path}"):
+    for line in hunks:
         line = line.rstrip("\r\n")
         if line.startswith(("+++", "---")):
             lines.append(click.style(line, bold=True))
@@ -163,7 +178,7 @@ def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, **co
     for diagnostic in unfixable:
         reason = diagnostic.no_fix_reason or "no automatic fix for this rule"
         click.echo(
-            f"  {diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} no automatic fix: {reason}",
+            f"  {diagnostic.location}: {diagnostic.code} no automatic fix: {reason}",
             err=not apply_fixes,
             color=color,
         )

@@ -77,6 +77,13 @@ def verify_command(
 
     Exit status: 0 when every check passes, 1 when one fails, 2 when the script could not be run.
     """
+    if script.endswith(".ipynb"):
+        click.echo(
+            f"warmlint verify: error: {script} is a notebook; verify runs scripts. "
+            f"Export it first: jupyter nbconvert --to script {script}",
+            err=True,
+        )
+        sys.exit(EXIT_NOT_RUN)
     options = VerifyOptions(steps, total_steps, timeout, device)
     if sys.stderr.isatty() and output_format == "text":
         click.echo(f"warmlint verify: running {script} for up to {steps} optimizer steps...", err=True)

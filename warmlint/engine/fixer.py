@@ -15,7 +15,8 @@ from warmlint.config import Config
 from warmlint.diagnostics import Diagnostic, FileFix
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.deepstack import on_deep_stack
-from warmlint.engine.lint import lint_module, parse
+from warmlint.engine.lint import check_code, lint_module, notebook_error, parse
+from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.fixes.edits import Edits, apply
 
 MAX_ROUNDS = 8
@@ -26,7 +27,7 @@ class FixOutcome:
     path: str
     original: bytes
     fixed: bytes
-    applied: list[Diagnostic] = field(default_factory=list)
+    applied: list[Diagnostic] = field(default_factory=list)  # as each round found them, in its module
     remaining: list[Diagnostic] = field(default_factory=list)  # what is still reported afterwards
     error: str | None = None
 
@@ -56,7 +57,34 @@ def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
 
 def fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
     """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed."""
-    return on_deep_stack(_fix_bytes, source, path, config)
+    return on_deep_stack(_fix_notebook if is_notebook(path) else _fix_bytes, source, path, config)
+
+
+def _fix_notebook(source: bytes, path: str, config: Config) -> FixOutcome:
+    """Fix the notebook's joined code cells, then write the result back into the cells it came from."""
+    try:
+        notebook = read_notebook(source)
+    except NotebookError as error:
+        return FixOutcome(path, source, source, remaining=[notebook_error(path, error)])
+    code = _fix_bytes(notebook.code.encode("utf-8"), path, config)
+    outcome = FixOutcome(path, source, source, code.applied, error=code.error)
+    if code.error or not code.changed:
+        outcome.remaining = [notebook.locate(d) for d in code.remaining]
+        return outcome
+    try:
+        fixed = notebook.with_code(code.fixed.decode("utf-8"))
+        fixed_notebook = read_notebook(fixed)
+        remaining = check_code(fixed_notebook.code, path, config).diagnostics
+        if any(d.code == "WL000" for d in remaining):
+            raise NotebookError("internal error: the fixed cells do not parse")
+    except NotebookError as error:
+        outcome.applied = []
+        outcome.remaining = [notebook.locate(d) for d in check_code(notebook.code, path, config).diagnostics]
+        outcome.error = f"cannot fix: {error.reason}; the notebook is left unchanged"
+        return outcome
+    outcome.fixed = fixed
+    outcome.remaining = [fixed_notebook.locate(d) for d in remaining]
+    return outcome
 
 
 def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
@@ -95,7 +123,9 @@ def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
 
 def file_fix(source: bytes, path: str, config: Config) -> FileFix | None:
     """What `fix --apply` would write to this file, as one line-range replacement (None: no change,
-    or text that is not UTF-8)."""
+    or text that is not UTF-8). A notebook gets none: its regions are cell lines, not lines of the file."""
+    if is_notebook(path):
+        return None
     outcome = fix_bytes(source, path, config)
     if outcome.error or not outcome.changed:
         return None

@@ -13,6 +13,7 @@ from warmlint.analysis.model import Model
 from warmlint.config import Config
 from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
 from warmlint.engine.deepstack import on_deep_stack
+from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.engine.selection import enabled_codes
 from warmlint.engine.suppressions import Suppressions
 from warmlint.fixes import Edits, FixOptions, plan_fix
@@ -182,9 +183,30 @@ def check_source(source: bytes | str, path: str = "<stdin>", config: Config | No
 
 
 def _check_source(source: bytes | str, path: str, config: Config) -> FileResult:
+    if not is_notebook(path):
+        return check_code(source, path, config)
+    try:
+        notebook = read_notebook(source)
+    except NotebookError as error:
+        return _unparsable(notebook_error(path, error), path, config)
+    result = check_code(notebook.code, path, config)
+    result.diagnostics = [notebook.locate(d) for d in result.diagnostics]
+    return result
+
+
+def notebook_error(path: str, error: NotebookError) -> Diagnostic:
+    """A file that is not a readable notebook is WL000, like a script that is not UTF-8."""
+    return syntax_error(path, error.line, error.column, error.reason)
+
+
+def check_code(source: bytes | str, path: str, config: Config) -> FileResult:
+    """Lint Python source (a script, or a notebook's cells joined); positions are the source's own."""
     module, error = parse(source, path)
     if module is None:
         assert error is not None
-        codes = enabled_codes(config, path, all_codes())
-        return FileResult(path, [error] if "WL000" in codes else [])
+        return _unparsable(error, path, config)
     return lint_module(module, path, config)
+
+
+def _unparsable(error: Diagnostic, path: str, config: Config) -> FileResult:
+    return FileResult(path, [error] if "WL000" in enabled_codes(config, path, all_codes()) else [])

@@ -1,4 +1,4 @@
-"""Paths on the command line -> the Python files to check.
+"""Paths on the command line -> the Python files (scripts, stubs, notebooks) to check.
 
 Each folder is walked with its own settings (its `exclude`, its `respect-gitignore`), so a
 file is found or skipped the same way whichever other paths are named with it.
@@ -34,7 +34,10 @@ SKIP_DIRS = {
     ".warmlint_cache",
     "site-packages",
     ".eggs",
+    ".ipynb_checkpoints",  # Jupyter's autosaved copies of the notebooks beside it
 }
+# Files a directory walk checks (`exclude = ["*.ipynb"]` leaves notebooks out).
+SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def _walk(root: Path, ignores: list[IgnoreFile], resolver: SettingsResolver, add
             path = folder / entry.name
             try:
                 is_dir = entry.is_dir()
-                is_file = not is_dir and entry.name.endswith((".py", ".pyi")) and entry.is_file()
+                is_file = not is_dir and entry.name.endswith(SUFFIXES) and entry.is_file()
                 is_link = entry.is_symlink()
             except OSError:
                 continue

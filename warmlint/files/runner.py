@@ -11,6 +11,7 @@ from pathlib import Path
 from warmlint.config import Config
 from warmlint.diagnostics import FileFix, FileResult
 from warmlint.engine.deepstack import on_deep_stack
+from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.engine.selection import enabled_codes
 from warmlint.files.cache import ResultCaches, content_hash
 from warmlint.files.prefilter import builds_what_rules_need, may_matter
@@ -87,7 +88,7 @@ def check_files(
         if cached is not None and not (with_fixes and any(d.fixable for d in cached)):
             results.append(FileResult(str(path), cached))
             continue
-        if path not in explicit and not builds_what_rules_need(data):
+        if path not in explicit and not builds_what_rules_need(_python_of(path, data)):
             results.append(FileResult(str(path)))
             if cache is not None:
                 cache.put(str(path), digest, [])
@@ -101,6 +102,16 @@ def check_files(
         caches.save()
     results.sort(key=lambda r: r.path)
     return results
+
+
+def _python_of(path: Path, data: bytes) -> bytes:
+    """The Python code in the file: a notebook's code cells (its JSON would parse as one dict)."""
+    if not is_notebook(path.name):
+        return data
+    try:
+        return read_notebook(data).code.encode("utf-8")
+    except NotebookError:
+        return data  # the full check reports why it is not a notebook
 
 
 # Below this many files to parse, starting worker processes costs more than it saves

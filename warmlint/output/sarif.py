@@ -3,6 +3,10 @@
 Fixes: a fixable result carries the fix of its whole file (a `FileFix`, see warmlint.diagnostics),
 which the runner computed from the same bytes and config it checked; every fixable result of that
 file carries the same replacement. Source read from stdin, and files that are not UTF-8, get none.
+
+Notebooks: a result's region is in lines of its cell (as in the text and json output), the cell is
+`properties.cell` and the message's last line; such results carry no fix, since a replacement of cell
+lines is not one of the file's text.
 """
 
 from __future__ import annotations
@@ -77,6 +81,8 @@ def result(d: Diagnostic, rule_index: int, fix: FileFix | None) -> dict:
             {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region(d.span)}}
         ],
     }
+    if d.cell is not None:
+        found["properties"] = {"cell": d.cell}
     if d.fixable and fix is not None:
         found["fixes"] = [fix_object(d.path, fix)]
     return found
@@ -88,6 +94,8 @@ def message(d: Diagnostic) -> str:
         lines.append(f"hint: {d.hint}")
     if d.no_fix_reason:
         lines.append(f"no automatic fix: {d.no_fix_reason}")
+    if d.cell is not None:
+        lines.append(f"in notebook cell {d.cell} (the region counts that cell's lines)")
     return "\n".join(lines)
 
 

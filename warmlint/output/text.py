@@ -16,7 +16,7 @@ def render_text(
 ) -> list[str]:
     lines = []
     for d in diagnostics:
-        location = click.style(f"{d.path}:{d.line}:{d.column}:", bold=True)
+        location = click.style(f"{d.location}:", bold=True)
         code = click.style(d.code, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True)
         marker = " " + click.style("[*]", fg="cyan") if d.fixable else ""
         lines.append(f"{location} {code}{marker} [{d.name}] {d.message}")
@@ -61,13 +61,15 @@ def _escape_property(text: str) -> str:
 
 
 def render_github(diagnostics: list[Diagnostic]) -> list[str]:
+    """Workflow commands; annotations know no notebook cells, so a cell's lines go with the cell in the title."""
     lines = []
     for d in diagnostics:
         level = "error" if d.severity is Severity.ERROR else "warning"
+        title = f"{d.code} {d.name}" + (f" (cell {d.cell})" if d.cell is not None else "")
         props = (
             f"file={_escape_property(d.path)},line={d.line},col={d.column},"
             f"endLine={d.span.end_line},endColumn={d.span.end_column},"
-            f"title={_escape_property(f'{d.code} {d.name}')}"
+            f"title={_escape_property(title)}"
         )
         lines.append(f"::{level} {props}::{_escape_data(d.message)}")
     return lines
