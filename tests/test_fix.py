@@ -27,7 +27,7 @@ UNFIXABLE = {
     "wl007_argparse_warmup_steps_function": "optimizer.step() is in another function",
     "wl007_epochs_warmup_per_batch": "convert the warmup length to optimizer steps",
 }
-PITFALLS = sorted(p for p in (ROOT / "fixtures").glob("wl00*/train.py") if p.parent.name not in UNFIXABLE)
+PITFALLS = sorted(p for p in (ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*/train.py") if p.parent.name not in UNFIXABLE)
 
 
 def codes(source: bytes | str, path: str = "train.py") -> set[str]:

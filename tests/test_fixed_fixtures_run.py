@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def runnable_fixed_cases() -> list[str]:
     cases = []
-    for folder in sorted((ROOT / "fixtures").glob("wl00*")):
+    for folder in sorted((ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*")):
         script = folder / "train.py"
         if script.read_text().startswith("# requires"):
             continue  # needs a framework that is not installed here

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.accumulation import accumulation_guard
+from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.run_length import Unresolved, code_of, parenthesized, site_length
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
@@ -112,8 +113,16 @@ def scheduler_run(model: Model, scheduler: Scheduler) -> SchedulerRun:
     guard = accumulation_guard(site)
     if any(guard is None or branch.test is not guard.test for branch in site.branches):
         raise Unresolved(f"{top.short_name}.step() runs under a condition")
+    if found.unit == "step" and any(_outside_guard(site, step) for step in optimizer.steps):
+        raise Unresolved(f"{top.short_name}.step() runs on every micro-batch of an accumulated update")
     calls = site_length(model, site, top.call.scope)
     return SchedulerRun(found.unit, Length(calls.text, calls.value), found)
+
+
+def _outside_guard(site: CallSite, step: CallSite) -> bool:
+    """The scheduler steps in the loop of an optimizer.step() that runs only under an accumulation guard."""
+    guard = accumulation_guard(step)
+    return guard is not None and site.scope == step.scope and site.loops == step.loops and not guard.encloses(site)
 
 
 def _lightning_run(model: Model, scheduler: Scheduler) -> SchedulerRun:

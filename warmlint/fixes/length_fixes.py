@@ -62,13 +62,15 @@ def onecycle_total_steps(planner: Planner, found: SetHorizon) -> None:
         return
     if any(arg.keyword is None for arg in call.args[2:]):
         raise CannotFix("OneCycleLR takes epochs and steps_per_epoch by position")
-    kept = [a for a in call.args if a.keyword is None or a.keyword.value not in ("epochs", "steps_per_epoch")]
-    total = cst.Arg(
-        keyword=cst.Name("total_steps"),
-        value=cst.parse_expression(code),
-        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-    )
-    args = [*kept[:-1], kept[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), total]
+    args = []
+    for arg in call.args:
+        name = arg.keyword.value if arg.keyword is not None else None
+        if name == "epochs":
+            args.append(arg.with_changes(keyword=cst.Name("total_steps"), value=cst.parse_expression(code)))
+        elif name != "steps_per_epoch":
+            args.append(arg)
+    last = call.args[-1]  # keep how the call ends
+    args[-1] = args[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
     planner.edits.on(call, lambda updated: updated.with_changes(args=args))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from warmlint.analysis.catalog import LR_SCHEDULER_MODULE
-from warmlint.analysis.facts import Branch, LrWrite
+from warmlint.analysis.facts import CallSite, LrWrite
 from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.stepping import scheduler_step_sites
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -23,16 +23,19 @@ def _torch_schedule(scheduler: Scheduler) -> bool:
     )
 
 
-def _exclusive(a: tuple[Branch, ...], b: tuple[Branch, ...]) -> bool:
-    """One runs in the body of an `if` and the other in its else part: they never run together."""
-    return any(x.test is y.test and x.in_body != y.in_body for x in a for y in b)
+def _runs_whenever(site: CallSite, write: LrWrite) -> bool:
+    """The step() runs whenever the write does: it sits under no condition the write is not under
+    (`if step < warmup: write` with `else: scheduler.step()` hands the LR over, it does not fight)."""
+    return all(
+        any(b.test is branch.test and b.in_body == branch.in_body for b in write.branches) for branch in site.branches
+    )
 
 
 def fights(model: Model, write: LrWrite, scheduler: Scheduler) -> bool:
-    """The write runs after the scheduler is built and before one of its later step() calls."""
+    """The write runs after the scheduler is built, and the scheduler steps again after it."""
     top = scheduler.parent or scheduler
     for site in scheduler_step_sites(top):
-        if site.scope != write.scope or _exclusive(write.branches, site.branches):
+        if site.scope != write.scope or not _runs_whenever(site, write):
             continue
         if set(write.loops) & set(site.loops):
             return True  # both in the training loop
