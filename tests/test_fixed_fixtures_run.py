@@ -87,6 +87,10 @@ RULE_CHECK = {
     "wl006": "scheduler-stepped",
     "wl007": "scheduler-stepped",
     "wl008": "runs",
+    "wl009": "warmup-completes",
+    "wl010": "no-rebound",
+    "wl011": "schedule-length",
+    "wl012": "steps-per-optimizer-step",
 }
 
 
