@@ -10,7 +10,7 @@ Y = X @ torch.randn(10, 1)
 model = nn.Linear(10, 1)
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
 warmup = LinearLR(optimizer, start_factor=0.01, total_iters=10)  # expect: WL009
-decay = CosineAnnealingLR(optimizer, T_max=200)
+decay = CosineAnnealingLR(optimizer, T_max=190)
 scheduler = SequentialLR(optimizer, [warmup, decay], milestones=[10])
 
 for step in range(200):

@@ -21,6 +21,8 @@ HORIZON_SLACK = 1
 # After decaying to half the peak or less, climbing back by this fraction of the peak is a rebound.
 REBOUND_DECAYED = 0.5
 REBOUND_CLIMB = 0.25
+# LRs this close (relative) to the peak are the peak.
+PEAK_TOLERANCE = 1e-6
 
 PASS, FAIL, INFO = "pass", "fail", "info"
 
@@ -217,7 +219,10 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
     if top is None:
         return CheckResult("no-rebound", INFO, "no finite LR to judge")
     peak_lr = top[1]
-    rebound = _find_rebound(points[points.index(top) :], peak_lr)
+    # From the first time the LR reaches the peak: a restart that climbs back to the same peak
+    # can land a rounding error above it, and starting there would hide every cycle before it.
+    first = next(index for index, (_, lr) in enumerate(points) if lr >= peak_lr * (1 - PEAK_TOLERANCE))
+    rebound = _find_rebound(points[first:], peak_lr)
     if rebound is None:
         return CheckResult("no-rebound", PASS, "once the LR decays, it does not climb back up")
     (low_step, low_lr), (high_step, high_lr) = rebound
