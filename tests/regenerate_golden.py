@@ -8,7 +8,7 @@ from warmlint.engine.fixer import fix_bytes
 ROOT = Path(__file__).resolve().parent.parent
 
 if __name__ == "__main__":
-    for script in sorted((ROOT / "fixtures").glob("wl00*/train.py")):
+    for script in sorted((ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*/train.py")):
         outcome = fix_bytes(script.read_bytes(), str(script), Config())
         if outcome.applied:
             (ROOT / "tests" / "golden" / f"{script.parent.name}.py").write_bytes(outcome.fixed)

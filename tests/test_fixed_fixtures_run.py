@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def runnable_fixed_cases() -> list[str]:
     cases = []
-    for folder in sorted((ROOT / "fixtures").glob("wl00*")):
+    for folder in sorted((ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*")):
         script = folder / "train.py"
         if not script.is_file():
             continue  # a notebook (verify runs scripts); tests/test_notebooks.py checks its fix
@@ -89,6 +89,10 @@ RULE_CHECK = {
     "wl006": "scheduler-stepped",
     "wl007": "scheduler-stepped",
     "wl008": "runs",
+    "wl009": "warmup-completes",
+    "wl010": "no-rebound",
+    "wl011": "schedule-length",
+    "wl012": "steps-per-optimizer-step",
 }
 
 

@@ -66,6 +66,35 @@ _ENTRIES = (
         True,
     ),
     RuleInfo(
+        "WL009",
+        "warmup-longer-than-run",
+        "A warmup at least as long as the run it belongs to, so the LR never reaches its peak.",
+        True,
+    ),
+    RuleInfo(
+        "WL010",
+        "cosine-period-shorter-than-run",
+        "A CosineAnnealingLR whose T_max ends before the run does, so the LR climbs back to the peak.",
+        True,
+    ),
+    RuleInfo(
+        "WL011",
+        "onecycle-length-mismatch",
+        "A OneCycleLR built for more or fewer steps than it is stepped: it raises mid-run or never anneals.",
+        True,
+    ),
+    RuleInfo(
+        "WL012",
+        "scheduler-outside-accumulation-guard",
+        "optimizer.step() runs under a gradient-accumulation guard but the scheduler steps every micro-batch.",
+        True,
+    ),
+    RuleInfo(
+        "WL013",
+        "manual-lr-write-fights-scheduler",
+        "A param group's lr is written by hand for an optimizer whose torch scheduler also sets it.",
+    ),
+    RuleInfo(
         "WL100",
         "invalid-suppression",
         "A suppression comment warmlint cannot read (no brackets, an unknown code) suppresses nothing.",

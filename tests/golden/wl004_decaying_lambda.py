@@ -28,7 +28,7 @@ model = AttentionPool(8)
 criterion = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)  # expect: WL004
 warmup_epochs = 5
-scheduler = SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=warmup_epochs), LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)], milestones=[warmup_epochs])
+scheduler = SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=min(warmup_epochs, 1)), LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)], milestones=[min(warmup_epochs, 1)])
 
 epochs = 5
 for epoch in range(epochs):

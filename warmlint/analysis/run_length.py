@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from warmlint.analysis.accumulation import accumulation_guard
 from warmlint.analysis.facts import CallSite, Loop, LoopExit, ScopeId
 from warmlint.analysis.model import Model, Optimizer
 from warmlint.analysis.names import dotted_name
@@ -190,9 +191,10 @@ def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
     text = " * ".join(parenthesized(t) if len(texts) > 1 else t for t in texts)
     numbers = [model.resolver.number(expr, scope) for expr, scope in factors]
     value = math.prod(n.number for n in numbers) if all(numbers) else None
-    accumulation = _accumulation(site)
+    guard = accumulation_guard(site)
     accumulation_text = None
-    if accumulation is not None:
+    if guard is not None:
+        accumulation = guard.factor
         accumulation_text = code_of(lift(model, accumulation, site.scope, home))
         text = f"({text}) // {parenthesized(accumulation_text)}"
         factor = model.resolver.number(accumulation, site.scope)
@@ -299,20 +301,4 @@ def _range_length(expr: cst.BaseExpression) -> cst.BaseExpression | None:
         if isinstance(start, cst.Integer) and start.value == "0":
             return args[1]
         return cst.parse_expression(f"({code_of(args[1])} - {code_of(start)})")
-    return None
-
-
-def _accumulation(site: CallSite) -> cst.BaseExpression | None:
-    """`A` when the step sits under `if (i + 1) % A == 0`."""
-    for branch in reversed(site.branches):
-        test = branch.test
-        if (
-            branch.in_body
-            and isinstance(test, cst.Comparison)
-            and len(test.comparisons) == 1
-            and isinstance(test.comparisons[0].operator, cst.Equal)
-        ):
-            left = test.left
-            if isinstance(left, cst.BinaryOperation) and isinstance(left.operator, cst.Modulo):
-                return left.right
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import Unresolved
-from warmlint.fixes import checkpoint_fix, stepping_fixes, warmup_prefix
+from warmlint.fixes import checkpoint_fix, length_fixes, stepping_fixes, warmup_prefix
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 
@@ -17,6 +17,10 @@ _BUILDERS = {
     "WL006": stepping_fixes.add_step,
     "WL007": stepping_fixes.step_per_batch,
     "WL008": checkpoint_fix.save_scheduler_state,
+    "WL009": length_fixes.shorten_warmup,
+    "WL010": length_fixes.set_horizon,
+    "WL011": length_fixes.onecycle_total_steps,
+    "WL012": length_fixes.move_into_guard,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -24,6 +24,8 @@ class WarmupLength:
     text: str  # how the length is written, e.g. "warmup_steps" or "500"
     value: float | None
     unit: str | None  # "step", "epoch" or None when the name does not say
+    node: cst.CSTNode | None = None  # where the warmup is defined: the lambda or def, or the argument
+    scheduler: Scheduler | None = None  # the scheduler whose warmup it is (a SequentialLR's child)
 
     @property
     def amount(self) -> str:
@@ -53,17 +55,20 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
         names = [n for n in schedule.function.free_names() if WARM_WORD.search(n)]
         if len(names) != 1:
             return None
-        return _length(model, cst.parse_expression(names[0]), schedule.function.free_scope)
+        found = _length(model, cst.parse_expression(names[0]), schedule.function.free_scope)
+        return replace(found, node=schedule.anchor, scheduler=scheduler)
     elif scheduler.short_name.startswith("get_") and scheduler.short_name.endswith("_with_warmup"):
         expr = call_argument(scheduler.call.node, "num_warmup_steps", 1)
         found = _length(model, expr, scheduler.call.scope) if expr is not None else None
-        return WarmupLength(found.text, found.value, "step") if found else None  # the API counts steps
+        return replace(found, unit="step", node=expr, scheduler=scheduler) if found else None  # the API counts steps
     elif scheduler.children:
         for child in scheduler.children:
             found = warmup_length(model, child)
             if found is not None:
                 return found
-    return _length(model, expr, scheduler.call.scope) if expr is not None else None
+    if expr is None:
+        return None
+    return replace(_length(model, expr, scheduler.call.scope), node=scheduler.call.node, scheduler=scheduler)
 
 
 def _length(model: Model, expr: cst.BaseExpression, scope) -> WarmupLength:

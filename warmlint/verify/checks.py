@@ -16,9 +16,13 @@ WARMUP_START_MAX = 0.2
 WARMUP_MAX_JUMP = 0.5
 # A decayed run ends at most at this fraction of the peak LR.
 DECAY_END_MAX = 0.25
+# A scheduler stepped within this many calls of its horizon matches it (`s / T` or `s / (T - 1)`).
+HORIZON_SLACK = 1
 # After decaying to half the peak or less, climbing back by this fraction of the peak is a rebound.
 REBOUND_DECAYED = 0.5
 REBOUND_CLIMB = 0.25
+# LRs this close (relative) to the peak are the peak.
+PEAK_TOLERANCE = 1e-6
 
 PASS, FAIL, INFO = "pass", "fail", "info"
 
@@ -49,6 +53,9 @@ def run_checks(run: RunRecord) -> list[CheckResult]:
         check_finite,
         check_no_rebound,
         check_first_step,
+        check_warmup_completes,
+        check_schedule_length,
+        check_steps_per_optimizer_step,
     ]
     return [check(run) for check in checks]
 
@@ -212,7 +219,10 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
     if top is None:
         return CheckResult("no-rebound", INFO, "no finite LR to judge")
     peak_lr = top[1]
-    rebound = _find_rebound(points[points.index(top) :], peak_lr)
+    # From the first time the LR reaches the peak: a restart that climbs back to the same peak
+    # can land a rounding error above it, and starting there would hide every cycle before it.
+    first = next(index for index, (_, lr) in enumerate(points) if lr >= peak_lr * (1 - PEAK_TOLERANCE))
+    rebound = _find_rebound(points[first:], peak_lr)
     if rebound is None:
         return CheckResult("no-rebound", PASS, "once the LR decays, it does not climb back up")
     (low_step, low_lr), (high_step, high_lr) = rebound
@@ -249,6 +259,68 @@ def check_first_step(run: RunRecord) -> CheckResult:
             "step 1 runs at LR 0, so the first update changes nothing (usual when a warmup starts from 0)",
         )
     return CheckResult("first-step", PASS, f"step 1 runs at LR {format_lr(first)}")
+
+
+def check_warmup_completes(run: RunRecord) -> CheckResult:
+    """The LR reaches its peak before the run ends: a warmup as long as the run never finishes."""
+    name = "warmup-completes"
+    points = [p for p in run.trajectory() if math.isfinite(p[1])]
+    top = peak(points)
+    if top is None or points[0][1] >= top[1]:
+        return CheckResult(name, INFO, "the LR does not rise at the start: no warmup to complete")
+    if not run.end_known:
+        return CheckResult(name, INFO, "cannot tell: the end of the run is unknown; pass --total-steps N")
+    end_step = points[-1][0]
+    if top[0] >= end_step:
+        return CheckResult(
+            name,
+            FAIL,
+            f"the LR is still rising at the last step ({end_step}, {format_lr(top[1])}): the warmup never completes",
+        )
+    return CheckResult(name, PASS, f"the LR reaches its peak {format_lr(top[1])} at step {top[0]} of {end_step}")
+
+
+def check_schedule_length(run: RunRecord) -> CheckResult:
+    """Each scheduler is stepped as many times as it was built for (OneCycleLR total_steps, T_max, ...)."""
+    name = "schedule-length"
+    if run.ending.status == "raised" and "Tried to step" in (run.ending.error_message or ""):
+        return CheckResult(name, FAIL, f"the scheduler was stepped past its end: {run.ending.describe_error()}")
+    built = [s for s in run.primary_schedulers() if s.horizon and not s.restarts]
+    if not built:
+        return CheckResult(name, INFO, "no scheduler says how many steps it was built for")
+    if not run.completed:
+        return CheckResult(name, INFO, "cannot tell: the run was stopped before its end")
+    wrong = [s for s in built if abs(len(s.calls) - s.horizon) > HORIZON_SLACK]
+    if wrong:
+        return CheckResult(
+            name,
+            FAIL,
+            "; ".join(f"{s.name}.step() is called {len(s.calls)} times but {s.detail}" for s in wrong),
+        )
+    return CheckResult(
+        name, PASS, "; ".join(f"{s.name}.step() is called {len(s.calls)} times, as {s.detail}" for s in built)
+    )
+
+
+def check_steps_per_optimizer_step(run: RunRecord) -> CheckResult:
+    """At most one scheduler step per optimizer step: more (one per micro-batch) runs the schedule too fast."""
+    name = "steps-per-optimizer-step"
+    stepped = [s for s in run.primary_schedulers() if s.calls]
+    if not stepped:
+        return CheckResult(name, INFO, "no scheduler of the judged optimizer is stepped")
+    most = {s.name: max(Counter(s.calls).values()) for s in stepped}
+    fast = {scheduler: count for scheduler, count in most.items() if count > 1}
+    if fast:
+        return CheckResult(
+            name,
+            FAIL,
+            "; ".join(
+                f"{scheduler}.step() is called up to {count} times per optimizer step: its schedule runs "
+                f"{count} times too fast"
+                for scheduler, count in fast.items()
+            ),
+        )
+    return CheckResult(name, PASS, "every scheduler steps at most once per optimizer step")
 
 
 def _over(run: RunRecord) -> str:

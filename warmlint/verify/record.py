@@ -23,6 +23,8 @@ class SchedulerRecord:
     restarts: str | None
     # What it was built for, e.g. "CosineAnnealingLR T_max = 200".
     detail: str | None
+    # How many step() calls it was built for (the number in `detail`), None when it does not say.
+    horizon: int | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SchedulerRecord:
@@ -33,6 +35,7 @@ class SchedulerRecord:
             calls=tuple(data.get("calls", ())),
             restarts=data.get("restarts"),
             detail=data.get("detail"),
+            horizon=data.get("horizon"),
         )
 
 

@@ -140,6 +140,7 @@ def _describe_schedulers(recorder: Recorder) -> list[dict[str, Any]]:
                 "calls": positions,
                 "restarts": _restarting_part(scheduler),
                 "detail": horizon[1] if horizon else None,
+                "horizon": horizon[0] if horizon else None,
             }
         )
     return described

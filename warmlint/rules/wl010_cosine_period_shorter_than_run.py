@@ -1,0 +1,47 @@
+"""WL010: a CosineAnnealingLR whose `T_max` ends before the run does, so the LR climbs back up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warmlint.analysis.model import Scheduler
+from warmlint.analysis.run_length import Unresolved
+from warmlint.analysis.schedule_length import Horizon, Length, covered, horizon, scheduler_run
+from warmlint.rules.base import Finding, RuleContext, rule
+
+
+@dataclass(frozen=True)
+class SetHorizon:
+    """What the fix needs: the scheduler, its horizon as written, and the length it should have."""
+
+    scheduler: Scheduler
+    horizon: Horizon
+    length: Length
+
+
+@rule("WL010")
+def check(ctx: RuleContext):
+    model = ctx.model
+    for scheduler in model.schedulers:
+        if scheduler.short_name != "CosineAnnealingLR":
+            continue  # CosineAnnealingWarmRestarts restarts on purpose
+        period = horizon(model, scheduler)
+        if period is None or period.length.value is None:
+            continue
+        try:
+            run = scheduler_run(model, scheduler)
+            span = covered(model, scheduler, run)
+        except Unresolved:
+            continue
+        if span.value is None or period.length.value >= span.value:
+            continue
+        unit = "every optimizer step" if run.unit == "step" else "once per epoch"
+        yield Finding(
+            node=scheduler.call.node,
+            message=(
+                f"CosineAnnealingLR has T_max={period.length} but is stepped {span} times ({unit}): "
+                f"cosine is periodic, so after {period.length.amount} steps the LR climbs back to the peak"
+            ),
+            hint=f"set T_max to the length it covers, {span.amount}",
+            fix_data=SetHorizon(scheduler, period, span),
+        )

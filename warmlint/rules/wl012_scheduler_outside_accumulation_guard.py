@@ -1,0 +1,51 @@
+"""WL012: optimizer.step() under a gradient-accumulation guard, scheduler.step() on every micro-batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warmlint.analysis.accumulation import accumulation_guard
+from warmlint.analysis.facts import CallSite
+from warmlint.analysis.run_length import code_of
+from warmlint.analysis.stepping import scheduler_step_sites
+from warmlint.rules.base import Finding, RuleContext, rule
+
+
+@dataclass(frozen=True)
+class MoveIntoGuard:
+    """What the fix needs: the scheduler.step() to move, and the guarded optimizer.step() it follows."""
+
+    scheduler_step: CallSite
+    optimizer_step: CallSite
+
+
+@rule("WL012")
+def check(ctx: RuleContext):
+    model = ctx.model
+    for optimizer in model.optimizers:
+        if not optimizer.lifetime.is_training_run:
+            continue
+        for step in optimizer.steps:
+            guard = accumulation_guard(step)
+            factor = model.resolver.number(guard.factor, step.scope) if guard is not None else None
+            if guard is None or factor is None or factor.number <= 1:
+                continue
+            for scheduler in optimizer.schedulers:
+                if scheduler.parent is not None or scheduler.short_name == "ReduceLROnPlateau":
+                    continue
+                for site in scheduler_step_sites(scheduler):
+                    # Any condition on the scheduler's step (even a second `if` with the same test) is
+                    # read as the user's own pacing: only an unconditional step in the same loop counts.
+                    if site.scope != step.scope or site.loops != step.loops or site.branches:
+                        continue
+                    accumulation = code_of(guard.factor)
+                    yield Finding(
+                        node=site.node,
+                        message=(
+                            f"{code_of(site.node.func)}() runs on every micro-batch but optimizer.step() only "
+                            f"under `if {code_of(guard.test)}` ({accumulation} = {factor.number:g}): the schedule "
+                            f"runs {factor.number:g} times too fast"
+                        ),
+                        hint="step the scheduler inside the accumulation guard, right after optimizer.step()",
+                        fix_data=MoveIntoGuard(site, step),
+                    )
