@@ -50,10 +50,11 @@ def labelled(kind: str) -> dict[Finding, dict]:
 def reported() -> set[Finding]:
     assert CORPUS is not None
     found = set()
-    for path in sorted(CORPUS.rglob("*.py")):
+    for path in sorted([*CORPUS.rglob("*.py"), *CORPUS.rglob("*.ipynb")]):
         result = check_source(path.read_bytes(), str(path))
         relative = path.relative_to(CORPUS).as_posix()
-        found |= {Finding(relative, d.line, d.code) for d in result.diagnostics}
+        # a notebook's findings are named by cell: `tutorial.ipynb:cell 3`, line in the cell
+        found |= {Finding(relative + (f":cell {d.cell}" if d.cell else ""), d.line, d.code) for d in result.diagnostics}
     return found
 
 

@@ -208,3 +208,23 @@ def test_verify_refuses_a_notebook_in_one_line(cli, in_tmp):
         "warmlint verify: error: train.ipynb is a notebook; verify runs scripts. "
         "Export it first: jupyter nbconvert --to script train.ipynb"
     ]
+
+
+def test_cells_that_are_not_python_are_reported_once_and_the_others_still_checked(tmp_path):
+    from warmlint.engine.lint import check_source
+
+    cells = [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+        for source in (
+            "pip install -r requirements.txt\n",  # not Python (and not a masked magic)
+            "import torch\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n",
+            "Epoch: 1 cost time: 30.09\n",  # pasted output
+            "for batch in loader:\n    optimizer.step()\n",
+        )
+    ]
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook))
+    found = check_source(path.read_bytes(), str(path)).diagnostics
+    assert [(d.code, d.cell) for d in found] == [("WL000", 1), ("WL001", 2)]
+    assert "(cell 3 cannot be parsed either; these cells were skipped)" in found[0].message

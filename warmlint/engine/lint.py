@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -189,9 +190,27 @@ def _check_source(source: bytes | str, path: str, config: Config) -> FileResult:
         notebook = read_notebook(source)
     except NotebookError as error:
         return _unparsable(notebook_error(path, error), path, config)
+    broken: list[Diagnostic] = []
     result = check_code(notebook.code, path, config)
-    result.diagnostics = [notebook.locate(d) for d in result.diagnostics]
+    while len(broken) < len(notebook.cells) and _syntax_error(result) is not None:
+        error = _syntax_error(result)
+        broken.append(notebook.locate(error))
+        notebook = notebook.without_cell(notebook.cell_at(error.span.line))
+        result = check_code(notebook.code, path, config)
+    result.diagnostics = [notebook.locate(d) for d in result.diagnostics if d.code != "WL000"]
+    if broken:  # one report for the notebook: the first cell that is not Python, and the others skipped
+        broken.sort(key=lambda d: d.cell or 0)
+        first, others = broken[0], [str(d.cell) for d in broken[1:]]
+        plural = "s" if len(others) > 1 else ""
+        more = (
+            f" (cell{plural} {', '.join(others)} cannot be parsed either; these cells were skipped)" if others else ""
+        )
+        result.diagnostics.insert(0, replace(first, message=first.message + more))
     return result
+
+
+def _syntax_error(result: FileResult) -> Diagnostic | None:
+    return next((d for d in result.diagnostics if d.code == "WL000"), None)
 
 
 def notebook_error(path: str, error: NotebookError) -> Diagnostic:

@@ -100,6 +100,17 @@ class Notebook:
             span = Span(line, column, line, column)
         return replace(diagnostic, span=span, cell=start.cell)
 
+    def without_cell(self, cell: int) -> Notebook:
+        """The same notebook with every line of `cell` masked: a cell that is not Python (pasted
+        output, a half-written line) is reported once and the other cells are still checked."""
+        lines = [
+            replace(line, code=_MASKED_TOP) if line.cell == cell and not line.is_header else line for line in self.lines
+        ]
+        return replace(self, lines=lines)
+
+    def cell_at(self, module_line: int) -> int:
+        return self._at(module_line).cell
+
     def _at(self, module_line: int) -> ModuleLine:
         return self.lines[min(max(module_line, 1), len(self.lines)) - 1]
 
