@@ -9,7 +9,7 @@ from conftest import RULE_DOCS
 
 from warmlint.engine.lint import check_source
 from warmlint.output.rule_docs import rule_doc, rule_doc_path
-from warmlint.rule_index import RULE_INFO, all_codes
+from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
 from warmlint.rules import CHECKS, rule
 
 CODES = all_codes()
@@ -66,13 +66,13 @@ def test_every_listed_rule_but_wl000_and_wl100_has_exactly_one_check():
     assert set(CHECKS) == set(CODES) - {"WL000", "WL100"}
 
 
-def test_a_second_check_for_a_code_or_an_unlisted_code_is_refused():
+def test_a_second_check_for_a_code_or_a_declaration_that_differs_from_the_index_is_refused():
     original = CHECKS["WL001"]
-    with pytest.raises(ValueError, match="WL001"):
-        rule("WL001")(lambda ctx: [])
-    with pytest.raises(ValueError, match="WL999"):
-        rule("WL999")
-    assert CHECKS["WL001"] is original and "WL999" not in CHECKS
+    with pytest.raises(ValueError, match="two checks for rule WL001"):
+        rule(RULE_INFO["WL001"])(lambda ctx: [])
+    with pytest.raises(ValueError, match="WL001 differs from warmlint.rule_index"):
+        rule(RuleInfo("WL001", "another-name", "Another summary."))
+    assert CHECKS["WL001"] is original
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -115,3 +115,61 @@ def test_example_behaves_as_documented(code, section, source):
         # A good example should not trip any other rule either.
         assert codes == [], f"the Good example of {code} is flagged: {result.diagnostics}"
         compile(source, "good.py", "exec")  # also valid for CPython (compiled, never run)
+
+
+def test_the_rule_index_is_written_from_each_rules_declaration():
+    from warmlint.rules.declarations import declared, index_source, written_index
+
+    assert index_source(declared()) == written_index(), "run `python -m warmlint.rules.declarations`"
+    assert {info.code for info in declared()} == set(RULE_INFO)
+
+
+THROWAWAY = """
+from warmlint.rule_index import RuleInfo
+from warmlint.rules.base import Finding, RuleContext, rule
+
+RULE = RuleInfo("WL901", "every-optimizer", "Reports every optimizer (a rule that exists only in a test).")
+
+
+@rule(RULE)
+def check(ctx: RuleContext):
+    for optimizer in ctx.model.optimizers:
+        yield Finding(node=optimizer.call.node, message=f"{optimizer.short_name} is here")
+"""
+
+
+@pytest.fixture
+def throwaway_rule(tmp_path):
+    """A rule module outside the package, loaded the way a plugin would be; removed afterwards."""
+    import importlib.util
+
+    from warmlint.rules.base import CHECKS
+
+    path = tmp_path / "wl901_every_optimizer.py"
+    path.write_text(THROWAWAY)
+    spec = importlib.util.spec_from_file_location("wl901_every_optimizer", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module.RULE
+    CHECKS.pop("WL901", None)
+    RULE_INFO.pop("WL901", None)
+
+
+def test_a_rule_declared_in_one_module_reaches_every_output(throwaway_rule, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from warmlint.cli import main
+
+    script = tmp_path / "train.py"
+    script.write_text("import torch\nopt = torch.optim.Adam(p, lr=1e-4)\n")
+    runner = CliRunner()
+    listed = runner.invoke(main, ["rule", "--all"])
+    assert "WL901" in listed.output and "every-optimizer" in listed.output
+    report = runner.invoke(main, ["check", "--no-cache", "--output-format", "json", str(script)])
+    assert [d["code"] for d in json.loads(report.output)] == ["WL901"]
+    sarif = json.loads(runner.invoke(main, ["check", "--no-cache", "--output-format", "sarif", str(script)]).output)
+    run = sarif["runs"][0]
+    assert "WL901" in {rule["id"] for rule in run["tool"]["driver"]["rules"]}
+    assert [result["ruleId"] for result in run["results"]] == ["WL901"]

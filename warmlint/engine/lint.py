@@ -16,9 +16,9 @@ from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.engine.selection import enabled_codes
-from warmlint.engine.suppressions import Suppressions
+from warmlint.engine.suppressions import INVALID_SUPPRESSION, Suppressions
 from warmlint.fixes import Edits, FixOptions, plan_fix
-from warmlint.rule_index import RULE_INFO, all_codes, code_names
+from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes, code_names
 from warmlint.rules import CHECKS, RuleContext
 
 
@@ -112,12 +112,17 @@ def _from_parser_error(error: cst.ParserSyntaxError, path: str, last_line: int) 
     return syntax_error(path, line, column, text)
 
 
+SYNTAX_ERROR = RuleInfo(
+    "WL000", "syntax-error", "The file cannot be parsed as Python, so nothing else in it was checked."
+)
+
+
 def syntax_error(path: str, line: int, column: int, reason: str) -> Diagnostic:
     return Diagnostic(
         path,
         Span(line, column, line, column),
         "WL000",
-        RULE_INFO["WL000"].name,
+        SYNTAX_ERROR.name,
         f"cannot parse: {reason}",
         severity=Severity.ERROR,
     )
@@ -137,7 +142,7 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
                 path,
                 Span(p.line, 1, p.line, 1),
                 "WL100",
-                RULE_INFO["WL100"].name,
+                INVALID_SUPPRESSION.name,
                 f"`{p.comment.strip()}` suppresses nothing: {p.reason}",
             )
             for p in suppressions.problems

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from warmlint.rule_index import RuleInfo
+
 ALL = "*"
+
+INVALID_SUPPRESSION = RuleInfo(
+    "WL100",
+    "invalid-suppression",
+    "A suppression comment warmlint cannot read (no brackets, an unknown code) suppresses nothing.",
+)
 _IGNORE = re.compile(r"#\s*warmlint:\s*ignore(?![\w-])(?P<rest>.*)$", re.I)
 _BRACKETS = re.compile(r"^\[(?P<codes>[^\]]*)\]")
 _NOQA = re.compile(r"#\s*noqa(?![\w-])(?::\s*(?P<codes>[\w-]+(?:[\s,]+[\w-]+)*))?", re.I)

@@ -10,7 +10,7 @@ import libcst as cst
 
 from warmlint.analysis.model import Model
 from warmlint.config import Config
-from warmlint.rule_index import RULE_INFO
+from warmlint.rule_index import RULE_INFO, RuleInfo, register
 
 # `warmlint` (a suppression comment) is not a warm-up.
 WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm(?!lint)", re.I)
@@ -61,15 +61,23 @@ class RuleContext:
 CHECKS: dict[str, Callable[[RuleContext], Iterable[Finding]]] = {}
 
 
-def rule(code: str):
-    """Register a check function for a rule listed in warmlint.rule_index."""
-    if code not in RULE_INFO:
-        raise ValueError(f"{code} is not listed in warmlint.rule_index")
+def rule(info: RuleInfo):
+    """Register a rule's check under the rule's declaration (its module's `RULE`).
+
+    The parser-free index (warmlint.rule_index, written from these declarations by
+    `python -m warmlint.rules.declarations`) must already list a built-in rule as declared; a
+    rule from outside the package (a plugin, a test) is added to the index here.
+    """
+    listed = RULE_INFO.get(info.code)
+    if listed is None:
+        register(info)
+    elif listed != info:
+        raise ValueError(f"{info.code} differs from warmlint.rule_index: run `python -m warmlint.rules.declarations`")
 
     def decorate(check: Callable[[RuleContext], Iterable[Finding]]):
-        if code in CHECKS:
-            raise ValueError(f"two checks for rule {code}")
-        CHECKS[code] = check
+        if info.code in CHECKS:
+            raise ValueError(f"two checks for rule {info.code}")
+        CHECKS[info.code] = check
         return check
 
     return decorate

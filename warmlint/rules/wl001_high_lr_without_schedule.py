@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.thresholds import describe_lr, high_lr_threshold
 
+RULE = RuleInfo(
+    "WL001",
+    "high-lr-without-schedule",
+    "An optimizer starts at a high learning rate and nothing in the file changes it.",
+    fixable=True,
+)
 
-@rule("WL001")
+
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     if model.unattributed_lr_writes or any(s.optimizer is None for s in model.schedulers):

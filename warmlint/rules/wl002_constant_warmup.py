@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.warmup_phase import warmup_signal
 
+RULE = RuleInfo(
+    "WL002",
+    "constant-warmup",
+    "A warmup phase sets a constant learning rate instead of ramping it up.",
+    fixable=True,
+)
 
-@rule("WL002")
+
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for write in model.raw.lr_writes:

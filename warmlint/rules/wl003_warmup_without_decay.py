@@ -6,8 +6,16 @@ from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.model import call_argument
 from warmlint.analysis.schedules import is_alone, lr_lambda_of, manual_schedule
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.warmup_phase import structural_signal
+
+RULE = RuleInfo(
+    "WL003",
+    "warmup-without-decay",
+    "A warmup ramps the learning rate up and then holds it constant for the rest of training.",
+    fixable=True,
+)
 
 HINT = (
     "follow the warmup with a decay to the end of training (cosine or linear), e.g. "
@@ -15,7 +23,7 @@ HINT = (
 )
 
 
-@rule("WL003")
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

@@ -7,8 +7,16 @@ from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.thresholds import describe_lr, high_lr_threshold
+
+RULE = RuleInfo(
+    "WL004",
+    "decay-without-warmup",
+    "A learning rate high enough to need a warmup, with a schedule that only decays.",
+    fixable=True,
+)
 
 
 def needs_warmup(optimizer: Optimizer, model: Model, config: Config) -> str | None:
@@ -45,7 +53,7 @@ def decay_only(model: Model, scheduler: Scheduler) -> bool:
     return False
 
 
-@rule("WL004")
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for optimizer in model.optimizers:

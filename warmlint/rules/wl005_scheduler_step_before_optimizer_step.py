@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from warmlint.analysis.stepping import relation
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
+RULE = RuleInfo(
+    "WL005",
+    "scheduler-step-before-optimizer-step",
+    "scheduler.step() is called before optimizer.step(), so the first value of the schedule is skipped.",
+    fixable=True,
+)
 
-@rule("WL005")
+
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

@@ -6,7 +6,15 @@ from warmlint.analysis import catalog
 from warmlint.analysis.aliases import refs_in as _refs
 from warmlint.analysis.model import Lifetime, Model, Scheduler
 from warmlint.analysis.stepping import STEP_METHODS
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+
+RULE = RuleInfo(
+    "WL006",
+    "scheduler-never-stepped",
+    "A scheduler is created but its step() is never called, so the LR stays at its first value.",
+    fixable=True,
+)
 
 _NOT_TRAINED = (Lifetime.NEVER_STEPPED, Lifetime.SINGLE_UPDATE, Lifetime.REBUILT_PER_STEP)
 
@@ -38,7 +46,7 @@ def never_stepped(model: Model, scheduler: Scheduler) -> bool:
     return occurrences <= seen
 
 
-@rule("WL006")
+@rule(RULE)
 def check(ctx: RuleContext):
     for scheduler in ctx.model.schedulers:
         if not never_stepped(ctx.model, scheduler):

@@ -13,7 +13,15 @@ from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import Unresolved, loop_count
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import WARM_WORD, Finding, RuleContext, rule
+
+RULE = RuleInfo(
+    "WL007",
+    "warmup-unit-mismatch",
+    "A warmup counted in steps is stepped once per epoch, or one counted in epochs every step.",
+    fixable=True,
+)
 
 _STEP_WORDS = re.compile(r"step|iter|update|batch", re.I)
 _EPOCH_WORDS = re.compile(r"epoch", re.I)
@@ -87,7 +95,7 @@ def _epochs(model: Model, found: StepRelation) -> float | None:
         return None
 
 
-@rule("WL007")
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from warmlint.analysis.checkpoints import checkpoint_dicts
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
+RULE = RuleInfo(
+    "WL008",
+    "scheduler-state-not-checkpointed",
+    "A checkpoint holds the optimizer's state but not the scheduler's, so a resumed run restarts its schedule.",
+    fixable=True,
+)
 
-@rule("WL008")
+
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     if not model.schedulers:

@@ -8,8 +8,16 @@ from dataclasses import dataclass
 from warmlint.analysis.model import Scheduler
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.wl007_warmup_unit_mismatch import WarmupLength, warmup_length
+
+RULE = RuleInfo(
+    "WL009",
+    "warmup-longer-than-run",
+    "A warmup at least as long as the run it belongs to, so the LR never reaches its peak.",
+    fixable=True,
+)
 
 # The fix shortens the warmup to this share of the run (or keeps it, when it is shorter).
 WARMUP_SHARE = 0.05
@@ -33,7 +41,7 @@ def _unit(run: SchedulerRun) -> str:
     return "optimizer steps" if run.unit == "step" else "epochs"
 
 
-@rule("WL009")
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

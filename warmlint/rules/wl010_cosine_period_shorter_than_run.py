@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from warmlint.analysis.model import Scheduler
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import Horizon, Length, covered, horizon, scheduler_run
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+
+RULE = RuleInfo(
+    "WL010",
+    "cosine-period-shorter-than-run",
+    "A CosineAnnealingLR whose T_max ends before the run does, so the LR climbs back to the peak.",
+    fixable=True,
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +27,7 @@ class SetHorizon:
     length: Length
 
 
-@rule("WL010")
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

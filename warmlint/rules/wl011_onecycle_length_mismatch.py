@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.wl010_cosine_period_shorter_than_run import SetHorizon
 
+RULE = RuleInfo(
+    "WL011",
+    "onecycle-length-mismatch",
+    "A OneCycleLR built for more or fewer steps than it is stepped: it raises mid-run or never anneals.",
+    fixable=True,
+)
 
-@rule("WL011")
+
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

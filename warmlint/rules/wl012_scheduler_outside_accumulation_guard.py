@@ -8,7 +8,15 @@ from warmlint.analysis.accumulation import accumulation_guard
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.run_length import code_of
 from warmlint.analysis.stepping import scheduler_step_sites
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+
+RULE = RuleInfo(
+    "WL012",
+    "scheduler-outside-accumulation-guard",
+    "optimizer.step() runs under a gradient-accumulation guard but the scheduler steps every micro-batch.",
+    fixable=True,
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +27,7 @@ class MoveIntoGuard:
     optimizer_step: CallSite
 
 
-@rule("WL012")
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for optimizer in model.optimizers:

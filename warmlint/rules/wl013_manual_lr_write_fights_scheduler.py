@@ -6,7 +6,14 @@ from warmlint.analysis.catalog import LR_SCHEDULER_MODULE
 from warmlint.analysis.facts import CallSite, LrWrite
 from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.stepping import scheduler_step_sites
+from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+
+RULE = RuleInfo(
+    "WL013",
+    "manual-lr-write-fights-scheduler",
+    "A param group's lr is written by hand for an optimizer whose torch scheduler also sets it.",
+)
 
 # Schedulers that compute the LR from `base_lrs` and their own counter: the next step() erases a write.
 _FROM_OWN_STATE = {"LambdaLR", "OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts"}
@@ -53,7 +60,7 @@ def winner(scheduler: Scheduler) -> str:
     )
 
 
-@rule("WL013")
+@rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
     for optimizer in model.optimizers:
