@@ -132,6 +132,12 @@ def test_a_session_reports_fixes_suppresses_and_explains_wl001(client: Client, t
     assert fixed == fix_source(SNIPPET, str(path))
     assert "torch.optim.lr_scheduler.LambdaLR(opt" in fixed and "    scheduler.step()\n" in fixed
 
+    on_save = client.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": wl001["range"], "context": {"diagnostics": [], "only": ["source"]}},
+    )
+    assert [(a["kind"], a["edit"]) for a in on_save] == [("source.fixAll", fix["edit"])]
+
     [noqa] = [a for a in actions if "noqa" in a["title"]]
     suppressed = applied(SNIPPET, noqa["edit"]["changes"][uri])
     assert suppressed.splitlines()[1] == "opt = torch.optim.SGD(model.parameters(), lr=0.1)  # noqa: WL001"
@@ -142,6 +148,14 @@ def test_a_session_reports_fixes_suppresses_and_explains_wl001(client: Client, t
     change = {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": suppressed}]}
     client.notify("textDocument/didChange", change)
     assert client.diagnostics(uri) == []
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "pyproject.toml").write_text("[tool.warmlint]\nselect = 3\n")
+    elsewhere = {"uri": (broken / "train.py").as_uri(), "languageId": "python", "version": 1, "text": SNIPPET}
+    client.notify("textDocument/didOpen", {"textDocument": elsewhere})
+    [problem] = client.diagnostics(elsewhere["uri"])
+    assert problem["severity"] == 1 and "pyproject.toml" in problem["message"]
 
     assert client.request("shutdown") is None
     client.notify("exit")
