@@ -19,6 +19,7 @@ class LazyGroup(click.Group):
     LAZY = {
         "fix": ("warmlint.cli.fix", "fix"),
         "schedule": ("warmlint.cli.schedule", "schedule"),
+        "server": ("warmlint.cli.server", "server_command"),
         "verify": ("warmlint.cli.verify", "verify_command"),
     }
 

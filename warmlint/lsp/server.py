@@ -1,0 +1,99 @@
+"""The pygls wiring: which LSP messages the server answers, and with what."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from warmlint import __version__
+from warmlint.lsp.actions import fix_action, noqa_action
+from warmlint.lsp.convert import config_problem, server_range, to_lsp
+from warmlint.lsp.hover import hover_markdown
+from warmlint.lsp.linting import Linted, lint
+
+ACTION_KINDS = [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
+
+
+class WarmlintServer(LanguageServer):
+    """A language server that keeps the findings of the last text it checked of each open document."""
+
+    def __init__(self) -> None:
+        super().__init__("warmlint", __version__)
+        self.linted: dict[str, Linted] = {}
+
+    def current(self, uri: str) -> Linted:
+        """The findings for the document's text now, checked again only if it changed since."""
+        source = self.workspace.get_text_document(uri).source
+        linted = self.linted.get(uri)
+        if linted is None or linted.source != source:
+            linted = self.linted[uri] = lint(uri, source)
+        return linted
+
+    def publish(self, uri: str) -> None:
+        linted = self.current(uri)
+        codec = self.workspace.position_codec
+        if linted.config_error is not None:
+            diagnostics = [config_problem(linted.config_error)]
+        else:
+            diagnostics = [to_lsp(d, linted.lines, codec) for d in linted.diagnostics]
+        version = self.workspace.get_text_document(uri).version
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def forget(self, uri: str) -> None:
+        self.linted.pop(uri, None)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def asked_for(kind: str, only: Sequence[str] | None) -> bool:
+    """LSP kinds are hierarchical: asking for `source` includes `source.fixAll`."""
+    return only is None or any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
+
+
+def build_server() -> WarmlintServer:
+    server = WarmlintServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        server.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        server.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        server.publish(params.text_document.uri)  # a saved config file next to it may have changed the result
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        server.forget(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=ACTION_KINDS))
+    def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        linted = server.current(params.text_document.uri)
+        codec = server.workspace.position_codec
+        selected = codec.range_from_client_units(linted.lines, params.range)
+        here = [d for d in linted.diagnostics if server_range(d.span, linted.lines).overlaps(selected)]
+        only = params.context.only
+        actions = []
+        if asked_for(types.CodeActionKind.QuickFix, only):
+            actions.append(fix_action(linted, here, types.CodeActionKind.QuickFix, codec))
+            actions += [noqa_action(linted, d, codec) for d in here]
+        if only is not None and asked_for(types.CodeActionKind.SourceFixAll, only):  # e.g. on save
+            actions.append(fix_action(linted, linted.diagnostics, types.CodeActionKind.SourceFixAll, codec))
+        return [action for action in actions if action is not None]
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(params: types.HoverParams) -> types.Hover | None:
+        linted = server.current(params.text_document.uri)
+        at = server.workspace.position_codec.position_from_client_units(linted.lines, params.position)
+        text = hover_markdown(linted.diagnostics, linted.lines, at)
+        if text is None:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+    return server
