@@ -159,3 +159,15 @@ TUPLE_RETURNING_FACTORIES = {"timm.scheduler.create_scheduler", "timm.scheduler.
 DAMPENING_WARMUPS_PREFIX = "pytorch_warmup."
 # Schedulers whose shape starts with a warmup phase.
 WARMUP_SCHEDULERS = {"LinearLR", "ConstantLR", "OneCycleLR", "CyclicLR"}
+
+
+# Hugging Face Trainer configs (and TRL's, which subclass TrainingArguments): the Trainer builds
+# AdamW and the schedule from them.
+_TRAINER_CONFIG = re.compile(
+    r"^(transformers(\.training_args(_seq2seq)?)?\.(Seq2Seq)?TrainingArguments"
+    r"|trl(\.trainer)?(\.\w+)*\.\w+Config)$"
+)
+
+
+def is_trainer_config(qualified: str) -> bool:
+    return bool(_TRAINER_CONFIG.match(qualified))

@@ -5,8 +5,9 @@ file that names none of them cannot produce a finding and is not parsed. The
 words are substrings on purpose: `optim` covers `torch.optim`, `optimizer`,
 `configure_optimizers`, apex and bitsandbytes; `schedul` covers every scheduler
 module and factory; `AdamW` covers `from transformers import AdamW`; `warmup`
-covers pytorch_warmup. Files named explicitly on the command line are always
-parsed, so a syntax error in them is still reported (WL000).
+covers pytorch_warmup; `TrainingArguments` and `learning_rate` cover Trainer
+configs. Files named explicitly on the command line are always parsed, so a
+syntax error in them is still reported (WL000).
 
 Files that pass go through a second test on CPython's syntax tree
 (`builds_what_rules_need`) before the far costlier libcst parse and analysis.
@@ -18,7 +19,7 @@ import ast
 
 from warmlint.analysis import catalog
 
-_WORDS = (b"optim", b"schedul", b"param_groups", b"AdamW", b"warmup")
+_WORDS = (b"optim", b"schedul", b"param_groups", b"AdamW", b"warmup", b"TrainingArguments", b"learning_rate")
 
 
 def may_matter(data: bytes) -> bool:
@@ -37,7 +38,7 @@ def builds_what_rules_need(data: bytes) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True
     bound: dict[str, set[str]] = {}
-    calls: list[str] = []
+    calls: list[str] = []  # dotted callees, and the bases of classes (a Trainer config subclass)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -50,6 +51,8 @@ def builds_what_rules_need(data: bytes) -> bool:
             dotted = _dotted(node.func)
             if dotted:
                 calls.append(dotted)
+        elif isinstance(node, ast.ClassDef):
+            calls += [dotted for base in node.bases if (dotted := _dotted(base))]
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "lr":
             return True
     return any(_is_rule_object(qualified) for dotted in calls for qualified in _qualified(dotted, bound))
@@ -72,4 +75,8 @@ def _qualified(dotted: str, bound: dict[str, set[str]]) -> list[str]:
 
 
 def _is_rule_object(qualified: str) -> bool:
-    return catalog.optimizer_family(qualified) is not None or catalog.is_scheduler(qualified)
+    return (
+        catalog.optimizer_family(qualified) is not None
+        or catalog.is_scheduler(qualified)
+        or catalog.is_trainer_config(qualified)
+    )

@@ -33,25 +33,24 @@ def high_lr_threshold(optimizer: Optimizer, model: Model, config: Config) -> Thr
     if optimizer.family == catalog.RMSPROP:
         return Threshold(config.threshold("rmsprop-high"), True, "rmsprop-high")
     if optimizer.family == catalog.ADAM:
-        evidence = optimizer.scale
-        if evidence is ScaleEvidence.TRANSFORMER:
-            return Threshold(
-                config.threshold("adam-transformer-high"),
-                True,
-                "adam-transformer-high",
-                "the file builds a transformer",
-            )
-        if evidence is ScaleEvidence.LARGE:
-            return Threshold(
-                config.threshold("adam-high"),
-                False,
-                "adam-high",
-                "the file builds a large or pretrained model or uses a large batch",
-            )
-        return Threshold(
-            config.threshold("adam-any-model-high"), True, "adam-any-model-high", "wrong for any model size"
-        )
+        return adam_threshold(optimizer.scale, config)
     return None
+
+
+def adam_threshold(evidence: ScaleEvidence, config: Config) -> Threshold:
+    """The Adam-family limit for a model of this scale (also for the AdamW a Trainer builds)."""
+    if evidence is ScaleEvidence.TRANSFORMER:
+        return Threshold(
+            config.threshold("adam-transformer-high"), True, "adam-transformer-high", "the file builds a transformer"
+        )
+    if evidence is ScaleEvidence.LARGE:
+        return Threshold(
+            config.threshold("adam-high"),
+            False,
+            "adam-high",
+            "the file builds a large or pretrained model or uses a large batch",
+        )
+    return Threshold(config.threshold("adam-any-model-high"), True, "adam-any-model-high", "wrong for any model size")
 
 
 def describe_lr(optimizer: Optimizer) -> str:

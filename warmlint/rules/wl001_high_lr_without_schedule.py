@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.thresholds import describe_lr, high_lr_threshold
+from warmlint.rules.thresholds import adam_threshold, describe_lr, high_lr_threshold
 
 RULE = RuleInfo(
     "WL001",
@@ -16,6 +17,7 @@ RULE = RuleInfo(
 
 @rule(RULE)
 def check(ctx: RuleContext):
+    yield from _trainer_configs(ctx)
     model = ctx.model
     if model.unattributed_lr_writes or any(s.optimizer is None for s in model.schedulers):
         return  # something changes some optimizer's LR and we cannot tell which
@@ -38,4 +40,28 @@ def check(ctx: RuleContext):
                 f"with linear warmup then cosine decay"
             ),
             fix_data=optimizer,
+        )
+
+
+def _trainer_configs(ctx: RuleContext):
+    """A Trainer config whose `lr_scheduler_type="constant"` holds a high LR for the whole run."""
+    for config in trainer_configs(ctx.model):
+        lr = config.learning_rate
+        if not (config.from_defaults and config.adam and config.schedule == "constant" and lr is not None):
+            continue
+        threshold = adam_threshold(ctx.model.scale_evidence, ctx.config)
+        if not threshold.exceeded_by(lr.number):
+            continue
+        ignored = " (its warmup_steps/warmup_ratio are ignored by that schedule)" if config.has_warmup else ""
+        yield Finding(
+            node=config.schedule_at or config.node,
+            message=(
+                f'lr_scheduler_type="constant" keeps learning_rate={lr.number:g} from the first step to the last'
+                f"{ignored}: no warmup and no decay"
+            ),
+            hint=(
+                f"high for AdamW means lr {threshold.comparison} {threshold.limit:g} ({threshold.why}); "
+                'use lr_scheduler_type="cosine" (or "linear") with warmup_ratio, e.g. 0.03'
+            ),
+            no_fix_reason='set lr_scheduler_type="cosine" and a warmup_ratio',
         )

@@ -6,6 +6,7 @@ from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.model import call_argument
 from warmlint.analysis.schedules import is_alone, lr_lambda_of, manual_schedule
+from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.warmup_phase import structural_signal
@@ -63,6 +64,15 @@ def check(ctx: RuleContext):
                 no_fix_reason="replace the factory with a decaying one",
             )
     yield from _manual_ramps(ctx)
+    for config in trainer_configs(model):
+        if config.schedule == "constant_with_warmup":
+            yield Finding(
+                node=config.schedule_at or config.node,
+                message='lr_scheduler_type="constant_with_warmup" warms up and then holds the LR constant for the '
+                "rest of training",
+                hint='use lr_scheduler_type="cosine" or "linear": the same warmup, then a decay to the end',
+                no_fix_reason='set lr_scheduler_type="cosine"',
+            )
 
 
 def _is_linear_warmup(model, scheduler) -> bool:

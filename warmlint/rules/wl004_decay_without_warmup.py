@@ -6,10 +6,11 @@ from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.schedules import lr_lambda_of
+from warmlint.analysis.trainer_configs import DECAYING_SCHEDULES, trainer_configs
 from warmlint.config import Config
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.thresholds import describe_lr, high_lr_threshold
+from warmlint.rules.thresholds import adam_threshold, describe_lr, high_lr_threshold
 
 RULE = RuleInfo(
     "WL004",
@@ -55,6 +56,7 @@ def decay_only(model: Model, scheduler: Scheduler) -> bool:
 
 @rule(RULE)
 def check(ctx: RuleContext):
+    yield from _trainer_configs(ctx)
     model = ctx.model
     for optimizer in model.optimizers:
         if not optimizer.schedulers or optimizer.lr_writes or optimizer.schedule_helpers or optimizer.escapes:
@@ -78,4 +80,27 @@ def check(ctx: RuleContext):
             "SequentialLR([LinearLR(...), <your scheduler>], milestones=[warmup])",
             fix_data=top[0] if len(top) == 1 else None,
             no_fix_reason="" if len(top) == 1 else "several schedulers drive this optimizer",
+        )
+
+
+def _trainer_configs(ctx: RuleContext):
+    """A Trainer config with a decaying schedule, no warmup and an LR that needs one."""
+    for config in trainer_configs(ctx.model):
+        lr = config.learning_rate
+        if not (config.from_defaults and config.adam and lr is not None and config.has_warmup is False):
+            continue
+        if config.schedule not in DECAYING_SCHEDULES:
+            continue
+        threshold = adam_threshold(ctx.model.scale_evidence, ctx.config)
+        if not threshold.exceeded_by(lr.number):
+            continue
+        yield Finding(
+            node=config.learning_rate_at or config.node,
+            message=(
+                f'learning_rate={lr.number:g} with lr_scheduler_type="{config.schedule}" and no warmup '
+                "(warmup_steps and warmup_ratio are 0): the first updates run at the full LR"
+            ),
+            hint=f"needs a warmup means lr {threshold.comparison} {threshold.limit:g} ({threshold.why}); "
+            "set warmup_ratio, e.g. 0.03",
+            no_fix_reason="set warmup_ratio (e.g. 0.03) or warmup_steps",
         )

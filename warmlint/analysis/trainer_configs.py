@@ -1,0 +1,139 @@
+"""Hugging Face Trainer configs read as schedule facts.
+
+Many runs never build an optimizer in the file: `Trainer` builds AdamW and its scheduler from
+`TrainingArguments` (or a TRL config, which subclasses it). The facts that matter are the LR,
+`lr_scheduler_type` (default "linear") and the warmup (`warmup_steps`, `warmup_ratio`, both 0 by
+default). Two forms are read: a call with keyword arguments, and a script's own dataclass that
+subclasses the config and sets field defaults (parsed from the command line by
+`HfArgumentParser`, as argparse defaults are). Only files that build a Trainer count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from warmlint.analysis import catalog
+from warmlint.analysis.collect import string_value
+from warmlint.analysis.model import Model
+from warmlint.analysis.names import dotted_name
+from warmlint.analysis.values import Value
+
+_TRAINER_CALL = re.compile(r"Trainer$")
+DEFAULT_SCHEDULE = "linear"
+# Schedules that start at the peak and only go down when there is no warmup.
+DECAYING_SCHEDULES = {"linear", "cosine", "cosine_with_restarts", "polynomial", "cosine_with_min_lr"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One config value and where it is written (a keyword argument, or a dataclass field)."""
+
+    node: cst.CSTNode
+    expr: cst.BaseExpression
+
+
+@dataclass(frozen=True)
+class TrainerConfig:
+    node: cst.CSTNode  # the config call, or the subclass
+    from_defaults: bool  # a subclass's field defaults (True), or a call's keywords (False)
+    learning_rate: Value | None
+    learning_rate_at: cst.CSTNode | None
+    schedule: str | None  # lr_scheduler_type; None when it cannot be read
+    schedule_at: cst.CSTNode | None  # None when the default applies
+    has_warmup: bool | None  # None when warmup_steps or warmup_ratio cannot be read
+    adam: bool  # the optimizer the Trainer builds is of the Adam family
+
+    @property
+    def name(self) -> str:
+        return "this Trainer config"
+
+
+def trainer_configs(model: Model) -> list[TrainerConfig]:
+    """The Trainer configs of a file that builds a Trainer (computed once per file)."""
+    key = ("trainer_configs", 0)
+    if key not in model.derived:
+        model.derived[key] = _read(model)
+    found = model.derived[key]
+    return found if isinstance(found, list) else []
+
+
+def _read(model: Model) -> list[TrainerConfig]:
+    if not any(_TRAINER_CALL.search((c.callee or "").rsplit(".", 1)[-1]) for c in model.raw.calls):
+        return []
+    configs = []
+    for call in model.raw.calls:
+        if catalog.is_trainer_config(model.qualified(call) or ""):
+            if any(arg.star for arg in call.node.args):
+                continue  # **kwargs: the values are not in the file
+            settings = {a.keyword.value: Setting(a, a.value) for a in call.node.args if a.keyword is not None}
+            configs.append(_config(model, call.node, settings, call.scope, from_defaults=False))
+    for scope, names in model.raw.bindings.items():
+        for name, bindings in names.items():
+            for binding in bindings:
+                node = binding.node
+                if binding.kind == "class" and isinstance(node, cst.ClassDef) and _subclasses_config(model, node):
+                    class_scope = scope + (name,)
+                    settings = _field_defaults(model, class_scope)
+                    configs.append(_config(model, node, settings, class_scope, from_defaults=True))
+    return configs
+
+
+def _subclasses_config(model: Model, node: cst.ClassDef) -> bool:
+    return any(catalog.is_trainer_config(model.imports.qualify(dotted_name(b.value)) or "") for b in node.bases)
+
+
+def _field_defaults(model: Model, class_scope) -> dict[str, Setting]:
+    settings = {}
+    for name, bindings in model.raw.bindings.get(class_scope, {}).items():
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
+            continue
+        value = bindings[0].value
+        if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "field":
+            value = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), None)
+        if isinstance(value, cst.BaseExpression):
+            settings[name] = Setting(bindings[0].node or value, value)
+    return settings
+
+
+def _config(model: Model, node, settings: dict[str, Setting], scope, from_defaults: bool) -> TrainerConfig:
+    lr = settings.get("learning_rate")
+    schedule = settings.get("lr_scheduler_type")
+    optim = settings.get("optim")
+    optim_name = _text(model, optim.expr, scope) if optim else "adamw_torch"
+    return TrainerConfig(
+        node=node,
+        from_defaults=from_defaults,
+        learning_rate=model.resolver.number(lr.expr, scope) if lr else None,
+        learning_rate_at=lr.node if lr else None,
+        schedule=_text(model, schedule.expr, scope) if schedule else DEFAULT_SCHEDULE,
+        schedule_at=schedule.node if schedule else None,
+        has_warmup=_has_warmup(model, settings, scope),
+        adam=optim_name is not None and "adam" in optim_name.lower(),
+    )
+
+
+def _has_warmup(model: Model, settings: dict[str, Setting], scope) -> bool | None:
+    for key in ("warmup_steps", "warmup_ratio"):
+        setting = settings.get(key)
+        if setting is None:
+            continue  # the default: no warmup
+        value = model.resolver.number(setting.expr, scope)
+        if value is None:
+            return None
+        if value.number > 0:
+            return True
+    return False
+
+
+def _text(model: Model, expr: cst.BaseExpression, scope) -> str | None:
+    """A string setting, literal or through a constant (`SchedulerType.COSINE` is not read)."""
+    literal = string_value(expr)
+    if literal is not None:
+        return literal
+    origins = model.resolver.origins(expr, scope)
+    if origins and len(origins) == 1:
+        return string_value(origins[0][0])
+    return None
