@@ -27,9 +27,9 @@ def refs_in(expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         for element in expr.elements:
             yield from refs_in(element.value)
     elif isinstance(expr, cst.Dict):
-        for element in expr.elements:
-            if isinstance(element, cst.DictElement):
-                yield from refs_in(element.value)
+        for entry in expr.elements:
+            if isinstance(entry, cst.DictElement):
+                yield from refs_in(entry.value)
     else:
         yield expr
 
@@ -125,7 +125,7 @@ class AliasIndex:
 
 def _binding_sources(binding: Binding, scope: ScopeId, wraps: Wraps) -> list[cst.BaseExpression]:
     """The expressions whose object `binding` names: `b = a`, `b = acc.prepare(a)`, `x, b = p, a`."""
-    if binding.kind != "assign" or binding.value is None:
+    if binding.kind != "assign" or not isinstance(binding.value, cst.BaseExpression):
         return []
     value = binding.value
     wrapped = (

@@ -86,7 +86,7 @@ def checkpoint_dicts(model: Model) -> list[CheckpointDict]:
 
 
 def _looks_like_scheduler(key: str | None) -> bool:
-    return bool(key) and "sched" in key.lower()
+    return key is not None and "sched" in key.lower()
 
 
 def _added_later(model: Model, saved: cst.BaseExpression, scope: ScopeId) -> bool:

@@ -59,7 +59,7 @@ class Collector(cst.CSTVisitor):
         self.facts.bindings.setdefault(scope, {}).setdefault(name, []).append(binding)
 
     def _bind_target(
-        self, target: cst.BaseExpression, value: cst.CSTNode | None, kind: str, index: int | None = None
+        self, target: cst.BaseExpression, value: cst.BaseExpression | None, kind: str, index: int | None = None
     ) -> None:
         if isinstance(target, cst.Name):
             self._bind(target.value, Binding(target.value, kind, value, index, target))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -24,8 +25,15 @@ class Unsupported(Exception):
     """The function uses something the evaluator does not model: its shape is unknown."""
 
 
-_BUILTINS = {"min": min, "max": max, "abs": abs, "float": float, "int": int, "round": round}
-_MATH = {
+_BUILTINS: dict[str, Callable[..., float]] = {
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "float": float,
+    "int": int,
+    "round": round,
+}
+_MATH: dict[str, Callable[..., float]] = {
     "cos": math.cos,
     "sin": math.sin,
     "exp": math.exp,
@@ -93,11 +101,13 @@ class ScheduleFunction:
         raise Unsupported("falls off the end without returning")
 
     def _block(self, block: cst.BaseSuite, env: dict[str, float]) -> None:
-        body = block.body
-        for statement in body:
-            if isinstance(statement, cst.SimpleStatementLine) or isinstance(block, cst.SimpleStatementSuite):
-                smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
-                for small in smalls:
+        if isinstance(block, cst.SimpleStatementSuite):  # `if s < w: return s / w` on one line
+            for small in block.body:
+                self._small(small, env)
+            return
+        for statement in block.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
                     self._small(small, env)
             elif isinstance(statement, cst.If):
                 self._if(statement, env)
@@ -190,7 +200,7 @@ class ScheduleFunction:
             raise Unsupported("keyword arguments")
         args = [self._expr(arg.value, env) for arg in node.args]
         callee = dotted_name(node.func)
-        function = None
+        function: Callable[..., float] | None = None
         if callee in _BUILTINS and not self.resolver.lookup(self.free_scope, callee):
             function = _BUILTINS[callee]
         else:

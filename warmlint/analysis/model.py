@@ -405,8 +405,13 @@ class Model:
             else:
                 optimizer.lr_writes.append(write)
         for call in self.raw.calls:  # group.update(lr=...)
-            if (call.callee or "").endswith(".update") and call_argument(call.node, "lr") is not None:
-                group = call.node.func.value
+            func = call.node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and (call.callee or "").endswith(".update")
+                and call_argument(call.node, "lr") is not None
+            ):
+                group = func.value
                 optimizer = self.optimizer_of_group(group, call.scope, call.loops)
                 if optimizer is not None:
                     optimizer.schedule_helpers.append(call)
@@ -495,7 +500,7 @@ class Model:
         if len(bindings) != 1 or bindings[0].value is None:
             return None
         source = bindings[0].value
-        if bindings[0].kind == "loop":
+        if bindings[0].kind == "loop" and isinstance(source, cst.BaseExpression):  # the loop's iterable
             return self._optimizer_of_groups(_unwrap_enumerate(source), key[0])
         if bindings[0].kind == "assign" and isinstance(source, cst.Subscript):
             return self._optimizer_of_groups(source.value, key[0])
@@ -557,7 +562,8 @@ class Model:
 
 
 def _literal_key(key: cst.BaseExpression | None) -> str | None:
-    return key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    value = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    return value if isinstance(value, str) else None  # a bytes key is no config key
 
 
 def _unwrap_enumerate(expr: cst.BaseExpression) -> cst.BaseExpression:

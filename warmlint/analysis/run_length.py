@@ -138,14 +138,19 @@ class _Substitute(cst.CSTTransformer):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._attr_names.add(id(node.attr))
 
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name):
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         if id(original_node) in self._attr_names or original_node.value not in self.mapping:
             return updated_node
         return self.mapping[original_node.value]
 
 
-def _substitute(expr: cst.BaseExpression, mapping) -> cst.BaseExpression:
-    return expr.visit(_Substitute(mapping)) if mapping else expr
+def _substitute(expr: cst.BaseExpression, mapping: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+    if not mapping:
+        return expr
+    substituted = expr.visit(_Substitute(mapping))
+    # _Substitute only swaps names for expressions: it never removes or flattens a node.
+    assert isinstance(substituted, cst.BaseExpression)
+    return substituted
 
 
 @dataclass(frozen=True)
@@ -166,8 +171,8 @@ def run_length(model: Model, optimizer: Optimizer, home: ScopeId | None = None) 
         raise Unresolved("optimizer.step() is never called in this file")
     parts = [site_length(model, site, home) for site in sites]
     distinct = {part.text: part.value for part in parts}  # two step calls in one loop: one run
-    values = list(distinct.values())
-    value = sum(values) if all(v is not None for v in values) else None
+    values = [v for v in distinct.values() if v is not None]
+    value = sum(values) if len(values) == len(distinct) else None
     sources = tuple(dict.fromkeys(source for part in parts for source in part.sources))
     return RunLength(" + ".join(distinct), value, home, parts[0].outer_loop, parts[0].accumulation, sources)
 
@@ -190,7 +195,8 @@ def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
     texts = [code_of(lift(model, expr, scope, home)) for expr, scope in factors]
     text = " * ".join(parenthesized(t) if len(texts) > 1 else t for t in texts)
     numbers = [model.resolver.number(expr, scope) for expr, scope in factors]
-    value = math.prod(n.number for n in numbers) if all(numbers) else None
+    known = [n.number for n in numbers if n is not None]
+    value = math.prod(known) if len(known) == len(numbers) else None
     guard = accumulation_guard(site)
     accumulation_text = None
     if guard is not None:

@@ -34,7 +34,8 @@ def lr_lambda_of(model: Model, scheduler: Scheduler) -> LambdaSchedule | None:
     if expr is None:
         return None
     scope = scheduler.call.scope
-    node, free_scope = None, scope
+    node: cst.Lambda | cst.FunctionDef | None = None
+    free_scope = scope
     if isinstance(expr, cst.Lambda):
         node = expr
     else:
@@ -152,10 +153,10 @@ def _manual(model: Model, write: LrWrite, counter: str, loop) -> ManualSchedule 
     expr, scope = _value_expression(model, write.value, write.scope)
     node: cst.Lambda | cst.FunctionDef
     if isinstance(expr, cst.Call) and len(expr.args) == 1 and _is_name(expr.args[0].value, counter):
-        function = model.resolver.local_function(expr.func, scope)  # lr = get_lr(it)
-        if function is None:
+        helper = model.resolver.local_function(expr.func, scope)  # lr = get_lr(it)
+        if helper is None:
             return None
-        node, free_scope = function.node, function.scope
+        node, free_scope = helper.node, helper.scope
     elif counter in _names_in(expr):
         node = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name(counter))]), body=expr)
         free_scope = scope

@@ -129,7 +129,9 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return None
         dotted = dotted_name(expr)
-        if isinstance(expr, cst.Name) or (dotted and dotted.startswith("self.") and dotted.count(".") == 1):
+        if dotted is not None and (
+            isinstance(expr, cst.Name) or (dotted.startswith("self.") and dotted.count(".") == 1)
+        ):
             found = self.lookup(scope, dotted)
             if found is None:
                 return None
@@ -145,7 +147,7 @@ class Resolver:
         return [(expr, scope, "")]
 
     def _binding_origins(self, binding: Binding, where: ScopeId, depth: int):
-        if binding.kind == "assign" and binding.value is not None:
+        if binding.kind == "assign" and isinstance(binding.value, cst.BaseExpression):
             value = binding.value
             if binding.index is not None:
                 if isinstance(value, (cst.Tuple, cst.List)) and binding.index < len(value.elements):
@@ -352,7 +354,7 @@ class Resolver:
         if len(node) != 1 or not _is_config_class(node[0].node, self.imports):
             return None
         bindings = self.facts.bindings_of(class_scope, attr)
-        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
+        if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].value, cst.BaseExpression):
             return None
         value = bindings[0].value
         if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "field":
@@ -391,14 +393,10 @@ class Resolver:
 
     def _is_literal_dict(self, expr: cst.BaseExpression, scope: ScopeId, depth: int) -> bool:
         origins = self.origins(expr, scope, depth + 1)
-        return (
-            bool(origins)
-            and len(origins) == 1
-            and (
-                isinstance(origins[0][0], cst.Dict)
-                or (isinstance(origins[0][0], cst.Call) and dotted_name(origins[0][0].func) == "dict")
-            )
-        )
+        if not origins or len(origins) != 1:
+            return False
+        origin = origins[0][0]
+        return isinstance(origin, cst.Dict) or (isinstance(origin, cst.Call) and dotted_name(origin.func) == "dict")
 
     def _subscript_number(self, expr: cst.Subscript, scope: ScopeId, depth: int) -> Value | None:
         key = _subscript_key(expr)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
@@ -27,14 +28,17 @@ class Locator:
 
     def __init__(self, module: cst.Module) -> None:
         self._module = module
-        self._positions = None
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
         self._statements: list[tuple[int, int]] | None = None
 
-    def span(self, node: cst.CSTNode) -> Span:
+    def _position_map(self) -> Mapping[cst.CSTNode, CodeRange]:
         if self._positions is None:
             wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(PositionProvider)
-        code_range = self._positions[node]
+        return self._positions
+
+    def span(self, node: cst.CSTNode) -> Span:
+        code_range = self._position_map()[node]
         return Span(code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1)
 
     def lines(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -51,10 +55,9 @@ class Locator:
     def _statement_ranges(self) -> list[tuple[int, int]]:
         """Line ranges of every simple statement, read once from the positions already computed."""
         if self._statements is None:
-            self.span(self._module)
             self._statements = [
                 (code_range.start.line, code_range.end.line)
-                for statement, code_range in self._positions.items()
+                for statement, code_range in self._position_map().items()
                 if isinstance(statement, cst.SimpleStatementLine)
             ]
         return self._statements
@@ -154,7 +157,7 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
         for finding in check(context):
             if suppressions.suppresses(code, locator.statement_lines(finding.node)):
                 continue
-            fix = finding.no_fix_reason or None
+            fix: Edits | str | None = finding.no_fix_reason or None
             if finding.fix_data is not None and not fix:
                 fix = plan_fix(code, finding.fix_data, model, FixOptions.from_config(config))
             diagnostics.append(
@@ -197,10 +200,9 @@ def _check_source(source: bytes | str, path: str, config: Config) -> FileResult:
         return _unparsable(notebook_error(path, error), path, config)
     broken: list[Diagnostic] = []
     result = check_code(notebook.code, path, config)
-    while len(broken) < len(notebook.cells) and _syntax_error(result) is not None:
-        error = _syntax_error(result)
-        broken.append(notebook.locate(error))
-        notebook = notebook.without_cell(notebook.cell_at(error.span.line))
+    while len(broken) < len(notebook.cells) and (failed := _syntax_error(result)) is not None:
+        broken.append(notebook.locate(failed))
+        notebook = notebook.without_cell(notebook.cell_at(failed.span.line))
         result = check_code(notebook.code, path, config)
     result.diagnostics = [notebook.locate(d) for d in result.diagnostics if d.code != "WL000"]
     if broken:  # one report for the notebook: the first cell that is not Python, and the others skipped

@@ -40,9 +40,9 @@ def render_chart(series: Sequence[Series], width: int = 60, height: int = 12) ->
     top, bottom = format_lr(high), format_lr(low)
     margin = max(len(top), len(bottom))
     lines = []
-    for index, row in enumerate(grid):
+    for index, cells in enumerate(grid):
         label = top if index == 0 else bottom if index == height - 1 else ""
-        lines.append(f"{label:>{margin}} |{''.join(row)}")
+        lines.append(f"{label:>{margin}} |{''.join(cells)}")
     lines.append(f"{'':>{margin}} +{'-' * width}")
     left, right = f"step {first_step}", str(last_step)
     lines.append(f"{'':>{margin}}  {left}{right:>{max(width - len(left), len(right) + 1)}}")

@@ -100,8 +100,8 @@ def _manual_ramps(ctx: RuleContext):
             continue
         computed = manual_schedule(model, optimizer)
         if computed is not None and structural_signal(model, computed.write) is None:
-            if computed.schedule.shape.kind is ShapeKind.WARMUP_THEN_FLAT and optimizer.lifetime.is_training_run:
-                shape = computed.schedule.shape
+            shape = computed.schedule.shape
+            if shape is not None and shape.kind is ShapeKind.WARMUP_THEN_FLAT and optimizer.lifetime.is_training_run:
                 yield Finding(
                     node=computed.write.node,
                     message=(

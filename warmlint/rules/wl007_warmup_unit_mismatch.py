@@ -67,13 +67,15 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
         return replace(found, node=schedule.anchor, scheduler=scheduler)
     elif scheduler.short_name.startswith("get_") and scheduler.short_name.endswith("_with_warmup"):
         expr = call_argument(scheduler.call.node, "num_warmup_steps", 1)
-        found = _length(model, expr, scheduler.call.scope) if expr is not None else None
-        return replace(found, unit="step", node=expr, scheduler=scheduler) if found else None  # the API counts steps
+        if expr is None:
+            return None
+        found = _length(model, expr, scheduler.call.scope)
+        return replace(found, unit="step", node=expr, scheduler=scheduler)  # the API counts steps
     elif scheduler.children:
         for child in scheduler.children:
-            found = warmup_length(model, child)
-            if found is not None:
-                return found
+            inner = warmup_length(model, child)
+            if inner is not None:
+                return inner
     if expr is None:
         return None
     return replace(_length(model, expr, scheduler.call.scope), node=scheduler.call.node, scheduler=scheduler)

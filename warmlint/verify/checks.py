@@ -290,7 +290,7 @@ def check_schedule_length(run: RunRecord) -> CheckResult:
         return CheckResult(name, INFO, "no scheduler says how many steps it was built for")
     if not run.completed:
         return CheckResult(name, INFO, "cannot tell: the run was stopped before its end")
-    wrong = [s for s in built if abs(len(s.calls) - s.horizon) > HORIZON_SLACK]
+    wrong = [s for s in built if s.horizon is not None and abs(len(s.calls) - s.horizon) > HORIZON_SLACK]
     if wrong:
         return CheckResult(
             name,

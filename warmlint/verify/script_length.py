@@ -45,9 +45,11 @@ def script_length(path: Path, args: Sequence[str]) -> ScriptLength | None:
         except Unresolved:
             continue
     values = {length.value for length in lengths}
-    if len(values) != 1 or None in values:
+    if len(values) != 1:
         return None
     length = lengths[0]
+    if length.value is None:
+        return None
     passed = {arg.split("=", 1)[0] for arg in args if arg.startswith("-")}
     if any(match.group(1) in passed for source in length.sources if (match := _FLAG.search(source))):
         return None

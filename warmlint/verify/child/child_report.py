@@ -31,8 +31,9 @@ def describe_exception(error: BaseException, script_path: str) -> dict[str, Any]
     frames = traceback.extract_tb(error.__traceback__)
     script_dir = os.path.dirname(os.path.abspath(script_path))
     own = [f for f in frames if os.path.dirname(os.path.abspath(f.filename)) == script_dir]
-    frame = (own or frames or [None])[-1]
-    location = f"{os.path.relpath(frame.filename, script_dir)}:{frame.lineno}" if frame else None
+    chosen = own or frames
+    frame = chosen[-1] if chosen else None
+    location = f"{os.path.relpath(frame.filename, script_dir)}:{frame.lineno}" if frame is not None else None
     return {"type": type(error).__name__, "message": str(error), "location": location}
 
 

@@ -121,14 +121,16 @@ class Recorder:
                 recorder._wrap_step_methods(cls)
             return instance
 
-        base.__new__ = staticmethod(new)  # type: ignore[method-assign]
+        # Patching __new__ of a class found at run time: typeshed types it as a fixed (overloaded) method.
+        base.__new__ = staticmethod(new)  # type: ignore[assignment]
 
     def _wrap_step_methods(self, cls: type) -> None:
         """Wrap every ``step`` in the class's MRO once, so overrides are seen too."""
         for klass in cls.__mro__:
             step = klass.__dict__.get("step")
             if step is not None and not getattr(step, "_warmlint_wrapped", False):
-                klass.step = self._recording_step(step)
+                # `klass` is any class in a scheduler's MRO, seen only at run time: `type` declares no `step`.
+                klass.step = self._recording_step(step)  # type: ignore[attr-defined]
 
     def _recording_step(self, step: Callable[..., Any]) -> Callable[..., Any]:
         recorder = self
