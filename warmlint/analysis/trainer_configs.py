@@ -90,7 +90,7 @@ def _field_defaults(model: Model, class_scope) -> dict[str, Setting]:
     for name, bindings in model.raw.bindings.get(class_scope, {}).items():
         if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
             continue
-        value = bindings[0].value
+        value: cst.CSTNode | None = bindings[0].value
         if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "field":
             value = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), None)
         if isinstance(value, cst.BaseExpression):
