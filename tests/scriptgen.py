@@ -80,6 +80,11 @@ CHANGEABLE = {  # from warmlint/fixes: the lines each fix removes or edits in pl
     "WL006": set(),  # only inserts scheduler.step()
     "WL007": {STEP},  # moves scheduler.step() into the batch loop
     "WL008": {CHECKPOINT},  # adds the scheduler's state to the dict
+    "WL009": {SCHEDULER, LR_FUNCTION},  # shortens the warmup where the scheduler is built
+    "WL010": {SCHEDULER},  # sets T_max
+    "WL011": {SCHEDULER},  # sets total_steps
+    "WL012": {STEP},  # moves scheduler.step() into the accumulation guard
+    "WL013": set(),  # no fix
 }
 WHERE_REPORTED = {  # the documented position of each finding (rules/*.md)
     "WL001": {OPTIMIZER},
@@ -90,6 +95,11 @@ WHERE_REPORTED = {  # the documented position of each finding (rules/*.md)
     "WL006": {SCHEDULER},
     "WL007": {SCHEDULER},
     "WL008": {CHECKPOINT},
+    "WL009": {SCHEDULER, LR_FUNCTION},
+    "WL010": {SCHEDULER},
+    "WL011": {SCHEDULER},
+    "WL012": {STEP},
+    "WL013": {LR_WRITE},
 }
 _OPTIMIZER_CALL = r"[\w.]*(SGD|Adam|AdamW|RMSprop)\("
 _SCHEDULER_CALL = r"[\w.]*(LambdaLR|StepLR|CosineAnnealingLR|OneCycleLR|LinearLR|SequentialLR|get_\w+)\("
@@ -103,13 +113,18 @@ SPAN_STARTS = {  # what the text at the start of each finding's span looks like
     "WL006": _SCHEDULER_CALL,
     "WL007": _SCHEDULER_CALL,
     "WL008": r"\{",
+    "WL009": rf"lambda |lr_lambda\(|{_SCHEDULER_CALL}|[\w.]+",  # the warmup definition
+    "WL010": _SCHEDULER_CALL,
+    "WL011": _SCHEDULER_CALL,
+    "WL012": r"[\w.]*\.step\(\)",
+    "WL013": _LR_WRITE,
 }
 SITE_CODES = {  # the codes a suppression comment on a line of this role names
     OPTIMIZER: ("WL001", "WL004"),
-    SCHEDULER: ("WL003", "WL006", "WL007"),
-    LR_FUNCTION: ("WL003",),
-    LR_WRITE: ("WL002", "WL003"),
-    STEP: ("WL005",),
+    SCHEDULER: ("WL003", "WL006", "WL007", "WL009", "WL010", "WL011"),
+    LR_FUNCTION: ("WL003", "WL009"),
+    LR_WRITE: ("WL002", "WL003", "WL013"),
+    STEP: ("WL005", "WL012"),
     CHECKPOINT: ("WL008",),
 }
 ALL = "*"
