@@ -81,7 +81,10 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
         return None, syntax_error(path, 1, 1, "too deeply nested to parse")
 
 
-_MAY_SUPPRESS = re.compile(r"noqa|warmlint", re.I)
+# Comments that can be a warmlint suppression (or a malformed one): `# warmlint: ...`, or a
+# `# noqa:` list naming a WL code or a rule name. Others (`# noqa`, `# noqa: E501`) are never read,
+# so their positions are never computed.
+_MAY_SUPPRESS = re.compile(r"warmlint|noqa\s*:[^#]*(wl\d|[a-z]-[a-z])", re.I)
 _PARSER_LOCATION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
