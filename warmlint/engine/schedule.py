@@ -13,12 +13,19 @@ STEP_DECAY_FACTOR = 0.1
 STEP_DECAY_TIMES = 3  # the step decay divides the LR by 10 this many times over the decay phase
 
 
-MIN_WARMUP_STEPS = 10  # fewer, and the first step would run above 1/11 of the peak LR
+WARMUP_SHARE = 0.05  # the default warmup: this share of the run...
+MAX_WARMUP_STEPS = 2000  # ...but never longer than this
+MAX_WARMUP_SHARE = 0.2  # a warmup must end well before the run does: W <= 0.2 * T
 
 
 def default_warmup_steps(total_steps: int) -> int:
-    """About 5% of training, at least 10 and at most 2000 steps."""
-    return min(max(math.ceil(0.05 * total_steps), MIN_WARMUP_STEPS), 2000)
+    """About 5% of training, at least 1 and at most 2000 steps.
+
+    No fixed floor such as 10 steps: in a short run it would take the whole run (10 of 10 steps
+    never decays). 5% stays below `MAX_WARMUP_SHARE * T` for every run of 5 steps or more; below
+    that, one step of warmup is the least there can be.
+    """
+    return max(1, min(math.ceil(WARMUP_SHARE * total_steps), MAX_WARMUP_STEPS))
 
 
 def multiplier(

@@ -14,12 +14,12 @@ import libcst as cst
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
-from warmlint.analysis.run_length import available, code_of, site_length
+from warmlint.analysis.run_length import available, code_of
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
-from warmlint.fixes.training_loop import CannotFix, place
+from warmlint.fixes.training_loop import CannotFix, known_length, place
 from warmlint.rules.warmup_phase import WARM_WORD
 
 
@@ -220,7 +220,7 @@ class Planner:
             sites = optimizer.steps
             if not sites:
                 raise CannotFix("optimizer.step() is never called in this file")
-            total = site_length(self.model, sites[0], home).text
+            total = known_length(self.model, sites[0], home).text
         if not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         if scheduler.short_name == "LambdaLR":

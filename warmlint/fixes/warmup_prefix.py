@@ -5,11 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.model import Model, Scheduler, call_argument
-from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized, site_length
+from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import auto_warmup_expr, statements
-from warmlint.fixes.training_loop import CannotFix
+from warmlint.fixes.training_loop import CannotFix, known_length
 
 
 def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
@@ -37,7 +37,7 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
             length = "5"
     else:
         optimizer = scheduler.optimizer
-        total = site_length(model, optimizer.steps[0], home).text
+        total = known_length(model, optimizer.steps[0], home).text
         if not available(model, total, home, order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         planner.need_math()
