@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 from hypothesis import strategies as st
 
 from warmlint import check_source
-from warmlint.config import Config
+from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import FixOutcome, fix_bytes
 from warmlint.files.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import RULE_INFO, all_codes
 
 PATH = "train.py"
+ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 KNOWN_CODES = frozenset(all_codes())
 
 FAMILIES = ("SGD", "Adam", "AdamW", "RMSprop")
@@ -969,11 +970,11 @@ def missing_kept_line(original: list[str], fixed: list[str], changeable: set[int
 def assert_fix_properties(script: Script) -> FixOutcome:
     """fix: valid Python, a fixed point, only its own lines touched, and its findings gone."""
     source = script.text.encode()
-    outcome = fix_bytes(source, PATH, Config())
+    outcome = fix_bytes(source, PATH, ALL_FIXES)
     assert outcome.error is None, outcome.error
     fixed = outcome.fixed.decode()
     compile(fixed, PATH, "exec")
-    assert fix_bytes(outcome.fixed, PATH, Config()).fixed == outcome.fixed, "fixing again changes nothing"
+    assert fix_bytes(outcome.fixed, PATH, ALL_FIXES).fixed == outcome.fixed, "fixing again changes nothing"
     applied = {d.code for d in outcome.applied}
     assert bool(applied) == (outcome.fixed != source), "the text changes exactly when a fix is applied"
     original = script.text.splitlines()

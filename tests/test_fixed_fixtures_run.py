@@ -13,10 +13,11 @@ import pytest
 pytest.importorskip("torch")
 pytestmark = pytest.mark.slow  # every case runs its fixed script under verify
 
-from warmlint.config import Config  # noqa: E402
+from warmlint.config import DEFAULT_FIX, Config  # noqa: E402
 from warmlint.engine.fixer import fix_bytes  # noqa: E402
 from warmlint.verify import verify  # noqa: E402
 
+ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,7 +27,7 @@ def runnable_fixed_cases() -> list[str]:
         script = folder / "train.py"
         if script.read_text().startswith("# requires"):
             continue  # needs a framework that is not installed here
-        if fix_bytes(script.read_bytes(), str(script), Config()).applied:
+        if fix_bytes(script.read_bytes(), str(script), ALL_FIXES).applied:
             cases.append(folder.name)
     return cases
 
@@ -42,7 +43,7 @@ def verified(tmp_root: str) -> dict:
         target = Path(tmp_root) / case
         shutil.copytree(ROOT / "fixtures" / case, target)
         script = target / "train.py"
-        script.write_bytes(fix_bytes(script.read_bytes(), str(script), Config()).fixed)
+        script.write_bytes(fix_bytes(script.read_bytes(), str(script), ALL_FIXES).fixed)
         jobs[case] = script
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Every fixed fixture finishes in under 100 optimizer steps; the cap only stops one that would not.

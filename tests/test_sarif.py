@@ -96,7 +96,8 @@ def test_results_match_json_format(fixture_runs):
             "endColumn": expected["end_column"],
         }
         assert min(location["region"].values()) >= 1
-        assert ("fixes" in result) == expected["fixable"]
+        # the fix `warmlint fix --apply` makes: the safe ones, by default
+        assert ("fixes" in result) == (expected["fix_safety"] == "safe")
 
 
 def fixed_text(script: Path) -> str:

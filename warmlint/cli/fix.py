@@ -99,6 +99,11 @@ def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOu
 @click.option("--decay", type=click.Choice(DECAYS), help="Decay after the warmup.")
 @click.option("--min-lr-ratio", type=float, help="LR at the end of training, as a fraction of the peak.")
 @click.option("--total-steps", type=int, help="Training length T, when it cannot be read from the script.")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also make the fixes that delete or move your code (marked [*unsafe] by `check`).",
+)
 def fix(
     paths,
     select,
@@ -111,9 +116,10 @@ def fix(
     decay,
     min_lr_ratio,
     total_steps,
+    unsafe_fixes,
 ):
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
-    from warmlint.engine.fixer import fix_bytes  # the parser loads only for commands that need it
+    from warmlint.engine.fixer import MAX_ROUNDS, fix_bytes  # the parser loads only for commands that need it
 
     paths = list(paths) or [Path(".")]
     config = build_config(paths, select, ignore, config_path)
@@ -122,6 +128,7 @@ def fix(
         "decay": decay,
         "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
         "total-steps": _option(total_steps, "total-steps"),
+        "unsafe-fixes": True if unsafe_fixes else None,  # the flag adds to the config, never removes
     }
     fix_options = dict(config.fix)
     fix_options.update({k: v for k, v in overrides.items() if v is not None})
@@ -146,14 +153,20 @@ def fix(
             if outcome is None:
                 continue
             outcomes.append(outcome)
+            if outcome.out_of_rounds:
+                left = sum(d.fixable for d in outcome.remaining)
+                errors.append(f"{path}: stopped after {MAX_ROUNDS} rounds of fixes with {left} fixable problems left")
             if outcome.changed and not apply_fixes:
                 for line in _diff(outcome):
                     click.echo(line, color=color)
     fixed = sum(len(o.applied) for o in outcomes)
     files = sum(1 for o in outcomes if o.applied)
     unfixable = [d for o in outcomes for d in o.remaining if not d.fixable]
+    unsafe_left = sum(len(o.unsafe_left) for o in outcomes)
     verb = "Fixed" if apply_fixes else "Would fix"
     message = f"{verb} {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if unsafe_left:
+        message += f"; {unsafe_left} unsafe fix{'es' if unsafe_left != 1 else ''} not applied (add --unsafe-fixes)"
     if unfixable:
         message += f"; {len(unfixable)} problem{'s have' if len(unfixable) != 1 else ' has'} no automatic fix"
     click.echo(message + ".", err=not apply_fixes, color=color)
@@ -171,5 +184,5 @@ def fix(
     if errors:
         sys.exit(EXIT_ERROR)
     if apply_fixes:
-        sys.exit(EXIT_FOUND if unfixable else EXIT_CLEAN)
+        sys.exit(EXIT_FOUND if unfixable or unsafe_left else EXIT_CLEAN)
     sys.exit(EXIT_FOUND if fixed else EXIT_CLEAN)

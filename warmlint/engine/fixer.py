@@ -1,24 +1,32 @@
-"""Apply fixes to a fixed point (warmlint.files.safe_write writes the result).
+"""Apply fixes to a fixed point, as ruff's fix loop does (warmlint.files.safe_write writes the result).
 
-One fix is applied per round, then the file is re-parsed and re-checked, so
-every fix sees a consistent tree and a fix that does not remove its own
-diagnostic cannot loop. Nothing is written unless the final result parses.
+Each round applies every fix of the current findings that does not overlap another one (the
+nodes it edits, the names it binds), then the file is re-parsed and re-checked; the loop ends
+when no fix is left. A round's result is kept only if it parses, each fixed finding is gone,
+no warmup-without-decay (WL003) appeared, and the schedules it wrote train well over the run
+(`warmlint.fixes.run_check`). Otherwise the round is retried with its first fix alone, and a
+fix that fails alone is refused with the reason, so one bad fix never blocks the others.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from warmlint.config import Config
-from warmlint.diagnostics import Diagnostic, FileFix
+from warmlint.diagnostics import Diagnostic, FileFix, FileResult, FixSafety
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.lint import lint_module, parse
+from warmlint.fixes import FixOptions
 from warmlint.fixes.edits import Edits, apply
+from warmlint.fixes.run_check import schedule_problem
 
-MAX_ROUNDS = 8
+# Rounds before the loop gives up: each round applies at least one fix, so only fixes that
+# keep re-creating work (a bug) reach it.
+MAX_ROUNDS = 100
+NOT_PARSING = "internal error: a fix produced code that does not parse; file left unchanged"
 
 
 @dataclass
@@ -29,10 +37,16 @@ class FixOutcome:
     applied: list[Diagnostic] = field(default_factory=list)
     remaining: list[Diagnostic] = field(default_factory=list)  # what is still reported afterwards
     error: str | None = None
+    out_of_rounds: bool = False  # MAX_ROUNDS reached with fixes still to apply
 
     @property
     def changed(self) -> bool:
         return self.fixed != self.original
+
+    @property
+    def unsafe_left(self) -> list[Diagnostic]:
+        """Findings whose fix was not made because it is unsafe and unsafe fixes are off."""
+        return [d for d in self.remaining if d.fixable and d.fix_safety is FixSafety.UNSAFE]
 
 
 def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
@@ -54,43 +68,119 @@ def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
     return module
 
 
-def fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
-    """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed."""
-    return on_deep_stack(_fix_bytes, source, path, config)
+def _identity(diagnostic: Diagnostic, module: cst.Module) -> tuple[str, str, str]:
+    """A finding across rounds: positions move as fixes insert lines, its line's text does not."""
+    lines = module.code.splitlines()
+    line = lines[diagnostic.line - 1].strip() if diagnostic.line <= len(lines) else ""
+    return diagnostic.code, diagnostic.message, line
 
 
-def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
+@dataclass
+class _Round:
+    """One round's candidate result: the re-checked file, or why it is refused."""
+
+    module: cst.Module | None = None
+    result: FileResult | None = None
+    problem: str | None = None
+
+
+def fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | None = None) -> FixOutcome:
+    """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed.
+
+    `checked`: the check of these same bytes with this config (its module and model), so a
+    caller that has just checked the file does not parse and analyse it again."""
+    return on_deep_stack(_fix_bytes, source, path, config, checked)
+
+
+def _fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | None) -> FixOutcome:
     outcome = FixOutcome(path, source, source)
-    current = source
-    for _ in range(MAX_ROUNDS):
-        module, syntax_error = parse(current, path)
+    if checked is not None and checked.module is not None:
+        module, result = checked.module, checked
+    else:
+        module, syntax_error = parse(source, path)
         if module is None:
-            outcome.remaining = [syntax_error]
-            if current is not source:
-                outcome.error = "internal error: a fix produced code that does not parse; file left unchanged"
-                outcome.fixed = source
+            outcome.remaining = [syntax_error] if syntax_error else []
             return outcome
         result = lint_module(module, path, config)
-        outcome.remaining = result.diagnostics
-        fixable = [d for d in result.diagnostics if d.fixable]
-        if not fixable:
-            return outcome
-        diagnostic = fixable[0]
-        new_module = _with_imports(apply(module, diagnostic.fix_data), diagnostic.fix_data)
-        new_bytes = new_module.bytes
-        if new_bytes == current:
+    options = FixOptions.from_config(config)
+    allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if config.fix_option("unsafe-fixes") else {FixSafety.SAFE}
+    refused: dict[tuple[str, str, str], str] = {}
+    for _ in range(MAX_ROUNDS):
+        candidates = [
+            d
+            for d in result.diagnostics
+            if d.fixable and d.fix_safety in allowed and _identity(d, module) not in refused
+        ]
+        if not candidates:
             break
-        outcome.applied.append(diagnostic)
-        current = new_bytes
-        outcome.fixed = current
-    # Out of rounds: keep the result only if it parses (checked at the top of the next round).
-    module, _ = parse(current, path)
-    if module is None:
-        outcome.fixed = source
-        outcome.error = "internal error: a fix produced code that does not parse; file left unchanged"
+        batch = _non_overlapping(candidates)
+        attempt = _try(module, result, batch, path, config, options)
+        if attempt.problem is not None and len(batch) > 1:
+            batch = batch[:1]
+            attempt = _try(module, result, batch, path, config, options)
+        if attempt.problem == NOT_PARSING:
+            outcome.fixed, outcome.applied, outcome.error = source, [], NOT_PARSING
+            outcome.remaining = result.diagnostics
+            return outcome
+        if attempt.problem is not None:
+            refused[_identity(batch[0], module)] = attempt.problem
+            continue
+        outcome.applied += batch
+        module, result = attempt.module, attempt.result
     else:
-        outcome.remaining = lint_module(module, path, config).diagnostics
+        outcome.out_of_rounds = True
+    outcome.fixed = module.bytes if outcome.applied else source
+    outcome.remaining = [_refused(d, refused.get(_identity(d, module))) for d in result.diagnostics]
     return outcome
+
+
+def _non_overlapping(candidates: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings, in order, whose fixes touch no node or new name an earlier one does."""
+    nodes: set[int] = set()
+    names: set[str] = set()
+    batch = []
+    for diagnostic in candidates:
+        edits: Edits = diagnostic.fix_data
+        footprint = edits.footprint()
+        if footprint & nodes or edits.binds & names:
+            continue  # the next round, on the re-checked file
+        nodes |= footprint
+        names |= edits.binds
+        batch.append(diagnostic)
+    return batch
+
+
+def _try(
+    module: cst.Module, before: FileResult, batch: list[Diagnostic], path: str, config: Config, options: FixOptions
+) -> _Round:
+    """Apply the batch's fixes together and check the result as described in the module docstring."""
+    edits = batch[0].fix_data
+    for diagnostic in batch[1:]:
+        edits = edits.merged(diagnostic.fix_data)
+    new_bytes = _with_imports(apply(module, edits), edits).bytes
+    if new_bytes == module.bytes:
+        return _Round(problem="its fix changes nothing")
+    new_module, _ = parse(new_bytes, path)
+    if new_module is None:
+        return _Round(problem=NOT_PARSING)
+    after = lint_module(new_module, path, config)
+    still = {_identity(d, new_module) for d in after.diagnostics}
+    for diagnostic in batch:
+        if _identity(diagnostic, module) in still:
+            return _Round(problem="its fix does not remove the problem")
+    warmups_without_decay = sum(d.code == "WL003" for d in before.diagnostics)
+    if sum(d.code == "WL003" for d in after.diagnostics) > warmups_without_decay:
+        return _Round(problem="the fixed file would warm up without ever decaying (WL003)")
+    problem = schedule_problem(before.model, after.model, options)
+    if problem:
+        return _Round(problem=problem)
+    return _Round(new_module, after)
+
+
+def _refused(diagnostic: Diagnostic, reason: str | None) -> Diagnostic:
+    if reason is None:
+        return diagnostic
+    return replace(diagnostic, fixable=False, fix_safety=None, no_fix_reason=reason, fix_data=None)
 
 
 def file_fix(source: bytes, path: str, config: Config) -> FileFix | None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from warmlint.diagnostics import FixSafety
+
 NodeEdit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]
 
 
@@ -17,8 +19,13 @@ class Edits:
     by_node: dict[int, list[NodeEdit]] = field(default_factory=dict)
     imports: list[tuple[str, str | None]] = field(default_factory=list)  # (module, name) to ensure
     maybe_unused: list[tuple[str, str]] = field(default_factory=list)  # (module, name) to drop if now unused
+    safety: FixSafety = FixSafety.SAFE
+    binds: set[str] = field(default_factory=set)  # new names the fix introduces
+    _nodes: list[cst.CSTNode] = field(default_factory=list)  # the nodes edited, for `footprint`
 
     def on(self, node: cst.CSTNode, edit: NodeEdit) -> None:
+        if id(node) not in self.by_node:
+            self._nodes.append(node)
         self.by_node.setdefault(id(node), []).append(edit)
 
     def insert_after(self, statement: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
@@ -35,8 +42,30 @@ class Edits:
     def remove(self, node: cst.CSTNode) -> None:
         self.on(node, lambda updated: cst.RemoveFromParent())
 
-    def touches(self) -> set[int]:
-        return set(self.by_node)
+    def footprint(self) -> set[int]:
+        """Every node an edit replaces or looks inside: two fixes whose footprints meet cannot be
+        applied in one pass (one would work on the node the other rewrote)."""
+        return {id(inner) for node in self._nodes for inner in _walk(node)}
+
+    def merged(self, other: Edits) -> Edits:
+        """Both fixes as one (for fixes that do not overlap)."""
+        by_node = {key: list(edits) for key, edits in self.by_node.items()}
+        for key, edits in other.by_node.items():
+            by_node.setdefault(key, []).extend(edits)
+        return Edits(
+            by_node,
+            [*self.imports, *other.imports],
+            [*self.maybe_unused, *other.maybe_unused],
+            max(self.safety, other.safety, key=list(FixSafety).index),
+            self.binds | other.binds,
+            [*self._nodes, *other._nodes],
+        )
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 def _spaced(statement: cst.CSTNode, blank_lines: int) -> cst.CSTNode:

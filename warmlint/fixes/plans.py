@@ -54,11 +54,13 @@ class Planner:
         for name in candidates:
             if name not in self._taken:
                 self._taken.add(name)
+                self.edits.binds.add(name)
                 return name
         base, index = candidates[0], 2
         while f"{base}_{index}" in self._taken:
             index += 1
         self._taken.add(f"{base}_{index}")
+        self.edits.binds.add(f"{base}_{index}")
         return f"{base}_{index}"
 
     def names(self) -> ScheduleNames:
@@ -205,10 +207,7 @@ class Planner:
         return self.insert_scheduler(optimizer, _user_warmup_length(self.model, write))
 
     # ---- WL003: make the warmup decay -------------------------------------------
-    def add_decay(self, warmup: Scheduler | LrWrite) -> Edits:
-        if isinstance(warmup, LrWrite):  # a manual ramp: replace it with the scheduler
-            return self.replace_manual_warmup(warmup)
-        scheduler = warmup
+    def add_decay(self, scheduler: Scheduler) -> Edits:
         optimizer = scheduler.optimizer
         statement = scheduler.call.statement
         if optimizer is None or statement is None:
