@@ -73,7 +73,7 @@ SLOW_FSYNC = (
 def start_fix(root: Path, slow_writes: bool = False) -> subprocess.Popen:
     program = ["-c", SLOW_FSYNC] if slow_writes else ["-m", "warmlint"]
     return subprocess.Popen(
-        [sys.executable, *program, "fix", "--apply", str(root)],
+        [sys.executable, *program, "fix", "--apply", "--unsafe-fixes", str(root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -12,8 +12,9 @@ import click
 
 from warmlint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, build_config, use_color, with_common_options
 from warmlint.config import DECAYS, ConfigError, fix_value
+from warmlint.diagnostics import FixSafety
 from warmlint.files.discover import discover
-from warmlint.files.runner import read_source
+from warmlint.files.runner import check_files, read_source
 from warmlint.files.safe_write import (
     FileChangedError,
     StopRequest,
@@ -64,6 +65,12 @@ def _warmup_steps(value: str | None):
     if not value.isdigit():
         raise click.BadParameter("--warmup-steps must be a positive integer or 'auto'")
     return _option(int(value), "warmup-steps")
+
+
+def _has_fix_to_make(result, config) -> bool:
+    """A finding whose fix this run makes (the safe ones, and the unsafe ones when asked for)."""
+    unsafe = config.fix_option("unsafe-fixes")
+    return any(d.fixable and (unsafe or d.fix_safety is FixSafety.SAFE) for d in result.diagnostics)
 
 
 def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOutcome | None:
@@ -119,7 +126,7 @@ def fix(
     unsafe_fixes,
 ):
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
-    from warmlint.engine.fixer import MAX_ROUNDS, fix_bytes  # the parser loads only for commands that need it
+    from warmlint.engine.fixer import MAX_ROUNDS, FixOutcome, fix_bytes  # the parser loads only when needed
 
     paths = list(paths) or [Path(".")]
     config = build_config(paths, select, ignore, config_path)
@@ -140,22 +147,32 @@ def fix(
         sys.exit(EXIT_ERROR if outcome.error else EXIT_CLEAN)
     found = discover(paths, config, force_exclude)
     errors = list(found.errors)
+    # The check first, as `warmlint check` runs it (prefilter, worker pool): only the files it
+    # finds something to fix in are parsed again to be fixed, so a clean tree costs a check.
+    explicit = frozenset(p for p in paths if not p.is_dir())
+    checked = check_files(found.files, config, explicit=explicit)
     outcomes = []
     with deferred_stop_signals() if apply_fixes else nullcontext(StopRequest()) as stop:
-        for done, path in enumerate(found.files):
+        for done, result in enumerate(checked):
             if stop.signal:
                 errors.append(
-                    f"interrupted by {stop.name} after {done} of {len(found.files)} files; "
+                    f"interrupted by {stop.name} after {done} of {len(checked)} files; "
                     f"each file is either unchanged or completely fixed"
                 )
                 break
-            outcome = _fix_file(path, config, apply_fixes, errors)
+            if result.error:
+                errors.append(f"{result.path}: {result.error}")
+                continue
+            if not _has_fix_to_make(result, config):
+                outcomes.append(FixOutcome(result.path, b"", b"", remaining=result.diagnostics))
+                continue
+            outcome = _fix_file(Path(result.path), config, apply_fixes, errors)
             if outcome is None:
                 continue
             outcomes.append(outcome)
             if outcome.out_of_rounds:
                 left = sum(d.fixable for d in outcome.remaining)
-                errors.append(f"{path}: stopped after {MAX_ROUNDS} rounds of fixes with {left} fixable problems left")
+                errors.append(f"{result.path}: stopped after {MAX_ROUNDS} rounds of fixes; {left} fixable left")
             if outcome.changed and not apply_fixes:
                 for line in _diff(outcome):
                     click.echo(line, color=color)
