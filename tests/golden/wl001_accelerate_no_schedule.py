@@ -1,11 +1,12 @@
 # requires: accelerate
 """A small transformer classifier trained with accelerate and AdamW at 5e-3; nothing ever changes the LR."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from accelerate import Accelerator
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 def main():

@@ -1,10 +1,11 @@
 """A small classifier whose Adam LR of 1.0 was copied from an Adadelta default: wrong for a model
 of any size, and nothing ever lowers it."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 X = torch.randn(128, 10)

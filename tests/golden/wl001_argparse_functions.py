@@ -1,11 +1,11 @@
 """Train a small MLP classifier; hyper-parameters come from the command line."""
 import argparse
+import math
 
 import torch
 import torch.nn as nn
 import torch.optim as optim
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 class MLP(nn.Module):

@@ -1,9 +1,10 @@
 """Regress a noisy sine with a one-layer transformer; settings live in one config dict."""
+import math
+
 import torch
 from torch import nn
 from torch.optim import AdamW
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 config = {
     "lr": 3e-3,

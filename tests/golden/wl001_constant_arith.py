@@ -1,8 +1,9 @@
 """Linear regression trained with the LR scaled to the global batch size."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 # Linear scaling rule: LR = BASE_LR * global batch / 256.
 BASE_LR = 0.1

@@ -1,9 +1,10 @@
 """Two-layer MLP regression; the LR is a default argument of train()."""
+import math
+
 import torch
 from torch import nn
 from torch.optim import SGD
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 def make_data(num_samples=128, seed=0):

@@ -1,8 +1,9 @@
 """SGD at 0.1 with gradient accumulation over four batches; nothing changes the LR."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 

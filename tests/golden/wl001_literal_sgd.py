@@ -1,8 +1,9 @@
 """Fit a linear regression on synthetic data with SGD + momentum."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 

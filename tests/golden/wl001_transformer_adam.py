@@ -1,9 +1,10 @@
 """Classify short token sequences with a tiny Transformer encoder."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 VOCAB_SIZE = 50
 SEQ_LEN = 12

@@ -1,8 +1,9 @@
 """MLP regression with SGD; the first epochs run at a reduced learning rate."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 
@@ -30,7 +31,6 @@ def warmup_cosine_decay(step):
 
 scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=warmup_cosine_decay)
 for epoch in range(epochs):
-
     for x, y in train_loader:
         optimizer.zero_grad()
         loss = criterion(model(x), y)

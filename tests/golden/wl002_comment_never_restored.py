@@ -1,8 +1,9 @@
 """Fit a small MLP with Adam, one random mini-batch per step."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import math
 
 torch.manual_seed(0)
 

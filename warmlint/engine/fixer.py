@@ -21,6 +21,7 @@ from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.lint import lint_module, parse
 from warmlint.fixes import FixOptions
 from warmlint.fixes.edits import Edits, apply
+from warmlint.fixes.imports import add_imports
 from warmlint.fixes.run_check import schedule_problem
 
 # Rounds before the loop gives up: each round applies at least one fix, so only fixes that
@@ -51,21 +52,17 @@ class FixOutcome:
 
 def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
     """Add the imports the fix needs, and drop those (from `edits.maybe_unused`) it left unused."""
-    if not edits.imports and not edits.maybe_unused:
+    module = add_imports(module, edits.imports)
+    if not edits.maybe_unused:
         return module
     # Imported here: libcst.codemod pulls in libcst.matchers, half a second that `check` never needs.
     from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+    from libcst.codemod.visitors import RemoveImportsVisitor
 
     context = CodemodContext()
-    for module_name, obj in edits.imports:
-        AddImportsVisitor.add_needed_import(context, module_name, obj)
-    module = AddImportsVisitor(context).transform_module(module)
-    if edits.maybe_unused:
-        for module_name, obj in edits.maybe_unused:
-            RemoveImportsVisitor.remove_unused_import(context, module_name, obj)
-        module = RemoveImportsVisitor(context).transform_module(module)
-    return module
+    for module_name, obj in edits.maybe_unused:
+        RemoveImportsVisitor.remove_unused_import(context, module_name, obj)
+    return RemoveImportsVisitor(context).transform_module(module)
 
 
 def _identity(diagnostic: Diagnostic, module: cst.Module) -> tuple[str, str, str]:

@@ -68,6 +68,21 @@ def _walk(node: cst.CSTNode):
         yield from _walk(child)
 
 
+def appended(elements, element):
+    """`elements` (dict entries, parameters or arguments) with `element` after the last one, in
+    their own layout: with a trailing comma, one per line stays one per line."""
+    elements = list(elements)
+    if not elements:
+        return [element]
+    last = elements[-1]
+    if last.comma is cst.MaybeSentinel.DEFAULT:
+        if len(elements) > 1:  # `f(a, b)`: the same separator again
+            return [*elements[:-1], last.with_changes(comma=elements[-2].comma), element]
+        return [last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), element]
+    separator = elements[-2].comma if len(elements) > 1 else last.comma
+    return [*elements[:-1], last.with_changes(comma=separator), element.with_changes(comma=last.comma)]
+
+
 def _spaced(statement: cst.CSTNode, blank_lines: int) -> cst.CSTNode:
     leading = list(getattr(statement, "leading_lines", ()))
     present = next((index for index, line in enumerate(leading) if line.comment is not None), len(leading))
@@ -94,7 +109,28 @@ class _Apply(cst.CSTTransformer):
                 result = edit(result)
         if isinstance(result, cst.CSTNode) and _emptied(original_node, result):
             return cst.RemoveFromParent()
+        if isinstance(result, cst.IndentedBlock):
+            return _no_blank_start(original_node, result)
         return result
+
+
+def _no_blank_start(original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+    """A block whose first statements were removed must not start with the blank line that
+    separated them from the next one."""
+    if not updated.body or not original.body:
+        return updated
+    first = updated.body[0]
+    leading = list(getattr(first, "leading_lines", ()))
+    if not leading or leading[0].comment is not None or _starts_blank(original.body[0]):
+        return updated
+    while leading and leading[0].comment is None:
+        leading.pop(0)
+    return updated.with_changes(body=[first.with_changes(leading_lines=leading), *updated.body[1:]])
+
+
+def _starts_blank(statement: cst.CSTNode) -> bool:
+    leading = getattr(statement, "leading_lines", ())
+    return bool(leading) and leading[0].comment is None
 
 
 def _emptied(original: cst.CSTNode, updated: cst.CSTNode) -> bool:

@@ -17,7 +17,7 @@ from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.run_length import available, code_of
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
-from warmlint.fixes.edits import Edits
+from warmlint.fixes.edits import Edits, appended
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
 from warmlint.fixes.training_loop import CannotFix, known_length, place
 from warmlint.rules.warmup_phase import WARM_WORD
@@ -176,20 +176,22 @@ class Planner:
         self.edits.on(
             function.node,
             lambda updated: updated.with_changes(
-                params=updated.params.with_changes(params=[*updated.params.params, cst.Param(cst.Name(scheduler))])
+                params=updated.params.with_changes(
+                    params=appended(updated.params.params, cst.Param(cst.Name(scheduler)))
+                )
             ),
         )
         self.edits.on(
             calls[0][0].node,
             lambda updated: updated.with_changes(
-                args=[
-                    *updated.args,
+                args=appended(
+                    updated.args,
                     cst.Arg(
                         keyword=cst.Name(scheduler),
                         value=cst.Name(scheduler),
                         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
                     ),
-                ]
+                )
             ),
         )
 
