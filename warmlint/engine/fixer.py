@@ -180,10 +180,10 @@ def _refused(diagnostic: Diagnostic, reason: str | None) -> Diagnostic:
     return replace(diagnostic, fixable=False, fix_safety=None, no_fix_reason=reason, fix_data=None)
 
 
-def file_fix(source: bytes, path: str, config: Config) -> FileFix | None:
+def file_fix(source: bytes, path: str, config: Config, checked: FileResult | None = None) -> FileFix | None:
     """What `fix --apply` would write to this file, as one line-range replacement (None: no change,
-    or text that is not UTF-8)."""
-    outcome = fix_bytes(source, path, config)
+    or text that is not UTF-8); `checked` as for `fix_bytes`."""
+    outcome = fix_bytes(source, path, config, checked)
     if outcome.error or not outcome.changed:
         return None
     try:
