@@ -477,3 +477,18 @@ def test_a_parameter_added_to_a_multi_line_signature_follows_its_layout() -> Non
     fixed = fix_source(source)
     assert "    optimizer,\n    scheduler,\n):\n" in fixed
     assert "    optimizer,\n    scheduler=scheduler,\n)\n" in fixed
+
+
+def test_hf_constant_after_warmup_becomes_cosine_to_the_end_of_the_run() -> None:
+    source = (
+        "import torch\nfrom transformers import get_constant_schedule_with_warmup\n\nloader = make_loader()\n"
+        "optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5)\n"
+        "scheduler = get_constant_schedule_with_warmup(optimizer, 100)\n"
+        "for epoch in range(3):\n    for batch in loader:\n        optimizer.step()\n        scheduler.step()\n"
+    )
+    outcome = fix_bytes(source.encode(), "train.py", Config())
+    fixed = outcome.fixed.decode()
+    assert [d.code for d in outcome.applied] == ["WL003"] and not outcome.remaining
+    assert "from transformers import get_cosine_schedule_with_warmup\n" in fixed
+    assert "total_steps = 3 * len(loader)\n" in fixed
+    assert "get_cosine_schedule_with_warmup(optimizer, 100, num_training_steps=total_steps)" in fixed

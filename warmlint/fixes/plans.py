@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
@@ -210,6 +211,8 @@ class Planner:
 
     # ---- WL003: make the warmup decay -------------------------------------------
     def add_decay(self, scheduler: Scheduler) -> Edits:
+        if scheduler.short_name in CONSTANT_AFTER_WARMUP_FACTORIES:
+            return self._hf_cosine_after_warmup(scheduler)
         optimizer = scheduler.optimizer
         statement = scheduler.call.statement
         if optimizer is None or statement is None:
@@ -243,6 +246,36 @@ class Planner:
             self.edits.maybe_unused.append(("torch.optim.lr_scheduler", scheduler.short_name))
         else:
             self.edits.replace(replace_target, cst.Name(names.function))
+        return self.edits
+
+    def _hf_cosine_after_warmup(self, scheduler: Scheduler) -> Edits:
+        """`get_constant_schedule_with_warmup(opt, W)` -> `get_cosine_schedule_with_warmup(opt, W,
+        num_training_steps=T)`, with T a named value next to it."""
+        optimizer, statement, call = scheduler.optimizer, scheduler.call.statement, scheduler.call.node
+        if optimizer is None or statement is None:
+            raise CannotFix("cannot tell which optimizer the scheduler drives")
+        if not optimizer.steps:
+            raise CannotFix("optimizer.step() is never called in this file")
+        total = self.options.total_steps or known_length(self.model, optimizer, scheduler.call.scope).text
+        if not available(self.model, str(total), scheduler.call.scope, scheduler.call.order):
+            raise CannotFix(f"`{total}` is not defined where the scheduler is built")
+        factory = "get_cosine_schedule_with_warmup"
+        if isinstance(call.func, cst.Attribute):
+            func = call.func.with_changes(attr=cst.Name(factory))
+        elif factory in self._taken:
+            raise CannotFix(f"the name {factory} is already used for something else")
+        else:
+            func = cst.Name(factory)
+            self.edits.imports.append(("transformers", factory))
+            self.edits.maybe_unused.append(("transformers", scheduler.short_name))
+        total_name = self.fresh("total_steps", "lr_total_steps", "total_train_steps")
+        steps = cst.Arg(
+            keyword=cst.Name("num_training_steps"),
+            value=cst.Name(total_name),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        self.edits.insert_before(statement, statements(f"{total_name} = {total}\n"))
+        self.edits.replace(call, call.with_changes(func=func, args=appended(call.args, steps)))
         return self.edits
 
     def _lambda_warmup(self, scheduler: Scheduler) -> tuple[str, cst.CSTNode]:
