@@ -166,9 +166,10 @@ def fix(
             if not _has_fix_to_make(result, config):
                 outcomes.append(FixOutcome(result.path, b"", b"", remaining=result.diagnostics))
                 continue
-            outcome = _fix_file(Path(result.path), config, apply_fixes, errors)
-            if outcome is None:
+            fixed_file = _fix_file(Path(result.path), config, apply_fixes, errors)
+            if fixed_file is None:
                 continue
+            outcome = fixed_file
             outcomes.append(outcome)
             if outcome.out_of_rounds:
                 left = sum(d.fixable for d in outcome.remaining)

@@ -11,6 +11,7 @@ fix that fails alone is refused with the reason, so one bad fix never blocks the
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import libcst as cst
 
@@ -72,15 +73,6 @@ def _identity(diagnostic: Diagnostic, module: cst.Module) -> tuple[str, str, str
     return diagnostic.code, diagnostic.message, line
 
 
-@dataclass
-class _Round:
-    """One round's candidate result: the re-checked file, or why it is refused."""
-
-    module: cst.Module | None = None
-    result: FileResult | None = None
-    problem: str | None = None
-
-
 def fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | None = None) -> FixOutcome:
     """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed.
 
@@ -94,11 +86,11 @@ def _fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | N
     if checked is not None and checked.module is not None:
         module, result = checked.module, checked
     else:
-        module, syntax_error = parse(source, path)
-        if module is None:
+        parsed, syntax_error = parse(source, path)
+        if parsed is None:
             outcome.remaining = [syntax_error] if syntax_error else []
             return outcome
-        result = lint_module(module, path, config)
+        module, result = parsed, lint_module(parsed, path, config)
     options = FixOptions.from_config(config)
     allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if config.fix_option("unsafe-fixes") else {FixSafety.SAFE}
     refused: dict[tuple[str, str, str], str] = {}
@@ -112,18 +104,18 @@ def _fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | N
             break
         batch = _non_overlapping(candidates)
         attempt = _try(module, result, batch, path, config, options)
-        if attempt.problem is not None and len(batch) > 1:
+        if isinstance(attempt, str) and len(batch) > 1:
             batch = batch[:1]
             attempt = _try(module, result, batch, path, config, options)
-        if attempt.problem == NOT_PARSING:
+        if attempt == NOT_PARSING:
             outcome.fixed, outcome.applied, outcome.error = source, [], NOT_PARSING
             outcome.remaining = result.diagnostics
             return outcome
-        if attempt.problem is not None:
-            refused[_identity(batch[0], module)] = attempt.problem
+        if isinstance(attempt, str):
+            refused[_identity(batch[0], module)] = attempt
             continue
         outcome.applied += batch
-        module, result = attempt.module, attempt.result
+        module, result = attempt
     else:
         outcome.out_of_rounds = True
     outcome.fixed = module.bytes if outcome.applied else source
@@ -137,7 +129,7 @@ def _non_overlapping(candidates: list[Diagnostic]) -> list[Diagnostic]:
     names: set[str] = set()
     batch = []
     for diagnostic in candidates:
-        edits: Edits = diagnostic.fix_data
+        edits = cast(Edits, diagnostic.fix_data)
         footprint = edits.footprint()
         if footprint & nodes or edits.binds & names:
             continue  # the next round, on the re-checked file
@@ -149,29 +141,28 @@ def _non_overlapping(candidates: list[Diagnostic]) -> list[Diagnostic]:
 
 def _try(
     module: cst.Module, before: FileResult, batch: list[Diagnostic], path: str, config: Config, options: FixOptions
-) -> _Round:
-    """Apply the batch's fixes together and check the result as described in the module docstring."""
-    edits = batch[0].fix_data
+) -> tuple[cst.Module, FileResult] | str:
+    """The batch's fixes applied together and the result re-checked (see the module docstring),
+    or why the result is refused."""
+    edits = cast(Edits, batch[0].fix_data)
     for diagnostic in batch[1:]:
-        edits = edits.merged(diagnostic.fix_data)
+        edits = edits.merged(cast(Edits, diagnostic.fix_data))
     new_bytes = _with_imports(apply(module, edits), edits).bytes
     if new_bytes == module.bytes:
-        return _Round(problem="its fix changes nothing")
+        return "its fix changes nothing"
     new_module, _ = parse(new_bytes, path)
     if new_module is None:
-        return _Round(problem=NOT_PARSING)
+        return NOT_PARSING
     after = lint_module(new_module, path, config)
     still = {_identity(d, new_module) for d in after.diagnostics}
     for diagnostic in batch:
         if _identity(diagnostic, module) in still:
-            return _Round(problem="its fix does not remove the problem")
+            return "its fix does not remove the problem"
     warmups_without_decay = sum(d.code == "WL003" for d in before.diagnostics)
     if sum(d.code == "WL003" for d in after.diagnostics) > warmups_without_decay:
-        return _Round(problem="the fixed file would warm up without ever decaying (WL003)")
-    problem = schedule_problem(before.model, after.model, options)
-    if problem:
-        return _Round(problem=problem)
-    return _Round(new_module, after)
+        return "the fixed file would warm up without ever decaying (WL003)"
+    problem = schedule_problem(before.model, after.model, options) if before.model and after.model else None
+    return problem or (new_module, after)
 
 
 def _refused(diagnostic: Diagnostic, reason: str | None) -> Diagnostic:

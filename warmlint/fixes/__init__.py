@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.facts import LrWrite
@@ -22,7 +23,7 @@ from warmlint.fixes.plans import FixOptions, Planner
 
 @dataclass(frozen=True)
 class FixBuilder:
-    build: Callable[[Planner, object], object]
+    build: Callable[[Planner, Any], object]  # the facts' type is the table key's
     safety: FixSafety
 
 

@@ -56,7 +56,7 @@ class Edits:
             by_node,
             [*self.imports, *other.imports],
             [*self.maybe_unused, *other.maybe_unused],
-            max(self.safety, other.safety, key=list(FixSafety).index),
+            FixSafety.UNSAFE if FixSafety.UNSAFE in (self.safety, other.safety) else FixSafety.SAFE,
             self.binds | other.binds,
             [*self._nodes, *other._nodes],
         )
@@ -129,7 +129,7 @@ def _no_blank_start(original: cst.IndentedBlock, updated: cst.IndentedBlock) -> 
 
 
 def _starts_blank(statement: cst.CSTNode) -> bool:
-    leading = getattr(statement, "leading_lines", ())
+    leading = list(getattr(statement, "leading_lines", ()))
     return bool(leading) and leading[0].comment is None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from enum import IntEnum
+from typing import cast
 
 import libcst as cst
 
@@ -54,20 +55,23 @@ def _module_of(node: cst.Import | cst.ImportFrom) -> str:
 
 
 def _sort_key(node: cst.Import | cst.ImportFrom) -> tuple[int, str]:
+    """isort's order in a section: `import x` lines first, then `from x import y`, each by module."""
     return (0 if isinstance(node, cst.Import) else 1, _module_of(node).lower())
 
 
-def _header(module: cst.Module) -> list[int]:
-    """Indexes of the import statements before the first other statement (a docstring aside)."""
-    indexes = []
+AnyImport = cst.Import | cst.ImportFrom
+
+
+def _header(module: cst.Module) -> list[tuple[int, AnyImport]]:
+    """The import statements before the first other statement (a docstring aside), by index."""
+    found = []
     for index, statement in enumerate(module.body):
-        if _import_of(statement) is not None:
-            indexes.append(index)
-        elif index == 0 and _is_docstring(statement):
-            continue
-        else:
+        node = _import_of(statement)
+        if node is not None:
+            found.append((index, node))
+        elif not (index == 0 and _is_docstring(statement)):
             break
-    return indexes
+    return found
 
 
 def _is_docstring(statement: cst.CSTNode) -> bool:
@@ -78,23 +82,21 @@ def _is_docstring(statement: cst.CSTNode) -> bool:
     )
 
 
-def _blocks(module: cst.Module) -> list[list[int]]:
+def _blocks(module: cst.Module) -> list[list[tuple[int, AnyImport]]]:
     """The header's imports, split where a blank line (or a comment) starts a new block."""
-    blocks: list[list[int]] = []
-    for index in _header(module):
-        starts = not blocks or blocks[-1][-1] != index - 1 or module.body[index].leading_lines
-        if starts:
-            blocks.append([index])
+    blocks: list[list[tuple[int, AnyImport]]] = []
+    for index, node in _header(module):
+        if not blocks or blocks[-1][-1][0] != index - 1 or module.body[index].leading_lines:
+            blocks.append([(index, node)])
         else:
-            blocks[-1].append(index)
+            blocks[-1].append((index, node))
     return blocks
 
 
 def _already(module: cst.Module, module_name: str, name: str | None) -> cst.ImportFrom | bool:
     """True when the import is there; the `from module import ...` to add `name` to, if any."""
     target = None
-    for index in _header(module):
-        node = _import_of(module.body[index])
+    for _, node in _header(module):
         if name is None and isinstance(node, cst.Import):
             if any(code_of(alias.name) == module_name and alias.asname is None for alias in node.names):
                 return True
@@ -111,34 +113,34 @@ def _add(module: cst.Module, module_name: str, name: str | None) -> cst.Module:
     found = _already(module, module_name, name)
     if found is True:
         return module
-    if isinstance(found, cst.ImportFrom):
-        return module.deep_replace(found, _with_name(found, name))
+    if isinstance(found, cst.ImportFrom) and name is not None:
+        return cast(cst.Module, module.deep_replace(found, _with_name(found, name)))
     code = f"import {module_name}\n" if name is None else f"from {module_name} import {name}\n"
-    new = cst.parse_statement(code)
+    new = cast(cst.SimpleStatementLine, cst.parse_statement(code))
+    key = _sort_key(cast(AnyImport, new.body[0]))
     section = _section(module_name)
     body = list(module.body)
     blocks = _blocks(module)
     # The first block with an import of the section (a block that mixes sections is left as it is).
-    same = [b for b in blocks if any(_section(_module_of(_import_of(body[i]))) == section for i in b)]
+    same = [b for b in blocks if any(_section(_module_of(node)) == section for _, node in b)]
     if same:
         block = same[0]
-        key = _sort_key(_import_of(new))
-        position = next((i for i in block if _sort_key(_import_of(body[i])) > key), None)
+        position = next((index for index, node in block if _sort_key(node) > key), None)
         if position is None:
-            body.insert(block[-1] + 1, new)
-        elif position == block[0]:  # the new first line takes over the block's leading lines
+            body.insert(block[-1][0] + 1, new)
+        elif position == block[0][0]:  # the new first line takes over the block's leading lines
             body[position] = body[position].with_changes(leading_lines=())
             body.insert(position, new.with_changes(leading_lines=module.body[position].leading_lines))
         else:
             body.insert(position, new)
         return module.with_changes(body=body)
-    later = [b for b in blocks if _section(_module_of(_import_of(body[b[0]]))) > section]
+    later = [b for b in blocks if _section(_module_of(b[0][1])) > section]
     if later:  # a new block in front of the later sections
-        first = later[0][0]
+        first = later[0][0][0]
         body[first] = body[first].with_changes(leading_lines=[cst.EmptyLine()])
         body.insert(first, new.with_changes(leading_lines=module.body[first].leading_lines))
     elif blocks:  # a new block after the earlier sections
-        body.insert(blocks[-1][-1] + 1, new.with_changes(leading_lines=[cst.EmptyLine()]))
+        body.insert(blocks[-1][-1][0] + 1, new.with_changes(leading_lines=[cst.EmptyLine()]))
     else:
         body.insert(1 if body and _is_docstring(body[0]) else 0, new)
     return module.with_changes(body=body)
@@ -146,6 +148,7 @@ def _add(module: cst.Module, module_name: str, name: str | None) -> cst.Module:
 
 def _with_name(node: cst.ImportFrom, name: str) -> cst.ImportFrom:
     alias = cst.ImportAlias(cst.Name(name))
+    assert not isinstance(node.names, cst.ImportStar)  # `_already` skips star imports
     names = list(node.names)
     if node.lpar is not None:  # parenthesized, maybe one per line: keep its layout
         return node.with_changes(names=appended(names, alias))
