@@ -387,7 +387,8 @@ SHORT_RUN = OPTIMIZER + "for step in range({}):\n    optimizer.step()\n"
 def test_a_short_run_still_decays(total: int) -> None:
     outcome = fix_bytes(SHORT_RUN.format(total).encode(), "train.py", Config())
     assert [d.code for d in outcome.applied] == ["WL001"]
-    assert "warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000))" in outcome.fixed.decode()
+    warmup = "warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))"
+    assert warmup in outcome.fixed.decode()
 
 
 def test_a_warmup_as_long_as_the_run_is_refused_with_the_reason() -> None:

@@ -70,11 +70,13 @@ def test_fixed_core_pitfalls_ramp_then_decay(results, case):
     assert result.passed, [c.message for c in result.failed_checks]
     observed = lrs(result)
     peak = max(observed)
-    # The schedule's first step runs at 1/(W+1) of the peak, reached after W steps; W (kept from
-    # the script, or 5% of the run) ends well before the run does: 1 <= W <= 0.2 * T.
+    # The schedule's first step runs at 1/(W+1) of the peak, reached after W steps. W is the
+    # script's own warmup length where it has one (10 steps of a 40-step toy run, say), else 5% of
+    # the run (test_schedule_command checks that default stays within 0.2 * T); either ends
+    # before the run does.
     warmup = observed.index(peak)
     assert observed[0] <= peak / (warmup + 1) * 1.001, "the first step runs far below the peak"
-    assert 1 <= warmup <= max(1, 0.2 * len(observed)), "the warmup ends well before the run"
+    assert 1 <= warmup < len(observed) - 1, "the warmup ends before the run does"
     rising = observed[: warmup + 1]
     assert rising == sorted(rising) and len(rising) >= 2, "the LR rises step by step to the peak"
     assert observed[-1] < 0.5 * peak, "and decays by the end of the run"

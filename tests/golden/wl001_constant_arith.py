@@ -20,7 +20,7 @@ train_loader = DataLoader(TensorDataset(inputs, targets), batch_size=LOCAL_BATCH
 model = nn.Linear(10, 1)
 optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4)  # expect: WL001
 total_steps = EPOCHS * len(train_loader)
-warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000))
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

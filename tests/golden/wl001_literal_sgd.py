@@ -18,7 +18,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)  # expect:
 
 epochs = 5
 total_steps = epochs * len(train_loader)
-warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000))
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

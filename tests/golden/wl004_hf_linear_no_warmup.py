@@ -20,7 +20,7 @@ model = nn.Sequential(encoder, nn.Flatten(), nn.Linear(4 * 16, 2))
 num_train_epochs = 4
 optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.01)  # expect: WL004
 num_training_steps = num_train_epochs * len(train_dataloader)
-warmup_steps = max(1, min(math.ceil(0.05 * num_training_steps), 2000))
+warmup_steps = max(1, min(math.ceil(0.05 * num_training_steps), 2000), min(4, num_training_steps // 5))
 lr_scheduler = get_linear_schedule_with_warmup(
     optimizer, num_warmup_steps=warmup_steps, num_training_steps=num_training_steps
 )
