@@ -34,7 +34,7 @@ HIGH_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\nfor
 LOW_SGD = "import torch\nopt = torch.optim.SGD(model.parameters(), lr=0.01)\nfor batch in loader:\n    opt.step()\n"
 
 TEXT_LINE = re.compile(
-    r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3})(?P<fix> \[\*\])? "
+    r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>WL\d{3})(?P<fix> \[\*(?:unsafe)?\])? "
     r"\[(?P<name>[a-z0-9-]+)\] (?P<message>\S.*)$"
 )
 ANSI = "\x1b["

@@ -111,6 +111,7 @@ JSON_KEYS = {
     "message": str,
     "severity": str,
     "fixable": bool,
+    "fix_safety": (str, type(None)),
 }
 
 
@@ -122,7 +123,8 @@ def test_json_format(cli, project):
     for item in items:
         assert set(item) == set(JSON_KEYS)
         for key, kind in JSON_KEYS.items():
-            assert type(item[key]) is kind, (key, item[key])
+            assert type(item[key]) in (kind if isinstance(kind, tuple) else (kind,)), (key, item[key])
+        assert (item["fix_safety"] in ("safe", "unsafe")) == item["fixable"]
         assert item["line"] >= 1 and item["column"] >= 1
         assert (item["end_line"], item["end_column"]) >= (item["line"], item["column"])
         assert item["name"] == RULE_INFO[item["code"]].name

@@ -28,9 +28,10 @@ from scriptgen import (
 
 from warmlint import check_source, fix_source
 from warmlint.cli import main
-from warmlint.config import Config
+from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import fix_bytes
 
+ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 CI = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -76,7 +77,7 @@ def test_cli_and_api_agree(script) -> None:
         expected = [d.to_json() for d in check_source(script.text, str(path)).diagnostics]
         assert json.loads(checked.stdout) == expected
         assert checked.exit_code == (1 if expected else 0)
-        outcome = fix_bytes(script.text.encode(), str(path), Config())
+        outcome = fix_bytes(script.text.encode(), str(path), ALL_FIXES)
         assert fix_source(script.text, str(path)) == outcome.fixed.decode()
         fixed = runner.invoke(main, ["fix", "--apply", str(path)], catch_exceptions=False)
         assert fixed.exit_code == (1 if outcome.remaining else 0), fixed.output

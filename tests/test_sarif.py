@@ -96,8 +96,9 @@ def test_results_match_json_format(fixture_runs):
             "endColumn": expected["end_column"],
         }
         assert min(location["region"].values()) >= 1
-        # A notebook result carries no fix: its region counts cell lines, not lines of the file.
-        assert ("fixes" in result) == (expected["fixable"] and "cell" not in expected)
+        # the fix `warmlint fix --apply` makes: the safe ones, by default; a notebook result carries none,
+        # since its region counts cell lines, not lines of the file
+        assert ("fixes" in result) == (expected["fix_safety"] == "safe" and "cell" not in expected)
 
 
 def fixed_text(script: Path) -> str:

@@ -59,6 +59,13 @@ def test_warmup_defaults_to_five_percent_capped_at_2000(cli, total):
     assert rows[warmup - 1][0] == pytest.approx(warmup / (warmup + 1), rel=1e-5)
 
 
+@pytest.mark.parametrize("total", [1, 4, 5, 10, 50, 199, 10_000])
+def test_warmup_ends_well_before_a_short_run_does(total):
+    warmup = default_warmup_steps(total)
+    assert warmup == 1 or warmup <= 0.2 * total
+    assert multiplier(total - 1, warmup, total) < 1.0  # the run decays before it ends
+
+
 def test_default_warmup_is_what_the_fixer_uses(cli):
     for total in (5, 100, 250, 1000):
         result = cli("schedule", "--total-steps", str(total))

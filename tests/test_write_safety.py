@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from warmlint.config import Config
+from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import fix_bytes
 from warmlint.files.safe_write import (
     STALE_AFTER_SECONDS,
@@ -21,6 +21,7 @@ from warmlint.files.safe_write import (
     write_atomic,
 )
 
+ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     ROOT / "fixtures" / name / "train.py"
@@ -41,7 +42,7 @@ def expected() -> dict[bytes, bytes]:
     pairs = {}
     for source in SOURCES:
         original = source.read_bytes()
-        fixed = fix_bytes(original, "train.py", Config()).fixed
+        fixed = fix_bytes(original, "train.py", ALL_FIXES).fixed
         assert fixed != original, f"{source.parent.name} has nothing to fix"
         pairs[original] = fixed
     return pairs
@@ -72,7 +73,7 @@ SLOW_FSYNC = (
 def start_fix(root: Path, slow_writes: bool = False) -> subprocess.Popen:
     program = ["-c", SLOW_FSYNC] if slow_writes else ["-m", "warmlint"]
     return subprocess.Popen(
-        [sys.executable, *program, "fix", "--apply", str(root)],
+        [sys.executable, *program, "fix", "--apply", "--unsafe-fixes", str(root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -21,7 +21,13 @@ DEFAULT_THRESHOLDS = {
 }
 
 DECAYS = ("cosine", "linear", "step")
-DEFAULT_FIX = {"warmup-steps": "auto", "decay": "cosine", "min-lr-ratio": 0.0, "total-steps": None}
+DEFAULT_FIX = {
+    "warmup-steps": "auto",
+    "decay": "cosine",
+    "min-lr-ratio": 0.0,
+    "total-steps": None,
+    "unsafe-fixes": False,  # also make the fixes that delete or move user code
+}
 
 
 class ConfigError(Exception):
@@ -200,6 +206,10 @@ def fix_value(key: str, item, where: str):
         if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 <= item < 1:
             raise ConfigError(f"{where} min-lr-ratio must be a number in [0, 1), got {item!r}")
         return float(item)
+    if key == "unsafe-fixes":
+        if not isinstance(item, bool):
+            raise ConfigError(f"{where} unsafe-fixes must be true or false, got {item!r}")
+        return item
     if key == "warmup-steps":
         if item == "auto" or (isinstance(item, int) and not isinstance(item, bool) and item >= 1):
             return item

@@ -18,6 +18,15 @@ class Severity(str, Enum):
     INFO = "info"
 
 
+class FixSafety(str, Enum):
+    """ruff's model. A safe fix changes only the LR schedule it exists to change (it inserts a
+    scheduler, a missing `scheduler.step()`, a checkpoint entry); an unsafe one deletes or moves
+    the user's own code, so `fix --apply` makes it only with `--unsafe-fixes`."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
 @dataclass(frozen=True)
 class Span:
     """A 1-based line, 1-based column range, as editors and GitHub count them."""
@@ -40,6 +49,7 @@ class Diagnostic:
     fixable: bool = False
     no_fix_reason: str = ""
     cell: int | None = None  # in a notebook: the cell (1-based over all cells); `span` is then in that cell
+    fix_safety: FixSafety | None = None  # set when `fixable`
     # Facts the fixer needs to build this diagnostic's fix (e.g. which optimizer).
     # Kept opaque here so the report layer never depends on analysis types.
     fix_data: object = field(default=None, compare=False, repr=False)
@@ -79,6 +89,7 @@ class Diagnostic:
             fixable=data["fixable"],
             no_fix_reason=data["no_fix_reason"],
             cell=data.get("cell"),
+            fix_safety=FixSafety(data["fix_safety"]) if data.get("fix_safety") else None,
         )
 
     def to_json(self) -> dict:
@@ -96,6 +107,7 @@ class Diagnostic:
             "message": self.message,
             "severity": self.severity.value,
             "fixable": self.fixable,
+            "fix_safety": self.fix_safety.value if self.fix_safety else None,
         }
 
 

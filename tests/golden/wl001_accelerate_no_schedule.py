@@ -1,11 +1,12 @@
 # requires: accelerate
 """A small transformer classifier trained with accelerate and AdamW at 5e-3; nothing ever changes the LR."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from accelerate import Accelerator
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 def main():
@@ -22,7 +23,7 @@ def main():
 
     num_epochs = 5
     total_steps = num_epochs * len(train_loader)
-    warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+    warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
     def warmup_cosine_decay(step):
         """LR multiplier: linear warmup over warmup_steps steps, then cosine decay until total_steps."""

@@ -1,10 +1,11 @@
 """A small classifier whose Adam LR of 1.0 was copied from an Adadelta default: wrong for a model
 of any size, and nothing ever lowers it."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 X = torch.randn(128, 10)
@@ -14,7 +15,7 @@ train_loader = DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True)
 model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 2))
 optimizer = torch.optim.Adam(model.parameters(), lr=1.0)  # expect: WL001
 total_steps = 3 * len(train_loader)
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

@@ -1,11 +1,11 @@
 """Train a small MLP classifier; hyper-parameters come from the command line."""
 import argparse
+import math
 
 import torch
 import torch.nn as nn
 import torch.optim as optim
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 class MLP(nn.Module):
@@ -47,7 +47,7 @@ def train(args):
     model = MLP(hidden=args.hidden)
     optimizer = optim.SGD(model.parameters(), lr=args.learning_rate, momentum=args.momentum)  # expect: WL001
     total_steps = args.epochs * len(train_loader)
-    warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+    warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
     def warmup_cosine_decay(step):
         """LR multiplier: linear warmup over warmup_steps steps, then cosine decay until total_steps."""

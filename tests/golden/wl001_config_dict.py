@@ -1,9 +1,10 @@
 """Regress a noisy sine with a one-layer transformer; settings live in one config dict."""
+import math
+
 import torch
 from torch import nn
 from torch.optim import AdamW
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 config = {
     "lr": 3e-3,
@@ -34,7 +35,7 @@ train_loader = DataLoader(TensorDataset(X, Y), batch_size=config["batch_size"], 
 model = build_model(config)
 optimizer = AdamW(model.parameters(), lr=config["lr"], weight_decay=config["weight_decay"])  # expect: WL001
 total_steps = config["epochs"] * len(train_loader)
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

@@ -1,8 +1,9 @@
 """Linear regression trained with the LR scaled to the global batch size."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 # Linear scaling rule: LR = BASE_LR * global batch / 256.
 BASE_LR = 0.1
@@ -19,7 +20,7 @@ train_loader = DataLoader(TensorDataset(inputs, targets), batch_size=LOCAL_BATCH
 model = nn.Linear(10, 1)
 optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4)  # expect: WL001
 total_steps = EPOCHS * len(train_loader)
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

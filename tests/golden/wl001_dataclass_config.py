@@ -1,11 +1,11 @@
 """Settings in a dataclass: SGD at cfg.lr = 0.1 (its field default) and nothing changes it."""
+import math
 from dataclasses import dataclass, field
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 @dataclass
@@ -21,7 +21,7 @@ def train(cfg: TrainConfig, loader):
     model = nn.Sequential(nn.Linear(10, cfg.hidden[0]), nn.ReLU(), nn.Linear(cfg.hidden[0], 2))
     optimizer = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum)  # expect: WL001
     total_steps = cfg.epochs * len(loader)
-    warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+    warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
     def warmup_cosine_decay(step):
         """LR multiplier: linear warmup over warmup_steps steps, then cosine decay until total_steps."""

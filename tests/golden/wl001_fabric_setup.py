@@ -1,12 +1,13 @@
 # requires: lightning
 """SGD at 0.1 set up through Fabric; the loop steps it through the wrapped optimizer, and nothing
 ever changes its LR."""
+import math
+
 import lightning as L
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 def train(fabric: L.Fabric, model, optimizer, loader, epochs: int, scheduler) -> None:
@@ -26,7 +27,7 @@ def main() -> None:
     model = nn.Sequential(nn.Linear(10, 64), nn.BatchNorm1d(64), nn.ReLU(), nn.Linear(64, 2))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)  # expect: WL001
     total_steps = 3 * len(loader)
-    warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+    warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
     def warmup_cosine_decay(step):
         """LR multiplier: linear warmup over warmup_steps steps, then cosine decay until total_steps."""

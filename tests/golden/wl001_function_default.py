@@ -1,9 +1,10 @@
 """Two-layer MLP regression; the LR is a default argument of train()."""
+import math
+
 import torch
 from torch import nn
 from torch.optim import SGD
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 def make_data(num_samples=128, seed=0):
@@ -16,7 +17,7 @@ def make_data(num_samples=128, seed=0):
 def train(model, train_loader, epochs=4, lr=0.1):
     optimizer = SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True)  # expect: WL001
     total_steps = epochs * len(train_loader)
-    warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+    warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
     def warmup_cosine_decay(step):
         """LR multiplier: linear warmup over warmup_steps steps, then cosine decay until total_steps."""

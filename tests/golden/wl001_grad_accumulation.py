@@ -1,8 +1,9 @@
 """SGD at 0.1 with gradient accumulation over four batches; nothing changes the LR."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 
@@ -16,7 +17,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)  # expect:
 epochs = 5
 accum_steps = 4
 total_steps = (epochs * len(train_loader)) // accum_steps
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

@@ -1,8 +1,9 @@
 """Fit a linear regression on synthetic data with SGD + momentum."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 
@@ -17,7 +18,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)  # expect:
 
 epochs = 5
 total_steps = epochs * len(train_loader)
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

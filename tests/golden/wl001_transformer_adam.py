@@ -1,9 +1,10 @@
 """Classify short token sequences with a tiny Transformer encoder."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 VOCAB_SIZE = 50
 SEQ_LEN = 12
@@ -35,7 +36,7 @@ optimizer = torch.optim.Adam(model.parameters(), lr=5e-4)  # expect: WL001
 
 num_epochs = 5
 total_steps = num_epochs * len(train_loader)
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

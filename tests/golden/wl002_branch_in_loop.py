@@ -1,8 +1,9 @@
 """Linear regression with SGD and a warmup phase handled inside the loop."""
+import math
+
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 
@@ -34,7 +35,6 @@ scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=warmup_cosine
 global_step = 0
 for epoch in range(epochs):
     for x, y in train_loader:
-
         optimizer.zero_grad()
         loss = criterion(model(x), y)
         loss.backward()

@@ -1,8 +1,9 @@
 """MLP regression with SGD; the first epochs run at a reduced learning rate."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 
@@ -17,7 +18,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=base_lr, momentum=0.9)
 
 epochs = 5
 total_steps = epochs * len(train_loader)
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):
@@ -30,7 +31,6 @@ def warmup_cosine_decay(step):
 
 scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=warmup_cosine_decay)
 for epoch in range(epochs):
-
     for x, y in train_loader:
         optimizer.zero_grad()
         loss = criterion(model(x), y)

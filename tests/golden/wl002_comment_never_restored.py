@@ -1,8 +1,9 @@
 """Fit a small MLP with Adam, one random mini-batch per step."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import math
 
 torch.manual_seed(0)
 
@@ -15,7 +16,7 @@ batch_size = 16
 max_steps = 60
 optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
 total_steps = max_steps
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

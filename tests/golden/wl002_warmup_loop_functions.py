@@ -1,12 +1,12 @@
 """Three-class MLP classifier: a short warmup phase, then the main training."""
 import argparse
 import itertools
+import math
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 def make_loader(batch_size, num_samples=128):

@@ -1,9 +1,10 @@
 """A tiny language model whose LR is ramped by hand with a clamp, `base * min(1, (s + 1) / W)`,
 written into the param groups every step: after the warmup it stays at the peak until the end."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import math
 
 torch.manual_seed(0)
 vocab, width, max_steps = 32, 16, 300
@@ -15,7 +16,7 @@ model = nn.Sequential(
 )
 optimizer = torch.optim.AdamW(model.parameters(), lr=base_lr, weight_decay=0.1)
 total_steps = max_steps
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

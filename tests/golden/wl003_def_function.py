@@ -1,9 +1,10 @@
 """Linear classifier trained with SGD and a warmup defined by a function."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 

@@ -1,9 +1,10 @@
 """A nanoGPT-style loop whose get_lr(it) helper warms up and then returns the base LR for the rest
 of the run: the decay branch was never written."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import math
 
 learning_rate = 6e-4
 warmup_iters = 20
@@ -31,7 +32,7 @@ torch.manual_seed(0)
 model = TinyGPT()
 optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, betas=(0.9, 0.95))
 total_steps = max_iters
-warmup_steps = min(max(math.ceil(0.05 * total_steps), 10), 2000)
+warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))
 
 
 def warmup_cosine_decay(step):

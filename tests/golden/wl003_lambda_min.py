@@ -1,9 +1,10 @@
 """MLP regression with AdamW and a per-step linear warmup."""
+import math
+
 import torch
 from torch import nn
 from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 

@@ -1,9 +1,10 @@
 """MLP regression with SGD; LinearLR ramps the LR up over the first steps."""
+import math
+
 import torch
 import torch.nn as nn
 from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 

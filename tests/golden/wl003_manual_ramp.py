@@ -1,8 +1,9 @@
 """Step-based training of a small MLP with Adam and a hand-written warmup."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import math
 
 torch.manual_seed(0)
 
@@ -29,7 +30,6 @@ def warmup_cosine_decay(step):
 scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=warmup_cosine_decay)
 
 for step in range(max_steps):
-
     idx = torch.randint(0, X.size(0), (batch_size,))
     loss = F.cross_entropy(model(X[idx]), Y[idx])
     optimizer.zero_grad()

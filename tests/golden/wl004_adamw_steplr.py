@@ -15,7 +15,9 @@ encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, dim_feedforwar
 model = nn.Sequential(encoder, nn.Flatten(), nn.Linear(4 * 16, 1))
 optimizer = AdamW(model.parameters(), lr=3e-3, weight_decay=0.05)  # expect: WL004
 warmup_epochs = 5
-scheduler = SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=min(warmup_epochs, 1)), StepLR(optimizer, step_size=2, gamma=0.5)], milestones=[min(warmup_epochs, 1)])
+warmup_scheduler = LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=min(warmup_epochs, 1))
+decay_scheduler = StepLR(optimizer, step_size=2, gamma=0.5)
+scheduler = SequentialLR(optimizer, schedulers=[warmup_scheduler, decay_scheduler], milestones=[min(warmup_epochs, 1)])
 
 num_epochs = 5
 for epoch in range(num_epochs):

@@ -2,7 +2,7 @@
 once per epoch."""
 import torch
 import torch.nn as nn
-from torch.optim.lr_scheduler import LinearLR, SequentialLR, LambdaLR
+from torch.optim.lr_scheduler import LambdaLR, LinearLR, SequentialLR
 from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(0)
@@ -28,7 +28,9 @@ model = AttentionPool(8)
 criterion = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)  # expect: WL004
 warmup_epochs = 5
-scheduler = SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=min(warmup_epochs, 1)), LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)], milestones=[min(warmup_epochs, 1)])
+warmup_scheduler = LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=min(warmup_epochs, 1))
+decay_scheduler = LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)
+scheduler = SequentialLR(optimizer, schedulers=[warmup_scheduler, decay_scheduler], milestones=[min(warmup_epochs, 1)])
 
 epochs = 5
 for epoch in range(epochs):

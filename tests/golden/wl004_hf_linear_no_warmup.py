@@ -1,12 +1,13 @@
 # requires: transformers
 """A small transformer classifier trained with AdamW and transformers' linear schedule, with the warmup
 set to zero steps."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 from transformers import get_linear_schedule_with_warmup
-import math
 
 torch.manual_seed(42)
 
@@ -19,8 +20,9 @@ model = nn.Sequential(encoder, nn.Flatten(), nn.Linear(4 * 16, 2))
 num_train_epochs = 4
 optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.01)  # expect: WL004
 num_training_steps = num_train_epochs * len(train_dataloader)
+warmup_steps = max(1, min(math.ceil(0.05 * num_training_steps), 2000), min(4, num_training_steps // 5))
 lr_scheduler = get_linear_schedule_with_warmup(
-    optimizer, num_warmup_steps=min(max(math.ceil(0.05 * num_training_steps), 10), 2000), num_training_steps=num_training_steps
+    optimizer, num_warmup_steps=warmup_steps, num_training_steps=num_training_steps
 )
 
 for epoch in range(num_train_epochs):

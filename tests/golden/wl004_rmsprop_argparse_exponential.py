@@ -1,11 +1,11 @@
 """Small regression net trained with RMSprop and an exponential decay; settings from the command line."""
 import argparse
+import math
 
 import torch
 import torch.nn as nn
-from torch.optim.lr_scheduler import LinearLR, SequentialLR, ExponentialLR
+from torch.optim.lr_scheduler import ExponentialLR, LinearLR, SequentialLR
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 
 def parse_args():
@@ -28,7 +28,9 @@ def main():
     model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1))
     optimizer = torch.optim.RMSprop(model.parameters(), lr=args.lr, alpha=0.99)  # expect: WL004
     warmup_epochs = max(1, math.ceil(0.05 * args.epochs))
-    scheduler = SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=warmup_epochs), ExponentialLR(optimizer, gamma=args.gamma)], milestones=[warmup_epochs])
+    warmup_scheduler = LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=warmup_epochs)
+    decay_scheduler = ExponentialLR(optimizer, gamma=args.gamma)
+    scheduler = SequentialLR(optimizer, schedulers=[warmup_scheduler, decay_scheduler], milestones=[warmup_epochs])
 
     for epoch in range(args.epochs):
         model.train()

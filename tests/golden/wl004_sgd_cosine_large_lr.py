@@ -1,10 +1,11 @@
 """Large-batch-style SGD at lr=0.8 with a per-epoch cosine decay and no warmup."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.optim.lr_scheduler import LinearLR, SequentialLR, CosineAnnealingLR
+from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
 from torch.utils.data import DataLoader, TensorDataset
-import math
 
 torch.manual_seed(0)
 
@@ -16,7 +17,9 @@ model = nn.Sequential(nn.Linear(10, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Linea
 epochs = 6
 optimizer = torch.optim.SGD(model.parameters(), lr=0.8, momentum=0.9, weight_decay=5e-5)  # expect: WL004
 warmup_epochs = max(1, math.ceil(0.05 * epochs))
-scheduler = SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=warmup_epochs), CosineAnnealingLR(optimizer, T_max=epochs)], milestones=[warmup_epochs])
+warmup_scheduler = LinearLR(optimizer, start_factor=1 / (warmup_epochs + 1), total_iters=warmup_epochs)
+decay_scheduler = CosineAnnealingLR(optimizer, T_max=epochs)
+scheduler = SequentialLR(optimizer, schedulers=[warmup_scheduler, decay_scheduler], milestones=[warmup_epochs])
 
 for epoch in range(epochs):
     model.train()

@@ -171,3 +171,13 @@ _TRAINER_CONFIG = re.compile(
 
 def is_trainer_config(qualified: str) -> bool:
     return bool(_TRAINER_CONFIG.match(qualified))
+
+
+# `warmlint` (a suppression comment) is not a warm-up.
+WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm(?!lint)", re.I)
+# A comment that mentions warm-up to say it is over or absent (`# no warmup needed`, `# after warmup`).
+NOT_WARMUP = re.compile(
+    r"\b(no|not|without|skip|after|over|done|finished|ends?|ended|past|post)\b"
+    r"[\w\s-]{0,12}warm|warm[\w\s-]{0,12}\b(is over|over|done|finished|ended|complete)",
+    re.I,
+)

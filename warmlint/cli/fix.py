@@ -21,9 +21,10 @@ from warmlint.cli.common import (
     with_common_options,
 )
 from warmlint.config import DECAYS, ConfigError, fix_value
+from warmlint.diagnostics import FixSafety
 from warmlint.engine.notebook import changed_cells, is_notebook
 from warmlint.files.discover import discover
-from warmlint.files.runner import read_source
+from warmlint.files.runner import check_files, read_source
 from warmlint.files.safe_write import (
     FileChangedError,
     StopRequest,
@@ -91,6 +92,12 @@ def _warmup_steps(value: str | None):
     return _option(int(value), "warmup-steps")
 
 
+def _has_fix_to_make(result, config) -> bool:
+    """A finding whose fix this run makes (the safe ones, and the unsafe ones when asked for)."""
+    unsafe = config.fix_option("unsafe-fixes")
+    return any(d.fixable and (unsafe or d.fix_safety is FixSafety.SAFE) for d in result.diagnostics)
+
+
 def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOutcome | None:
     """Fix one file (and write it with --apply); a problem is added to `errors` and gives None."""
     from warmlint.engine.fixer import fix_bytes
@@ -124,9 +131,14 @@ def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOu
 @click.option("--decay", type=click.Choice(DECAYS), help="Decay after the warmup.")
 @click.option("--min-lr-ratio", type=float, help="LR at the end of training, as a fraction of the peak.")
 @click.option("--total-steps", type=int, help="Training length T, when it cannot be read from the script.")
-def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, **common):
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also make the fixes that delete or move your code (marked [*unsafe] by `check`).",
+)
+def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, unsafe_fixes, **common):
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
-    from warmlint.engine.fixer import fix_bytes  # the parser loads only for commands that need it
+    from warmlint.engine.fixer import MAX_ROUNDS, FixOutcome, fix_bytes  # the parser loads only when needed
 
     stdin_filename = common["stdin_filename"]
     from_stdin = list(paths) == [Path("-")] or (not paths and stdin_filename is not None)
@@ -136,6 +148,7 @@ def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, **co
         "decay": decay,
         "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
         "total-steps": _option(total_steps, "total-steps"),
+        "unsafe-fixes": True if unsafe_fixes else None,  # the flag adds to the config, never removes
     }
     resolver = build_resolver(
         common, [Layer(f"--{key}", {f"fix.{key}": value}) for key, value in fix_flags.items() if value is not None]
@@ -151,27 +164,45 @@ def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, **co
     except ConfigError as error:
         fail(str(error))
     errors = list(found.errors)
+    # The check first, as `warmlint check` runs it (prefilter, worker pool): only the files it
+    # finds something to fix in are parsed again to be fixed, so a clean tree costs a check.
+    explicit = frozenset(p for p in paths if not p.is_dir())
+    checked = check_files(found.files, resolver.config_for, explicit=explicit)
     outcomes = []
     with deferred_stop_signals() if apply_fixes else nullcontext(StopRequest()) as stop:
-        for done, path in enumerate(found.files):
+        for done, result in enumerate(checked):
             if stop.signal:
                 errors.append(
-                    f"interrupted by {stop.name} after {done} of {len(found.files)} files; "
+                    f"interrupted by {stop.name} after {done} of {len(checked)} files; "
                     f"each file is either unchanged or completely fixed"
                 )
                 break
-            outcome = _fix_file(path, resolve(resolver, path).config, apply_fixes, errors)
-            if outcome is None:
+            if result.error:
+                errors.append(f"{result.path}: {result.error}")
                 continue
+            config = resolver.config_for(Path(result.path))
+            if not _has_fix_to_make(result, config):
+                outcomes.append(FixOutcome(result.path, b"", b"", remaining=result.diagnostics))
+                continue
+            fixed_file = _fix_file(Path(result.path), config, apply_fixes, errors)
+            if fixed_file is None:
+                continue
+            outcome = fixed_file
             outcomes.append(outcome)
+            if outcome.out_of_rounds:
+                left = sum(d.fixable for d in outcome.remaining)
+                errors.append(f"{result.path}: stopped after {MAX_ROUNDS} rounds of fixes; {left} fixable left")
             if outcome.changed and not apply_fixes:
                 for line in _diff(outcome):
                     click.echo(line, color=color)
     fixed = sum(len(o.applied) for o in outcomes)
     files = sum(1 for o in outcomes if o.applied)
     unfixable = [d for o in outcomes for d in o.remaining if not d.fixable]
+    unsafe_left = sum(len(o.unsafe_left) for o in outcomes)
     verb = "Fixed" if apply_fixes else "Would fix"
     message = f"{verb} {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if unsafe_left:
+        message += f"; {unsafe_left} unsafe fix{'es' if unsafe_left != 1 else ''} not applied (add --unsafe-fixes)"
     if unfixable:
         message += f"; {len(unfixable)} problem{'s have' if len(unfixable) != 1 else ' has'} no automatic fix"
     click.echo(message + ".", err=not apply_fixes, color=color)
@@ -189,5 +220,5 @@ def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, **co
     if errors:
         sys.exit(EXIT_ERROR)
     if apply_fixes:
-        sys.exit(EXIT_FOUND if unfixable else EXIT_CLEAN)
+        sys.exit(EXIT_FOUND if unfixable or unsafe_left else EXIT_CLEAN)
     sys.exit(EXIT_FOUND if fixed else EXIT_CLEAN)

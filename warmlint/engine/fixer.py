@@ -1,25 +1,35 @@
-"""Apply fixes to a fixed point (warmlint.files.safe_write writes the result).
+"""Apply fixes to a fixed point, as ruff's fix loop does (warmlint.files.safe_write writes the result).
 
-One fix is applied per round, then the file is re-parsed and re-checked, so
-every fix sees a consistent tree and a fix that does not remove its own
-diagnostic cannot loop. Nothing is written unless the final result parses.
+Each round applies every fix of the current findings that does not overlap another one (the
+nodes it edits, the names it binds), then the file is re-parsed and re-checked; the loop ends
+when no fix is left. A round's result is kept only if it parses, each fixed finding is gone,
+no warmup-without-decay (WL003) appeared, and the schedules it wrote train well over the run
+(`warmlint.fixes.run_check`). Otherwise the round is retried with its first fix alone, and a
+fix that fails alone is refused with the reason, so one bad fix never blocks the others.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import cast
 
 import libcst as cst
 
 from warmlint.config import Config
-from warmlint.diagnostics import Diagnostic, FileFix
+from warmlint.diagnostics import Diagnostic, FileFix, FileResult, FixSafety
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.lint import check_code, lint_module, notebook_error, parse
 from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
+from warmlint.fixes import FixOptions
 from warmlint.fixes.edits import Edits, apply
+from warmlint.fixes.imports import add_imports
+from warmlint.fixes.run_check import schedule_problem
 
-MAX_ROUNDS = 8
+# Rounds before the loop gives up: each round applies at least one fix, so only fixes that
+# keep re-creating work (a bug) reach it.
+MAX_ROUNDS = 100
+NOT_PARSING = "internal error: a fix produced code that does not parse; file left unchanged"
 
 
 @dataclass
@@ -30,34 +40,31 @@ class FixOutcome:
     applied: list[Diagnostic] = field(default_factory=list)  # as each round found them, in its module
     remaining: list[Diagnostic] = field(default_factory=list)  # what is still reported afterwards
     error: str | None = None
+    out_of_rounds: bool = False  # MAX_ROUNDS reached with fixes still to apply
 
     @property
     def changed(self) -> bool:
         return self.fixed != self.original
 
+    @property
+    def unsafe_left(self) -> list[Diagnostic]:
+        """Findings whose fix was not made because it is unsafe and unsafe fixes are off."""
+        return [d for d in self.remaining if d.fixable and d.fix_safety is FixSafety.UNSAFE]
+
 
 def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:
     """Add the imports the fix needs, and drop those (from `edits.maybe_unused`) it left unused."""
-    if not edits.imports and not edits.maybe_unused:
+    module = add_imports(module, edits.imports)
+    if not edits.maybe_unused:
         return module
     # Imported here: libcst.codemod pulls in libcst.matchers, half a second that `check` never needs.
     from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+    from libcst.codemod.visitors import RemoveImportsVisitor
 
     context = CodemodContext()
-    for module_name, obj in edits.imports:
-        AddImportsVisitor.add_needed_import(context, module_name, obj)
-    module = AddImportsVisitor(context).transform_module(module)
-    if edits.maybe_unused:
-        for module_name, obj in edits.maybe_unused:
-            RemoveImportsVisitor.remove_unused_import(context, module_name, obj)
-        module = RemoveImportsVisitor(context).transform_module(module)
-    return module
-
-
-def fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
-    """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed."""
-    return on_deep_stack(_fix_notebook if is_notebook(path) else _fix_bytes, source, path, config)
+    for module_name, obj in edits.maybe_unused:
+        RemoveImportsVisitor.remove_unused_import(context, module_name, obj)
+    return RemoveImportsVisitor(context).transform_module(module)
 
 
 def _fix_notebook(source: bytes, path: str, config: Config) -> FixOutcome:
@@ -66,7 +73,7 @@ def _fix_notebook(source: bytes, path: str, config: Config) -> FixOutcome:
         notebook = read_notebook(source)
     except NotebookError as error:
         return FixOutcome(path, source, source, remaining=[notebook_error(path, error)])
-    code = _fix_bytes(notebook.code.encode("utf-8"), path, config)
+    code = _fix_bytes(notebook.code.encode("utf-8"), path, config, None)
     outcome = FixOutcome(path, source, source, code.applied, error=code.error)
     if code.error or not code.changed:
         outcome.remaining = [notebook.locate(d) for d in code.remaining]
@@ -87,46 +94,120 @@ def _fix_notebook(source: bytes, path: str, config: Config) -> FixOutcome:
     return outcome
 
 
-def _fix_bytes(source: bytes, path: str, config: Config) -> FixOutcome:
+def _identity(diagnostic: Diagnostic, module: cst.Module) -> tuple[str, str, str]:
+    """A finding across rounds: positions move as fixes insert lines, its line's text does not."""
+    lines = module.code.splitlines()
+    line = lines[diagnostic.line - 1].strip() if diagnostic.line <= len(lines) else ""
+    return diagnostic.code, diagnostic.message, line
+
+
+def fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | None = None) -> FixOutcome:
+    """Fix one file's contents; returns the original bytes unchanged when nothing can be fixed.
+
+    `checked`: the check of these same bytes with this config (its module and model), so a
+    caller that has just checked the file does not parse and analyse it again."""
+    if is_notebook(path):  # the notebook's own check is of its cells, not of these bytes
+        return on_deep_stack(_fix_notebook, source, path, config)
+    return on_deep_stack(_fix_bytes, source, path, config, checked)
+
+
+def _fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | None) -> FixOutcome:
     outcome = FixOutcome(path, source, source)
-    current = source
-    for _ in range(MAX_ROUNDS):
-        module, syntax_error = parse(current, path)
-        if module is None:
-            outcome.remaining = [syntax_error]
-            if current is not source:
-                outcome.error = "internal error: a fix produced code that does not parse; file left unchanged"
-                outcome.fixed = source
-            return outcome
-        result = lint_module(module, path, config)
-        outcome.remaining = result.diagnostics
-        fixable = [d for d in result.diagnostics if d.fixable]
-        if not fixable:
-            return outcome
-        diagnostic = fixable[0]
-        new_module = _with_imports(apply(module, diagnostic.fix_data), diagnostic.fix_data)
-        new_bytes = new_module.bytes
-        if new_bytes == current:
-            break
-        outcome.applied.append(diagnostic)
-        current = new_bytes
-        outcome.fixed = current
-    # Out of rounds: keep the result only if it parses (checked at the top of the next round).
-    module, _ = parse(current, path)
-    if module is None:
-        outcome.fixed = source
-        outcome.error = "internal error: a fix produced code that does not parse; file left unchanged"
+    if checked is not None and checked.module is not None:
+        module, result = checked.module, checked
     else:
-        outcome.remaining = lint_module(module, path, config).diagnostics
+        parsed, syntax_error = parse(source, path)
+        if parsed is None:
+            outcome.remaining = [syntax_error] if syntax_error else []
+            return outcome
+        module, result = parsed, lint_module(parsed, path, config)
+    options = FixOptions.from_config(config)
+    allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if config.fix_option("unsafe-fixes") else {FixSafety.SAFE}
+    refused: dict[tuple[str, str, str], str] = {}
+    for _ in range(MAX_ROUNDS):
+        candidates = [
+            d
+            for d in result.diagnostics
+            if d.fixable and d.fix_safety in allowed and _identity(d, module) not in refused
+        ]
+        if not candidates:
+            break
+        batch = _non_overlapping(candidates)
+        attempt = _try(module, result, batch, path, config, options)
+        if isinstance(attempt, str) and len(batch) > 1:
+            batch = batch[:1]
+            attempt = _try(module, result, batch, path, config, options)
+        if attempt == NOT_PARSING:
+            outcome.fixed, outcome.applied, outcome.error = source, [], NOT_PARSING
+            outcome.remaining = result.diagnostics
+            return outcome
+        if isinstance(attempt, str):
+            refused[_identity(batch[0], module)] = attempt
+            continue
+        outcome.applied += batch
+        module, result = attempt
+    else:
+        outcome.out_of_rounds = True
+    outcome.fixed = module.bytes if outcome.applied else source
+    outcome.remaining = [_refused(d, refused.get(_identity(d, module))) for d in result.diagnostics]
     return outcome
 
 
-def file_fix(source: bytes, path: str, config: Config) -> FileFix | None:
+def _non_overlapping(candidates: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings, in order, whose fixes touch no node or new name an earlier one does."""
+    nodes: set[int] = set()
+    names: set[str] = set()
+    batch = []
+    for diagnostic in candidates:
+        edits = cast(Edits, diagnostic.fix_data)
+        footprint = edits.footprint()
+        if footprint & nodes or edits.binds & names:
+            continue  # the next round, on the re-checked file
+        nodes |= footprint
+        names |= edits.binds
+        batch.append(diagnostic)
+    return batch
+
+
+def _try(
+    module: cst.Module, before: FileResult, batch: list[Diagnostic], path: str, config: Config, options: FixOptions
+) -> tuple[cst.Module, FileResult] | str:
+    """The batch's fixes applied together and the result re-checked (see the module docstring),
+    or why the result is refused."""
+    edits = cast(Edits, batch[0].fix_data)
+    for diagnostic in batch[1:]:
+        edits = edits.merged(cast(Edits, diagnostic.fix_data))
+    new_bytes = _with_imports(apply(module, edits), edits).bytes
+    if new_bytes == module.bytes:
+        return "its fix changes nothing"
+    new_module, _ = parse(new_bytes, path)
+    if new_module is None:
+        return NOT_PARSING
+    after = lint_module(new_module, path, config)
+    still = {_identity(d, new_module) for d in after.diagnostics}
+    for diagnostic in batch:
+        if _identity(diagnostic, module) in still:
+            return "its fix does not remove the problem"
+    warmups_without_decay = sum(d.code == "WL003" for d in before.diagnostics)
+    if sum(d.code == "WL003" for d in after.diagnostics) > warmups_without_decay:
+        return "the fixed file would warm up without ever decaying (WL003)"
+    problem = schedule_problem(before.model, after.model, options) if before.model and after.model else None
+    return problem or (new_module, after)
+
+
+def _refused(diagnostic: Diagnostic, reason: str | None) -> Diagnostic:
+    if reason is None:
+        return diagnostic
+    return replace(diagnostic, fixable=False, fix_safety=None, no_fix_reason=reason, fix_data=None)
+
+
+def file_fix(source: bytes, path: str, config: Config, checked: FileResult | None = None) -> FileFix | None:
     """What `fix --apply` would write to this file, as one line-range replacement (None: no change,
-    or text that is not UTF-8). A notebook gets none: its regions are cell lines, not lines of the file."""
+    or text that is not UTF-8); `checked` as for `fix_bytes`. A notebook gets none: its regions are
+    cell lines, not lines of the file."""
     if is_notebook(path):
         return None
-    outcome = fix_bytes(source, path, config)
+    outcome = fix_bytes(source, path, config, checked)
     if outcome.error or not outcome.changed:
         return None
     try:

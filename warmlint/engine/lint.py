@@ -173,6 +173,7 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
                     hint=finding.hint,
                     fixable=isinstance(fix, Edits),
                     no_fix_reason=fix if isinstance(fix, str) else "",
+                    fix_safety=fix.safety if isinstance(fix, Edits) else None,
                     fix_data=fix if isinstance(fix, Edits) else None,
                 )
             )

@@ -144,9 +144,10 @@ def _check_path(job: tuple[Path, Config, bool]) -> tuple[FileResult, str | None]
     data, problem = read_source(path)
     if data is None:
         return FileResult(str(path), error=problem), None
-    result = _portable(check_bytes(data, str(path), config))
+    checked = check_bytes(data, str(path), config)
+    result = _portable(checked)
     if with_fixes and any(d.fixable for d in result.diagnostics):
-        result.fix = _file_fix(data, str(path), config)
+        result.fix = _file_fix(data, checked, config)  # the fixer starts from this check's parse and model
     return result, (content_hash(data) if result.error is None else None)
 
 
@@ -155,7 +156,7 @@ def _portable(result: FileResult) -> FileResult:
     return FileResult(result.path, [replace(d, fix_data=None) for d in result.diagnostics], result.error)
 
 
-def _file_fix(data: bytes, display_path: str, config: Config) -> FileFix | None:
+def _file_fix(data: bytes, checked: FileResult, config: Config) -> FileFix | None:
     from warmlint.engine.fixer import file_fix  # like check_bytes: only files that are parsed need it
 
-    return on_deep_stack(file_fix, data, display_path, config)
+    return on_deep_stack(file_fix, data, checked.path, config, checked)

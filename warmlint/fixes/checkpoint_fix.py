@@ -8,6 +8,7 @@ from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
 from warmlint.analysis.run_length import code_of
+from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
@@ -50,7 +51,7 @@ def save_scheduler_state(planner: Planner, saved: CheckpointDict) -> None:
     node = saved.node
     if isinstance(node, cst.Dict):
         element = cst.DictElement(cst.SimpleString(_quoted(key, node)), value)
-        planner.edits.on(node, lambda updated: updated.with_changes(elements=_append(updated.elements, element)))
+        planner.edits.on(node, lambda updated: updated.with_changes(elements=appended(updated.elements, element)))
     else:
         argument = cst.Arg(
             value=value,
@@ -76,18 +77,6 @@ def _quoted(key: str, node: cst.CSTNode) -> str:
                 quote = element.key.quote
                 return f"{quote}{key}{quote}"
     return f'"{key}"'
-
-
-def _append(elements, element: cst.DictElement):
-    """Add an entry after the last one, in the dict's own layout (one per line stays one per line)."""
-    elements = list(elements)
-    if not elements:
-        return [element]
-    last = elements[-1]
-    if last.comma is cst.MaybeSentinel.DEFAULT:
-        return [*elements, element]
-    separator = elements[-2].comma if len(elements) > 1 else last.comma
-    return [*elements[:-1], last.with_changes(comma=separator), element.with_changes(comma=last.comma)]
 
 
 def _optimizer_loads(planner: Planner, saved: CheckpointDict) -> list[CallSite]:

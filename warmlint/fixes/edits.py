@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from warmlint.diagnostics import FixSafety
+
 NodeEdit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]
 
 
@@ -17,8 +19,13 @@ class Edits:
     by_node: dict[int, list[NodeEdit]] = field(default_factory=dict)
     imports: list[tuple[str, str | None]] = field(default_factory=list)  # (module, name) to ensure
     maybe_unused: list[tuple[str, str]] = field(default_factory=list)  # (module, name) to drop if now unused
+    safety: FixSafety = FixSafety.SAFE
+    binds: set[str] = field(default_factory=set)  # new names the fix introduces
+    _nodes: list[cst.CSTNode] = field(default_factory=list)  # the nodes edited, for `footprint`
 
     def on(self, node: cst.CSTNode, edit: NodeEdit) -> None:
+        if id(node) not in self.by_node:
+            self._nodes.append(node)
         self.by_node.setdefault(id(node), []).append(edit)
 
     def insert_after(self, statement: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
@@ -35,8 +42,45 @@ class Edits:
     def remove(self, node: cst.CSTNode) -> None:
         self.on(node, lambda updated: cst.RemoveFromParent())
 
-    def touches(self) -> set[int]:
-        return set(self.by_node)
+    def footprint(self) -> set[int]:
+        """Every node an edit replaces or looks inside: two fixes whose footprints meet cannot be
+        applied in one pass (one would work on the node the other rewrote)."""
+        return {id(inner) for node in self._nodes for inner in _walk(node)}
+
+    def merged(self, other: Edits) -> Edits:
+        """Both fixes as one (for fixes that do not overlap)."""
+        by_node = {key: list(edits) for key, edits in self.by_node.items()}
+        for key, edits in other.by_node.items():
+            by_node.setdefault(key, []).extend(edits)
+        return Edits(
+            by_node,
+            [*self.imports, *other.imports],
+            [*self.maybe_unused, *other.maybe_unused],
+            FixSafety.UNSAFE if FixSafety.UNSAFE in (self.safety, other.safety) else FixSafety.SAFE,
+            self.binds | other.binds,
+            [*self._nodes, *other._nodes],
+        )
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def appended(elements, element):
+    """`elements` (dict entries, parameters or arguments) with `element` after the last one, in
+    their own layout: with a trailing comma, one per line stays one per line."""
+    elements = list(elements)
+    if not elements:
+        return [element]
+    last = elements[-1]
+    if last.comma is cst.MaybeSentinel.DEFAULT:
+        if len(elements) > 1:  # `f(a, b)`: the same separator again
+            return [*elements[:-1], last.with_changes(comma=elements[-2].comma), element]
+        return [last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), element]
+    separator = elements[-2].comma if len(elements) > 1 else last.comma
+    return [*elements[:-1], last.with_changes(comma=separator), element.with_changes(comma=last.comma)]
 
 
 def _spaced(statement: cst.CSTNode, blank_lines: int) -> cst.CSTNode:
@@ -65,7 +109,28 @@ class _Apply(cst.CSTTransformer):
                 result = edit(result)
         if isinstance(result, cst.CSTNode) and _emptied(original_node, result):
             return cst.RemoveFromParent()
+        if isinstance(result, cst.IndentedBlock):
+            return _no_blank_start(original_node, result)
         return result
+
+
+def _no_blank_start(original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+    """A block whose first statements were removed must not start with the blank line that
+    separated them from the next one."""
+    if not updated.body or not original.body:
+        return updated
+    first = updated.body[0]
+    leading = list(getattr(first, "leading_lines", ()))
+    if not leading or leading[0].comment is not None or _starts_blank(original.body[0]):
+        return updated
+    while leading and leading[0].comment is None:
+        leading.pop(0)
+    return updated.with_changes(body=[first.with_changes(leading_lines=leading), *updated.body[1:]])
+
+
+def _starts_blank(statement: cst.CSTNode) -> bool:
+    leading = list(getattr(statement, "leading_lines", ()))
+    return bool(leading) and leading[0].comment is None
 
 
 def _emptied(original: cst.CSTNode, updated: cst.CSTNode) -> bool:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
+from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
 from warmlint.analysis.run_length import available, code_of
 from warmlint.analysis.schedule_length import Length
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
 from warmlint.fixes.training_loop import CannotFix
-from warmlint.rules.wl009_warmup_longer_than_run import ShortenWarmup
-from warmlint.rules.wl010_cosine_period_shorter_than_run import SetHorizon
-from warmlint.rules.wl012_scheduler_outside_accumulation_guard import MoveIntoGuard
 
 
 def shorten_warmup(planner: Planner, found: ShortenWarmup) -> None:

@@ -11,16 +11,16 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES, WARM_WORD
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
-from warmlint.analysis.run_length import available, code_of, site_length
+from warmlint.analysis.run_length import available, code_of
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
-from warmlint.fixes.edits import Edits
+from warmlint.fixes.edits import Edits, appended
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
-from warmlint.fixes.training_loop import CannotFix, place
-from warmlint.rules.warmup_phase import WARM_WORD
+from warmlint.fixes.training_loop import CannotFix, known_length, place
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,13 @@ class Planner:
         for name in candidates:
             if name not in self._taken:
                 self._taken.add(name)
+                self.edits.binds.add(name)
                 return name
         base, index = candidates[0], 2
         while f"{base}_{index}" in self._taken:
             index += 1
         self._taken.add(f"{base}_{index}")
+        self.edits.binds.add(f"{base}_{index}")
         return f"{base}_{index}"
 
     def names(self) -> ScheduleNames:
@@ -174,20 +176,22 @@ class Planner:
         self.edits.on(
             function.node,
             lambda updated: updated.with_changes(
-                params=updated.params.with_changes(params=[*updated.params.params, cst.Param(cst.Name(scheduler))])
+                params=updated.params.with_changes(
+                    params=appended(updated.params.params, cst.Param(cst.Name(scheduler)))
+                )
             ),
         )
         self.edits.on(
             calls[0][0].node,
             lambda updated: updated.with_changes(
-                args=[
-                    *updated.args,
+                args=appended(
+                    updated.args,
                     cst.Arg(
                         keyword=cst.Name(scheduler),
                         value=cst.Name(scheduler),
                         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
                     ),
-                ]
+                )
             ),
         )
 
@@ -205,10 +209,9 @@ class Planner:
         return self.insert_scheduler(optimizer, _user_warmup_length(self.model, write))
 
     # ---- WL003: make the warmup decay -------------------------------------------
-    def add_decay(self, warmup: Scheduler | LrWrite) -> Edits:
-        if isinstance(warmup, LrWrite):  # a manual ramp: replace it with the scheduler
-            return self.replace_manual_warmup(warmup)
-        scheduler = warmup
+    def add_decay(self, scheduler: Scheduler) -> Edits:
+        if scheduler.short_name in CONSTANT_AFTER_WARMUP_FACTORIES:
+            return self._hf_cosine_after_warmup(scheduler)
         optimizer = scheduler.optimizer
         statement = scheduler.call.statement
         if optimizer is None or statement is None:
@@ -220,7 +223,7 @@ class Planner:
             sites = optimizer.steps
             if not sites:
                 raise CannotFix("optimizer.step() is never called in this file")
-            total = site_length(self.model, sites[0], home).text
+            total = known_length(self.model, sites[0], home).text
         if not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         if scheduler.short_name == "LambdaLR":
@@ -242,6 +245,36 @@ class Planner:
             self.edits.maybe_unused.append(("torch.optim.lr_scheduler", scheduler.short_name))
         else:
             self.edits.replace(replace_target, cst.Name(names.function))
+        return self.edits
+
+    def _hf_cosine_after_warmup(self, scheduler: Scheduler) -> Edits:
+        """`get_constant_schedule_with_warmup(opt, W)` -> `get_cosine_schedule_with_warmup(opt, W,
+        num_training_steps=T)`, with T a named value next to it."""
+        optimizer, statement, call = scheduler.optimizer, scheduler.call.statement, scheduler.call.node
+        if optimizer is None or statement is None:
+            raise CannotFix("cannot tell which optimizer the scheduler drives")
+        if not optimizer.steps:
+            raise CannotFix("optimizer.step() is never called in this file")
+        total = self.options.total_steps or known_length(self.model, optimizer, scheduler.call.scope).text
+        if not available(self.model, str(total), scheduler.call.scope, scheduler.call.order):
+            raise CannotFix(f"`{total}` is not defined where the scheduler is built")
+        factory = "get_cosine_schedule_with_warmup"
+        if isinstance(call.func, cst.Attribute):
+            func = call.func.with_changes(attr=cst.Name(factory))
+        elif factory in self._taken:
+            raise CannotFix(f"the name {factory} is already used for something else")
+        else:
+            func = cst.Name(factory)
+            self.edits.imports.append(("transformers", factory))
+            self.edits.maybe_unused.append(("transformers", scheduler.short_name))
+        total_name = self.fresh("total_steps", "lr_total_steps", "total_train_steps")
+        steps = cst.Arg(
+            keyword=cst.Name("num_training_steps"),
+            value=cst.Name(total_name),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        self.edits.insert_before(statement, statements(f"{total_name} = {total}\n"))
+        self.edits.replace(call, call.with_changes(func=func, args=appended(call.args, steps)))
         return self.edits
 
     def _lambda_warmup(self, scheduler: Scheduler) -> tuple[str, cst.CSTNode]:

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.engine.schedule import MIN_WARMUP_STEPS, STEP_DECAY_FACTOR, STEP_DECAY_TIMES
+from warmlint.engine.schedule import (
+    MAX_WARMUP_STEPS,
+    MIN_WARMUP_STEPS,
+    RUN_PER_WARMUP,
+    STEP_DECAY_FACTOR,
+    STEP_DECAY_TIMES,
+    WARMUP_SHARE,
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,9 @@ def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_
 
 
 def auto_warmup_expr(total_name: str) -> str:
-    """W as warmlint.engine.schedule.default_warmup_steps computes it: 5% of T, at least 10, at most 2000."""
-    return f"min(max(math.ceil(0.05 * {total_name}), {MIN_WARMUP_STEPS}), 2000)"
+    """W as warmlint.engine.schedule.default_warmup_steps computes it."""
+    share = f"min(math.ceil({WARMUP_SHARE} * {total_name}), {MAX_WARMUP_STEPS})"
+    return f"max(1, {share}, min({MIN_WARMUP_STEPS}, {total_name} // {RUN_PER_WARMUP}))"
 
 
 def statements(code: str) -> list[cst.BaseStatement]:

@@ -12,11 +12,26 @@ import libcst as cst
 
 from warmlint.analysis.facts import CallSite, Loop, ScopeId
 from warmlint.analysis.model import Model, Optimizer
-from warmlint.analysis.run_length import Unresolved, available, call_path, run_length
+from warmlint.analysis.run_length import RunLength, Unresolved, available, call_path, run_length, site_length
+
+ASK_FOR_TOTAL = "pass --total-steps N (or set total-steps in [tool.warmlint.fix])"
 
 
 class CannotFix(Unresolved):
     """Why a fix cannot be made safely; the text follows "no automatic fix: "."""
+
+
+def known_length(model: Model, of: Optimizer | CallSite, home: ScopeId) -> RunLength:
+    """`T` of the whole run of an optimizer (or of one optimizer.step() call), or CannotFix that asks
+    for it: a schedule for a shorter run than the real one would decay too early."""
+    try:
+        if isinstance(of, CallSite):
+            return site_length(model, of, home)
+        return run_length(model, of, home)
+    except CannotFix:
+        raise
+    except Unresolved as reason:
+        raise CannotFix(f"{reason}: {ASK_FOR_TOTAL}") from None
 
 
 @dataclass
@@ -40,7 +55,7 @@ def place(model: Model, optimizer: Optimizer, configured_total: int | None) -> t
     after = Placement(None, None, statement, home, optimizer.call.order)
     if configured_total is not None:
         return after, sites
-    length = run_length(model, optimizer, home)
+    length = known_length(model, optimizer, home)
     total, outer_loop = length.text, length.outer_loop
     if available(model, total, home, optimizer.call.order):
         after.total_steps = total

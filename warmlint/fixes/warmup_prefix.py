@@ -5,11 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.model import Model, Scheduler, call_argument
-from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized, site_length
+from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import auto_warmup_expr, statements
-from warmlint.fixes.training_loop import CannotFix
+from warmlint.fixes.training_loop import CannotFix, known_length
 
 
 def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
@@ -37,7 +37,7 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
             length = "5"
     else:
         optimizer = scheduler.optimizer
-        total = site_length(model, optimizer.steps[0], home).text
+        total = known_length(model, optimizer.steps[0], home).text
         if not available(model, total, home, order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         planner.need_math()
@@ -46,12 +46,17 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
     optimizer_code = code_of(scheduler.argument("optimizer", 0))
     sequential = planner.scheduler_class("SequentialLR")
     linear = planner.scheduler_class("LinearLR")
-    planner.edits.insert_before(statement, statements(f"{length_name} = {length}\n"))
-    wrapped = cst.parse_expression(
-        f"{sequential}({optimizer_code}, schedulers=[{linear}({optimizer_code}, start_factor=1 / ({length_name} + 1), "
-        f"total_iters={length_name}), {code_of(scheduler.call.node)}], milestones=[{length_name}])"
+    # Each part a named value of its own line: short lines, and the user's decay stays as written.
+    warmup_name = planner.fresh("warmup_scheduler", "lr_warmup_scheduler")
+    decay_name = planner.fresh("decay_scheduler", "lr_decay_scheduler")
+    parts = (
+        f"{length_name} = {length}\n"
+        f"{warmup_name} = {linear}({optimizer_code}, start_factor=1 / ({length_name} + 1), total_iters={length_name})\n"
+        f"{decay_name} = {code_of(scheduler.call.node)}\n"
     )
-    planner.edits.replace(scheduler.call.node, wrapped)
+    planner.edits.insert_before(statement, statements(parts))
+    wrapped = f"{sequential}({optimizer_code}, schedulers=[{warmup_name}, {decay_name}], milestones=[{length_name}])"
+    planner.edits.replace(scheduler.call.node, cst.parse_expression(wrapped))
 
 
 def _epoch_count(model: Model, found) -> str | None:
@@ -67,5 +72,10 @@ def _hf_warmup(planner: Planner, scheduler: Scheduler) -> None:
     total = call_argument(scheduler.call.node, "num_training_steps", 2)
     if warmup is None or total is None:
         raise CannotFix("cannot find num_warmup_steps and num_training_steps")
+    if scheduler.call.statement is None:
+        raise CannotFix("the scheduler is not built on a line of its own")
     planner.need_math()
-    planner.edits.replace(warmup, cst.parse_expression(auto_warmup_expr(parenthesized(code_of(total)))))
+    length_name = planner.fresh("warmup_steps", "lr_warmup_steps")
+    length = auto_warmup_expr(parenthesized(code_of(total)))
+    planner.edits.insert_before(scheduler.call.statement, statements(f"{length_name} = {length}\n"))
+    planner.edits.replace(warmup, cst.Name(length_name))

@@ -1,8 +1,9 @@
 """`--format sarif`: SARIF 2.1.0, the format code-scanning services (GitHub, Azure DevOps) and IDE viewers read.
 
 Fixes: a fixable result carries the fix of its whole file (a `FileFix`, see warmlint.diagnostics),
-which the runner computed from the same bytes and config it checked; every fixable result of that
-file carries the same replacement. Source read from stdin, and files that are not UTF-8, get none.
+which the runner computed from the same bytes and config it checked; every result of that file whose
+fix is safe (what `fix --apply` makes by default) carries the same replacement. Source read from
+stdin, and files that are not UTF-8, get none.
 
 Notebooks: a result's region is in lines of its cell (as in the text and json output), the cell is
 `properties.cell` and the message's last line; such results carry no fix, since a replacement of cell
@@ -17,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from warmlint import __version__
-from warmlint.diagnostics import Diagnostic, FileFix, Severity, Span
+from warmlint.diagnostics import Diagnostic, FileFix, FixSafety, Severity, Span
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
 
@@ -83,7 +84,7 @@ def result(d: Diagnostic, rule_index: int, fix: FileFix | None) -> dict:
     }
     if d.cell is not None:
         found["properties"] = {"cell": d.cell}
-    if d.fixable and fix is not None:
+    if d.fixable and d.fix_safety is FixSafety.SAFE and fix is not None:
         found["fixes"] = [fix_object(d.path, fix)]
     return found
 

@@ -6,9 +6,11 @@ import json
 
 import click
 
-from warmlint.diagnostics import Diagnostic, FileFix, Severity
+from warmlint.diagnostics import Diagnostic, FileFix, FixSafety, Severity
 
 FORMATS = ("text", "json", "github", "sarif")
+# `[*]`: `fix --apply` fixes it; `[*unsafe]`: only with `--unsafe-fixes` (the fix deletes or moves code).
+FIX_MARKERS = {FixSafety.SAFE: "[*]", FixSafety.UNSAFE: "[*unsafe]"}
 
 
 def render_text(
@@ -18,7 +20,7 @@ def render_text(
     for d in diagnostics:
         location = click.style(f"{d.location}:", bold=True)
         code = click.style(d.code, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True)
-        marker = " " + click.style("[*]", fg="cyan") if d.fixable else ""
+        marker = " " + click.style(FIX_MARKERS[d.fix_safety], fg="cyan") if d.fixable and d.fix_safety else ""
         lines.append(f"{location} {code}{marker} [{d.name}] {d.message}")
         if not quiet:
             if d.hint:
@@ -40,9 +42,13 @@ def summary(diagnostics: list[Diagnostic], fix_command: str, errors: int = 0) ->
     files = len({d.path for d in diagnostics})
     count = len(diagnostics)
     text = f"Found {count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-    fixable = sum(d.fixable for d in diagnostics)
-    if fixable:
-        text += f" ({fixable} fixable with `{fix_command}`)"
+    safe = sum(d.fixable and d.fix_safety is FixSafety.SAFE for d in diagnostics)
+    unsafe = sum(d.fixable and d.fix_safety is FixSafety.UNSAFE for d in diagnostics)
+    if safe:
+        text += f" ({safe} fixable with `{fix_command}`"
+        text += f", {unsafe} more with `--unsafe-fixes`)" if unsafe else ")"
+    elif unsafe:
+        text += f" ({unsafe} fixable with `{fix_command} --unsafe-fixes`)"
     if unchecked:
         text += f"; {unchecked}"
     return text + "."

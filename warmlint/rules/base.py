@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from warmlint.analysis.catalog import NOT_WARMUP, WARM_WORD
 from warmlint.analysis.model import Model
 from warmlint.config import Config
 from warmlint.rule_index import RULE_INFO, RuleInfo, register
-
-# `warmlint` (a suppression comment) is not a warm-up.
-WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm(?!lint)", re.I)
-# A comment that mentions warm-up to say it is over or absent (`# no warmup needed`, `# after warmup`).
-NOT_WARMUP = re.compile(
-    r"\b(no|not|without|skip|after|over|done|finished|ends?|ended|past|post)\b"
-    r"[\w\s-]{0,12}warm|warm[\w\s-]{0,12}\b(is over|over|done|finished|ended|complete)",
-    re.I,
-)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from warmlint.analysis.catalog import WARM_WORD
 from warmlint.analysis.facts import Branch, LrWrite
 from warmlint.analysis.model import Model
-from warmlint.rules.base import WARM_WORD, RuleContext
+from warmlint.rules.base import RuleContext
 
 _BEFORE = (cst.LessThan, cst.LessThanEqual)  # step < warmup
 _AFTER = (cst.GreaterThan, cst.GreaterThanEqual)  # step >= warmup

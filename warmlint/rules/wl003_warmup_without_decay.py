@@ -61,7 +61,7 @@ def check(ctx: RuleContext):
                 node=scheduler.call.node,
                 message=f"{scheduler.short_name} warms up and then holds the LR constant for the rest of training",
                 hint="use get_cosine_schedule_with_warmup or get_linear_schedule_with_warmup instead",
-                no_fix_reason="replace the factory with a decaying one",
+                fix_data=scheduler,
             )
     yield from _manual_ramps(ctx)
     for config in trainer_configs(model):

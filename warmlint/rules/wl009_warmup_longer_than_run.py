@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from warmlint.analysis.model import Scheduler
+from warmlint.analysis.length_fixes import ShortenWarmup
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
+from warmlint.analysis.warmup_length import warmup_length
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.wl007_warmup_unit_mismatch import WarmupLength, warmup_length
 
 RULE = RuleInfo(
     "WL009",
@@ -21,15 +20,6 @@ RULE = RuleInfo(
 
 # The fix shortens the warmup to this share of the run (or keeps it, when it is shorter).
 WARMUP_SHARE = 0.05
-
-
-@dataclass(frozen=True)
-class ShortenWarmup:
-    """What the fix needs: the warmup as written, and the length it gets."""
-
-    warmup: WarmupLength
-    scheduler: Scheduler
-    steps: int
 
 
 def shortened(warmup: float, run: float) -> int:

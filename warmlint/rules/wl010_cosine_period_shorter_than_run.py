@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from warmlint.analysis.model import Scheduler
+from warmlint.analysis.length_fixes import SetHorizon
 from warmlint.analysis.run_length import Unresolved
-from warmlint.analysis.schedule_length import Horizon, Length, covered, horizon, scheduler_run
+from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
@@ -16,15 +14,6 @@ RULE = RuleInfo(
     "A CosineAnnealingLR whose T_max ends before the run does, so the LR climbs back to the peak.",
     fixable=True,
 )
-
-
-@dataclass(frozen=True)
-class SetHorizon:
-    """What the fix needs: the scheduler, its horizon as written, and the length it should have."""
-
-    scheduler: Scheduler
-    horizon: Horizon
-    length: Length
 
 
 @rule(RULE)

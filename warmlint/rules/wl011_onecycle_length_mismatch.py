@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from warmlint.analysis.length_fixes import SetHorizon
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.wl010_cosine_period_shorter_than_run import SetHorizon
 
 RULE = RuleInfo(
     "WL011",

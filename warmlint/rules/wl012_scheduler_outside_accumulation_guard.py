@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from warmlint.analysis.accumulation import accumulation_guard
-from warmlint.analysis.facts import CallSite
+from warmlint.analysis.length_fixes import MoveIntoGuard
 from warmlint.analysis.run_length import code_of
 from warmlint.analysis.stepping import scheduler_step_sites
 from warmlint.rule_index import RuleInfo
@@ -17,14 +15,6 @@ RULE = RuleInfo(
     "optimizer.step() runs under a gradient-accumulation guard but the scheduler steps every micro-batch.",
     fixable=True,
 )
-
-
-@dataclass(frozen=True)
-class MoveIntoGuard:
-    """What the fix needs: the scheduler.step() to move, and the guarded optimizer.step() it follows."""
-
-    scheduler_step: CallSite
-    optimizer_step: CallSite
 
 
 @rule(RULE)
