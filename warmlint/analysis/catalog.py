@@ -68,8 +68,6 @@ LR_SCHEDULER_MODULE = "torch.optim.lr_scheduler."
 DECAY_ONLY_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "PolynomialLR"}
 # Schedulers that combine others.
 COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
-# Schedulers that carry their own peak LR.
-PEAK_LR_SCHEDULERS = {"OneCycleLR": "max_lr", "CyclicLR": "max_lr"}
 
 _SCHEDULE_FACTORIES = re.compile(
     r"^(transformers(\.optimization)?\.(get_scheduler|get_\w+_schedule(_with_warmup)?)"
@@ -157,8 +155,6 @@ OPTIMIZER_STEPPING_METHODS = {"step", "unscale_", "update"}
 TUPLE_RETURNING_FACTORIES = {"timm.scheduler.create_scheduler", "timm.scheduler.create_scheduler_v2"}
 # Warmup wrappers that are applied through a context manager instead of step().
 DAMPENING_WARMUPS_PREFIX = "pytorch_warmup."
-# Schedulers whose shape starts with a warmup phase.
-WARMUP_SCHEDULERS = {"LinearLR", "ConstantLR", "OneCycleLR", "CyclicLR"}
 
 
 # Hugging Face Trainer configs (and TRL's, which subclass TrainingArguments): the Trainer builds

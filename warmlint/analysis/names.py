@@ -65,9 +65,6 @@ class ImportTable:
             return None
         return f"{base}.{rest}" if rest else base
 
-    def binds(self, name: str) -> bool:
-        return name in self._bound
-
     def local_name_for(self, qualified: str) -> str | None:
         """A name this file binds to exactly `qualified`, if any."""
         return next((local for local, full in self._bound.items() if full == qualified), None)
