@@ -51,14 +51,14 @@ def save_scheduler_state(planner: Planner, saved: CheckpointDict) -> None:
     node = saved.node
     if isinstance(node, cst.Dict):
         element = cst.DictElement(cst.SimpleString(_quoted(key, node)), value)
-        planner.edits.on(node, lambda updated: updated.with_changes(elements=appended(updated.elements, element)))
+        planner.edits.on_same(node, lambda updated: updated.with_changes(elements=appended(updated.elements, element)))
     else:
         argument = cst.Arg(
             value=value,
             keyword=cst.Name(key),
             equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
         )
-        planner.edits.on(node, lambda updated: updated.with_changes(args=[*updated.args, argument]))
+        planner.edits.on_same(node, lambda updated: updated.with_changes(args=[*updated.args, argument]))
     for load in _optimizer_loads(planner, saved):
         container = _loaded_container(load, saved.optimizer_key)
         if container is None or load.statement is None:

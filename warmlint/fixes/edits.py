@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 
 from warmlint.diagnostics import FixSafety
 
-NodeEdit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel]
+EditResult = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel
+NodeEdit = Callable[[cst.CSTNode], EditResult]
+N = TypeVar("N", bound=cst.CSTNode)
 
 
 @dataclass
@@ -27,6 +30,18 @@ class Edits:
         if id(node) not in self.by_node:
             self._nodes.append(node)
         self.by_node.setdefault(id(node), []).append(edit)
+
+    def on_same(self, node: N, edit: Callable[[N], EditResult]) -> None:
+        """`on`, for an edit that reads fields of the node's own type (the transformer hands it the
+        updated copy of `node`, which has that type)."""
+        kind = type(node)
+
+        def checked(updated: cst.CSTNode) -> EditResult:
+            if not isinstance(updated, kind):
+                raise TypeError(f"an edit of a {kind.__name__} was handed a {type(updated).__name__}")
+            return edit(updated)
+
+        self.on(node, checked)
 
     def insert_after(self, statement: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
         self.on(statement, lambda updated: cst.FlattenSentinel([updated, *new]))
@@ -135,6 +150,8 @@ def _starts_blank(statement: cst.CSTNode) -> bool:
 
 def _emptied(original: cst.CSTNode, updated: cst.CSTNode) -> bool:
     """A loop, branch, else part or with-block whose whole body the edits removed."""
+    if not isinstance(original, (cst.For, cst.While, cst.If, cst.With, cst.Else)):
+        return False
     if isinstance(updated, cst.Else):
         return len(updated.body.body) == 0 and len(original.body.body) > 0
     if not isinstance(updated, (cst.For, cst.While, cst.If, cst.With)):

@@ -135,8 +135,10 @@ class Planner:
         )
         if placement.after is not None:
             self.edits.insert_after(placement.after, block)
-        else:
+        elif placement.before is not None:
             self.edits.insert_before(placement.before, block)
+        else:
+            raise CannotFix("no statement to put the scheduler next to")
         self._step_after(optimizer, sites, names.scheduler)
         return self.edits
 
@@ -173,7 +175,7 @@ class Planner:
         if len(calls) != 1 or calls[0][0].scope != self._home_of(site):
             raise CannotFix(f"{function.name}() is not called directly where the scheduler is built")
         extended.add(id(function.node))
-        self.edits.on(
+        self.edits.on_same(
             function.node,
             lambda updated: updated.with_changes(
                 params=updated.params.with_changes(
@@ -181,7 +183,7 @@ class Planner:
                 )
             ),
         )
-        self.edits.on(
+        self.edits.on_same(
             calls[0][0].node,
             lambda updated: updated.with_changes(
                 args=appended(
@@ -239,7 +241,10 @@ class Planner:
         code += gap + function_source(names, self.options.decay, self.options.min_lr_ratio)
         self.edits.insert_before(statement, statements(code), blank_lines=gap.count("\n"))
         if replace_target is scheduler.call.node:
-            optimizer_code = code_of(scheduler.argument("optimizer", 0))
+            optimizer_argument = scheduler.argument("optimizer", 0)
+            if optimizer_argument is None:
+                raise CannotFix("the optimizer is not passed to the scheduler as an argument")
+            optimizer_code = code_of(optimizer_argument)
             new_call = cst.parse_expression(f"{self.lambda_lr()}({optimizer_code}, lr_lambda={names.function})")
             self.edits.replace(replace_target, new_call)
             self.edits.maybe_unused.append(("torch.optim.lr_scheduler", scheduler.short_name))
@@ -259,6 +264,7 @@ class Planner:
         if not available(self.model, str(total), scheduler.call.scope, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         factory = "get_cosine_schedule_with_warmup"
+        func: cst.Attribute | cst.Name
         if isinstance(call.func, cst.Attribute):
             func = call.func.with_changes(attr=cst.Name(factory))
         elif factory in self._taken:
@@ -284,6 +290,8 @@ class Planner:
         if schedule.assumed:
             raise CannotFix(f"the value of `{schedule.assumed[0]}` cannot be read from this file")
         argument = scheduler.argument("lr_lambda", 1)
+        if argument is None:
+            raise CannotFix("the LR function is not passed to the scheduler as an argument")
         warm_names = sorted(n for n in schedule.function.free_names() if WARM_WORD.search(n))
         warmup = warm_names[0] if len(warm_names) == 1 else str(schedule.shape.peak_step + 1)
         if isinstance(schedule.node, cst.FunctionDef) and self._only_use(schedule.node.name.value, scheduler):

@@ -94,11 +94,15 @@ def step_per_batch(planner: Planner, found: StepRelation) -> None:
     if found.lifted is not found.site or found.optimizer is None:
         raise CannotFix("scheduler.step() is called from another function")
     statement = _own_line(found.site)
-    receiver = code_of(found.site.node.func.value)
+    func = found.site.node.func
+    if not isinstance(func, cst.Attribute):
+        raise CannotFix("step() is not called on the scheduler by name")
+    receiver = code_of(func.value)
     sites = found.optimizer.steps
-    if not sites or any(s.scope != found.site.scope or s.statement is None for s in sites):
+    step_lines = [s.statement for s in sites if s.scope == found.site.scope and s.statement is not None]
+    if not sites or len(step_lines) != len(sites):
         raise CannotFix("optimizer.step() is in another function")
     _keeps_its_condition(found.site, sites)
     planner.edits.remove(statement)
-    for site in sites:
-        planner.edits.insert_after(site.statement, statements(f"{receiver}.step()\n"))
+    for line in step_lines:
+        planner.edits.insert_after(line, statements(f"{receiver}.step()\n"))

@@ -37,13 +37,18 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
             length = "5"
     else:
         optimizer = scheduler.optimizer
+        if optimizer is None or not optimizer.steps:
+            raise CannotFix("cannot find where its optimizer steps")
         total = known_length(model, optimizer.steps[0], home).text
         if not available(model, total, home, order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         planner.need_math()
         length_name = planner.fresh("warmup_steps", "lr_warmup_steps")
         length = auto_warmup_expr(parenthesized(total))
-    optimizer_code = code_of(scheduler.argument("optimizer", 0))
+    optimizer_argument = scheduler.argument("optimizer", 0)
+    if optimizer_argument is None:
+        raise CannotFix("the optimizer is not passed to the scheduler as an argument")
+    optimizer_code = code_of(optimizer_argument)
     sequential = planner.scheduler_class("SequentialLR")
     linear = planner.scheduler_class("LinearLR")
     # Each part a named value of its own line: short lines, and the user's decay stays as written.
