@@ -502,3 +502,21 @@ def test_hf_constant_after_warmup_becomes_cosine_to_the_end_of_the_run() -> None
     assert "from transformers import get_cosine_schedule_with_warmup\n" in fixed
     assert "total_steps = 3 * len(loader)\n" in fixed
     assert "get_cosine_schedule_with_warmup(optimizer, 100, num_training_steps=total_steps)" in fixed
+
+
+def test_fix_exits_the_same_way_with_and_without_apply(tmp_path: Path) -> None:
+    unfixable = tmp_path / "unfixable.py"
+    unfixable.write_text(
+        "import torch\nopt = torch.optim.SGD(m.parameters(), lr=0.2)\nwhile not done():\n    opt.step()\n"
+    )
+    clean = tmp_path / "clean.py"
+    clean.write_text("import torch\nopt = torch.optim.SGD(m.parameters(), lr=0.01)\nfor b in loader:\n    opt.step()\n")
+    runner = CliRunner()
+    for args in ([], ["--apply"]):
+        assert runner.invoke(main, ["fix", *args, str(unfixable)]).exit_code == 1  # a problem is left either way
+        assert runner.invoke(main, ["fix", *args, str(clean)]).exit_code == 0
+    fixable = tmp_path / "fixable.py"
+    fixable.write_bytes(LITERAL.read_bytes())
+    assert runner.invoke(main, ["fix", str(fixable)]).exit_code == 1  # the fix is not written yet
+    assert runner.invoke(main, ["fix", "--apply", "--exit-non-zero-on-fix", str(fixable)]).exit_code == 1
+    assert runner.invoke(main, ["fix", "--apply", str(fixable)]).exit_code == 0  # nothing left to fix

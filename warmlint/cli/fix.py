@@ -136,7 +136,14 @@ def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOu
     is_flag=True,
     help="Also make the fixes that delete or move your code (marked [*unsafe] by `check`).",
 )
-def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, unsafe_fixes, **common):
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="With --apply, exit 1 when a fix was written, even if nothing is left to report.",
+)
+def fix(
+    paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, unsafe_fixes, exit_non_zero_on_fix, **common
+):
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
     from warmlint.engine.fixer import MAX_ROUNDS, FixOutcome, fix_bytes  # the parser loads only when needed
 
@@ -219,6 +226,7 @@ def fix(paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, unsa
         sys.exit(stop.exit_code)
     if errors:
         sys.exit(EXIT_ERROR)
-    if apply_fixes:
-        sys.exit(EXIT_FOUND if unfixable or unsafe_left else EXIT_CLEAN)
-    sys.exit(EXIT_FOUND if fixed else EXIT_CLEAN)
+    # The same rule with and without --apply: 1 while a problem is left in the files (one this run
+    # did not fix: without --apply, every one), 0 when none is.
+    left = bool(unfixable or unsafe_left or (fixed and not apply_fixes))
+    sys.exit(EXIT_FOUND if left or (apply_fixes and exit_non_zero_on_fix and fixed) else EXIT_CLEAN)
