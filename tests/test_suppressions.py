@@ -284,3 +284,26 @@ def test_a_suppression_comment_does_not_read_as_a_warmup_comment():
     )
     assert "WL002" not in codes(source)
     assert "WL002" in codes(source.replace("# warmlint: ignore[WL001]", "# warmup"))
+
+
+def test_add_noqa_silences_every_current_finding_and_only_those(tmp_path):
+    from click.testing import CliRunner
+
+    from warmlint.cli import main
+
+    script = tmp_path / "train.py"
+    script.write_text(
+        "import torch\n"
+        "a = torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: E501\n"
+        "b = torch.optim.SGD(n.parameters(), lr=0.1)\n"
+        "for batch in loader:\n    a.step()\n    b.step()\n"
+    )
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--add-noqa", str(script)])
+    assert result.exit_code == 0, result.output
+    assert "Added 2 noqa comments to 1 file." in result.output
+    lines = script.read_text().splitlines()
+    assert lines[1].endswith("# noqa: E501, WL001")  # another linter's list is extended, not replaced
+    assert lines[2].endswith("# noqa: WL001")
+    assert CliRunner().invoke(main, ["check", "--no-cache", str(script)]).exit_code == 0
+    script.write_text(script.read_text() + "c = torch.optim.SGD(k.parameters(), lr=0.1)\nfor x in y:\n    c.step()\n")
+    assert CliRunner().invoke(main, ["check", "--no-cache", str(script)]).exit_code == 1  # a new finding is not

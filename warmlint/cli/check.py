@@ -49,6 +49,11 @@ from warmlint.output.text import FORMATS, render
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--show-settings", is_flag=True, help="Print the settings the (first) path is checked with, and exit.")
 @click.option("--show-files", is_flag=True, help="List the files that would be checked, and exit.")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Write `# noqa: WLxxx` on the line of every current finding (to adopt warmlint in an existing codebase).",
+)
 def check(
     paths,
     output_format,
@@ -61,6 +66,7 @@ def check(
     jobs,
     show_settings,
     show_files,
+    add_noqa,
     **common,
 ):
     """Check training scripts for LR warmup and schedule mistakes (never runs them)."""
@@ -101,6 +107,14 @@ def check(
             fail(str(error))
     errors.extend(f"{r.path}: {r.error}" for r in results if r.error)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
+    if add_noqa and not from_stdin:
+        from warmlint.files.noqa_writer import write_noqa_comments
+
+        added, files, problems = write_noqa_comments(diagnostics, resolver.config_for)
+        for message in [*errors, *problems]:
+            click.echo(f"warmlint: error: {message}", err=True, color=use_color())
+        click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''} to {files} file{'s' if files != 1 else ''}.")
+        sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
     fixes = {r.path: r.fix for r in results if r.fix is not None}
     if statistics:
         lines = render_statistics(diagnostics)

@@ -20,3 +20,23 @@ def with_noqa(line: str, code: str) -> str:
     if listed:
         return f"{line[: listed.end()]}, {code}{line[listed.end() :]}"
     return f"{line.rstrip()}  # noqa: {code}"
+
+
+def add_noqa(text: str, findings: list[tuple[int, str]]) -> str:
+    """`text` with a `# noqa: CODE` on every (line, code) of `findings` (1-based lines), each
+    line's own break kept. For adopting warmlint in a codebase: today's findings are silenced
+    where they are, new ones are not."""
+    lines = text.splitlines(keepends=True)
+    by_line: dict[int, list[str]] = {}
+    for number, code in findings:
+        if code not in by_line.setdefault(number, []):
+            by_line[number].append(code)
+    for number, codes in by_line.items():
+        if not 1 <= number <= len(lines):
+            continue
+        original = lines[number - 1]
+        body = original.rstrip("\r\n")
+        for code in sorted(codes):
+            body = with_noqa(body, code)
+        lines[number - 1] = body + original[len(original.rstrip("\r\n")) :]
+    return "".join(lines)
