@@ -307,3 +307,18 @@ def test_add_noqa_silences_every_current_finding_and_only_those(tmp_path):
     assert CliRunner().invoke(main, ["check", "--no-cache", str(script)]).exit_code == 0
     script.write_text(script.read_text() + "c = torch.optim.SGD(k.parameters(), lr=0.1)\nfor x in y:\n    c.step()\n")
     assert CliRunner().invoke(main, ["check", "--no-cache", str(script)]).exit_code == 1  # a new finding is not
+
+
+def test_ignore_noqa_reports_what_suppressions_silence(tmp_path):
+    from click.testing import CliRunner
+
+    from warmlint.cli import main
+
+    script = tmp_path / "train.py"
+    script.write_text(with_comment("  # noqa: WL001") + "for batch in loader:\n    opt.step()\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", "--no-cache", str(script)]).exit_code == 0
+    shown = runner.invoke(main, ["check", "--no-cache", "--ignore-noqa", str(script)])
+    assert shown.exit_code == 1 and "WL001" in shown.output
+    (tmp_path / "pyproject.toml").write_text("[tool.warmlint]\nignore-noqa = true\n")
+    assert runner.invoke(main, ["check", "--no-cache", str(script)]).exit_code == 1

@@ -45,6 +45,7 @@ class Config:
     thresholds: tuple[tuple[str, float], ...] = tuple(DEFAULT_THRESHOLDS.items())
     fix: tuple[tuple[str, object], ...] = tuple(DEFAULT_FIX.items())
     respect_gitignore: bool = True
+    ignore_noqa: bool = False  # report findings even where a suppression comment silences them
     root: Path | None = None  # folder of the config file it came from: patterns are relative to it
 
     def threshold(self, key: str) -> float:
@@ -65,6 +66,7 @@ DEFAULTS: dict[str, object] = {
     "exclude": (),
     "per-file-ignores": (),
     "respect-gitignore": True,
+    "ignore-noqa": False,
     **{f"thresholds.{key}": value for key, value in DEFAULT_THRESHOLDS.items()},
     **{f"fix.{key}": value for key, value in DEFAULT_FIX.items()},
 }
@@ -80,6 +82,7 @@ _TOP_KEYS = (
     "extend-exclude",
     "per-file-ignores",
     "respect-gitignore",
+    "ignore-noqa",
     "thresholds",
     "fix",
 )
@@ -141,6 +144,10 @@ def table_values(table: dict, known_codes: list[str]) -> dict[str, object]:
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError("respect-gitignore must be true or false")
         values["respect-gitignore"] = table["respect-gitignore"]
+    if "ignore-noqa" in table:
+        if not isinstance(table["ignore-noqa"], bool):
+            raise ConfigError("ignore-noqa must be true or false")
+        values["ignore-noqa"] = table["ignore-noqa"]
     if "thresholds" in table:
         values.update((f"thresholds.{k}", v) for k, v in _thresholds(table["thresholds"]).items())
     if "fix" in table:
@@ -159,6 +166,7 @@ def config_from(values: dict[str, object], root: Path | None = None) -> Config:
         thresholds=tuple((k, merged[f"thresholds.{k}"]) for k in DEFAULT_THRESHOLDS),  # type: ignore[misc]
         fix=tuple((k, merged[f"fix.{k}"]) for k in DEFAULT_FIX),
         respect_gitignore=bool(merged["respect-gitignore"]),
+        ignore_noqa=bool(merged["ignore-noqa"]),
         root=root,
     )
 

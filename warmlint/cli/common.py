@@ -55,6 +55,8 @@ def _flag_layers(common: dict) -> list[Layer]:
         layers.append(Layer("--extend-exclude", {"extend-exclude": globs}))
     if common["no_respect_gitignore"]:
         layers.append(Layer("--no-respect-gitignore", {"respect-gitignore": False}))
+    if common["ignore_noqa"]:
+        layers.append(Layer("--ignore-noqa", {"ignore-noqa": True}))
     return layers
 
 
@@ -96,6 +98,7 @@ common_options = [
     click.option(
         "--no-respect-gitignore", is_flag=True, help="Check files that .gitignore, .ignore or .git/info/exclude ignore."
     ),
+    click.option("--ignore-noqa", is_flag=True, help="Report findings even where a suppression comment silences them."),
     click.option(
         "--stdin-filename", metavar="NAME", help="Read the source from stdin and report (and configure) it as NAME."
     ),

@@ -158,7 +158,7 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
         if check is None:
             continue
         for finding in check(context):
-            if suppressions.suppresses(code, locator.statement_lines(finding.node)):
+            if not config.ignore_noqa and suppressions.suppresses(code, locator.statement_lines(finding.node)):
                 continue
             fix: Edits | str | None = finding.no_fix_reason or None
             if finding.fix_data is not None and not fix:
