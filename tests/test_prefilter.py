@@ -32,6 +32,7 @@ def test_every_rule_page_example_with_a_finding_passes_both_tests(code, kind, so
         assert passes_both(source.encode())
 
 
+@pytest.mark.slow  # checks the whole fixture tree twice, once per file and once as a walk
 def test_walking_the_fixtures_finds_what_checking_each_file_finds(tmp_path):
     walked = run_module("check", "--no-cache", "--format", "json", "fixtures", cwd=REPO)
     reported = {(d["path"], d.get("cell"), d["line"], d["code"]) for d in json.loads(walked.stdout)}
