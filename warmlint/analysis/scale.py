@@ -116,18 +116,10 @@ class ModelScale:
     def _of_class(self, class_scope: ScopeId, depth: int) -> ScaleEvidence:
         """A class defined here is as large as the layers its body builds (bases checked too)."""
         node = self._class_node(class_scope)
-        if node is not None and any(
-            call_evidence(self._imports.qualify(d), d) is not None
-            for d in (dotted_name(b.value) for b in node.bases)
-            if d
-        ):
-            return strongest(
-                [
-                    call_evidence(self._imports.qualify(d), d) or ScaleEvidence.NONE
-                    for d in (dotted_name(b.value) for b in node.bases)
-                    if d
-                ]
-            )
+        bases = [dotted_name(b.value) for b in node.bases] if node is not None else []
+        said_by_bases = [e for d in bases if d and (e := call_evidence(self._imports.qualify(d), d)) is not None]
+        if said_by_bases:  # `class Model(PreTrainedModel)`: the base says it
+            return strongest(said_by_bases)
         evidence = []
         for scope, calls in self._calls_in_scope.items():
             if scope[: len(class_scope)] != class_scope:

@@ -19,7 +19,7 @@ from warmlint.analysis import catalog
 from warmlint.analysis.collect import string_value
 from warmlint.analysis.model import Model
 from warmlint.analysis.names import dotted_name
-from warmlint.analysis.values import Value
+from warmlint.analysis.values import Value, field_default
 
 _TRAINER_CALL = re.compile(r"Trainer$")
 DEFAULT_SCHEDULE = "linear"
@@ -45,10 +45,6 @@ class TrainerConfig:
     schedule_at: cst.CSTNode | None  # None when the default applies
     has_warmup: bool | None  # None when warmup_steps or warmup_ratio cannot be read
     adam: bool  # the optimizer the Trainer builds is of the Adam family
-
-    @property
-    def name(self) -> str:
-        return "this Trainer config"
 
 
 def trainer_configs(model: Model) -> list[TrainerConfig]:
@@ -90,10 +86,9 @@ def _field_defaults(model: Model, class_scope) -> dict[str, Setting]:
     for name, bindings in model.raw.bindings.get(class_scope, {}).items():
         if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
             continue
-        value: cst.CSTNode | None = bindings[0].value
-        if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "field":
-            value = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), None)
-        if isinstance(value, cst.BaseExpression):
+        declared = bindings[0].value
+        value = field_default(declared) if isinstance(declared, cst.BaseExpression) else None
+        if value is not None:
             settings[name] = Setting(bindings[0].node or value, value)
     return settings
 

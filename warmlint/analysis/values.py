@@ -356,10 +356,7 @@ class Resolver:
         bindings = self.facts.bindings_of(class_scope, attr)
         if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].value, cst.BaseExpression):
             return None
-        value = bindings[0].value
-        if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "field":
-            return next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), None)
-        return value
+        return field_default(bindings[0].value)
 
     @staticmethod
     def _is_parse_args(origin: cst.BaseExpression, how: str) -> bool:
@@ -375,10 +372,8 @@ class Resolver:
             return None
         origin, where, _ = origins[0]
         if isinstance(origin, cst.Dict):
-            for element in origin.elements:
-                if isinstance(element, cst.DictElement) and string_value(element.key) == key:
-                    return element.value, where
-            return None
+            entry = _literal_entry(origin, key)
+            return (entry, where) if entry is not None else None
         if isinstance(origin, cst.Subscript):
             inner_key = _subscript_key(origin)
             if inner_key is not None:
@@ -484,6 +479,13 @@ def _is_config_class(node: cst.CSTNode | None, imports: ImportTable) -> bool:
             return True
     bases = {dotted_name(b.value) or "" for b in node.bases}
     return any(b in _CONFIG_BASES or (imports.qualify(b) or "") in _CONFIG_BASES for b in bases)
+
+
+def field_default(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The default a dataclass field declares: `x` for `lr: float = x` and `field(default=x)`."""
+    if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "field":
+        return next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), None)
+    return value
 
 
 def _literal_entry(node: cst.Dict, key: str) -> cst.BaseExpression | None:
