@@ -2,7 +2,8 @@
 
 A ```console block holds commands (lines starting with `$ `) each followed by the output the
 README says it prints. A line `...` in that output stands for any number of lines (an elided
-part). Every other ```bash/```console block is a list of commands whose output is not shown.
+part). A ```bash block is a list of commands whose output is not shown, and a ```python block
+a program that must run to the end (its asserts hold).
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ def examples(readme: Path) -> list[list[Example]]:
         else:
             blocks.append(_console_block(body, first_line))
     return blocks
+
+
+def python_programs(readme: Path) -> list[Example]:
+    """Every ```python block of the README, each as one program."""
+    text = readme.read_text(encoding="utf-8")
+    return [
+        Example(text.count("\n", 0, fence.start("body")) + 1, fence.group("body"), (), False)
+        for fence in FENCE.finditer(text)
+        if fence.group("lang") == "python"
+    ]
 
 
 def _console_block(lines: list[str], first_line: int) -> list[Example]:

@@ -8,6 +8,7 @@ non-ignored files) is copied into a fresh repository and committed there first.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,3 +122,32 @@ def test_fix_hook_writes_the_schedule(run_hook):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "files were modified by this hook" in result.stdout
     assert "LambdaLR" in script.read_text(encoding="utf-8")
+
+
+def readme_config(repository: Path) -> str:
+    """The README's `.pre-commit-config.yaml`, pointed at `repository` and its commit."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```yaml\n(repos:\n.*?)```", readme, re.S)
+    assert snippet, "README.md has no pre-commit configuration"
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, check=True, capture_output=True, text=True)
+    config = re.sub(r"(- repo: )\S+", rf"\g<1>{repository}", snippet.group(1), count=1)
+    return re.sub(r"(rev: )\S+", rf"\g<1>{head.stdout.strip()}", config, count=1)
+
+
+def test_the_readme_configuration_runs_the_hook(hook_repository, tmp_path):
+    project = tmp_path / "user-repository"
+    project.mkdir()
+    (project / "train.py").write_text(BAD, encoding="utf-8")
+    (project / ".pre-commit-config.yaml").write_text(readme_config(hook_repository), encoding="utf-8")
+    init_repository(project)
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "WL001" in result.stdout and "Failed" in result.stdout

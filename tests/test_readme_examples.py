@@ -10,6 +10,7 @@ from inside it.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from readme_examples import Example, examples, matches
+from readme_examples import Example, examples, matches, python_programs
 
 pytestmark = [
     pytest.mark.slow,  # a virtualenv, torch and every example's verify runs
@@ -91,6 +92,12 @@ def readme_run(tmp_path_factory) -> dict:
                 failures.append(f"README.md:{example.line}: `{example.command}` printed (exit {status}):\n{shown}")
             elif not example.shows_output and status != 0:
                 failures.append(f"README.md:{example.line}: `{example.command}` failed (exit {status}):\n{shown}")
+    for program in python_programs(README):
+        status, printed = run(Example(program.line, f"python -c {shlex.quote(program.command)}", (), False))
+        if status != 0:
+            failures.append(
+                f"README.md:{program.line}: the Python example failed (exit {status}):\n" + "\n".join(printed)
+            )
     return {"setup": results[0], "failures": failures}
 
 
