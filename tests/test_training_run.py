@@ -9,6 +9,7 @@ from conftest import dedent, found
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Lifetime, Model
 from warmlint.analysis.scale import ScaleEvidence
+from warmlint.engine.lint import check_source
 
 
 def model_of(source: str) -> Model:
@@ -194,3 +195,42 @@ def test_an_unclamped_ramp_is_not_reported_as_warmup_then_flat():
         "for b in loader:\n    opt.step()\n    sched.step()\n"
     )
     assert found(source) == set()
+
+
+SPREAD_CALLS = """\
+import argparse
+import torch
+
+CONFIG = {{"lr": 0.2}}
+
+
+def main(lr, epochs=3):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for epoch in range(epochs):
+        for x in loader:
+            optimizer.step()
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float, default={default})
+{call}
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "default", "found"),
+    [
+        ("main(**vars(parser.parse_args()))", 0.1, "lr=0.1 (from --lr default)"),
+        ("args = parser.parse_args()\nmain(**vars(args))", 0.1, "lr=0.1 (from --lr default)"),
+        ("main(**CONFIG)", 0.1, "lr=0.2 (from CONFIG['lr'])"),
+        ("main(**vars(parser.parse_args()))", 0.01, None),  # low: nothing to report
+        ("main(*sys.argv[1:])", 0.1, None),  # positional spread: not followed
+        ("main(**load_config())", 0.1, None),  # a dict warmlint cannot read
+    ],
+)
+def test_keyword_spread_passes_the_namespace_or_dict_entry(call, default, found):
+    messages = [d.message for d in check_source(SPREAD_CALLS.format(call=call, default=default)).diagnostics]
+    if found is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and found in messages[0], messages

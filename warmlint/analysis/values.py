@@ -106,15 +106,24 @@ class Resolver:
     def argument_for(
         self, function: Function, param: cst.Param, call: CallSite, offset: int
     ) -> tuple[cst.BaseExpression | None, bool]:
-        """The expression a call passes for `param`, and whether the call is analysable."""
+        """The expression a call passes for `param`, and whether the call is analysable.
+
+        A `**vars(args)` or `**config` argument passes `args.<param>` or `config["<param>"]`
+        (the `main(**vars(parser.parse_args()))` idiom); a `*args` argument is not followed.
+        """
         index = function.params.index(param) - offset
+        spread: cst.BaseExpression | None = None
         for position, arg in enumerate(call.node.args):
-            if arg.star:
+            if arg.star == "*":
                 return None, False
-            if arg.keyword is None and position == index:
+            if arg.star == "**":
+                spread = arg.value
+            elif arg.keyword is None and position == index:
                 return arg.value, True
-            if arg.keyword is not None and arg.keyword.value == param.name.value:
+            elif arg.keyword is not None and arg.keyword.value == param.name.value:
                 return arg.value, True
+        if spread is not None:
+            return _entry_of(spread, param.name.value), True
         return None, True
 
     # ---- origins -------------------------------------------------------------
@@ -499,3 +508,10 @@ def _subscript_key(expr: cst.Subscript) -> str | None:
     if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
         return None
     return string_value(expr.slice[0].slice.value)
+
+
+def _entry_of(spread: cst.BaseExpression, key: str) -> cst.BaseExpression:
+    """What `**spread` passes for the keyword `key`: `ns.key` for `vars(ns)`, else `spread["key"]`."""
+    if isinstance(spread, cst.Call) and dotted_name(spread.func) == "vars" and len(spread.args) == 1:
+        return cst.Attribute(value=spread.args[0].value, attr=cst.Name(key))
+    return cst.Subscript(value=spread, slice=[cst.SubscriptElement(cst.Index(cst.SimpleString(repr(key))))])
