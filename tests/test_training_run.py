@@ -234,3 +234,53 @@ def test_keyword_spread_passes_the_namespace_or_dict_entry(call, default, found)
         assert messages == []
     else:
         assert len(messages) == 1 and found in messages[0], messages
+
+
+LIGHTNING_HPARAMS = """\
+import lightning as L
+import torch
+
+
+class Classifier(L.LightningModule):
+    def __init__(self, lr: float = 0.1, momentum: float = 0.9):
+        super().__init__()
+        {save}
+        self.net = torch.nn.Linear(10, 2)
+
+    def training_step(self, batch, batch_idx):
+        return self.net(batch).sum()
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=self.hparams.momentum)
+
+
+{extra}
+L.Trainer(max_epochs=90).fit({build}, loader)
+"""
+
+
+@pytest.mark.parametrize(
+    ("save", "build", "extra", "found"),
+    [
+        ("self.save_hyperparameters()", "Classifier()", "", "lr=0.1 (from default of Classifier(lr=...))"),
+        ("self.save_hyperparameters()", "Classifier(lr=0.3)", "", "lr=0.3 (from argument of Classifier())"),
+        ("self.save_hyperparameters()", "Classifier(0.3)", "", "lr=0.3 (from argument of Classifier())"),
+        ("self.save_hyperparameters()", "Classifier(lr=0.01)", "", None),  # the run's value is low
+        ("self.save_hyperparameters()", "Classifier(**cfg)", "", None),  # unknown keywords
+        ("self.save_hyperparameters('momentum')", "Classifier()", "", None),  # lr is not saved
+        ("pass", "Classifier()", "", None),  # nothing saved: hparams holds something else
+        (  # a subclass may pass its own value to super().__init__
+            "self.save_hyperparameters()",
+            "Classifier()",
+            "class Small(Classifier):\n    pass\n",
+            None,
+        ),
+    ],
+)
+def test_lightning_hparams_are_the_init_parameters_the_constructor_calls_pass(save, build, extra, found):
+    source = LIGHTNING_HPARAMS.format(save=save, build=build, extra=extra)
+    messages = [d.message for d in check_source(source).diagnostics]
+    if found is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and found in messages[0], messages

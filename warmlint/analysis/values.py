@@ -200,6 +200,43 @@ class Resolver:
             results.extend((e, s, h or how) for e, s, h in inner)
         return results
 
+    def _hyperparameter_origins(self, name: str, scope: ScopeId, depth: int):
+        """`self.hparams.<name>` in a Lightning module: the `__init__` parameter that
+        `self.save_hyperparameters()` stored, valued by the constructor calls in this file (or
+        its default when the file never calls the constructor). None when any is unknown."""
+        class_scope = self.class_scope_of(scope)
+        init = self.facts.functions.get(class_scope + ("__init__",)) if class_scope else None
+        if class_scope is None or init is None or self._is_subclassed(class_scope[-1]):
+            return None
+        saves = [c for c in self.facts.calls if c.callee == "self.save_hyperparameters" and c.scope == init.scope]
+        if len(saves) != 1 or saves[0].node.args:  # saving only named parameters is not followed
+            return None
+        param = next((p for p in init.params if p.name.value == name and not p.star), None)
+        if param is None:
+            return None
+        cls = class_scope[-1]
+        default_how = f"default of {cls}({name}=...)"
+        results = []
+        for call in self._calls_by_callee.get(cls, []):
+            argument, ok = self.argument_for(init, param, call, 1)
+            if not ok or (argument is None and param.default is None):
+                return None
+            if argument is None:
+                inner, how = self.origins(param.default, init.parent, depth + 1), default_how
+            else:
+                inner, how = self.origins(argument, call.scope, depth + 1), f"argument of {cls}()"
+            if inner is None:
+                return None
+            results.extend((e, s, h or how) for e, s, h in inner)
+        if not results and param.default is not None:
+            defaults = self.origins(param.default, init.parent, depth + 1) or []
+            results = [(e, s, h or default_how) for e, s, h in defaults]
+        return results or None
+
+    def _is_subclassed(self, class_name: str) -> bool:
+        """Whether another class in the file derives from `class_name` (and may pass its own values)."""
+        return any(base.rsplit(".", 1)[-1] == class_name for base in self.facts.class_bases)
+
     def _local_function(self, callee: str, scope: ScopeId) -> Function | None:
         if callee.startswith("self.") and callee.count(".") == 1:
             class_scope = self.class_scope_of(scope)
@@ -246,6 +283,9 @@ class Resolver:
             return Value(result, source)
         if isinstance(expr, cst.Attribute) and not (dotted_name(expr) or "").startswith("self."):
             return self._attribute_number(expr, scope, depth)
+        if isinstance(expr, cst.Attribute) and dotted_name(expr.value) == "self.hparams":
+            origins = self._hyperparameter_origins(expr.attr.value, scope, depth)
+            return self._agree(origins, depth) if origins else None
         if isinstance(expr, cst.Subscript):
             return self._subscript_number(expr, scope, depth)
         if isinstance(expr, cst.Call):
