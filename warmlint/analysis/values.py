@@ -216,15 +216,17 @@ class Resolver:
             return None
         cls = class_scope[-1]
         default_how = f"default of {cls}({name}=...)"
-        results = []
+        results: list[tuple[cst.BaseExpression, ScopeId, str]] = []
         for call in self._calls_by_callee.get(cls, []):
             argument, ok = self.argument_for(init, param, call, 1)
-            if not ok or (argument is None and param.default is None):
+            if not ok:
                 return None
-            if argument is None:
+            if argument is not None:
+                inner, how = self.origins(argument, call.scope, depth + 1), f"argument of {cls}()"
+            elif param.default is not None:
                 inner, how = self.origins(param.default, init.parent, depth + 1), default_how
             else:
-                inner, how = self.origins(argument, call.scope, depth + 1), f"argument of {cls}()"
+                return None
             if inner is None:
                 return None
             results.extend((e, s, h or how) for e, s, h in inner)
