@@ -284,3 +284,62 @@ def test_lightning_hparams_are_the_init_parameters_the_constructor_calls_pass(sa
         assert messages == []
     else:
         assert len(messages) == 1 and found in messages[0], messages
+
+
+TRAINER_CLASS = """\
+import torch
+
+
+class Trainer:
+    def __init__(self, model, lr=0.1):
+        self.model = model
+        self.optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+    def fit(self, loader, epochs=10):
+        for epoch in range(epochs):
+            for x, y in loader:
+                self.optimizer.zero_grad()
+                self.model(x).sum().backward()
+                self.optimizer.step()
+
+
+{build}.fit(loader)
+"""
+
+
+@pytest.mark.parametrize(
+    ("build", "found"),
+    [
+        ("Trainer(net)", "lr=0.1 (from default of Trainer(lr=...))"),
+        ("Trainer(net, lr=0.3)", "lr=0.3 (from argument of Trainer())"),
+        ("Trainer(net, lr=0.001)", None),  # the constructor call overrides the high default
+        ("Trainer(net, 0.001)", None),
+    ],
+)
+def test_an_init_parameter_is_valued_by_the_constructor_calls(build, found):
+    messages = [d.message for d in check_source(TRAINER_CLASS.format(build=build)).diagnostics]
+    if found is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and found in messages[0], messages
+
+
+def test_a_method_parameter_is_unknown_when_the_method_is_called_on_another_object():
+    source = """\
+import torch
+
+
+class Runner:
+    def setup(self, model, lr=0.1):
+        self.optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+
+    def fit(self, loader):
+        for x in loader:
+            self.optimizer.step()
+
+
+runner = Runner()
+runner.setup(net, lr=0.001)
+runner.fit(loader)
+"""
+    assert check_source(source).diagnostics == []

@@ -175,26 +175,49 @@ class Resolver:
         function = self.facts.functions.get(scope)
         if function is None or param.star:
             return None
+        sites = self.callers(function)
+        if sites is None:
+            return None
+        label = function.parent[-1] if function.is_method and function.name == "__init__" else function.name
+        return self._valued_param(function, param, sites, label, depth)
+
+    def callers(self, function: Function) -> list[tuple[CallSite, int]] | None:
+        """Every call of `function` in this file, constructor calls for an `__init__`; None when
+        a caller cannot be told apart (a method called on another object, an `__init__` that a
+        subclass may call with its own values)."""
         sites = self.calls_to(function)
-        results: list[tuple[cst.BaseExpression, ScopeId, str]] = []
-        default_how = f"default of {function.name}({param.name.value}=...)"
+        if not function.is_method:
+            return sites
+        cls = function.parent[-1]
+        if function.name == "__init__":
+            if self._is_subclassed(cls):
+                return None
+            return sites + [(call, 1) for call in self._calls_by_callee.get(cls, [])]
+        suffix = "." + function.name
+        if any(callee.endswith(suffix) and not callee.startswith("self.") for callee in self._calls_by_callee):
+            return None
+        return sites
+
+    def _valued_param(self, function: Function, param: cst.Param, sites, label: str, depth: int):
+        """The values `param` gets: the argument of every call site, its default where a call
+        leaves it out or where the file never calls `function`. None when any is unknown."""
+        default_how = f"default of {label}({param.name.value}=...)"
         if not sites:
             if param.default is None:
                 return None
             inner = self.origins(param.default, function.parent, depth + 1)
             return None if inner is None else [(e, s, how or default_how) for e, s, how in inner]
+        results: list[tuple[cst.BaseExpression, ScopeId, str]] = []
         for call, offset in sites:
             argument, ok = self.argument_for(function, param, call, offset)
             if not ok:
                 return None
-            if argument is None:
-                if param.default is None:
-                    return None
-                inner = self.origins(param.default, function.parent, depth + 1)
-                how = default_how
+            if argument is not None:
+                inner, how = self.origins(argument, call.scope, depth + 1), f"argument of {label}()"
+            elif param.default is not None:
+                inner, how = self.origins(param.default, function.parent, depth + 1), default_how
             else:
-                inner = self.origins(argument, call.scope, depth + 1)
-                how = f"argument of {function.name}()"
+                return None
             if inner is None:
                 return None
             results.extend((e, s, h or how) for e, s, h in inner)
@@ -202,38 +225,16 @@ class Resolver:
 
     def _hyperparameter_origins(self, name: str, scope: ScopeId, depth: int):
         """`self.hparams.<name>` in a Lightning module: the `__init__` parameter that
-        `self.save_hyperparameters()` stored, valued by the constructor calls in this file (or
-        its default when the file never calls the constructor). None when any is unknown."""
+        `self.save_hyperparameters()` stored, valued as that parameter is. None when unknown."""
         class_scope = self.class_scope_of(scope)
         init = self.facts.functions.get(class_scope + ("__init__",)) if class_scope else None
-        if class_scope is None or init is None or self._is_subclassed(class_scope[-1]):
+        if init is None:
             return None
         saves = [c for c in self.facts.calls if c.callee == "self.save_hyperparameters" and c.scope == init.scope]
         if len(saves) != 1 or saves[0].node.args:  # saving only named parameters is not followed
             return None
-        param = next((p for p in init.params if p.name.value == name and not p.star), None)
-        if param is None:
-            return None
-        cls = class_scope[-1]
-        default_how = f"default of {cls}({name}=...)"
-        results: list[tuple[cst.BaseExpression, ScopeId, str]] = []
-        for call in self._calls_by_callee.get(cls, []):
-            argument, ok = self.argument_for(init, param, call, 1)
-            if not ok:
-                return None
-            if argument is not None:
-                inner, how = self.origins(argument, call.scope, depth + 1), f"argument of {cls}()"
-            elif param.default is not None:
-                inner, how = self.origins(param.default, init.parent, depth + 1), default_how
-            else:
-                return None
-            if inner is None:
-                return None
-            results.extend((e, s, h or how) for e, s, h in inner)
-        if not results and param.default is not None:
-            defaults = self.origins(param.default, init.parent, depth + 1) or []
-            results = [(e, s, h or default_how) for e, s, h in defaults]
-        return results or None
+        param = next((p for p in init.params if p.name.value == name), None)
+        return self._param_origins(param, init.scope, depth) if param is not None else None
 
     def _is_subclassed(self, class_name: str) -> bool:
         """Whether another class in the file derives from `class_name` (and may pass its own values)."""
