@@ -127,7 +127,7 @@ def _step_one_fault(run: RunRecord) -> _StepOneFault | None:
     first, (peak_step, peak_lr) = points[0][1], top
     if not math.isfinite(first):
         return _StepOneFault(f"step 1 runs at LR {first}", 1)
-    if first >= peak_lr:
+    if _at_peak(first, peak_lr):
         stays = f" and stays there {_over(run)}" if all(lr == peak_lr for _, lr in points) else ""
         return _StepOneFault(f"step 1 already runs at the peak LR {format_lr(peak_lr)}{stays}", 1)
     if first > WARMUP_START_MAX * peak_lr:
@@ -310,7 +310,7 @@ def check_warmup_completes(run: RunRecord) -> CheckResult:
     name = "warmup-completes"
     points = [p for p in run.trajectory() if math.isfinite(p[1])]
     top = peak(points)
-    if top is None or points[0][1] >= top[1]:
+    if top is None or _at_peak(points[0][1], top[1]):
         return CheckResult(name, INFO, "the LR does not rise at the start: no warmup to complete")
     if not run.end_known:
         return CheckResult(name, INFO, "cannot tell: the end of the run is unknown; pass --total-steps N")
@@ -367,6 +367,11 @@ def check_steps_per_optimizer_step(run: RunRecord) -> CheckResult:
             ),
         )
     return CheckResult(name, PASS, "every scheduler steps at most once per optimizer step")
+
+
+def _at_peak(lr: float, peak_lr: float) -> bool:
+    """A restart can peak a rounding error above step 1: that is still starting at the peak."""
+    return lr >= peak_lr * (1 - PEAK_TOLERANCE)
 
 
 def _beyond_observed(run: RunRecord, step: int) -> bool:

@@ -105,10 +105,13 @@ class TerminalProgress:
 class PlainProgress:
     """For logs and pipes: a whole line for the first step, then one every few seconds."""
 
-    def __init__(self, stream: TextIO, interval: float = PLAIN_INTERVAL_SECONDS) -> None:
+    def __init__(
+        self, stream: TextIO, interval: float = PLAIN_INTERVAL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._stream = stream
         self._interval = interval
-        self._throttle = Throttle(interval)
+        self._clock = clock
+        self._throttle = Throttle(interval, clock)
 
     def update(self, progress: Progress, limit: int) -> None:
         if self._throttle.ready():
@@ -116,7 +119,7 @@ class PlainProgress:
             self._stream.flush()
 
     def finish(self) -> None:
-        self._throttle = Throttle(self._interval)  # the next run (--compare) gets its first line too
+        self._throttle = Throttle(self._interval, self._clock)  # the next run (--compare) gets its first line too
 
 
 def progress_printer(stream: TextIO) -> ProgressListener:
@@ -146,8 +149,9 @@ def watch_progress(path: Path, limit: int) -> Iterator[None]:
     done = threading.Event()
 
     def poll() -> None:
-        last_step = 0
-        while not done.wait(POLL_INTERVAL_SECONDS):
+        last_step, finished = 0, False
+        while not finished:
+            finished = done.wait(POLL_INTERVAL_SECONDS)  # one last look after the child is gone
             progress = read_progress(path)
             if progress is not None and progress.step != last_step:
                 listener.update(progress, limit)

@@ -26,11 +26,14 @@ def report_progress(recorder: Recorder, path: Path) -> None:
     owner = os.getpid()
 
     def after_count(optimizer: Optimizer, args: Any, kwargs: Any) -> None:
-        if recorder.optimizer_index(optimizer) != 0 or os.getpid() != owner or not throttle.ready():
+        if recorder.optimizer_index(optimizer) != 0 or os.getpid() != owner:
+            return
+        step = recorder.optimizer_steps[0]
+        if step < recorder.steps_limit and not throttle.ready():  # the last step is always written
             return
         lrs = recorder.lr_history[0][-1]
         try:
-            write_progress(path, Progress(recorder.optimizer_steps[0], lrs[0] if lrs else math.nan))
+            write_progress(path, Progress(step, lrs[0] if lrs else math.nan))
         except OSError:  # progress is a courtesy: never let it break the run
             pass
 
