@@ -55,6 +55,7 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
     help="cpu hides GPUs from the script; cuda requires one.",
 )
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="Show no progress on stderr while the script runs.")
 @click.option(
     "--plot",
     "plot_path",
@@ -68,7 +69,6 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
     is_flag=True,
     help="Also run the script as `warmlint fix` would change it, and chart both.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Show no progress on stderr while the script runs.")
 def verify_command(
     script: str,
     script_args: tuple[str, ...],
@@ -77,9 +77,9 @@ def verify_command(
     timeout: float,
     device: str,
     output_format: str,
+    quiet: bool,
     plot_path: str | None,
     compare_fix: bool,
-    quiet: bool,
 ) -> None:
     """Run SCRIPT for a few optimizer steps and check that its LR warmup and decay really happen.
 

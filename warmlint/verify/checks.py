@@ -254,8 +254,8 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
     peak_lr = top[1]
     # From the first time the LR reaches the peak: a restart that climbs back to the same peak
     # can land a rounding error above it, and starting there would hide every cycle before it.
-    first = next(index for index, (_, lr) in enumerate(points) if lr >= peak_lr * (1 - PEAK_TOLERANCE))
-    if all(lr >= peak_lr * (1 - PEAK_TOLERANCE) for _, lr in points[first:]):
+    first = next(index for index, (_, lr) in enumerate(points) if _at_peak(lr, peak_lr))
+    if all(_at_peak(lr, peak_lr) for _, lr in points[first:]):
         # Not a pass: next to "decay: it never decays" a pass would read as a contradiction.
         return CheckResult("no-rebound", INFO, "the LR never falls from its peak, so it cannot climb back up")
     rebound = _find_rebound(points[first:], peak_lr)
@@ -279,13 +279,14 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
 
 
 def _find_rebound(points: list[Point], peak_lr: float) -> tuple[Point, Point] | None:
-    """The lowest point before the LR climbs back by enough, and the highest point after the climb."""
+    """The lowest point before the LR climbs back by enough, and where it first gets highest after the climb."""
     low = points[0]
     for index, point in enumerate(points):
         if point[1] < low[1]:
             low = point
         elif low[1] <= REBOUND_DECAYED * peak_lr and point[1] - low[1] >= REBOUND_CLIMB * peak_lr:
-            return low, max(points[index:], key=lambda p: p[1])
+            high = max(lr for _, lr in points[index:])
+            return low, next(p for p in points[index:] if _at_peak(p[1], high))
     return None
 
 
@@ -370,7 +371,7 @@ def check_steps_per_optimizer_step(run: RunRecord) -> CheckResult:
 
 
 def _at_peak(lr: float, peak_lr: float) -> bool:
-    """A restart can peak a rounding error above step 1: that is still starting at the peak."""
+    """Within a rounding error of the peak: a restart can climb one above where the run started."""
     return lr >= peak_lr * (1 - PEAK_TOLERANCE)
 
 
