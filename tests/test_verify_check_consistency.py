@@ -50,6 +50,11 @@ def test_first_step_does_not_pass_when_step_one_starts_too_close_to_the_peak():
     assert checks["first-step"].status == INFO
 
 
+def test_a_start_just_below_the_peak_does_not_read_as_100_percent_of_it():
+    checks = by_name(run([0.0199] + [0.02] * 39, completed=True))
+    assert "step 1 runs at 0.0199, 99.5% of the peak LR 0.02" in checks["warmup"].message
+
+
 def test_first_step_passes_with_a_real_warmup():
     checks = by_name(run(warmup(10, 0.1) + cosine(40, 0.1), completed=True))
     assert checks["warmup"].status == checks["first-step"].status == PASS

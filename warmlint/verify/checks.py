@@ -385,7 +385,11 @@ def _over(run: RunRecord) -> str:
 
 
 def _percent(fraction: float) -> str:
-    return f"{fraction * 100:.0f}%"
+    """Whole percents, except that what is below the peak never reads as 100% of it."""
+    text = f"{fraction * 100:.0f}"
+    if text == "100" and fraction < 1:
+        text = f"{math.floor(fraction * 1000) / 10:g}"
+    return f"{text}%"
 
 
 def _sane(lr: float) -> bool:
