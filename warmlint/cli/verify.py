@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from warmlint.plot.png import find_phases, write_png
+from warmlint.plot.png import MATPLOTLIB_MISSING, Verdict, find_phases, matplotlib_available, write_png
 from warmlint.plot.terminal import Series
 from warmlint.verify.compare import FixUnavailable, compare
 from warmlint.verify.core import DEVICES, VerifyOptions, verify_path
-from warmlint.verify.render import chart_series, render_compare_text, render_text
+from warmlint.verify.progress import progress_printer, showing_progress
+from warmlint.verify.render import (
+    chart_series,
+    plot_compare_verdicts,
+    plot_verdict,
+    render_compare_text,
+    render_text,
+)
 from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
 
 
@@ -47,6 +55,7 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
     help="cpu hides GPUs from the script; cuda requires one.",
 )
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="Show no progress on stderr while the script runs.")
 @click.option(
     "--plot",
     "plot_path",
@@ -68,6 +77,7 @@ def verify_command(
     timeout: float,
     device: str,
     output_format: str,
+    quiet: bool,
     plot_path: str | None,
     compare_fix: bool,
 ) -> None:
@@ -84,17 +94,22 @@ def verify_command(
             err=True,
         )
         sys.exit(EXIT_NOT_RUN)
+    if plot_path and not matplotlib_available():
+        click.echo(f"warmlint verify: error: {MATPLOTLIB_MISSING}", err=True)
+        sys.exit(EXIT_NOT_RUN)
     options = VerifyOptions(steps, total_steps, timeout, device)
-    if sys.stderr.isatty() and output_format == "text":
+    show_progress = not quiet and output_format == "text"
+    if show_progress and sys.stderr.isatty():
         click.echo(f"warmlint verify: running {script} for up to {steps} optimizer steps...", err=True)
-    if compare_fix:
-        sys.exit(_compare(script, script_args, options, output_format, plot_path))
-    result = verify_path(Path(script), script_args, options, label=script)
+    with showing_progress(progress_printer(sys.stderr) if show_progress else None):
+        if compare_fix:
+            sys.exit(_compare(script, script_args, options, output_format, plot_path))
+        result = verify_path(Path(script), script_args, options, label=script)
     if output_format == "json":
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
         click.echo(render_text(result))
-    _write_plot(plot_path, chart_series(result), result, script)
+    _write_plot(plot_path, chart_series(result), result, script, [plot_verdict(result)])
     sys.exit(result.exit_code)
 
 
@@ -114,13 +129,16 @@ def _compare(
         click.echo(render_text(comparison.before))
         click.echo(f"warmlint fix would not change {script}, so there is nothing to compare")
     series = chart_series(comparison.before, label="before") + chart_series(comparison.after, label="after")
-    _write_plot(plot_path, series, comparison.after, f"{script}: before and after warmlint fix")
+    verdicts = plot_compare_verdicts(comparison.before, comparison.after)
+    _write_plot(plot_path, series, comparison.after, f"{script}: before and after warmlint fix", verdicts)
     return comparison.exit_code
 
 
-def _write_plot(path: str | None, series: list[Series], result: VerifyResult, title: str) -> None:
+def _write_plot(
+    path: str | None, series: list[Series], result: VerifyResult, title: str, verdicts: Sequence[Verdict]
+) -> None:
     if not path or not series:
         return
     phases = find_phases(result.run.trajectory()) if result.run else []
-    problem = write_png(path, series, phases, title)
+    problem = write_png(path, series, phases, title, verdicts)
     click.echo(problem or f"wrote {path}", err=True)

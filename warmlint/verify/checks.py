@@ -32,16 +32,25 @@ class CheckResult:
     name: str
     status: str
     message: str
+    # The verdict rests on the projected LRs after the observed steps, not on LRs the script really used.
+    projected: bool = False
 
     @property
     def passed(self) -> bool:
         return self.status != FAIL
 
     def line(self) -> str:
-        return f"{self.name}: {self.status.upper()}: {self.message}"
+        label = " (projected)" if self.projected else ""
+        return f"{self.name}: {self.status.upper()}{label}: {self.message}"
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "passed": self.passed, "status": self.status, "message": self.message}
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "status": self.status,
+            "message": self.message,
+            "projected": self.projected,
+        }
 
 
 def run_checks(run: RunRecord) -> list[CheckResult]:
@@ -77,23 +86,15 @@ def check_runs(run: RunRecord) -> CheckResult:
 
 
 def check_warmup(run: RunRecord) -> CheckResult:
+    """Owns step 1's LR measured against the peak; `first-step` defers to it."""
     points = run.trajectory()
     top = peak(points)
     if top is None:
         return CheckResult("warmup", INFO, "no finite LR to judge")
     first, (peak_step, peak_lr) = points[0][1], top
-    if not math.isfinite(first):
-        return CheckResult("warmup", FAIL, f"step 1 runs at LR {first}")
-    if first >= peak_lr:
-        stays = f" and stays there {_over(run)}" if all(lr == peak_lr for _, lr in points) else ""
-        return CheckResult("warmup", FAIL, f"step 1 already runs at the peak LR {format_lr(peak_lr)}{stays}")
-    if first > WARMUP_START_MAX * peak_lr:
-        return CheckResult(
-            "warmup",
-            FAIL,
-            f"step 1 runs at {format_lr(first)}, {_percent(first / peak_lr)} of the peak LR {format_lr(peak_lr)}; "
-            f"a warmup starts at {_percent(WARMUP_START_MAX)} of the peak or lower",
-        )
+    fault = _step_one_fault(run)
+    if fault is not None:
+        return CheckResult("warmup", FAIL, fault.message, projected=_beyond_observed(run, fault.peak_step))
     jump = _largest_jump(points, peak_step)
     if jump is not None and jump[2] - jump[1] > WARMUP_MAX_JUMP * (peak_lr - first):
         step, before, after = jump
@@ -101,12 +102,41 @@ def check_warmup(run: RunRecord) -> CheckResult:
             "warmup",
             FAIL,
             f"the LR jumps from {format_lr(before)} to {format_lr(after)} at step {step} instead of rising gradually",
+            projected=_beyond_observed(run, step),
         )
-    return CheckResult(
-        "warmup",
-        PASS,
-        f"the LR rises from {format_lr(first)} at step 1 to the peak {format_lr(peak_lr)} at step {peak_step}",
-    )
+    if run.end_known and peak_step == points[-1][0]:  # whether it ever gets there is warmup-completes' verdict
+        rise = f"the LR rises gradually from {format_lr(first)} at step 1 to {format_lr(peak_lr)} at step {peak_step}"
+    else:
+        rise = f"the LR rises from {format_lr(first)} at step 1 to the peak {format_lr(peak_lr)} at step {peak_step}"
+    return CheckResult("warmup", PASS, rise, projected=_beyond_observed(run, peak_step))
+
+
+@dataclass(frozen=True)
+class _StepOneFault:
+    message: str
+    # The step of the peak the fault is measured against.
+    peak_step: int
+
+
+def _step_one_fault(run: RunRecord) -> _StepOneFault | None:
+    """What is wrong with step 1's LR for a warmup: not a number, at the peak, or too close to it."""
+    points = run.trajectory()
+    top = peak(points)
+    if top is None:
+        return None
+    first, (peak_step, peak_lr) = points[0][1], top
+    if not math.isfinite(first):
+        return _StepOneFault(f"step 1 runs at LR {first}", 1)
+    if _at_peak(first, peak_lr):
+        stays = f" and stays there {_over(run)}" if all(lr == peak_lr for _, lr in points) else ""
+        return _StepOneFault(f"step 1 already runs at the peak LR {format_lr(peak_lr)}{stays}", 1)
+    if first > WARMUP_START_MAX * peak_lr:
+        return _StepOneFault(
+            f"step 1 runs at {format_lr(first)}, {_percent(first / peak_lr)} of the peak LR {format_lr(peak_lr)}; "
+            f"a warmup starts at {_percent(WARMUP_START_MAX)} of the peak or lower",
+            peak_step,
+        )
+    return None
 
 
 def _largest_jump(points: list[Point], until: int) -> tuple[int, float, float] | None:
@@ -143,6 +173,7 @@ def check_decay(run: RunRecord) -> CheckResult:
             f"run with --steps {run.total_steps} to watch the whole run",
         )
     end_step, end_lr = points[-1]
+    projected = _beyond_observed(run, end_step)
     last = f"the last step ({end_step})" if run.end_known else f"step {end_step}, where the projection stops,"
     if end_lr <= DECAY_END_MAX * peak_lr:
         return CheckResult(
@@ -150,15 +181,17 @@ def check_decay(run: RunRecord) -> CheckResult:
             PASS,
             f"the LR falls from the peak {format_lr(peak_lr)} (step {peak_step}) "
             f"to {format_lr(end_lr)} at step {end_step}",
+            projected,
         )
     if end_lr >= peak_lr:
         message = f"the LR is still at the peak {format_lr(peak_lr)} at {last}: it never decays"
-        return CheckResult("decay", FAIL, message)
+        return CheckResult("decay", FAIL, message, projected)
     return CheckResult(
         "decay",
         FAIL,
         f"the LR at {last} is {format_lr(end_lr)}, {_percent(end_lr / peak_lr)} of the peak {format_lr(peak_lr)}; "
         f"a decayed run ends at {_percent(DECAY_END_MAX)} of the peak or lower",
+        projected,
     )
 
 
@@ -209,8 +242,8 @@ def check_finite(run: RunRecord) -> CheckResult:
                     return CheckResult("finite", FAIL, f"step {index + 1}{owner} runs at LR {lr}{where}")
     for step, lr in run.projected:
         if not _sane(lr):
-            return CheckResult("finite", FAIL, f"the projected LR at step {step} is {lr}")
-    return CheckResult("finite", PASS, "every LR is a finite number, 0 or more")
+            return CheckResult("finite", FAIL, f"the projected LR at step {step} is {lr}", projected=True)
+    return CheckResult("finite", PASS, "every LR is a finite number, 0 or more", projected=bool(run.projected))
 
 
 def check_no_rebound(run: RunRecord) -> CheckResult:
@@ -221,43 +254,55 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
     peak_lr = top[1]
     # From the first time the LR reaches the peak: a restart that climbs back to the same peak
     # can land a rounding error above it, and starting there would hide every cycle before it.
-    first = next(index for index, (_, lr) in enumerate(points) if lr >= peak_lr * (1 - PEAK_TOLERANCE))
+    first = next(index for index, (_, lr) in enumerate(points) if _at_peak(lr, peak_lr))
+    if all(_at_peak(lr, peak_lr) for _, lr in points[first:]):
+        # Not a pass: next to "decay: it never decays" a pass would read as a contradiction.
+        return CheckResult("no-rebound", INFO, "the LR never falls from its peak, so it cannot climb back up")
     rebound = _find_rebound(points[first:], peak_lr)
     if rebound is None:
-        return CheckResult("no-rebound", PASS, "once the LR decays, it does not climb back up")
+        return CheckResult(
+            "no-rebound", PASS, "once the LR decays, it does not climb back up", projected=bool(run.projected)
+        )
     (low_step, low_lr), (high_step, high_lr) = rebound
     message = (
         f"the LR falls to {format_lr(low_lr)} at step {low_step}, "
         f"then climbs back to {format_lr(high_lr)} by step {high_step}"
     )
+    projected = _beyond_observed(run, high_step)
     restarting = [s.restarts for s in run.primary_schedulers() if s.restarts]
     if restarting:
-        return CheckResult("no-rebound", INFO, f"{message}, as {restarting[0]} is built to")
+        return CheckResult("no-rebound", INFO, f"{message}, as {restarting[0]} is built to", projected)
     built_for = [s.detail for s in run.primary_schedulers() if s.detail and "T_max" in s.detail]
     if built_for and run.total_steps:
         message += f" ({built_for[0]}, in a run of {run.total_steps} steps)"
-    return CheckResult("no-rebound", FAIL, message)
+    return CheckResult("no-rebound", FAIL, message, projected)
 
 
 def _find_rebound(points: list[Point], peak_lr: float) -> tuple[Point, Point] | None:
-    """The lowest point before the LR climbs back by enough, and the highest point after the climb."""
+    """The lowest point before the LR climbs back by enough, and where it first gets highest after the climb."""
     low = points[0]
     for index, point in enumerate(points):
         if point[1] < low[1]:
             low = point
         elif low[1] <= REBOUND_DECAYED * peak_lr and point[1] - low[1] >= REBOUND_CLIMB * peak_lr:
-            return low, max(points[index:], key=lambda p: p[1])
+            high = max(lr for _, lr in points[index:])
+            return low, next(p for p in points[index:] if _at_peak(p[1], high))
     return None
 
 
 def check_first_step(run: RunRecord) -> CheckResult:
+    """Owns one fact: whether step 1 updates the weights at all. How high it starts is the warmup's verdict."""
     first = run.observed[0][0] if run.observed and run.observed[0] else math.nan
+    if not _sane(first):
+        return CheckResult("first-step", INFO, f"step 1 runs at LR {first}: see finite")
     if first == 0:
         return CheckResult(
             "first-step",
             INFO,
             "step 1 runs at LR 0, so the first update changes nothing (usual when a warmup starts from 0)",
         )
+    if _step_one_fault(run) is not None:
+        return CheckResult("first-step", INFO, f"step 1 runs at LR {format_lr(first)}, too high a start: see warmup")
     return CheckResult("first-step", PASS, f"step 1 runs at LR {format_lr(first)}")
 
 
@@ -266,7 +311,7 @@ def check_warmup_completes(run: RunRecord) -> CheckResult:
     name = "warmup-completes"
     points = [p for p in run.trajectory() if math.isfinite(p[1])]
     top = peak(points)
-    if top is None or points[0][1] >= top[1]:
+    if top is None or _at_peak(points[0][1], top[1]):
         return CheckResult(name, INFO, "the LR does not rise at the start: no warmup to complete")
     if not run.end_known:
         return CheckResult(name, INFO, "cannot tell: the end of the run is unknown; pass --total-steps N")
@@ -276,8 +321,10 @@ def check_warmup_completes(run: RunRecord) -> CheckResult:
             name,
             FAIL,
             f"the LR is still rising at the last step ({end_step}, {format_lr(top[1])}): the warmup never completes",
+            projected=_beyond_observed(run, end_step),
         )
-    return CheckResult(name, PASS, f"the LR reaches its peak {format_lr(top[1])} at step {top[0]} of {end_step}")
+    message = f"the LR reaches its peak {format_lr(top[1])} at step {top[0]} of {end_step}"
+    return CheckResult(name, PASS, message, projected=_beyond_observed(run, top[0]))
 
 
 def check_schedule_length(run: RunRecord) -> CheckResult:
@@ -323,12 +370,26 @@ def check_steps_per_optimizer_step(run: RunRecord) -> CheckResult:
     return CheckResult(name, PASS, "every scheduler steps at most once per optimizer step")
 
 
+def _at_peak(lr: float, peak_lr: float) -> bool:
+    """Within a rounding error of the peak: a restart can climb one above where the run started."""
+    return lr >= peak_lr * (1 - PEAK_TOLERANCE)
+
+
+def _beyond_observed(run: RunRecord, step: int) -> bool:
+    """The step lies in the projection: the script was stopped before it."""
+    return step > run.steps
+
+
 def _over(run: RunRecord) -> str:
     return f"for all {run.steps} steps of the run" if run.completed else "at every step observed and projected"
 
 
 def _percent(fraction: float) -> str:
-    return f"{fraction * 100:.0f}%"
+    """Whole percents, except that what is below the peak never reads as 100% of it."""
+    text = f"{fraction * 100:.0f}"
+    if text == "100" and fraction < 1:
+        text = f"{math.floor(fraction * 1000) / 10:g}"
+    return f"{text}%"
 
 
 def _sane(lr: float) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from warmlint.plot.png import Verdict
 from warmlint.plot.terminal import Series, render_chart
 from warmlint.verify.result import VerifyResult
 
@@ -33,28 +34,50 @@ def render_text(result: VerifyResult, title: str | None = None, chart: bool = Tr
     lines.extend(f"  note: {note}" for note in (result.run.notes if result.run else ()))
     if chart:
         lines += ["", textwrap.indent(render_chart(chart_series(result)), "  ")]
-    lines += ["", verdict(result)]
+    lines += ["", f"{title or result.script}: {verdict(result)}"]
     return "\n".join(lines)
 
 
+BEFORE, AFTER = "as it is", "as warmlint fix would change it"
+
+
 def render_compare_text(before: VerifyResult, after: VerifyResult) -> str:
+    """Both runs and both verdicts; the last line says which verdict the exit status follows."""
     sections = [
-        render_text(before, title=f"{before.script} (as it is)", chart=False),
-        render_text(after, title=f"{after.script} (as warmlint fix would change it)", chart=False),
+        render_text(before, title=f"{before.script} ({BEFORE})", chart=False),
+        render_text(after, title=f"{after.script} ({AFTER})", chart=False),
     ]
     series = chart_series(before, "o", ":", "before") + chart_series(after, "*", ".", "after")
     if series:
         sections.append(textwrap.indent(render_chart(series), "  "))
+    sections.append(
+        f"{after.script}: before warmlint fix: {verdict(before)}; after: {verdict(after)} "
+        "(the exit status is the fixed run's)"
+    )
     return "\n\n".join(sections)
 
 
 def verdict(result: VerifyResult) -> str:
+    """``passed``, ``FAILED: warmup, decay`` or ``could not be checked``."""
     if result.problem:
-        return f"{result.script}: could not be checked"
+        return "could not be checked"
     failed = [check.name for check in result.failed_checks]
     if failed:
-        return f"{result.script}: FAILED: {', '.join(failed)}"
-    return f"{result.script}: passed"
+        return f"FAILED: {', '.join(failed)}"
+    return "passed"
+
+
+def plot_verdict(result: VerifyResult) -> Verdict:
+    """The PNG's verdict line: ``PASS`` or ``FAIL: warmup, decay``."""
+    failed = [check.name for check in result.failed_checks]
+    if result.problem:
+        return Verdict("NOT CHECKED", failed=True)
+    return Verdict(f"FAIL: {', '.join(failed)}" if failed else "PASS", failed=bool(failed))
+
+
+def plot_compare_verdicts(before: VerifyResult, after: VerifyResult) -> tuple[Verdict, Verdict]:
+    first, second = plot_verdict(before), plot_verdict(after)
+    return Verdict(f"before: {first.text}", first.failed), Verdict(f"after: {second.text}", second.failed)
 
 
 def _summary(result: VerifyResult) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import warmlint
+from warmlint.verify.progress import progress_path, watch_progress
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, read_report
 from warmlint.verify.script_length import ScriptLength
 
@@ -65,7 +66,8 @@ def run_child(
         )
         stderr = _Tail(process.stderr)
         try:
-            timed_out = _wait(process, timeout)
+            with watch_progress(progress_path(report_path), steps):
+                timed_out = _wait(process, timeout)
         finally:
             _kill_group(process.pid, signal.SIGKILL)  # nothing the script started outlives the run
             process.wait()

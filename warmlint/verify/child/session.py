@@ -18,7 +18,9 @@ import torch
 from warmlint.verify.child.child_report import ScriptEnd, build_report, describe_exception
 from warmlint.verify.child.hints import collect_hints
 from warmlint.verify.child.horizon import RunLength
+from warmlint.verify.child.progress_writer import report_progress
 from warmlint.verify.child.recorder import Recorder, StopVerify
+from warmlint.verify.progress import progress_path
 from warmlint.verify.protocol import write_report
 
 
@@ -41,6 +43,7 @@ class ChildSession:
 
     def start(self) -> None:
         self.recorder.install()
+        report_progress(self.recorder, progress_path(self.report_path))
         signal.signal(signal.SIGTERM, self._on_terminate)
         atexit.register(lambda: self.finish(ScriptEnd("exited")))
 
