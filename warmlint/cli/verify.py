@@ -46,6 +46,12 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
     show_default=True,
     help="cpu hides GPUs from the script; cuda requires one.",
 )
+@click.option(
+    "--nproc-per-node",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Launch the script as torchrun would, with this many ranks (torch.distributed.run --standalone).",
+)
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option(
     "--plot",
@@ -67,6 +73,7 @@ def verify_command(
     total_steps: int | None,
     timeout: float,
     device: str,
+    nproc_per_node: int | None,
     output_format: str,
     plot_path: str | None,
     compare_fix: bool,
@@ -84,7 +91,7 @@ def verify_command(
             err=True,
         )
         sys.exit(EXIT_NOT_RUN)
-    options = VerifyOptions(steps, total_steps, timeout, device)
+    options = VerifyOptions(steps, total_steps, timeout, device, nproc_per_node)
     if sys.stderr.isatty() and output_format == "text":
         click.echo(f"warmlint verify: running {script} for up to {steps} optimizer steps...", err=True)
     if compare_fix:

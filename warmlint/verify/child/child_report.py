@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 from warmlint.verify.child.hints import ScriptHints
@@ -35,6 +36,17 @@ def describe_exception(error: BaseException, script_path: str) -> dict[str, Any]
     frame = chosen[-1] if chosen else None
     location = f"{os.path.relpath(frame.filename, script_dir)}:{frame.lineno}" if frame is not None else None
     return {"type": type(error).__name__, "message": str(error), "location": location}
+
+
+def frame_location(frame: FrameType | None, script_path: str) -> str | None:
+    """``file:line`` of the innermost frame of the user's code on the stack that ends in ``frame``."""
+    script_dir = os.path.dirname(os.path.abspath(script_path))
+    while frame is not None:
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if os.path.dirname(filename) == script_dir:
+            return f"{os.path.relpath(filename, script_dir)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
 
 
 def build_report(

@@ -16,12 +16,17 @@ import signal
 import sys
 from typing import NoReturn
 
+from warmlint.verify.child.ranks import enter_rank, gpu_shortage, report_on_terminate
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED, write_report
+from warmlint.verify.rank_files import RANK_FOLDER_ENV
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
     options = _parse_args(sys.argv[1:] if argv is None else argv)
     report_path = os.environ.pop(REPORT_ENV)
+    rank_folder = os.environ.pop(RANK_FOLDER_ENV, None)
+    if rank_folder:  # one rank of a run under torch.distributed.run
+        report_path = enter_rank(rank_folder)
     # Until the recorder is in place, a timeout still leaves a report: "terminated, no step yet".
     signal.signal(signal.SIGTERM, lambda signum, frame: _report_early_termination(report_path, signum))
     try:
@@ -30,11 +35,16 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _report_setup_error(report_path, "torch-missing", str(error))
     if options.device == "cuda" and not torch.cuda.is_available():
         _report_setup_error(report_path, "no-cuda", "no CUDA GPU is visible to PyTorch")
+    if rank_folder and options.device == "cuda":
+        if shortage := gpu_shortage():
+            _report_setup_error(report_path, "no-gpu-for-rank", shortage)
     from warmlint.verify.child.session import ChildSession, exit_status
 
     _drop_added_path()
     session = ChildSession(options, report_path, leave=_exit)
     session.start()
+    if rank_folder:
+        report_on_terminate(session.on_terminate)
     ending = session.run_script()
     # Let go of the script's frames so DataLoader iterators shut their workers down.
     gc.collect()
