@@ -134,11 +134,11 @@ def test_notes_say_where_the_ranks_waited_when_the_time_ran_out():
 
 
 def test_only_disagreeing_ranks_are_charted_with_their_digit():
-    run = record([0.1, 0.2], ranks=(rank(0, 0.1, 0.2), rank(1, 0.1, 0.2), rank(2, 0.1, 0.1)))
+    run = record([0.1, 0.2, 0.3], ranks=(rank(0, 0.1, 0.2, 0.3), rank(1, 0.1, 0.2, 0.3), rank(2, 0.1, 0.1, 0.3)))
     extra = rank_series(run)
-    assert [(s.label, s.mark, list(s.points)) for s in extra] == [("rank 2", "2", [(1, 0.1), (2, 0.1)])]
+    assert [(s.label, s.mark, list(s.points)) for s in extra] == [("rank 2, where it differs", "2", [(2, 0.1)])]
     result = VerifyResult("train.py", 1, run=run)
-    assert [s.label for s in chart_series(result)] == ["observed", "rank 2"]
+    assert [s.label for s in chart_series(result)] == ["observed", "rank 2, where it differs"]
 
 
 def test_json_carries_each_ranks_trajectory_only_for_a_distributed_run():

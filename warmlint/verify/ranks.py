@@ -77,26 +77,26 @@ def check_ranks_agree(ranks: Sequence[RankRecord], world_size: int) -> CheckResu
     return CheckResult(NAME, PASS, message + absent)
 
 
-def disagreeing_ranks(run: RunRecord) -> list[RankRecord]:
-    """The ranks whose LR differs from rank 0's at some step."""
+def rank_series(run: RunRecord, label: str = "") -> list[Series]:
+    """For each rank that disagrees with rank 0, its LR at the steps where it does, marked with its last digit.
+
+    Where a rank agrees, rank 0's curve already shows its LR.
+    """
     reference = next((record for record in run.ranks if record.rank == 0), None)
     if reference is None:
         return []
-    return [r for r in run.ranks if r.rank != 0 and first_difference(reference, r) is not None]
-
-
-def rank_series(run: RunRecord, label: str = "") -> list[Series]:
-    """One series per rank that disagrees with rank 0, drawn with the last digit of its rank."""
     prefix = f"{label} " if label else ""
-    return [
-        Series(
-            f"{prefix}rank {record.rank}",
-            str(record.rank)[-1],
-            [(index + 1, lrs[0]) for index, lrs in enumerate(record.lrs) if lrs],
-            run=f"{prefix}rank {record.rank}",
-        )
-        for record in disagreeing_ranks(run)
-    ]
+    series = []
+    for record in run.ranks:
+        points = [
+            (index + 1, lrs[0])
+            for index, (lrs, expected) in enumerate(zip(record.lrs, reference.lrs))
+            if lrs and expected and not _same(lrs[0], expected[0])
+        ]
+        if record.rank != 0 and points:
+            name = f"{prefix}rank {record.rank}"
+            series.append(Series(f"{name}, where it differs", str(record.rank)[-1], points, run=name))
+    return series
 
 
 def rank_notes(ranks: Sequence[RankRecord], timed_out: bool) -> list[str]:

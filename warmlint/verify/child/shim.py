@@ -4,7 +4,8 @@
 --script-total-source TEXT] [--device D] -- SCRIPT [ARGS...]``
 runs SCRIPT as ``__main__`` with ``sys.argv = [SCRIPT, *ARGS]`` and writes the JSON report to
 the path in ``$WARMLINT_VERIFY_REPORT``: after the script stops, finishes, raises or exits,
-and on SIGTERM (how the parent ends a script that ran past its timeout).
+and on SIGTERM (how the parent ends a script that ran past its timeout). As one rank under
+torch.distributed.run (``$WARMLINT_VERIFY_RANK_FOLDER`` set), it writes that rank's report there.
 """
 
 from __future__ import annotations
