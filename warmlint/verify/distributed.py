@@ -40,13 +40,14 @@ class RankLaunch:
     def add_environment(self, env: dict[str, str]) -> None:
         env[RANK_FOLDER_ENV] = str(self.folder)
 
-    def rank_pids(self, launcher_pid: int) -> set[int]:
+    def rank_pids(self, launcher_pid: int | None) -> set[int]:
         """The ranks' process ids: those they wrote, and the launcher's children while it is alive.
 
         Each rank leads a session of its own, so its pid also names its process group. The
         launcher's children cover a rank that has not written its file yet.
         """
-        return set(read_rank_pids(self.folder)) | _children(launcher_pid)
+        children = _children(launcher_pid) if launcher_pid is not None else set()
+        return set(read_rank_pids(self.folder)) | children
 
     def reports(self) -> dict[int, dict[str, Any]]:
         return read_rank_reports(self.folder)

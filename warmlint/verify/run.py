@@ -78,7 +78,7 @@ def run_child(
         try:
             timed_out = _wait(process, timeout, ranks)
         finally:
-            _kill_all(process.pid, ranks, signal.SIGKILL)  # nothing the script started outlives the run
+            _kill_all(process, ranks, signal.SIGKILL)  # nothing the script started outlives the run
             process.wait()
         seconds = time.monotonic() - started
         rank_reports = ranks.reports() if ranks else {}
@@ -111,7 +111,7 @@ def _wait(process: subprocess.Popen[bytes], timeout: float, ranks: RankLaunch | 
         process.wait(timeout=timeout)
         return False
     except subprocess.TimeoutExpired:
-        _kill_all(process.pid, ranks, signal.SIGTERM)
+        _kill_all(process, ranks, signal.SIGTERM)
         try:
             process.wait(timeout=TERMINATE_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
@@ -119,12 +119,14 @@ def _wait(process: subprocess.Popen[bytes], timeout: float, ranks: RankLaunch | 
         return True
 
 
-def _kill_all(pid: int, ranks: RankLaunch | None, sig: signal.Signals) -> None:
+def _kill_all(process: subprocess.Popen[bytes], ranks: RankLaunch | None, sig: signal.Signals) -> None:
     """The child's process group and, under torch.distributed.run, each rank's own."""
-    rank_pids = ranks.rank_pids(pid) if ranks else set()  # read while the launcher still has its children
-    _kill_group(pid, sig)
-    for rank_pid in rank_pids:
-        _kill_group(rank_pid, sig)
+    rank_pids: set[int] = set()
+    if ranks:
+        # The launcher's children count only while it is unreaped, so that its pid is still its own.
+        rank_pids = ranks.rank_pids(process.pid if process.returncode is None else None)
+    for pid in (process.pid, *rank_pids):
+        _kill_group(pid, sig)
 
 
 def _kill_group(pid: int, sig: signal.Signals) -> None:
