@@ -54,6 +54,12 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
     show_default=True,
     help="cpu hides GPUs from the script; cuda requires one.",
 )
+@click.option(
+    "--nproc-per-node",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Launch the script as torchrun would, with this many ranks (torch.distributed.run --standalone).",
+)
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="Show no progress on stderr while the script runs.")
 @click.option(
@@ -76,6 +82,7 @@ def verify_command(
     total_steps: int | None,
     timeout: float,
     device: str,
+    nproc_per_node: int | None,
     output_format: str,
     quiet: bool,
     plot_path: str | None,
@@ -97,7 +104,7 @@ def verify_command(
     if plot_path and not matplotlib_available():
         click.echo(f"warmlint verify: error: {MATPLOTLIB_MISSING}", err=True)
         sys.exit(EXIT_NOT_RUN)
-    options = VerifyOptions(steps, total_steps, timeout, device)
+    options = VerifyOptions(steps, total_steps, timeout, device, nproc_per_node)
     show_progress = not quiet and output_format == "text"
     if show_progress and sys.stderr.isatty():
         click.echo(f"warmlint verify: running {script} for up to {steps} optimizer steps...", err=True)

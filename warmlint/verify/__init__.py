@@ -4,6 +4,9 @@ This package is the parent side: start the child process (`run`, `protocol`), re
 (`record`, `outcome`), judge the LR trajectory (`checks`), and present the result (`result`,
 `render`, `compare` for ``--compare``). Importing it never imports torch; everything that runs in
 the child process, with torch imported, lives in `warmlint.verify.child`.
+
+``--nproc-per-node`` runs the script under torch.distributed.run (`distributed`, `rank_files`)
+and compares the ranks (`ranks`); `launch_hint` spots a script that needs that launcher.
 """
 
 __all__ = ["CheckResult", "VerifyResult", "verify"]

@@ -21,6 +21,8 @@ class VerifyOptions:
     total_steps: int | None = None
     timeout: float = 300.0
     device: str = "auto"
+    # Run under torch.distributed.run with this many ranks; None runs the script as one process.
+    nproc_per_node: int | None = None
 
     def __post_init__(self) -> None:
         if self.steps < 1:
@@ -31,6 +33,8 @@ class VerifyOptions:
             raise ValueError("timeout must be positive")
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}")
+        if self.nproc_per_node is not None and self.nproc_per_node < 1:
+            raise ValueError("nproc_per_node must be 1 or more")
 
 
 def verify(
@@ -40,6 +44,7 @@ def verify(
     total_steps: int | None = None,
     timeout: float = 300,
     device: str = "auto",
+    nproc_per_node: int | None = None,
 ) -> VerifyResult:
     """Run ``script`` (with ``args`` as its command line) in a child process and check its LR schedule.
 
@@ -47,9 +52,11 @@ def verify(
     and projects the schedule over ``total_steps`` (inferred from the script when None).
     ``timeout`` is in seconds and includes importing torch. ``device``: ``"cpu"`` hides GPUs
     from the script, ``"cuda"`` requires one, ``"auto"`` leaves the choice to the script.
+    ``nproc_per_node`` starts that many ranks through torch.distributed.run (as ``torchrun``
+    would) and adds the ``ranks-agree`` check.
     The calling process never imports torch or the script.
     """
-    options = VerifyOptions(steps, total_steps, float(timeout), device)
+    options = VerifyOptions(steps, total_steps, float(timeout), device, nproc_per_node)
     return verify_path(Path(script), tuple(args), options, label=str(script))
 
 
@@ -65,5 +72,14 @@ def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label
     if not torch_installed():
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=TORCH_MISSING)
     length = None if options.total_steps else script_length(path, args)
-    child = run_child(path.resolve(), args, options.steps, options.total_steps, options.timeout, options.device, length)
+    child = run_child(
+        path.resolve(),
+        args,
+        options.steps,
+        options.total_steps,
+        options.timeout,
+        options.device,
+        length,
+        nproc_per_node=options.nproc_per_node,
+    )
     return interpret(label, child, options.timeout, options.device)

@@ -7,6 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from warmlint.verify.checks import run_checks
+from warmlint.verify.launch_hint import launcher_hint
+from warmlint.verify.ranks import check_ranks_agree, rank_notes, rank_records
 from warmlint.verify.record import Ending, RunRecord
 from warmlint.verify.result import EXIT_FAILED, EXIT_NOT_RUN, EXIT_PASSED, VerifyResult
 from warmlint.verify.run import ChildRun
@@ -24,12 +26,18 @@ def interpret(script: str, child: ChildRun, timeout: float, device: str) -> Veri
         return VerifyResult(exit_code=EXIT_NOT_RUN, problem=_setup_problem(report.get("error") or {}), **common)
     ending = _ending(report, child, timeout)
     run = RunRecord.from_report(report, ending)
+    if child.world_size:
+        ranks = rank_records(child.rank_reports)
+        run = replace(run, ranks=ranks, notes=(*run.notes, *rank_notes(ranks, child.timed_out)))
     if run.steps == 0:
-        problem = _never_stepped(ending) + _stderr_excerpt(child.stderr_tail)
+        hint = None if child.world_size else launcher_hint(ending)
+        problem = hint or _never_stepped(ending) + _stderr_excerpt(child.stderr_tail)
         return VerifyResult(exit_code=EXIT_NOT_RUN, problem=problem, run=run, **common)
     if device == "cuda" and not (run.device or "").startswith("cuda"):
         run = _with_note(run, f"--device cuda was asked for, but the model's parameters are on {run.device}")
     checks = tuple(run_checks(run))
+    if child.world_size:
+        checks += (check_ranks_agree(run.ranks, child.world_size),)
     exit_code = EXIT_PASSED if all(check.passed for check in checks) else EXIT_FAILED
     return VerifyResult(exit_code=exit_code, checks=checks, run=run, **common)
 

@@ -86,6 +86,8 @@ class RunRecord:
     device: str | None
     notes: tuple[str, ...]
     ending: Ending
+    # Under --nproc-per-node: every rank that reported, rank 0 (the run above) included.
+    ranks: tuple[RankRecord, ...] = ()
 
     @property
     def observed(self) -> tuple[tuple[float, ...], ...]:
@@ -132,6 +134,26 @@ class RunRecord:
             notes=tuple(report.get("notes", ())),
             ending=ending,
         )
+
+
+@dataclass(frozen=True)
+class RankRecord:
+    """What one rank of a distributed run saw: the LRs of its judged optimizer, and how it ended."""
+
+    rank: int
+    # One tuple of LRs (one per param group) per step, as in OptimizerRecord.
+    lrs: tuple[tuple[float, ...], ...]
+    status: str
+    # Where in the script it was when it ended (raised there, or was terminated waiting there).
+    location: str | None = None
+
+    @classmethod
+    def from_report(cls, rank: int, report: dict[str, Any]) -> RankRecord:
+        optimizers = [OptimizerRecord.from_json(o) for o in report.get("optimizers", ())]
+        primary = int(report.get("primary", 0))
+        lrs = optimizers[primary].lrs if primary < len(optimizers) else ()
+        location = (report.get("error") or {}).get("location")
+        return cls(rank=rank, lrs=lrs, status=str(report.get("status", "completed")), location=location)
 
 
 def _number(value: Any) -> float:

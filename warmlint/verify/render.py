@@ -6,6 +6,7 @@ import textwrap
 
 from warmlint.plot.png import Verdict
 from warmlint.plot.terminal import Series, render_chart
+from warmlint.verify.ranks import rank_series
 from warmlint.verify.result import VerifyResult
 
 
@@ -21,7 +22,7 @@ def chart_series(
     series = [Series(f"{prefix}observed", observed_mark, observed, run=label)]
     if run.projected:
         series.append(Series(f"{prefix}projected", projected_mark, list(run.projected), projected=True, run=label))
-    return series
+    return series + rank_series(run, label)
 
 
 def render_text(result: VerifyResult, title: str | None = None, chart: bool = True) -> str:

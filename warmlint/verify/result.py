@@ -51,6 +51,7 @@ class VerifyResult:
                 {"step": index + 1, "lrs": [_number(lr) for lr in lrs]}
                 for index, lrs in enumerate(run.observed if run else ())
             ],
+            **_ranks_json(run),
             "projected": [{"step": step, "lr": _number(lr)} for step, lr in (run.projected if run else ())],
             "device": run.device if run else None,
             "optimizers": [{"name": o.name, "steps": o.steps} for o in (run.optimizers if run else ())],
@@ -67,6 +68,19 @@ class VerifyResult:
             "stderr_tail": list(self.stderr_tail),
             "seconds": round(self.seconds, 3),
         }
+
+
+def _ranks_json(run: RunRecord | None) -> dict[str, Any]:
+    """Under --nproc-per-node, each rank's LRs in the shape of ``observed``; nothing otherwise."""
+    if run is None or not run.ranks:
+        return {}
+    trajectories = {
+        str(record.rank): [
+            {"step": index + 1, "lrs": [_number(lr) for lr in lrs]} for index, lrs in enumerate(record.lrs)
+        ]
+        for record in run.ranks
+    }
+    return {"ranks": trajectories}
 
 
 def _number(value: float) -> float | str:

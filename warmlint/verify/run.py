@@ -12,12 +12,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import warmlint
+from warmlint.verify.distributed import SHIM_MODULE, RankLaunch
 from warmlint.verify.progress import progress_path, watch_progress
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, read_report
 from warmlint.verify.script_length import ScriptLength
@@ -35,6 +36,10 @@ class ChildRun:
     timed_out: bool
     seconds: float
     stderr_tail: list[str]
+    # Under --nproc-per-node: how many ranks were started, and the report of each that wrote one
+    # (``report`` is then rank 0's).
+    world_size: int | None = None
+    rank_reports: Mapping[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def run_child(
@@ -45,20 +50,26 @@ def run_child(
     timeout: float,
     device: str,
     script_length: ScriptLength | None = None,
+    nproc_per_node: int | None = None,
 ) -> ChildRun:
     with tempfile.TemporaryDirectory(prefix="warmlint-verify-") as scratch:
         report_path = Path(scratch) / "report.json"
-        command = [sys.executable, "-m", "warmlint.verify.child.shim", "--steps", str(steps), "--device", device]
+        ranks = RankLaunch(nproc_per_node, Path(scratch)) if nproc_per_node else None
+        command = ranks.command() if ranks else [sys.executable, "-m", SHIM_MODULE]
+        command += ["--steps", str(steps), "--device", device]
         if total_steps:
             command += ["--total-steps", str(total_steps)]
         if script_length is not None:
             command += ["--script-total-steps", str(script_length.steps), "--script-total-source", script_length.source]
         command += ["--", str(script), *script_args]
+        env = _child_environment(report_path, device)
+        if ranks:
+            ranks.add_environment(env)
         started = time.monotonic()
         process = subprocess.Popen(
             command,
             cwd=script.parent,
-            env=_child_environment(report_path, device),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,  # only the end of stderr is ever shown
             stderr=subprocess.PIPE,
@@ -66,18 +77,21 @@ def run_child(
         )
         stderr = _Tail(process.stderr)
         try:
-            with watch_progress(progress_path(report_path), steps):
-                timed_out = _wait(process, timeout)
+            with watch_progress(progress_path(ranks.report_path(0) if ranks else report_path), steps):
+                timed_out = _wait(process, timeout, ranks)
         finally:
-            _kill_group(process.pid, signal.SIGKILL)  # nothing the script started outlives the run
+            _kill_all(process, ranks, signal.SIGKILL)  # nothing the script started outlives the run
             process.wait()
         seconds = time.monotonic() - started
+        rank_reports = ranks.reports() if ranks else {}
         return ChildRun(
-            report=read_report(report_path),
+            report=rank_reports.get(0) if ranks else read_report(report_path),
             returncode=process.returncode,
             timed_out=timed_out,
             seconds=seconds,
             stderr_tail=stderr.lines(),
+            world_size=nproc_per_node if ranks else None,
+            rank_reports=rank_reports,
         )
 
 
@@ -93,18 +107,28 @@ def _child_environment(report_path: Path, device: str) -> dict[str, str]:
     return env
 
 
-def _wait(process: subprocess.Popen[bytes], timeout: float) -> bool:
+def _wait(process: subprocess.Popen[bytes], timeout: float, ranks: RankLaunch | None) -> bool:
     """Wait for the child; past the timeout ask it to report (SIGTERM), then kill it. True if it timed out."""
     try:
         process.wait(timeout=timeout)
         return False
     except subprocess.TimeoutExpired:
-        _kill_group(process.pid, signal.SIGTERM)
+        _kill_all(process, ranks, signal.SIGTERM)
         try:
             process.wait(timeout=TERMINATE_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
             pass
         return True
+
+
+def _kill_all(process: subprocess.Popen[bytes], ranks: RankLaunch | None, sig: signal.Signals) -> None:
+    """The child's process group and, under torch.distributed.run, each rank's own."""
+    rank_pids: set[int] = set()
+    if ranks:
+        # The launcher's children count only while it is unreaped, so that its pid is still its own.
+        rank_pids = ranks.rank_pids(process.pid if process.returncode is None else None)
+    for pid in (process.pid, *rank_pids):
+        _kill_group(pid, sig)
 
 
 def _kill_group(pid: int, sig: signal.Signals) -> None:

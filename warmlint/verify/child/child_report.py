@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 from warmlint.verify.child.hints import ScriptHints
@@ -30,11 +31,26 @@ def describe_exception(error: BaseException, script_path: str) -> dict[str, Any]
     """Type, message and the place in the user's code (not in torch) where it was raised."""
     frames = traceback.extract_tb(error.__traceback__)
     script_dir = os.path.dirname(os.path.abspath(script_path))
-    own = [f for f in frames if os.path.dirname(os.path.abspath(f.filename)) == script_dir]
+    own = [f for f in frames if _in_folder(f.filename, script_dir)]
     chosen = own or frames
     frame = chosen[-1] if chosen else None
     location = f"{os.path.relpath(frame.filename, script_dir)}:{frame.lineno}" if frame is not None else None
     return {"type": type(error).__name__, "message": str(error), "location": location}
+
+
+def frame_location(frame: FrameType | None, script_path: str) -> str | None:
+    """``file:line`` of the innermost frame of the user's code on the stack that ends in ``frame``."""
+    script_dir = os.path.dirname(os.path.abspath(script_path))
+    while frame is not None:
+        if _in_folder(frame.f_code.co_filename, script_dir):
+            return f"{os.path.relpath(frame.f_code.co_filename, script_dir)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
+
+
+def _in_folder(filename: str, folder: str) -> bool:
+    """A real file right in ``folder``; ``<frozen os>`` and ``<string>`` name no file, wherever the run is."""
+    return not filename.startswith("<") and os.path.dirname(os.path.abspath(filename)) == folder
 
 
 def build_report(

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import torch
 
-from warmlint.verify.child.child_report import ScriptEnd, build_report, describe_exception
+from warmlint.verify.child.child_report import ScriptEnd, build_report, describe_exception, frame_location
 from warmlint.verify.child.hints import collect_hints
 from warmlint.verify.child.horizon import RunLength
 from warmlint.verify.child.progress_writer import report_progress
@@ -44,7 +44,7 @@ class ChildSession:
     def start(self) -> None:
         self.recorder.install()
         report_progress(self.recorder, progress_path(self.report_path))
-        signal.signal(signal.SIGTERM, self._on_terminate)
+        signal.signal(signal.SIGTERM, self.on_terminate)
         atexit.register(lambda: self.finish(ScriptEnd("exited")))
 
     def run_script(self) -> ScriptEnd:
@@ -82,14 +82,15 @@ class ChildSession:
         self.finish(ScriptEnd("stopped"))
         self._leave(0)
 
-    def _on_terminate(self, signum: int, frame: FrameType | None) -> None:
+    def on_terminate(self, signum: int, frame: FrameType | None) -> None:
         if os.getpid() != self._owner_pid:  # a forked DataLoader worker: die as usual
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
         if self.recorder.hints is None:
             self.recorder.hints = collect_hints(frame, self.script)
-        self.finish(ScriptEnd("terminated"))
+        # Where it was: for a rank, the collective it waited in.
+        self.finish(ScriptEnd("terminated", error={"location": frame_location(frame, self.script)}))
         self._leave(128 + signum)
 
 

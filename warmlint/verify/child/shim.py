@@ -4,7 +4,8 @@
 --script-total-source TEXT] [--device D] -- SCRIPT [ARGS...]``
 runs SCRIPT as ``__main__`` with ``sys.argv = [SCRIPT, *ARGS]`` and writes the JSON report to
 the path in ``$WARMLINT_VERIFY_REPORT``: after the script stops, finishes, raises or exits,
-and on SIGTERM (how the parent ends a script that ran past its timeout).
+and on SIGTERM (how the parent ends a script that ran past its timeout). As one rank under
+torch.distributed.run (``$WARMLINT_VERIFY_RANK_FOLDER`` set), it writes that rank's report there.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ import signal
 import sys
 from typing import NoReturn
 
+from warmlint.verify.child.ranks import enter_rank, gpu_shortage, report_on_terminate
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED, write_report
+from warmlint.verify.rank_files import RANK_FOLDER_ENV
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
     options = _parse_args(sys.argv[1:] if argv is None else argv)
     report_path = os.environ.pop(REPORT_ENV)
+    rank_folder = os.environ.pop(RANK_FOLDER_ENV, None)
+    if rank_folder:  # one rank of a run under torch.distributed.run
+        report_path = enter_rank(rank_folder)
     # Until the recorder is in place, a timeout still leaves a report: "terminated, no step yet".
     signal.signal(signal.SIGTERM, lambda signum, frame: _report_early_termination(report_path, signum))
     try:
@@ -30,11 +36,16 @@ def main(argv: list[str] | None = None) -> NoReturn:
         _report_setup_error(report_path, "torch-missing", str(error))
     if options.device == "cuda" and not torch.cuda.is_available():
         _report_setup_error(report_path, "no-cuda", "no CUDA GPU is visible to PyTorch")
+    if rank_folder and options.device == "cuda":
+        if shortage := gpu_shortage():
+            _report_setup_error(report_path, "no-gpu-for-rank", shortage)
     from warmlint.verify.child.session import ChildSession, exit_status
 
     _drop_added_path()
     session = ChildSession(options, report_path, leave=_exit)
     session.start()
+    if rank_folder:
+        report_on_terminate(session.on_terminate)
     ending = session.run_script()
     # Let go of the script's frames so DataLoader iterators shut their workers down.
     gc.collect()
