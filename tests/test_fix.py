@@ -26,9 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 # Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
 UNFIXABLE = {
-    "wl001_trainer_args_constant": 'set lr_scheduler_type="cosine" and a warmup_ratio',
-    "wl003_trainer_constant_with_warmup": 'set lr_scheduler_type="cosine"',
-    "wl004_trainer_args_no_warmup": "set warmup_ratio (e.g. 0.03) or warmup_steps",
     "wl003_lambda_warmup_parameter": "optimizer.step() is not reached from where the optimizer is built",
     "wl007_lightning_bare_return": 'return the scheduler with "interval": "step"',
     "wl006_lightning_manual_optimization": "cannot find where its optimizer steps",

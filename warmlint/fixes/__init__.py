@@ -16,8 +16,9 @@ from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWar
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.stepping import StepRelation
+from warmlint.analysis.trainer_configs import TrainerConfig
 from warmlint.diagnostics import FixSafety
-from warmlint.fixes import checkpoint_fix, length_fixes, stepping_fixes, warmup_prefix
+from warmlint.fixes import checkpoint_fix, length_fixes, stepping_fixes, trainer_config_fix, warmup_prefix
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 
@@ -33,11 +34,15 @@ SAFE, UNSAFE = FixSafety.SAFE, FixSafety.UNSAFE
 # (rule, the facts its finding carries) -> the builder of its fix.
 BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL001", Optimizer): FixBuilder(Planner.insert_scheduler, SAFE),
+    # Trainer configs: rewrites only the schedule settings (lr_scheduler_type, warmup_ratio).
+    ("WL001", TrainerConfig): FixBuilder(trainer_config_fix.warmup_and_decay, SAFE),
     # Removes the manual `param_group["lr"]` writes the scheduler replaces.
     ("WL002", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),
     ("WL003", Scheduler): FixBuilder(Planner.add_decay, SAFE),  # rewrites only the LR function
     ("WL003", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),  # a manual ramp, as WL002
+    ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),
     ("WL004", Scheduler): FixBuilder(warmup_prefix.add_warmup, SAFE),  # wraps the scheduler, keeps it
+    ("WL004", TrainerConfig): FixBuilder(trainer_config_fix.add_warmup, SAFE),
     ("WL005", StepRelation): FixBuilder(stepping_fixes.move_after_optimizer_step, UNSAFE),  # moves step()
     ("WL006", Scheduler): FixBuilder(stepping_fixes.add_step, SAFE),
     ("WL007", StepRelation): FixBuilder(stepping_fixes.step_per_batch, UNSAFE),  # moves step() between loops

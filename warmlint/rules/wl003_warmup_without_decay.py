@@ -71,7 +71,7 @@ def check(ctx: RuleContext):
                 message='lr_scheduler_type="constant_with_warmup" warms up and then holds the LR constant for the '
                 "rest of training",
                 hint='use lr_scheduler_type="cosine" or "linear": the same warmup, then a decay to the end',
-                no_fix_reason='set lr_scheduler_type="cosine"',
+                fix_data=config,
             )
 
 
