@@ -112,7 +112,7 @@ def test_a_constant_schedules_ignored_warmup_is_kept():
 
 def test_a_missing_warmup_follows_the_field_style_and_a_zero_ratio_is_raised():
     text, left = fixed(subclass("learning_rate: float = dataclasses.field(default=2e-4)", "seed: int = 1"))
-    assert "learning_rate: float = dataclasses.field(default=2e-4)\n    warmup_ratio: float = dataclasses.field(" in text
+    assert "= dataclasses.field(default=2e-4)\n    warmup_ratio: float = dataclasses.field(default=0.05)\n" in text
     assert left == []
     text, left = fixed(subclass("learning_rate: float = 2e-4", "warmup_ratio: float = 0.0"))
     assert "warmup_ratio: float = 0.05\n" in text and "0.0\n" not in text and left == []
