@@ -527,3 +527,28 @@ def test_a_long_line_the_fix_writes_is_broken_and_the_users_own_are_not() -> Non
     assert "    scheduler = SequentialLR(\n        classifier_optimizer,\n        schedulers=[" in fixed
     assert "        milestones=[warmup_epochs],\n    )\n" in fixed
     assert max(len(line) for line in fixed.splitlines() if line != user_line) <= 120
+
+
+SEQUENTIAL_CONSTANT = (
+    "import torch\nfrom torch.optim.lr_scheduler import ConstantLR, LinearLR, SequentialLR\n"
+    "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n"
+    "scheduler = SequentialLR(\n    optimizer,\n    [LinearLR(optimizer, 0.1, total_iters=3), ConstantLR(optimizer, 1.0)],\n"
+    "    milestones=[3],\n)\n"
+    "for epoch in range(30):\n    for batch in loader:\n        optimizer.step()\n    scheduler.step()\n"
+)
+
+
+def test_a_constant_phase_decays_to_the_end_of_the_run_in_the_unit_it_is_stepped_in() -> None:
+    config = Config(fix=tuple({**DEFAULT_FIX, "decay": "linear", "min-lr-ratio": 0.1}.items()))
+    outcome = fix_bytes(SEQUENTIAL_CONSTANT.encode(), "train.py", config)
+    fixed = outcome.fixed.decode()
+    assert [d.code for d in outcome.applied] == ["WL003"] and not outcome.remaining
+    assert "total_epochs = 30\nscheduler = SequentialLR(\n" in fixed  # epochs: the loop around scheduler.step()
+    assert "LinearLR(optimizer, start_factor=1.0, end_factor=0.1, total_iters=total_epochs - 3)" in fixed
+    assert "import ConstantLR" not in fixed and "ConstantLR" not in fixed
+
+
+def test_a_constant_phase_with_an_unknown_run_length_asks_for_it() -> None:
+    source = SEQUENTIAL_CONSTANT.replace("range(30)", "range(get_epochs())")
+    [finding] = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL003" and not finding.fixable and "get_epochs()" in finding.no_fix_reason

@@ -15,10 +15,11 @@ from warmlint.analysis.facts import LrWrite
 from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.run_length import Unresolved
+from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.trainer_configs import TrainerConfig
 from warmlint.diagnostics import FixSafety
-from warmlint.fixes import checkpoint_fix, length_fixes, stepping_fixes, trainer_config_fix, warmup_prefix
+from warmlint.fixes import checkpoint_fix, decay_phase, length_fixes, stepping_fixes, trainer_config_fix, warmup_prefix
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 
@@ -41,6 +42,8 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL003", Scheduler): FixBuilder(Planner.add_decay, SAFE),  # rewrites only the LR function
     ("WL003", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),  # a manual ramp, as WL002
     ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),
+    # The constant phase of a SequentialLR becomes a decay: only the LR function changes.
+    ("WL003", ConstantAfterWarmup): FixBuilder(decay_phase.decay_after_warmup, SAFE),
     ("WL004", Scheduler): FixBuilder(warmup_prefix.add_warmup, SAFE),  # wraps the scheduler, keeps it
     ("WL004", TrainerConfig): FixBuilder(trainer_config_fix.add_warmup, SAFE),
     ("WL005", StepRelation): FixBuilder(stepping_fixes.move_after_optimizer_step, UNSAFE),  # moves step()
