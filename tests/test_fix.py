@@ -532,7 +532,8 @@ def test_a_long_line_the_fix_writes_is_broken_and_the_users_own_are_not() -> Non
 SEQUENTIAL_CONSTANT = (
     "import torch\nfrom torch.optim.lr_scheduler import ConstantLR, LinearLR, SequentialLR\n"
     "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n"
-    "scheduler = SequentialLR(\n    optimizer,\n    [LinearLR(optimizer, 0.1, total_iters=3), ConstantLR(optimizer, 1.0)],\n"
+    "scheduler = SequentialLR(\n    optimizer,\n"
+    "    [LinearLR(optimizer, 0.1, total_iters=3), ConstantLR(optimizer, 1.0)],\n"
     "    milestones=[3],\n)\n"
     "for epoch in range(30):\n    for batch in loader:\n        optimizer.step()\n    scheduler.step()\n"
 )
