@@ -27,7 +27,6 @@ GOLDEN = ROOT / "tests" / "golden"
 # Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
 UNFIXABLE = {
     "wl003_lambda_warmup_parameter": "optimizer.step() is not reached from where the optimizer is built",
-    "wl007_lightning_bare_return": 'return the scheduler with "interval": "step"',
     "wl006_lightning_manual_optimization": "cannot find where its optimizer steps",
     "wl007_argparse_warmup_steps_function": "optimizer.step() is in another function",
     "wl007_epochs_warmup_per_batch": "convert the warmup length to optimizer steps",
@@ -553,3 +552,50 @@ def test_a_constant_phase_with_an_unknown_run_length_asks_for_it() -> None:
     source = SEQUENTIAL_CONSTANT.replace("range(30)", "range(get_epochs())")
     [finding] = check_source(source, "train.py").diagnostics
     assert finding.code == "WL003" and not finding.fixable and "get_epochs()" in finding.no_fix_reason
+
+
+LIGHTNING = (
+    "import lightning as L\nimport torch\n\n\nclass Module(L.LightningModule):\n"
+    "    def configure_optimizers(self):\n"
+    "        optimizer = torch.optim.AdamW(self.parameters(), lr=3e-4)\n"
+    "        scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, 0.01, total_iters=self.warmup_steps)\n"
+    "        return {returned}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "returned, expected",
+    [
+        ("[optimizer], [scheduler]", '[optimizer], [{"scheduler": scheduler, "interval": "step"}]'),
+        (
+            '{"optimizer": optimizer, "lr_scheduler": scheduler}',
+            '{"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}',
+        ),
+        (
+            "{'optimizer': optimizer, 'lr_scheduler': {'scheduler': scheduler}}",
+            "{'optimizer': optimizer, 'lr_scheduler': {'scheduler': scheduler, 'interval': 'step'}}",
+        ),
+        (
+            '{"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "epoch"}}',
+            '{"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}',
+        ),
+    ],
+)
+def test_a_lightning_scheduler_counted_in_steps_is_returned_with_interval_step(returned: str, expected: str) -> None:
+    outcome = fix_bytes(LIGHTNING.format(returned=returned).encode(), "train.py", Config())
+    assert [d.code for d in outcome.applied] == ["WL007"]
+    assert [d.code for d in outcome.remaining] == ["WL003"]  # a lone LinearLR: Lightning's T is not in the file
+    assert outcome.fixed.decode() == LIGHTNING.format(returned=expected)
+
+
+def test_a_lightning_schedule_that_also_counts_epochs_keeps_its_interval() -> None:
+    source = (
+        LIGHTNING.format(returned="[optimizer], [scheduler]")
+        .replace(
+            "LinearLR(optimizer, 0.01, total_iters=self.warmup_steps)",
+            "LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warmup_steps) * 0.5 ** (s // decay_epochs))",
+        )
+        .replace("        scheduler =", "        warmup_steps, decay_epochs = 100, 30\n        scheduler =")
+    )
+    [finding] = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL007"]
+    assert not finding.fixable and "the schedule also counts `decay_epochs`" in finding.no_fix_reason

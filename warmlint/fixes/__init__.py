@@ -19,7 +19,15 @@ from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.trainer_configs import TrainerConfig
 from warmlint.diagnostics import FixSafety
-from warmlint.fixes import checkpoint_fix, decay_phase, length_fixes, stepping_fixes, trainer_config_fix, warmup_prefix
+from warmlint.fixes import (
+    checkpoint_fix,
+    decay_phase,
+    length_fixes,
+    lightning_fix,
+    stepping_fixes,
+    trainer_config_fix,
+    warmup_prefix,
+)
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 
@@ -49,6 +57,8 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL005", StepRelation): FixBuilder(stepping_fixes.move_after_optimizer_step, UNSAFE),  # moves step()
     ("WL006", Scheduler): FixBuilder(stepping_fixes.add_step, SAFE),
     ("WL007", StepRelation): FixBuilder(stepping_fixes.step_per_batch, UNSAFE),  # moves step() between loops
+    # Lightning: `"interval": "step"` in the returned config; no code of yours moves.
+    ("WL007", Scheduler): FixBuilder(lightning_fix.step_interval, SAFE),
     ("WL008", CheckpointDict): FixBuilder(checkpoint_fix.save_scheduler_state, SAFE),
     ("WL009", ShortenWarmup): FixBuilder(length_fixes.shorten_warmup, SAFE),  # changes only the warmup length
     ("WL010", SetHorizon): FixBuilder(length_fixes.set_horizon, SAFE),  # changes only T_max

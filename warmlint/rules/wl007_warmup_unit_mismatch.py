@@ -48,7 +48,7 @@ def check(ctx: RuleContext):
                 ),
                 hint='return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, '
                 '"interval": "step"}} from configure_optimizers',
-                no_fix_reason='return the scheduler with "interval": "step"',
+                fix_data=scheduler,
             )
             continue
         for site in scheduler_step_sites(scheduler):
