@@ -28,8 +28,6 @@ GOLDEN = ROOT / "tests" / "golden"
 UNFIXABLE = {
     "wl003_lambda_warmup_parameter": "optimizer.step() is not reached from where the optimizer is built",
     "wl006_lightning_manual_optimization": "cannot find where its optimizer steps",
-    "wl007_argparse_warmup_steps_function": "optimizer.step() is in another function",
-    "wl007_epochs_warmup_per_batch": "convert the warmup length to optimizer steps",
     "wl009_argparse_lambda_functions": "the warmup length is read inside the LR function",
     "wl013_steplr_write_in_loop": "decide which of the two should set the LR",
     "wl013_resume_write_functions": "decide which of the two should set the LR",
@@ -599,3 +597,40 @@ def test_a_lightning_schedule_that_also_counts_epochs_keeps_its_interval() -> No
     )
     [finding] = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL007"]
     assert not finding.fixable and "the schedule also counts `decay_epochs`" in finding.no_fix_reason
+
+
+EPOCH_WARMUP = (
+    "import torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
+    "optimizer = torch.optim.SGD(model.parameters(), lr=0.05)\nwarmup_epochs = 3\n"
+    "scheduler = LambdaLR(optimizer, lambda e: min(1.0, (e + 1) / warmup_epochs) * 0.9**e)\n"
+    "for epoch in range(10):\n    for batch in loader:\n        optimizer.step()\n        scheduler.step()\n"
+)
+
+
+def test_an_epoch_warmup_stepped_per_batch_is_stepped_once_per_epoch() -> None:
+    fixed = fix_source(EPOCH_WARMUP, config=ALL_FIXES)
+    assert fixed.endswith("    for batch in loader:\n        optimizer.step()\n    scheduler.step()\n")
+    assert "WL007" not in codes(fixed)
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (("0.9**e", "0.9 ** (e // decay_steps)"), "the schedule also counts `decay_steps`"),
+        (
+            ("        scheduler.step()", "        if batch:\n            scheduler.step()"),
+            "would drop what it runs under",
+        ),
+    ],
+)
+def test_an_epoch_warmup_is_not_moved_where_moving_is_wrong(change: tuple[str, str], reason: str) -> None:
+    source = EPOCH_WARMUP.replace(*change).replace("warmup_epochs = 3\n", "warmup_epochs = 3\ndecay_steps = 500\n")
+    [finding] = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL007"]
+    assert not finding.fixable and reason in finding.no_fix_reason
+
+
+def test_a_step_warmup_is_not_moved_into_a_function_it_cannot_be_passed_into() -> None:
+    script = ROOT / "fixtures" / "wl007_argparse_warmup_steps_function" / "train.py"
+    source = script.read_text().replace("(model, optimizer, loader):", "(model, optimizer, loader, log_every=10):")
+    [finding] = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL007"]
+    assert not finding.fixable and finding.no_fix_reason == "cannot pass the scheduler into train_one_epoch()"

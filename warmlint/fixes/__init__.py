@@ -12,7 +12,7 @@ from typing import Any
 
 from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.facts import LrWrite
-from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
+from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedules import ConstantAfterWarmup
@@ -26,6 +26,7 @@ from warmlint.fixes import (
     lightning_fix,
     stepping_fixes,
     trainer_config_fix,
+    unit_fixes,
     warmup_prefix,
 )
 from warmlint.fixes.edits import Edits
@@ -56,7 +57,8 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL004", TrainerConfig): FixBuilder(trainer_config_fix.add_warmup, SAFE),
     ("WL005", StepRelation): FixBuilder(stepping_fixes.move_after_optimizer_step, UNSAFE),  # moves step()
     ("WL006", Scheduler): FixBuilder(stepping_fixes.add_step, SAFE),
-    ("WL007", StepRelation): FixBuilder(stepping_fixes.step_per_batch, UNSAFE),  # moves step() between loops
+    # Moves step() between loops (or, in a SequentialLR stepped per batch, converts the warmup length).
+    ("WL007", UnitMismatch): FixBuilder(unit_fixes.match_unit, UNSAFE),
     # Lightning: `"interval": "step"` in the returned config; no code of yours moves.
     ("WL007", Scheduler): FixBuilder(lightning_fix.step_interval, SAFE),
     ("WL008", CheckpointDict): FixBuilder(checkpoint_fix.save_scheduler_state, SAFE),

@@ -56,8 +56,8 @@ def _set_interval(planner: Planner, config: cst.Dict) -> None:
 
 
 def _key(element: cst.DictElement) -> str | None:
-    key = element.key
-    return key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    key = element.key.evaluated_value if isinstance(element.key, cst.SimpleString) else None
+    return key if isinstance(key, str) else None
 
 
 def _quote(element: cst.DictElement) -> str | None:

@@ -75,7 +75,7 @@ def _add_field(planner: Planner, node: cst.ClassDef) -> None:
     planner.edits.insert_after(anchor, statements(f"warmup_ratio: float = {value}\n"))
 
 
-def _field_name(statement: cst.BaseStatement) -> str | None:
+def _field_name(statement: cst.BaseStatement | cst.BaseSmallStatement) -> str | None:
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
         small = statement.body[0]
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
@@ -83,7 +83,7 @@ def _field_name(statement: cst.BaseStatement) -> str | None:
     return None
 
 
-def _field_factory(statement: cst.BaseStatement) -> str | None:
+def _field_factory(statement: cst.BaseStatement | cst.BaseSmallStatement) -> str | None:
     """`field` (or `dataclasses.field`) when the field is declared with it."""
     small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
     value = small.value if isinstance(small, cst.AnnAssign) else None

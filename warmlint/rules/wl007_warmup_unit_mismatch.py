@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from warmlint.analysis.length_fixes import UnitMismatch
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import Unresolved, loop_count
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
@@ -78,7 +81,6 @@ def check(ctx: RuleContext):
                 node=scheduler.call.node,
                 message=message,
                 hint=hint,
-                fix_data=found if unit == "step" else None,
-                no_fix_reason="" if unit == "step" else "convert the warmup length to optimizer steps",
+                fix_data=UnitMismatch(scheduler, replace(length, unit=unit), found),
             )
             break
