@@ -634,3 +634,24 @@ def test_a_step_warmup_is_not_moved_into_a_function_it_cannot_be_passed_into() -
     source = script.read_text().replace("(model, optimizer, loader):", "(model, optimizer, loader, log_every=10):")
     [finding] = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL007"]
     assert not finding.fixable and finding.no_fix_reason == "cannot pass the scheduler into train_one_epoch()"
+
+
+SHARED_STEP = (
+    "import torch\n\n\ndef train_step(optimizer, batch):\n    optimizer.step()\n\n\n"
+    "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nwarmup_steps = 50\n"
+    "for step, batch in enumerate(warmup_batches):\n"
+    "    if step < warmup_steps:\n        optimizer.param_groups[0]['lr'] = 0.001\n"
+    "    train_step(optimizer, batch)\n"
+    "optimizer.param_groups[0]['lr'] = 0.1\nfor batch in loader:\n    train_step(optimizer, batch)\n"
+)
+
+
+def test_a_constant_warmup_becomes_a_ramp_in_place_where_no_scheduler_can_be_inserted() -> None:
+    outcome = fix_bytes(SHARED_STEP.encode(), "train.py", Config())  # safe fixes only: the ramp is one
+    assert [d.code for d in outcome.applied] == ["WL002"] and not outcome.remaining
+    assert outcome.fixed.decode() == SHARED_STEP.replace("= 0.001", "= 0.1 * (step + 1) / (warmup_steps + 1)")
+
+
+def test_a_ramp_in_place_that_would_never_decay_is_refused() -> None:
+    source = SHARED_STEP.replace("optimizer.param_groups[0]['lr'] = 0.1\n", "")
+    assert left_unfixed(source) == [("WL002", "the fixed file would warm up without ever decaying (WL003)")]

@@ -24,6 +24,7 @@ from warmlint.fixes import (
     decay_phase,
     length_fixes,
     lightning_fix,
+    ramp_fix,
     stepping_fixes,
     trainer_config_fix,
     unit_fixes,
@@ -37,6 +38,7 @@ from warmlint.fixes.plans import FixOptions, Planner
 class FixBuilder:
     build: Callable[[Planner, Any], object]  # the facts' type is the table key's
     safety: FixSafety
+    fallback: FixBuilder | None = None  # tried, with its own safety, where `build` cannot be made
 
 
 SAFE, UNSAFE = FixSafety.SAFE, FixSafety.UNSAFE
@@ -46,8 +48,9 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL001", Optimizer): FixBuilder(Planner.insert_scheduler, SAFE),
     # Trainer configs: rewrites only the schedule settings (lr_scheduler_type, warmup_ratio).
     ("WL001", TrainerConfig): FixBuilder(trainer_config_fix.warmup_and_decay, SAFE),
-    # Removes the manual `param_group["lr"]` writes the scheduler replaces.
-    ("WL002", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),
+    # Removes the manual `param_group["lr"]` writes the scheduler replaces; where no scheduler
+    # can be inserted, the constant becomes a ramp in place (only the value written changes).
+    ("WL002", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE, FixBuilder(ramp_fix.ramp_in_place, SAFE)),
     ("WL003", Scheduler): FixBuilder(Planner.add_decay, SAFE),  # rewrites only the LR function
     ("WL003", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),  # a manual ramp, as WL002
     ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),
@@ -74,6 +77,14 @@ def plan_fix(code: str, fix_data: object, model: Model, options: FixOptions) -> 
     builder = BUILDERS.get((code, type(fix_data)))
     if builder is None:
         return "this rule has no automatic fix"
+    first = _build(builder, fix_data, model, options)
+    if isinstance(first, str) and builder.fallback is not None:
+        second = _build(builder.fallback, fix_data, model, options)
+        return second if isinstance(second, Edits) else first
+    return first
+
+
+def _build(builder: FixBuilder, fix_data: object, model: Model, options: FixOptions) -> Edits | str:
     planner = Planner(model, options)
     try:
         builder.build(planner, fix_data)
