@@ -565,6 +565,7 @@ LIGHTNING = (
     "returned, expected",
     [
         ("[optimizer], [scheduler]", '[optimizer], [{"scheduler": scheduler, "interval": "step"}]'),
+        ("[optimizer], scheduler", '[optimizer], {"scheduler": scheduler, "interval": "step"}'),
         (
             '{"optimizer": optimizer, "lr_scheduler": scheduler}',
             '{"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}',
@@ -584,6 +585,12 @@ def test_a_lightning_scheduler_counted_in_steps_is_returned_with_interval_step(r
     assert [d.code for d in outcome.applied] == ["WL007"]
     assert [d.code for d in outcome.remaining] == ["WL003"]  # a lone LinearLR: Lightning's T is not in the file
     assert outcome.fixed.decode() == LIGHTNING.format(returned=expected)
+
+
+def test_a_lightning_return_that_lightning_would_not_accept_is_left_alone() -> None:
+    source = LIGHTNING.format(returned="optimizer, scheduler")
+    [finding] = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL007"]
+    assert not finding.fixable and "Lightning reads a scheduler from a list or a config dict" in finding.no_fix_reason
 
 
 def test_a_lightning_schedule_that_also_counts_epochs_keeps_its_interval() -> None:

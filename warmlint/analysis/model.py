@@ -56,7 +56,9 @@ class LightningSlot:
     """Where a scheduler returned from `configure_optimizers` is written in the returned value."""
 
     ref: cst.BaseExpression  # the scheduler as written there (a name or its construction)
-    holder: str  # what holds it: "list", "tuple", "return", "lr_scheduler" or "scheduler" (a config dict)
+    # What holds it: "list", "pair" (`[optimizer], scheduler`), "tuple", "return", "lr_scheduler"
+    # (an optimizer dict's entry) or "scheduler" (a scheduler config dict).
+    holder: str
     config: cst.Dict | None = None  # the scheduler config dict, when holder is "scheduler"
 
 
@@ -446,7 +448,8 @@ class Model:
         if depth > 4:
             return
         if isinstance(expr, (cst.List, cst.Tuple)):
-            kind = "list" if isinstance(expr, cst.List) else "tuple"
+            pair = len(expr.elements) == 2 and isinstance(expr.elements[0].value, cst.List)
+            kind = "list" if isinstance(expr, cst.List) else "pair" if pair else "tuple"
             for element in expr.elements:
                 yield from self._returned_schedulers(element.value, scope, interval, depth + 1, kind, None)
         elif isinstance(expr, cst.Dict):

@@ -28,7 +28,7 @@ def step_interval(planner: Planner, scheduler: Scheduler) -> None:
     _counts_only_steps(planner, scheduler)
     if slot.holder == "scheduler" and slot.config is not None:
         _set_interval(planner, slot.config)
-    elif slot.holder in ("list", "lr_scheduler"):
+    elif slot.holder in ("list", "pair", "lr_scheduler"):
         config = cst.parse_expression(f'{{"scheduler": {code_of(slot.ref)}, "interval": "step"}}')
         planner.edits.replace(slot.ref, config)
     else:
