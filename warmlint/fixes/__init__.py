@@ -62,7 +62,7 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL006", Scheduler): FixBuilder(stepping_fixes.add_step, SAFE),
     # Moves step() between loops (or, in a SequentialLR stepped per batch, converts the warmup length).
     ("WL007", UnitMismatch): FixBuilder(unit_fixes.match_unit, UNSAFE),
-    # Lightning: `"interval": "step"` in the returned config; no code of yours moves.
+    # Lightning: `"interval": "step"` in the returned config; no user code moves.
     ("WL007", Scheduler): FixBuilder(lightning_fix.step_interval, SAFE),
     ("WL008", CheckpointDict): FixBuilder(checkpoint_fix.save_scheduler_state, SAFE),
     ("WL009", ShortenWarmup): FixBuilder(length_fixes.shorten_warmup, SAFE),  # changes only the warmup length
