@@ -87,3 +87,54 @@ def test_kwargs_from_elsewhere_are_not_read():
         "from transformers import Trainer, TrainingArguments\nargs = TrainingArguments(**cfg)\nTrainer(args=args)\n"
     )
     assert found(source) == set()
+
+
+# ---- the fixes: the settings are rewritten where they are written --------------------------
+def fixed(source: str) -> tuple[str, list[str]]:
+    """The fixed text and the codes of what is still reported."""
+    from warmlint.config import Config
+    from warmlint.engine.fixer import fix_bytes
+
+    outcome = fix_bytes(source.encode(), "train.py", Config())
+    return outcome.fixed.decode(), sorted(d.code for d in outcome.remaining)
+
+
+def test_a_constant_schedule_becomes_cosine_with_a_warmup_where_it_has_none():
+    text, left = fixed(subclass("learning_rate: float = 2e-4", "lr_scheduler_type: str = 'constant'"))
+    assert "    lr_scheduler_type: str = 'cosine'\n    warmup_ratio: float = 0.05\n" in text and left == []
+
+
+def test_a_constant_schedules_ignored_warmup_is_kept():
+    source = subclass("learning_rate: float = 2e-4", 'lr_scheduler_type: str = "constant"', "warmup_steps: int = 50")
+    text, left = fixed(source)
+    assert text == source.replace('"constant"', '"cosine"') and left == []
+
+
+def test_a_missing_warmup_follows_the_field_style_and_a_zero_ratio_is_raised():
+    text, left = fixed(subclass("learning_rate: float = dataclasses.field(default=2e-4)", "seed: int = 1"))
+    assert "= dataclasses.field(default=2e-4)\n    warmup_ratio: float = dataclasses.field(default=0.05)\n" in text
+    assert left == []
+    text, left = fixed(subclass("learning_rate: float = 2e-4", "warmup_ratio: float = 0.0"))
+    assert "warmup_ratio: float = 0.05\n" in text and "0.0\n" not in text and left == []
+
+
+def test_constant_with_warmup_in_a_call_becomes_cosine_with_the_same_warmup():
+    source = (
+        "from transformers import Trainer, TrainingArguments\n"
+        'args = TrainingArguments(output_dir="o", lr_scheduler_type="constant_with_warmup", warmup_steps=100)\n'
+        "Trainer(model=model, args=args).train()\n"
+    )
+    text, left = fixed(source)
+    assert text == source.replace("constant_with_warmup", "cosine") and left == []
+
+
+def test_a_schedule_set_from_elsewhere_is_left_with_the_reason():
+    source = (
+        "from transformers import Trainer, TrainingArguments\nSCHEDULE = 'constant_with_warmup'\n"
+        "args = TrainingArguments(output_dir='o', lr_scheduler_type=SCHEDULE, warmup_steps=100)\nTrainer(args=args)\n"
+    )
+    from warmlint.engine.lint import check_source
+
+    [finding] = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL003" and not finding.fixable
+    assert finding.no_fix_reason == 'lr_scheduler_type is not a string written here: set it to "cosine" where it is set'

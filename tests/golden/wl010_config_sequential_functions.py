@@ -22,7 +22,10 @@ def main():
     model = nn.Linear(10, 1)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"])
     warmup = LinearLR(optimizer, start_factor=0.05, total_iters=config["warmup_steps"])
-    cosine = CosineAnnealingLR(optimizer, T_max=(config["epochs"] * config["batches"]) - config["warmup_steps"])  # expect: WL010
+    cosine = CosineAnnealingLR(
+        optimizer,
+        T_max=(config["epochs"] * config["batches"]) - config["warmup_steps"],
+    )  # expect: WL010
     scheduler = SequentialLR(optimizer, [warmup, cosine], milestones=[config["warmup_steps"]])
     for epoch in range(config["epochs"]):
         train_one_epoch(model, optimizer, scheduler, X, Y)

@@ -1,5 +1,5 @@
-"""What a finding about a schedule's length hands to its fix (WL009-WL012): plain facts, so that
-the fixes read the model's values and never a rule module."""
+"""What a finding about a schedule's length or pace hands to its fix (WL007, WL009-WL012): plain
+facts, so that the fixes read the model's values and never a rule module."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
 from warmlint.analysis.schedule_length import Horizon, Length
+from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.warmup_length import WarmupLength
 
 
@@ -35,3 +36,12 @@ class MoveIntoGuard:
 
     scheduler_step: CallSite
     optimizer_step: CallSite
+
+
+@dataclass(frozen=True)
+class UnitMismatch:
+    """A warmup counted in `warmup.unit` whose scheduler is stepped per `stepped.unit` (WL007)."""
+
+    scheduler: Scheduler
+    warmup: WarmupLength
+    stepped: StepRelation

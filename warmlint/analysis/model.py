@@ -51,6 +51,17 @@ class Tracked:
         return [c for c in self.method_calls if c.callee and c.callee.rsplit(".", 1)[-1] == method]
 
 
+@dataclass(frozen=True)
+class LightningSlot:
+    """Where a scheduler returned from `configure_optimizers` is written in the returned value."""
+
+    ref: cst.BaseExpression  # the scheduler as written there (a name or its construction)
+    # What holds it: "list", "pair" (`[optimizer], scheduler`), "tuple", "return", "lr_scheduler"
+    # (an optimizer dict's entry) or "scheduler" (a scheduler config dict).
+    holder: str
+    config: cst.Dict | None = None  # the scheduler config dict, when holder is "scheduler"
+
+
 @dataclass
 class Scheduler(Tracked):
     optimizer: Optimizer | None = field(default=None, repr=False)
@@ -59,6 +70,7 @@ class Scheduler(Tracked):
     # Returned from configure_optimizers: how often Lightning steps it ("epoch" unless the
     # scheduler config says `"interval": "step"`); None when it is not returned to Lightning.
     lightning_interval: str | None = None
+    lightning_slot: LightningSlot | None = field(default=None, repr=False)
 
     def argument(self, keyword: str, position: int | None = None) -> cst.BaseExpression | None:
         return call_argument(self.call.node, keyword, position)
@@ -423,17 +435,23 @@ class Model:
             if function.name != "configure_optimizers":
                 continue
             for value in function.returns:
-                for ref, interval in self._returned_schedulers(value, function.scope, "epoch", 0):
-                    scheduler = ref if isinstance(ref, Scheduler) else self.scheduler_for(ref, function.scope)
+                for slot, interval in self._returned_schedulers(value, function.scope, "epoch", 0, "return", None):
+                    ref = slot.ref
+                    scheduler = self.scheduler_for(ref, function.scope)
                     if scheduler is not None and scheduler.returned_to_lightning:
                         scheduler.lightning_interval = interval
+                        scheduler.lightning_slot = slot
 
-    def _returned_schedulers(self, expr: cst.BaseExpression, scope: ScopeId, interval: str, depth: int):
+    def _returned_schedulers(
+        self, expr: cst.BaseExpression, scope: ScopeId, interval: str, depth: int, holder: str, config
+    ):
         if depth > 4:
             return
         if isinstance(expr, (cst.List, cst.Tuple)):
+            pair = len(expr.elements) == 2 and isinstance(expr.elements[0].value, cst.List)
+            kind = "list" if isinstance(expr, cst.List) else "pair" if pair else "tuple"
             for element in expr.elements:
-                yield from self._returned_schedulers(element.value, scope, interval, depth + 1)
+                yield from self._returned_schedulers(element.value, scope, interval, depth + 1, kind, None)
         elif isinstance(expr, cst.Dict):
             entries = {_literal_key(e.key): e.value for e in expr.elements if isinstance(e, cst.DictElement)}
             said = entries.get("interval")
@@ -441,15 +459,16 @@ class Model:
                 interval = said.evaluated_value if said.evaluated_value in ("step", "epoch") else interval
             for key in ("scheduler", "lr_scheduler"):
                 if key in entries:
-                    yield from self._returned_schedulers(entries[key], scope, interval, depth + 1)
+                    inner = expr if key == "scheduler" else None
+                    yield from self._returned_schedulers(entries[key], scope, interval, depth + 1, key, inner)
         elif isinstance(expr, cst.Call) and self.scheduler_for(expr, scope) is not None:
-            yield self.scheduler_for(expr, scope), interval
+            yield LightningSlot(expr, holder, config), interval
         elif isinstance(expr, cst.Name):
             origins = self.resolver.origins(expr, scope)
             if origins and len(origins) == 1 and isinstance(origins[0][0], (cst.Dict, cst.List, cst.Tuple)):
-                yield from self._returned_schedulers(origins[0][0], origins[0][1], interval, depth + 1)
+                yield from self._returned_schedulers(origins[0][0], origins[0][1], interval, depth + 1, holder, config)
             else:
-                yield expr, interval
+                yield LightningSlot(expr, holder, config), interval
 
     def _lifetime(self, optimizer: Optimizer) -> Lifetime:
         """Whether the optimizer is a training run: stepped in a loop that does not also rebuild it."""

@@ -9,7 +9,7 @@ import libcst as cst
 
 from warmlint.analysis.evaluate import ScheduleFunction, Shape, ShapeKind, Unsupported, classify
 from warmlint.analysis.facts import LrWrite
-from warmlint.analysis.model import Model, Optimizer, Scheduler
+from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import Unresolved, loop_count
 
@@ -116,6 +116,55 @@ def is_alone(model: Model, scheduler: Scheduler) -> bool:
         and not optimizer.schedule_helpers
         and not optimizer.escapes
     )
+
+
+def is_linear_warmup(model: Model, scheduler: Scheduler) -> bool:
+    """A LinearLR that rises to the full LR (`start_factor < end_factor`, `end_factor` about 1)."""
+    start = _factor(model, scheduler, "start_factor", 1, 1 / 3)
+    end = _factor(model, scheduler, "end_factor", 2, 1.0)
+    return start is not None and end is not None and start < end and end >= 0.99
+
+
+def _factor(model: Model, scheduler: Scheduler, keyword: str, position: int, default: float) -> float | None:
+    expr = call_argument(scheduler.call.node, keyword, position)
+    if expr is None:
+        return default
+    value = model.resolver.number(expr, scheduler.call.scope)
+    return None if value is None else value.number
+
+
+@dataclass(frozen=True)
+class ConstantAfterWarmup:
+    """`SequentialLR([LinearLR(...), ConstantLR(...)], milestones=[W])`: after the warmup the LR
+    holds (ConstantLR returns to the full LR after its `total_iters` and stays there)."""
+
+    sequence: Scheduler
+    warmup: Scheduler
+    constant: Scheduler
+    milestone: cst.BaseExpression
+
+
+def constant_after_warmup(model: Model, scheduler: Scheduler) -> ConstantAfterWarmup | None:
+    """The warmup-then-constant SequentialLR that alone drives its optimizer, or None."""
+    optimizer = scheduler.optimizer
+    if scheduler.short_name != "SequentialLR" or scheduler.parent is not None or optimizer is None:
+        return None
+    if [s for s in optimizer.schedulers if s.parent is None] != [scheduler]:
+        return None
+    if optimizer.lr_writes or optimizer.schedule_helpers or optimizer.escapes:
+        return None
+    listed = scheduler.argument("schedulers", 1)
+    milestones = scheduler.argument("milestones", 2)
+    if not isinstance(listed, (cst.List, cst.Tuple)) or len(listed.elements) != 2:
+        return None
+    if not isinstance(milestones, (cst.List, cst.Tuple)) or len(milestones.elements) != 1:
+        return None
+    if [child.short_name for child in scheduler.children] != ["LinearLR", "ConstantLR"]:
+        return None
+    warmup, constant = scheduler.children
+    if not is_linear_warmup(model, warmup):
+        return None
+    return ConstantAfterWarmup(scheduler, warmup, constant, milestones.elements[0].value)
 
 
 @dataclass(frozen=True)

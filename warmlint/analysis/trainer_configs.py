@@ -11,7 +11,7 @@ subclasses the config and sets field defaults (parsed from the command line by
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -45,6 +45,7 @@ class TrainerConfig:
     schedule_at: cst.CSTNode | None  # None when the default applies
     has_warmup: bool | None  # None when warmup_steps or warmup_ratio cannot be read
     adam: bool  # the optimizer the Trainer builds is of the Adam family
+    settings: dict[str, Setting] = field(default_factory=dict, compare=False, repr=False)  # what the fix rewrites
 
 
 def trainer_configs(model: Model) -> list[TrainerConfig]:
@@ -107,6 +108,7 @@ def _config(model: Model, node, settings: dict[str, Setting], scope, from_defaul
         schedule_at=schedule.node if schedule else None,
         has_warmup=_has_warmup(model, settings, scope),
         adam=optim_name is not None and "adam" in optim_name.lower(),
+        settings=settings,
     )
 
 

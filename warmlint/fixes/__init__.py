@@ -12,12 +12,24 @@ from typing import Any
 
 from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.facts import LrWrite
-from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
+from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.run_length import Unresolved
+from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import StepRelation
+from warmlint.analysis.trainer_configs import TrainerConfig
 from warmlint.diagnostics import FixSafety
-from warmlint.fixes import checkpoint_fix, length_fixes, stepping_fixes, warmup_prefix
+from warmlint.fixes import (
+    checkpoint_fix,
+    decay_phase,
+    length_fixes,
+    lightning_fix,
+    ramp_fix,
+    stepping_fixes,
+    trainer_config_fix,
+    unit_fixes,
+    warmup_prefix,
+)
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 
@@ -26,6 +38,7 @@ from warmlint.fixes.plans import FixOptions, Planner
 class FixBuilder:
     build: Callable[[Planner, Any], object]  # the facts' type is the table key's
     safety: FixSafety
+    fallback: FixBuilder | None = None  # tried, with its own safety, where `build` cannot be made
 
 
 SAFE, UNSAFE = FixSafety.SAFE, FixSafety.UNSAFE
@@ -33,14 +46,24 @@ SAFE, UNSAFE = FixSafety.SAFE, FixSafety.UNSAFE
 # (rule, the facts its finding carries) -> the builder of its fix.
 BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL001", Optimizer): FixBuilder(Planner.insert_scheduler, SAFE),
-    # Removes the manual `param_group["lr"]` writes the scheduler replaces.
-    ("WL002", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),
+    # Trainer configs: rewrites only the schedule settings (lr_scheduler_type, warmup_ratio).
+    ("WL001", TrainerConfig): FixBuilder(trainer_config_fix.warmup_and_decay, SAFE),
+    # Removes the manual `param_group["lr"]` writes the scheduler replaces; where no scheduler
+    # can be inserted, the constant becomes a ramp in place (only the value written changes).
+    ("WL002", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE, FixBuilder(ramp_fix.ramp_in_place, SAFE)),
     ("WL003", Scheduler): FixBuilder(Planner.add_decay, SAFE),  # rewrites only the LR function
     ("WL003", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),  # a manual ramp, as WL002
+    ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),
+    # The constant phase of a SequentialLR becomes a decay: only the LR function changes.
+    ("WL003", ConstantAfterWarmup): FixBuilder(decay_phase.decay_after_warmup, SAFE),
     ("WL004", Scheduler): FixBuilder(warmup_prefix.add_warmup, SAFE),  # wraps the scheduler, keeps it
+    ("WL004", TrainerConfig): FixBuilder(trainer_config_fix.add_warmup, SAFE),
     ("WL005", StepRelation): FixBuilder(stepping_fixes.move_after_optimizer_step, UNSAFE),  # moves step()
     ("WL006", Scheduler): FixBuilder(stepping_fixes.add_step, SAFE),
-    ("WL007", StepRelation): FixBuilder(stepping_fixes.step_per_batch, UNSAFE),  # moves step() between loops
+    # Moves step() between loops (or, in a SequentialLR stepped per batch, converts the warmup length).
+    ("WL007", UnitMismatch): FixBuilder(unit_fixes.match_unit, UNSAFE),
+    # Lightning: `"interval": "step"` in the returned config; no user code moves.
+    ("WL007", Scheduler): FixBuilder(lightning_fix.step_interval, SAFE),
     ("WL008", CheckpointDict): FixBuilder(checkpoint_fix.save_scheduler_state, SAFE),
     ("WL009", ShortenWarmup): FixBuilder(length_fixes.shorten_warmup, SAFE),  # changes only the warmup length
     ("WL010", SetHorizon): FixBuilder(length_fixes.set_horizon, SAFE),  # changes only T_max
@@ -54,6 +77,14 @@ def plan_fix(code: str, fix_data: object, model: Model, options: FixOptions) -> 
     builder = BUILDERS.get((code, type(fix_data)))
     if builder is None:
         return "this rule has no automatic fix"
+    first = _build(builder, fix_data, model, options)
+    if isinstance(first, str) and builder.fallback is not None:
+        second = _build(builder.fallback, fix_data, model, options)
+        return second if isinstance(second, Edits) else first
+    return first
+
+
+def _build(builder: FixBuilder, fix_data: object, model: Model, options: FixOptions) -> Edits | str:
     planner = Planner(model, options)
     try:
         builder.build(planner, fix_data)

@@ -149,7 +149,7 @@ class Planner:
             if site.statement is None:
                 raise CannotFix("optimizer.step() is not a statement of its own")
             if site.scope != home and self._optimizer_is_parameter(optimizer, site):
-                self._pass_scheduler(site, scheduler, extended)
+                self.pass_scheduler(site, scheduler, extended)
             self.edits.insert_after(site.statement, statements(f"{scheduler}.step()\n"))
 
     def _optimizer_is_parameter(self, optimizer: Optimizer, site: CallSite) -> bool:
@@ -157,7 +157,7 @@ class Planner:
         params = {p.name.value for p in function.params}
         return any(scope == site.scope and name in params for scope, name in optimizer.aliases)
 
-    def _pass_scheduler(self, site: CallSite, scheduler: str, extended: set[int]) -> None:
+    def pass_scheduler(self, site: CallSite, scheduler: str, extended: set[int]) -> None:
         """Add a `scheduler` parameter to the function that steps, and pass it at its call site."""
         function = self.model.raw.functions[site.scope]
         if id(function.node) in extended:

@@ -1,4 +1,4 @@
-"""Fixes that move or add scheduler.step() calls (WL005, WL006, WL007)."""
+"""Fixes that move or add scheduler.step() calls (WL005, WL006); WL007's are in unit_fixes."""
 
 from __future__ import annotations
 
@@ -87,22 +87,3 @@ def _step_after_epoch(planner: Planner, scheduler: Scheduler, sites: list[CallSi
     batch_loop = model.raw.loops[site.loops[-1]]
     name = _visible_name(planner, scheduler, site)
     planner.edits.insert_after(batch_loop.node, statements(f"{name}.step()\n"))
-
-
-def step_per_batch(planner: Planner, found: StepRelation) -> None:
-    """WL007: a warmup counted in steps: move its step() next to every optimizer.step()."""
-    if found.lifted is not found.site or found.optimizer is None:
-        raise CannotFix("scheduler.step() is called from another function")
-    statement = _own_line(found.site)
-    func = found.site.node.func
-    if not isinstance(func, cst.Attribute):
-        raise CannotFix("step() is not called on the scheduler by name")
-    receiver = code_of(func.value)
-    sites = found.optimizer.steps
-    step_lines = [s.statement for s in sites if s.scope == found.site.scope and s.statement is not None]
-    if not sites or len(step_lines) != len(sites):
-        raise CannotFix("optimizer.step() is in another function")
-    _keeps_its_condition(found.site, sites)
-    planner.edits.remove(statement)
-    for line in step_lines:
-        planner.edits.insert_after(line, statements(f"{receiver}.step()\n"))

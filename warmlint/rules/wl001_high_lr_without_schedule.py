@@ -61,7 +61,7 @@ def _trainer_configs(ctx: RuleContext):
             ),
             hint=(
                 f"high for AdamW means lr {threshold.comparison} {threshold.limit:g} ({threshold.why}); "
-                'use lr_scheduler_type="cosine" (or "linear") with warmup_ratio, e.g. 0.03'
+                'use lr_scheduler_type="cosine" (or "linear") with warmup_ratio, e.g. 0.05'
             ),
-            no_fix_reason='set lr_scheduler_type="cosine" and a warmup_ratio',
+            fix_data=config,
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
-from warmlint.analysis.model import call_argument
-from warmlint.analysis.schedules import is_alone, lr_lambda_of, manual_schedule
+from warmlint.analysis.run_length import code_of
+from warmlint.analysis.schedules import constant_after_warmup, is_alone, is_linear_warmup, lr_lambda_of, manual_schedule
 from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -28,6 +28,17 @@ HINT = (
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:
+        held = constant_after_warmup(model, scheduler)
+        if held is not None:
+            yield Finding(
+                node=held.constant.call.node,
+                message=f"{held.warmup.short_name} warms up and then {held.constant.short_name} holds the LR "
+                f"constant from milestone `{code_of(held.milestone)}` to the end of training",
+                hint="replace the constant phase with a decay to the end of training, e.g. "
+                "CosineAnnealingLR(optimizer, T_max=total_steps - warmup_steps)",
+                fix_data=held,
+            )
+            continue
         if not is_alone(model, scheduler):
             continue
         if scheduler.short_name == "LambdaLR":
@@ -48,7 +59,7 @@ def check(ctx: RuleContext):
                     f"{shape.horizon}): the LR never decays"
                 )
             yield Finding(node=schedule.anchor, message=message, hint=HINT, fix_data=scheduler)
-        elif scheduler.short_name == "LinearLR" and _is_linear_warmup(model, scheduler):
+        elif scheduler.short_name == "LinearLR" and is_linear_warmup(model, scheduler):
             yield Finding(
                 node=scheduler.call.node,
                 message="LinearLR is the only schedule: it ramps the LR up and then holds it "
@@ -71,22 +82,8 @@ def check(ctx: RuleContext):
                 message='lr_scheduler_type="constant_with_warmup" warms up and then holds the LR constant for the '
                 "rest of training",
                 hint='use lr_scheduler_type="cosine" or "linear": the same warmup, then a decay to the end',
-                no_fix_reason='set lr_scheduler_type="cosine"',
+                fix_data=config,
             )
-
-
-def _is_linear_warmup(model, scheduler) -> bool:
-    start = _factor(model, scheduler, "start_factor", 1, 1 / 3)
-    end = _factor(model, scheduler, "end_factor", 2, 1.0)
-    return start is not None and end is not None and start < end and end >= 0.99
-
-
-def _factor(model, scheduler, keyword: str, position: int, default: float) -> float | None:
-    expr = call_argument(scheduler.call.node, keyword, position)
-    if expr is None:
-        return default
-    value = model.resolver.number(expr, scheduler.call.scope)
-    return None if value is None else value.number
 
 
 def _manual_ramps(ctx: RuleContext):

@@ -101,6 +101,6 @@ def _trainer_configs(ctx: RuleContext):
                 "(warmup_steps and warmup_ratio are 0): the first updates run at the full LR"
             ),
             hint=f"needs a warmup means lr {threshold.comparison} {threshold.limit:g} ({threshold.why}); "
-            "set warmup_ratio, e.g. 0.03",
-            no_fix_reason="set warmup_ratio (e.g. 0.03) or warmup_steps",
+            "set warmup_ratio, e.g. 0.05",
+            fix_data=config,
         )

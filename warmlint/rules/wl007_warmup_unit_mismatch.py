@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from warmlint.analysis.length_fixes import UnitMismatch
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import Unresolved, loop_count
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
@@ -48,7 +51,7 @@ def check(ctx: RuleContext):
                 ),
                 hint='return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, '
                 '"interval": "step"}} from configure_optimizers',
-                no_fix_reason='return the scheduler with "interval": "step"',
+                fix_data=scheduler,
             )
             continue
         for site in scheduler_step_sites(scheduler):
@@ -78,7 +81,6 @@ def check(ctx: RuleContext):
                 node=scheduler.call.node,
                 message=message,
                 hint=hint,
-                fix_data=found if unit == "step" else None,
-                no_fix_reason="" if unit == "step" else "convert the warmup length to optimizer steps",
+                fix_data=UnitMismatch(scheduler, replace(length, unit=unit), found),
             )
             break

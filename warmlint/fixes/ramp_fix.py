@@ -1,0 +1,84 @@
+"""WL002's fix where no scheduler can be inserted: the constant warmup value becomes a linear ramp,
+written where the constant was.
+
+The ramp counts the warmup loop's own counter, `for step in range(W)` (or `if step < W` in a loop
+over `step`), and rises to the LR the run is meant to reach (the largest of the optimizer's `lr`
+and the values written to it after the warmup): `target * (step + 1) / (W + 1)`, the warmup of
+the inserted schedule, so the first step runs at 1/(W+1) of the target and the last one just
+below it. Only the value written changes: the rest of the run is as the script had it.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from warmlint.analysis.facts import Loop, LrWrite
+from warmlint.analysis.model import call_argument
+from warmlint.analysis.names import dotted_name
+from warmlint.analysis.run_length import available, code_of, parenthesized
+from warmlint.fixes.plans import Planner
+from warmlint.fixes.training_loop import CannotFix
+
+
+def ramp_in_place(planner: Planner, write: LrWrite) -> None:
+    counter, bound = _warmup_counter(planner, write)
+    target = _target(planner, write)
+    ramp = f"{parenthesized(target)} * ({counter} + 1) / ({parenthesized(bound)} + 1)"
+    planner.edits.replace(write.value, cst.parse_expression(ramp))
+
+
+def _warmup_counter(planner: Planner, write: LrWrite) -> tuple[str, str]:
+    """The loop counter that counts the warmup steps from 0, and the number of warmup steps."""
+    loops = [planner.model.raw.loops[i] for i in write.loops]
+    for branch in reversed(write.branches):
+        test = branch.test
+        if branch.in_body and isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            if isinstance(test.comparisons[0].operator, cst.LessThan) and isinstance(test.left, cst.Name):
+                loop = next((lp for lp in loops if _counts_from_zero(lp, test.left.value)), None)
+                if loop is not None:
+                    return test.left.value, code_of(test.comparisons[0].comparator)
+    for loop in reversed(loops):
+        bound = _range_bound(loop)
+        if bound is not None and len(loop.target_names) == 1:
+            return loop.target_names[0], bound
+    raise CannotFix("the warmup is not a loop over its steps: ramp the LR by hand")
+
+
+def _range_bound(loop: Loop) -> str | None:
+    """`N` in `for step in range(N)`."""
+    node = loop.node
+    if not isinstance(node, cst.For) or not isinstance(node.iter, cst.Call):
+        return None
+    if dotted_name(node.iter.func) != "range" or len(node.iter.args) != 1 or node.iter.args[0].keyword:
+        return None
+    return code_of(node.iter.args[0].value)
+
+
+def _counts_from_zero(loop: Loop, name: str) -> bool:
+    """`name` is the loop's counter and starts at 0: `range(N)`, or the index of `enumerate(x)`."""
+    node = loop.node
+    if _range_bound(loop) is not None:
+        return loop.target_names == (name,)
+    if isinstance(node, cst.For) and isinstance(node.iter, cst.Call) and dotted_name(node.iter.func) == "enumerate":
+        return len(node.iter.args) == 1 and loop.target_names[:1] == (name,)
+    return False
+
+
+def _target(planner: Planner, write: LrWrite) -> str:
+    """The LR the warmup ramps to, written so that it reads where the warmup writes."""
+    model = planner.model
+    optimizer = model.optimizer_of_group(write.group, write.scope, write.loops)
+    if optimizer is None:
+        raise CannotFix("cannot tell which optimizer the warmup writes to")
+    candidates = [(optimizer.call.scope, written)] if (written := call_argument(optimizer.call.node, "lr", 1)) else []
+    candidates += [(w.scope, w.value) for w in optimizer.lr_writes if w is not write and not w.augmented]
+    valued = [
+        (value.number, code_of(expr)) for scope, expr in candidates if (value := model.resolver.number(expr, scope))
+    ]
+    if not valued:
+        raise CannotFix("cannot tell which LR the warmup leads to")
+    peak = max(number for number, _ in valued)
+    code = next(code for number, code in valued if number == peak)
+    if not available(model, code, write.scope, write.order):
+        raise CannotFix(f"`{code}` is not defined where the warmup writes the LR")
+    return code
