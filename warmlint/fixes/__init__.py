@@ -17,7 +17,8 @@ from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.stepping import StepRelation
 from warmlint.diagnostics import FixSafety
-from warmlint.fixes import checkpoint_fix, length_fixes, stepping_fixes, warmup_prefix
+from warmlint.fixes import checkpoint_fix, comment_fix, length_fixes, stepping_fixes, warmup_prefix
+from warmlint.fixes.comment_fix import CommentRewrite
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 
@@ -46,6 +47,7 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL010", SetHorizon): FixBuilder(length_fixes.set_horizon, SAFE),  # changes only T_max
     ("WL011", SetHorizon): FixBuilder(length_fixes.onecycle_total_steps, SAFE),  # changes only the cycle length
     ("WL012", MoveIntoGuard): FixBuilder(length_fixes.move_into_guard, UNSAFE),  # moves scheduler.step()
+    ("WL101", CommentRewrite): FixBuilder(comment_fix.rewrite_comment, SAFE),  # edits a comment, no code
 }
 
 
@@ -63,4 +65,4 @@ def plan_fix(code: str, fix_data: object, model: Model, options: FixOptions) -> 
     return planner.edits
 
 
-__all__ = ["BUILDERS", "Edits", "FixOptions", "plan_fix"]
+__all__ = ["BUILDERS", "CommentRewrite", "Edits", "FixOptions", "plan_fix"]
