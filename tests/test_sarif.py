@@ -419,3 +419,16 @@ def test_a_notebook_result_is_fingerprinted_by_its_cell_line():
     assert where == [(2, 1)]
     where, again = prints(notebook(setup, "import math\n\nx = 1\n", training))
     assert where == [(3, 1)] and again == first
+
+
+def test_flagged_lines_are_counted_as_the_parser_counts_them():
+    from warmlint.engine.lint import check_source
+    from warmlint.output.fingerprints import flagged_lines
+
+    # A form feed is no line break for the parser, a lone CR is.
+    text = (
+        "import torch\n\x0c\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\rfor batch in loader:\n    opt.step()\n"
+    )
+    (found,) = check_source(text, "train.py").diagnostics
+    assert found.line == 3
+    assert flagged_lines(text, "train.py", [found]) == {(None, 3): "opt = torch.optim.SGD(model.parameters(), lr=0.1)"}

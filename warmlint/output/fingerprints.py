@@ -9,6 +9,7 @@ above it leave it as it was. Findings of one rule on identical lines of a file (
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Mapping
 
@@ -17,20 +18,22 @@ from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 
 KEY = "warmlintLineHash/v1"
 LineKey = tuple[int | None, int]  # (notebook cell or None, 1-based line)
+# Line breaks as the parser counts lines (str.splitlines also breaks at form feeds and others).
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def flagged_lines(data: bytes | str, path: str, diagnostics: list[Diagnostic]) -> dict[LineKey, str]:
     """The folded text of each line a diagnostic starts on: of its cell, in a notebook. A line
     that cannot be read (text that is not UTF-8, a notebook that is not one) reads as ""."""
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    sources: dict[int | None, list[str]] = {None: text.splitlines()}
+    sources: dict[int | None, list[str]] = {None: _BREAK.split(text)}
     if is_notebook(path) and any(d.cell is not None for d in diagnostics):
         try:
             notebook = read_notebook(data)
         except NotebookError:
             notebook = None
         if notebook is not None:
-            sources.update({cell: code.source.splitlines() for cell, code in notebook.cells.items()})
+            sources.update({cell: _BREAK.split(code.source) for cell, code in notebook.cells.items()})
     flagged = {}
     for d in diagnostics:
         lines = sources.get(d.cell, [])
