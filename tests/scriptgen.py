@@ -129,6 +129,7 @@ SITE_CODES = {  # the codes a suppression comment on a line of this role names
     CHECKPOINT: ("WL008",),
 }
 ALL = "*"
+UNUSED = "WL101"  # reported on a suppression comment that hides nothing, wherever it stands
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,43 @@ class Script:
         return any(code in line.suppresses or ALL in line.suppresses for line in self.lines[first - 1 : last])
 
     def changeable(self, codes: set[str]) -> set[int]:
-        """0-based indices of the lines the fixes for `codes` may remove or change."""
-        roles = set().union(*(CHANGEABLE[code] for code in codes))
-        return {index for index, line in enumerate(self.lines) if line.role in roles}
+        """0-based indices of the lines the fixes for `codes` may remove or change (WL101's: the
+        lines with a suppression comment)."""
+        roles = set().union(*(CHANGEABLE.get(code, set()) for code in codes))
+        changed = {index for index, line in enumerate(self.lines) if line.role in roles}
+        if UNUSED in codes:
+            changed |= {index for index in range(len(self.lines) + 1) if self.comment_at(index + 1)}
+        return changed
+
+    def comment_at(self, line_number: int) -> str:
+        """The suppression comment on a line (the file-level one on the line after the script)."""
+        if line_number == len(self.lines) + 1:
+            return self.file_comment
+        return self.lines[line_number - 1].comment if line_number <= len(self.lines) else ""
+
+    def unused_comment_lines(self, findings: list) -> set[int]:
+        """The lines whose suppression names a rule with no finding there to hide (a blanket one: no
+        finding at all), `findings` being what the script reports without its comments (every
+        rule runs): where WL101 reports."""
+        judged = KNOWN_CODES - {"WL000", "WL100", UNUSED}
+
+        def hides_nothing(named: frozenset[str], hid: set[str]) -> bool:
+            return not hid if ALL in named else bool((named & judged) - hid)
+
+        unused = set()
+        for number, line in enumerate(self.lines, start=1):
+            hid = {d.code for d in findings if d.span.line <= number <= d.span.end_line}
+            if line.suppresses and hides_nothing(line.suppresses, hid):
+                unused.add(number)
+        file_codes = self.file_suppresses
+        if unused and (ALL in file_codes or UNUSED in file_codes):  # it hides the line reports
+            unused, hidden = set(), {UNUSED}
+        else:
+            hidden = set()
+        hidden |= {d.code for d in findings if ALL in file_codes or d.code in file_codes}
+        if file_codes and hides_nothing(file_codes, hidden):
+            unused.add(len(self.lines) + 1)
+        return unused
 
 
 @dataclass(frozen=True)
@@ -950,6 +985,9 @@ def assert_check_properties(script: Script) -> list:
         assert 1 <= span.end_column <= len(lines[span.end_line - 1]) + 1, diagnostic
         assert span.line < span.end_line or span.column <= span.end_column, diagnostic
         line = lines[span.line - 1]
+        if diagnostic.code == UNUSED:  # on the suppression itself
+            assert script.comment_at(span.line) and line[span.column - 1 :].startswith("#"), diagnostic
+            continue
         assert script.role_at(span.line) in WHERE_REPORTED[diagnostic.code], (
             f"{diagnostic.code} reported on line {span.line}: {line!r}"
         )
@@ -960,12 +998,16 @@ def assert_check_properties(script: Script) -> list:
 
 
 def assert_suppressions_apply(script: Script) -> None:
-    """The comments silence exactly the findings they name on their lines, and change nothing else."""
+    """The comments silence exactly the findings they name on their lines, and change nothing else;
+    those that hide nothing are reported (WL101)."""
     with_comments = check_source(script.text, PATH).diagnostics
     without = check_source(script.plain, PATH).diagnostics
     expected = [d for d in without if not script.suppressed(d.code, d.span.line, d.span.end_line)]
-    found, wanted = [diagnostic_key(d) for d in with_comments], [diagnostic_key(d) for d in expected]
+    found = [diagnostic_key(d) for d in with_comments if d.code != UNUSED]
+    wanted = [diagnostic_key(d) for d in expected]
     assert found == wanted, f"with the comments: {found}; without them, less what they name: {wanted}"
+    reported = {d.line for d in with_comments if d.code == UNUSED}
+    assert reported == script.unused_comment_lines(without), f"WL101 on lines {sorted(reported)}"
 
 
 def missing_kept_line(original: list[str], fixed: list[str], changeable: set[int]) -> int | None:

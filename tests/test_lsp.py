@@ -162,6 +162,27 @@ def test_a_session_reports_fixes_suppresses_and_explains_wl001(client: Client, t
     assert client.process.wait(timeout=TIMEOUT) == 0
 
 
+def test_an_unused_suppression_is_fixed_by_a_code_action(client: Client, tmp_path: Path):
+    text = SNIPPET.replace("lr=0.1)", "lr=0.01)  # noqa: E501, WL001")
+    uri = (tmp_path / "train.py").as_uri()
+    client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
+    client.notify("initialized", {})
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
+    )
+    [wl101] = client.diagnostics(uri)
+    assert wl101["code"] == "WL101" and wl101["range"]["start"] == {"line": 1, "character": 52}
+    context = {"diagnostics": [wl101]}
+    actions = client.request(
+        "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": wl101["range"], "context": context}
+    )
+    [fix] = actions  # no noqa quick fix: a comment does not silence WL101
+    fixed = applied(text, fix["edit"]["changes"][uri])
+    assert fixed.splitlines()[1] == "opt = torch.optim.SGD(model.parameters(), lr=0.01)  # noqa: E501"
+    assert client.request("shutdown") is None
+    client.notify("exit")
+
+
 def test_without_pygls_the_server_names_the_extra_to_install():
     blocked = "import sys; sys.modules['pygls'] = None; from warmlint.cli import main; main(['server'])"
     run = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=TIMEOUT)

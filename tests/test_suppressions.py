@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from conftest import HIGH_SGD, codes, diagnostics, found, reported_codes, write
+from conftest import HIGH_SGD, diagnostics, reported_codes, write
+
+
+def found(source: str, only=None) -> set[tuple[int, str]]:
+    """(line, code) of the findings but WL101: many comments here hide nothing on purpose, and
+    what WL101 says of them is tested in test_unused_suppression.py."""
+    return {(d.line, d.code) for d in diagnostics(source) if d.code != "WL101" and (only is None or d.code in only)}
+
+
+def codes(source: str) -> set[str]:
+    return {code for _, code in found(source)}
+
 
 # A training run (the optimizer is stepped in a loop) with one WL001 on line 2, where the comment goes.
 LINE = (
@@ -268,8 +279,8 @@ def test_suppression_through_the_cli(cli, in_tmp):
     write(in_tmp, "c.py", "# warmlint: noqa\n" + HIGH_SGD)
     result = cli("check", ".")
     assert result.exit_code == 1
-    assert reported_codes(result.stdout) == ["WL001"]
-    assert "b.py:2:" in result.stdout
+    assert reported_codes(result.stdout) == ["WL001", "WL101"]  # b.py's comment hides nothing
+    assert "b.py:2:7: WL001" in result.stdout and "b.py:2:52: WL101" in result.stdout
 
 
 def test_a_suppression_comment_does_not_read_as_a_warmup_comment():
@@ -284,6 +295,22 @@ def test_a_suppression_comment_does_not_read_as_a_warmup_comment():
     )
     assert "WL002" not in codes(source)
     assert "WL002" in codes(source.replace("# warmlint: ignore[WL001]", "# warmup"))
+
+
+@pytest.mark.parametrize("comment", ["# warmlint: ignore[constant-warmup]", "# noqa: constant-warmup"])
+def test_a_rule_name_in_a_suppression_does_not_read_as_a_warmup_comment(comment):
+    # Nor does `constant-warmup`: otherwise the comment would create the very finding it hides.
+    source = (
+        "import torch\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "for g in optimizer.param_groups:\n"
+        f"    g['lr'] = 0.001  {comment}\n"
+        "for x in data:\n"
+        "    optimizer.step()\n"
+    )
+    assert [(d.line, d.code) for d in diagnostics(source)] == [(4, "WL101")]
+    assert "WL002" in codes(source.replace(comment, "# warmup"))
+    assert "WL002" in codes(source.replace(comment, "# warmup  # noqa: E501"))
 
 
 def test_add_noqa_silences_every_current_finding_and_only_those(tmp_path):

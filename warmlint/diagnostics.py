@@ -112,6 +112,17 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """A path that could not be checked (unreadable, gone, an internal error), and why, in one line."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class FileFix:
     """What `warmlint fix --apply` writes to a file, as one replacement: the lines from the first
     to the last that change (`deleted`; its end is the start of the first line kept) give way to
@@ -131,5 +142,8 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None  # a problem with the file itself (unreadable...), one line
     fix: FileFix | None = None  # asked for by reports that carry fixes (SARIF)
+    # The text of each line a diagnostic starts on, by (cell, line): for reports that fingerprint
+    # results by their line's text (SARIF); filled only when asked for.
+    flagged: dict[tuple[int | None, int], str] = field(default_factory=dict)
     model: Model | None = field(default=None, repr=False)
     module: cst.Module | None = field(default=None, repr=False)

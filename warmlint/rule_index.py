@@ -1,7 +1,7 @@
 """What rules exist: code, name, summary and whether a fix exists, without their checks.
 
 Each rule declares itself in its own module (`RULE = RuleInfo(...)` in warmlint/rules/, and the
-two rules the engine reports itself); config validation, `warmlint rule`, SARIF and cached runs
+three rules the engine reports itself); config validation, `warmlint rule`, SARIF and cached runs
 need only the table, so it is written out here from those declarations (a test keeps it in
 step): a run answered entirely from the cache never imports the parser.
 """
@@ -107,6 +107,12 @@ _ENTRIES = (
         "WL100",
         "invalid-suppression",
         "A suppression comment warmlint cannot read (no brackets, an unknown code) suppresses nothing.",
+    ),
+    RuleInfo(
+        "WL101",
+        "unused-suppression",
+        "A suppression comment names a rule that reports nothing where the comment applies.",
+        fixable=True,
     ),
 )
 # END generated

@@ -171,6 +171,9 @@ def is_trainer_config(qualified: str) -> bool:
 
 # `warmlint` (a suppression comment) is not a warm-up.
 WARM_WORD = re.compile(r"warm[\s_-]?up|warming|\bwarm(?!lint)", re.I)
+# A suppression in a comment (`warmlint: ignore[constant-warmup]`, a noqa list): rule names
+# in it say nothing about the code, so it is left out before a comment is read as a warm-up.
+SUPPRESSION_TEXT = re.compile(r"#\s*(?:warmlint\s*:|noqa(?![\w-]))[^#]*", re.I)
 # A comment that mentions warm-up to say it is over or absent (`# no warmup needed`, `# after warmup`).
 NOT_WARMUP = re.compile(
     r"\b(no|not|without|skip|after|over|done|finished|ends?|ended|past|post)\b"

@@ -326,6 +326,14 @@ class Collector(cst.CSTVisitor):
     def visit_Comment(self, node: cst.Comment) -> None:
         self.facts.comments.append(node)
 
+    def visit_TrailingWhitespace(self, node: cst.TrailingWhitespace) -> None:
+        if node.comment is not None:
+            self.facts.comment_holders[id(node.comment)] = node
+
+    def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
+        if node.comment is not None:
+            self.facts.comment_holders[id(node.comment)] = node
+
 
 def _names_in(target: cst.BaseExpression):
     if isinstance(target, cst.Name):

@@ -117,6 +117,8 @@ class RawFacts:
     functions: dict[ScopeId, Function] = field(default_factory=dict)
     argparse: list[ArgparseOption] = field(default_factory=list)
     comments: list[cst.Comment] = field(default_factory=list)
+    # The line part holding each comment (by the comment's id): what removing the comment edits.
+    comment_holders: dict[int, cst.TrailingWhitespace | cst.EmptyLine] = field(default_factory=dict)
     attribute_stores: list[tuple[cst.Attribute, cst.BaseExpression, ScopeId]] = field(default_factory=list)
     class_bases: list[str] = field(default_factory=list)  # dotted names of all class bases
     # How often each name (and each `self.x`) occurs anywhere: an object whose names occur only

@@ -18,9 +18,10 @@ from warmlint.cli.common import (
     with_common_options,
 )
 from warmlint.config import ConfigError
+from warmlint.diagnostics import Unchecked
 from warmlint.files.cache import ResultCaches
 from warmlint.files.discover import Discovery, discover
-from warmlint.files.runner import check_bytes, check_files
+from warmlint.files.runner import add_flagged_lines, check_bytes, check_files
 from warmlint.files.settings import SettingsResolver
 from warmlint.output.settings import render_settings
 from warmlint.output.statistics import render_statistics
@@ -79,11 +80,14 @@ def check(
         for line in render_settings(str(shown), resolve(resolver, shown)):
             click.echo(line)
         sys.exit(EXIT_CLEAN)
-    errors: list[str] = []
+    errors: list[Unchecked] = []
     if from_stdin:
         name = stdin_filename or "<stdin>"
         config = resolve(resolver, Path(stdin_filename) if stdin_filename else Path.cwd()).config
-        results = [check_bytes(sys.stdin.buffer.read(), name, config)]
+        data = sys.stdin.buffer.read()
+        results = [check_bytes(data, name, config)]
+        if output_format == "sarif":
+            add_flagged_lines(results[0], data)
     else:
         found = _discover(paths, resolver, common["force_exclude"])
         if show_files:
@@ -102,27 +106,27 @@ def check(
                 caches=caches,
                 jobs=jobs,
                 with_fixes=output_format == "sarif",
+                with_lines=output_format == "sarif",
             )
         except ConfigError as error:
             fail(str(error))
-    errors.extend(f"{r.path}: {r.error}" for r in results if r.error)
+    errors.extend(Unchecked(r.path, r.error) for r in results if r.error)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
     if add_noqa and not from_stdin:
         from warmlint.files.noqa_writer import write_noqa_comments
 
         added, files, problems = write_noqa_comments(diagnostics, resolver.config_for)
-        for message in [*errors, *problems]:
+        for message in [*map(str, errors), *problems]:
             click.echo(f"warmlint: error: {message}", err=True, color=use_color())
         click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''} to {files} file{'s' if files != 1 else ''}.")
         sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
-    fixes = {r.path: r.fix for r in results if r.fix is not None}
     if statistics:
         lines = render_statistics(diagnostics)
     else:
-        lines = render(diagnostics, output_format, quiet, errors=len(errors), fixes=fixes)
+        lines = render(diagnostics, output_format, quiet, unchecked=errors, results=results)
     _write_report(lines, output_file)
-    for message in errors:
-        click.echo(f"warmlint: error: {message}", err=True, color=use_color())
+    for problem in errors:
+        click.echo(f"warmlint: error: {problem}", err=True, color=use_color())
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)

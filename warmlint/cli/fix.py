@@ -170,7 +170,7 @@ def fix(
         found = discover(paths, resolver, common["force_exclude"])
     except ConfigError as error:
         fail(str(error))
-    errors = list(found.errors)
+    errors = [str(error) for error in found.errors]
     # The check first, as `warmlint check` runs it (prefilter, worker pool): only the files it
     # finds something to fix in are parsed again to be fixed, so a clean tree costs a check.
     explicit = frozenset(p for p in paths if not p.is_dir())

@@ -17,8 +17,9 @@ from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.engine.selection import enabled_codes
-from warmlint.engine.suppressions import INVALID_SUPPRESSION, Suppressions
-from warmlint.fixes import Edits, FixOptions, plan_fix
+from warmlint.engine.suppressions import INVALID_SUPPRESSION, UNUSED_SUPPRESSION, Directive, Suppressions
+from warmlint.engine.unused import Unused, rewritten, unused
+from warmlint.fixes import CommentRewrite, Edits, FixOptions, plan_fix
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes, code_names
 from warmlint.rules import CHECKS, RuleContext
 
@@ -140,7 +141,8 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
     locator = Locator(module)
     context = RuleContext(model, config, locator.lines)
     enabled = enabled_codes(config, path, all_codes())
-    suppressions = _suppressions(raw.comments, locator)
+    comments = {locator.lines(comment)[0]: comment for comment in raw.comments if _MAY_SUPPRESS.search(comment.value)}
+    suppressions = _suppressions(comments)
     diagnostics = []
     if "WL100" in enabled:
         diagnostics += [
@@ -153,40 +155,75 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
             )
             for p in suppressions.problems
         ]
+    hidden: dict[Directive, set[str]] = {}
+    apply_suppressions = bool(suppressions.directives) and not config.ignore_noqa
     for code in sorted(enabled):
-        check = CHECKS.get(code)  # WL000 has none: the parser reports it; WL100 is read above
+        check = CHECKS.get(code)  # WL000 has none: the parser reports it; WL100 and WL101 are the comments'
         if check is None:
             continue
         for finding in check(context):
-            if not config.ignore_noqa and suppressions.suppresses(code, locator.statement_lines(finding.node)):
-                continue
+            if apply_suppressions:
+                covering = suppressions.covering(code, locator.statement_lines(finding.node))
+                for directive in covering:
+                    hidden.setdefault(directive, set()).add(code)
+                if covering:
+                    continue
             fix: Edits | str | None = finding.no_fix_reason or None
             if finding.fix_data is not None and not fix:
                 fix = plan_fix(code, finding.fix_data, model, FixOptions.from_config(config))
-            diagnostics.append(
-                Diagnostic(
-                    path=path,
-                    span=locator.span(finding.node),
-                    code=code,
-                    name=RULE_INFO[code].name,
-                    message=finding.message,
-                    hint=finding.hint,
-                    fixable=isinstance(fix, Edits),
-                    no_fix_reason=fix if isinstance(fix, str) else "",
-                    fix_safety=fix.safety if isinstance(fix, Edits) else None,
-                    fix_data=fix if isinstance(fix, Edits) else None,
-                )
-            )
+            span = locator.span(finding.node)
+            diagnostics.append(_diagnostic(path, code, span, finding.message, finding.hint, fix))
+    if apply_suppressions and UNUSED_SUPPRESSION.code in enabled:
+        found = unused(suppressions, hidden, enabled, set(CHECKS))
+        diagnostics += [
+            _unused_diagnostic(path, u, comments, raw.comment_holders, locator, model, config) for u in found
+        ]
     diagnostics.sort(key=Diagnostic.sort_key)
     return FileResult(path, diagnostics, model=model, module=module)
 
 
-def _suppressions(comments, locator: Locator) -> Suppressions:
+def _diagnostic(path: str, code: str, span: Span, message: str, hint: str, fix: Edits | str | None) -> Diagnostic:
+    """A finding as reported, with its fix, or the reason it has none."""
+    return Diagnostic(
+        path=path,
+        span=span,
+        code=code,
+        name=RULE_INFO[code].name,
+        message=message,
+        hint=hint,
+        fixable=isinstance(fix, Edits),
+        no_fix_reason=fix if isinstance(fix, str) else "",
+        fix_safety=fix.safety if isinstance(fix, Edits) else None,
+        fix_data=fix if isinstance(fix, Edits) else None,
+    )
+
+
+def _unused_diagnostic(
+    path: str,
+    found: Unused,
+    comments: dict[int, cst.Comment],
+    holders: Mapping[int, cst.TrailingWhitespace | cst.EmptyLine],
+    locator: Locator,
+    model: Model,
+    config: Config,
+) -> Diagnostic:
+    """WL101 on the directive itself, fixed by rewriting its comment (engine.unused)."""
+    directive = found.directive
+    comment = comments[directive.line]
+    start = locator.span(comment).column
+    rewrite = CommentRewrite(comment, holders[id(comment)], rewritten(comment.value, found))
+    fix = plan_fix(UNUSED_SUPPRESSION.code, rewrite, model, FixOptions.from_config(config))
+    span = Span(directive.line, start + directive.start, directive.line, start + directive.end)
+    hint = "remove it, so that it cannot hide a finding nobody has seen"
+    return _diagnostic(path, UNUSED_SUPPRESSION.code, span, found.message(), hint, fix)
+
+
+def _suppressions(comments: dict[int, cst.Comment]) -> Suppressions:
+    """The suppressions in these comments (by line: a line holds at most one comment)."""
     suppressions = Suppressions()
     names = code_names()
-    for comment in comments:
-        if _MAY_SUPPRESS.search(comment.value):
-            suppressions.add_comment(locator.lines(comment)[0], comment.value, names)
+    for line, comment in comments.items():
+        suppressions.add_comment(line, comment.value, names)
     return suppressions
 
 

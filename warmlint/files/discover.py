@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warmlint.diagnostics import Unchecked
 from warmlint.engine.selection import path_matches
 from warmlint.files.ignore_files import IgnoreFile, ignore_files_in, ignore_files_up_to_repository, ignored_by
 from warmlint.files.settings import Resolved, SettingsResolver, display
@@ -51,7 +52,7 @@ class Excluded:
 @dataclass
 class Discovery:
     files: list[Path] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # one line each: "path: cause"
+    errors: list[Unchecked] = field(default_factory=list)
     excluded: list[Excluded] = field(default_factory=list)
     skipped: int = 0  # files and folders left out of walks by excludes and ignore files
 
@@ -80,7 +81,7 @@ def discover(paths: list[Path], resolver: SettingsResolver, force_exclude: bool 
 
     for path in paths:
         if not path.exists() and not path.is_symlink():
-            found.errors.append(f"{path}: no such file or directory")
+            found.errors.append(Unchecked(str(path), "no such file or directory"))
             continue
         is_dir = path.is_dir()
         absolute = Path(os.path.abspath(path))
@@ -94,7 +95,7 @@ def discover(paths: list[Path], resolver: SettingsResolver, force_exclude: bool 
         elif path.is_file() or path.is_symlink():
             add(path)
         else:
-            found.errors.append(f"{path}: not a regular file")
+            found.errors.append(Unchecked(str(path), "not a regular file"))
     return found
 
 
@@ -128,7 +129,7 @@ def _walk(root: Path, ignores: list[IgnoreFile], resolver: SettingsResolver, add
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
-            found.errors.append(f"{error.filename or folder}: {error.strerror or error}")
+            found.errors.append(Unchecked(str(error.filename or folder), str(error.strerror or error)))
             continue
         absolute = Path(os.path.abspath(folder))
         settings = resolver.for_folder(absolute)

@@ -46,15 +46,20 @@ def ignore_files_in(folder: Path, names: set[str] | None = None) -> list[IgnoreF
     return [ignore for ignore in found if ignore is not None]
 
 
+def repository_root(folder: Path) -> Path | None:
+    """The root of the git repository holding the absolute `folder` (the nearest folder with a
+    `.git`, a folder or a worktree's file), or None."""
+    return next((candidate for candidate in (folder, *folder.parents) if (candidate / ".git").exists()), None)
+
+
 def ignore_files_up_to_repository(folder: Path) -> list[IgnoreFile]:
     """Those of the absolute `folder` and the folders above it, up to its repository's root;
     none when it is not inside a git repository (a stray ~/.gitignore is not the project's)."""
-    chain = []
-    for candidate in (folder, *folder.parents):
-        chain.append(candidate)
-        if (candidate / ".git").exists():
-            return [ignore for above in reversed(chain) for ignore in ignore_files_in(above)]
-    return []
+    root = repository_root(folder)
+    if root is None:
+        return []
+    chain = [folder, *folder.parents]
+    return [ignore for above in reversed(chain[: chain.index(root) + 1]) for ignore in ignore_files_in(above)]
 
 
 def ignored_by(path: Path, is_dir: bool, ignores: list[IgnoreFile]) -> IgnoreFile | None:

@@ -16,6 +16,7 @@ from warmlint.diagnostics import Diagnostic
 from warmlint.engine.lint import check_source
 from warmlint.engine.noqa import add_noqa
 from warmlint.engine.notebook import is_notebook
+from warmlint.engine.suppressions import UNSUPPRESSIBLE
 from warmlint.files.safe_write import FileChangedError, write_atomic
 
 
@@ -25,7 +26,7 @@ def write_noqa_comments(
     """(comments added, files changed, problems) for these findings."""
     by_file: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for d in diagnostics:
-        if d.code != "WL000" and not is_notebook(d.path):
+        if d.code not in UNSUPPRESSIBLE and not is_notebook(d.path):
             by_file[d.path].append((d.line, d.code))
     added = files = 0
     problems = []

@@ -62,6 +62,7 @@ def check_files(
     caches: ResultCaches | None = None,
     jobs: int | None = None,
     with_fixes: bool = False,
+    with_lines: bool = False,
 ) -> list[FileResult]:
     """Check many files: skipped without a libcst parse when they cannot matter (unless
     named explicitly), answered from the cache when unchanged, parsed in a process pool
@@ -70,7 +71,9 @@ def check_files(
 
     `config_for` gives each file its own settings (those of its folder, see files.settings).
     `with_fixes`: also give each file with a fixable diagnostic its `FileFix`, from the same
-    bytes and config (the cache holds no fixes, so such files are checked again)."""
+    bytes and config (the cache holds no fixes, so such files are checked again).
+    `with_lines`: also give each result the text of the lines its diagnostics are on
+    (`FileResult.flagged`), from the same bytes."""
     results: list[FileResult] = []
     pending: list[tuple[Path, Config]] = []
     for path in paths:
@@ -86,7 +89,8 @@ def check_files(
         digest = content_hash(data)
         cached = cache.get(str(path), digest) if cache is not None else None
         if cached is not None and not (with_fixes and any(d.fixable for d in cached)):
-            results.append(FileResult(str(path), cached))
+            hit = FileResult(str(path), cached)
+            results.append(add_flagged_lines(hit, data) if with_lines else hit)
             continue
         if path not in explicit and not builds_what_rules_need(_python_of(path, data)):
             results.append(FileResult(str(path)))
@@ -94,7 +98,7 @@ def check_files(
                 cache.put(str(path), digest, [])
             continue
         pending.append((path, config))
-    for (_, config), (result, checked_hash) in zip(pending, _check_many(pending, jobs, with_fixes)):
+    for (_, config), (result, checked_hash) in zip(pending, _check_many(pending, jobs, with_fixes, with_lines)):
         if caches is not None and checked_hash is not None:
             caches.for_config(config).put(result.path, checked_hash, result.diagnostics)
         results.append(result)
@@ -120,27 +124,27 @@ PARALLEL_MIN_FILES = 48
 
 
 def _check_many(
-    pending: list[tuple[Path, Config]], jobs: int | None, with_fixes: bool
+    pending: list[tuple[Path, Config]], jobs: int | None, with_fixes: bool, with_lines: bool
 ) -> list[tuple[FileResult, str | None]]:
     """Results in the order of `pending`."""
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
-        return on_deep_stack(lambda: [_check_path((path, config, with_fixes)) for path, config in pending])
+        return on_deep_stack(lambda: [_check_path((path, config, with_fixes, with_lines)) for path, config in pending])
     from concurrent.futures import ProcessPoolExecutor  # costs 15 ms to import; most runs need none
 
     chunk = max(1, len(pending) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        work = [(path, config, with_fixes) for path, config in pending]
+        work = [(path, config, with_fixes, with_lines) for path, config in pending]
         return list(pool.map(_check_path, work, chunksize=chunk))
 
 
-def _check_path(job: tuple[Path, Config, bool]) -> tuple[FileResult, str | None]:
+def _check_path(job: tuple[Path, Config, bool, bool]) -> tuple[FileResult, str | None]:
     """Read and check one file; with the hash of the bytes checked (None: nothing to cache).
 
     The file is read again here rather than passed along: the bytes of a whole tree never sit
     in memory at once, and if the file changed since the first read, the cache gets the hash
     of what was really checked."""
-    path, config, with_fixes = job
+    path, config, with_fixes, with_lines = job
     data, problem = read_source(path)
     if data is None:
         return FileResult(str(path), error=problem), None
@@ -148,7 +152,18 @@ def _check_path(job: tuple[Path, Config, bool]) -> tuple[FileResult, str | None]
     result = _portable(checked)
     if with_fixes and any(d.fixable for d in result.diagnostics):
         result.fix = _file_fix(data, checked, config)  # the fixer starts from this check's parse and model
+    if with_lines:
+        result = add_flagged_lines(result, data)
     return result, (content_hash(data) if result.error is None else None)
+
+
+def add_flagged_lines(result: FileResult, data: bytes | str) -> FileResult:
+    """`result` with the text of the lines its diagnostics are on, read from `data`, its file's contents."""
+    if result.diagnostics:
+        from warmlint.output.fingerprints import flagged_lines
+
+        result.flagged = flagged_lines(data, result.path, result.diagnostics)
+    return result
 
 
 def _portable(result: FileResult) -> FileResult:

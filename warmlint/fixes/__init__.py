@@ -21,6 +21,7 @@ from warmlint.analysis.trainer_configs import TrainerConfig
 from warmlint.diagnostics import FixSafety
 from warmlint.fixes import (
     checkpoint_fix,
+    comment_fix,
     decay_phase,
     length_fixes,
     lightning_fix,
@@ -30,6 +31,7 @@ from warmlint.fixes import (
     unit_fixes,
     warmup_prefix,
 )
+from warmlint.fixes.comment_fix import CommentRewrite
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
 
@@ -69,6 +71,7 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL010", SetHorizon): FixBuilder(length_fixes.set_horizon, SAFE),  # changes only T_max
     ("WL011", SetHorizon): FixBuilder(length_fixes.onecycle_total_steps, SAFE),  # changes only the cycle length
     ("WL012", MoveIntoGuard): FixBuilder(length_fixes.move_into_guard, UNSAFE),  # moves scheduler.step()
+    ("WL101", CommentRewrite): FixBuilder(comment_fix.rewrite_comment, SAFE),  # edits a comment, no code
 }
 
 
@@ -94,4 +97,4 @@ def _build(builder: FixBuilder, fix_data: object, model: Model, options: FixOpti
     return planner.edits
 
 
-__all__ = ["BUILDERS", "Edits", "FixOptions", "plan_fix"]
+__all__ = ["BUILDERS", "CommentRewrite", "Edits", "FixOptions", "plan_fix"]

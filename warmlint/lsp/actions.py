@@ -15,11 +15,9 @@ from warmlint.diagnostics import Diagnostic
 from warmlint.engine.fixer import fix_bytes
 from warmlint.engine.lint import check_source, parse
 from warmlint.engine.noqa import with_noqa
+from warmlint.engine.suppressions import UNSUPPRESSIBLE
 from warmlint.lsp.convert import content, lines_of, to_lsp
 from warmlint.lsp.linting import Linted
-
-# WL000 (the file does not parse) and WL100 (a bad suppression) are not silenced by a comment.
-NOT_SUPPRESSIBLE = frozenset({"WL000", "WL100"})
 
 
 def line_start(lines: list[str], index: int, codec: PositionCodec) -> types.Position:
@@ -74,7 +72,7 @@ def noqa_action(linted: Linted, d: Diagnostic, codec: PositionCodec) -> types.Co
     """`# noqa: WLxxx` at the end of the finding's first line."""
     lines = linted.lines
     index = d.line - 1
-    if linted.config is None or d.code in NOT_SUPPRESSIBLE or index >= len(lines):
+    if linted.config is None or d.code in UNSUPPRESSIBLE or index >= len(lines):
         return None
     line = lines[index]
     edited = [*lines[:index], with_noqa(content(line), d.code) + line[len(content(line)) :], *lines[index + 1 :]]

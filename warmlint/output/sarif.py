@@ -1,5 +1,16 @@
 """`--format sarif`: SARIF 2.1.0, the format code-scanning services (GitHub, Azure DevOps) and IDE viewers read.
 
+Paths: every location is a URI relative to `SRCROOT`, which `originalUriBaseIds` gives as the
+absolute root of the repository the run started in (the working directory outside one), so a
+result resolves from any directory; a file outside that root gets an absolute `file:` URI.
+
+The run's `invocations` says whether it was complete: `executionSuccessful` is false when a path
+could not be checked (unreadable, gone, an internal error), and each such path is a
+`toolExecutionNotification` with its reason, as warmlint's error output names it. A file that does
+not parse is a WL000 result instead: it was read, and that is what warmlint found in it.
+
+Each result's `partialFingerprints` identify it across runs (see output.fingerprints).
+
 Fixes: a fixable result carries the fix of its whole file (a `FileFix`, see warmlint.diagnostics),
 which the runner computed from the same bytes and config it checked; every result of that file whose
 fix is safe (what `fix --apply` makes by default) carries the same replacement. Source read from
@@ -13,12 +24,16 @@ lines is not one of the file's text.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 from warmlint import __version__
-from warmlint.diagnostics import Diagnostic, FileFix, FixSafety, Severity, Span
+from warmlint.diagnostics import Diagnostic, FileFix, FileResult, FixSafety, Severity, Span, Unchecked
+from warmlint.files.ignore_files import repository_root
+from warmlint.output import fingerprints
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
 
@@ -27,10 +42,23 @@ INFORMATION_URI = "https://pypi.org/project/warmlint/"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # A file that cannot be parsed is an error (engine.syntax_error); every rule finding is a warning.
 ERROR_RULES = frozenset({"WL000"})
+SRCROOT = "SRCROOT"
 
 
-def render_sarif(diagnostics: list[Diagnostic], fixes: dict[str, FileFix]) -> list[str]:
-    """The log; `fixes`: the whole-file fix of each path that has one."""
+def source_root(folder: Path) -> Path:
+    """What result paths are relative to: the root of the repository holding the absolute
+    `folder`, as code scanning matches paths from it, or `folder` outside a repository."""
+    return repository_root(folder) or folder
+
+
+def render_sarif(
+    diagnostics: list[Diagnostic], results: Sequence[FileResult], unchecked: Sequence[Unchecked]
+) -> list[str]:
+    """The log; `results`: each file's, for its whole-file fix and the text of its flagged lines;
+    `unchecked`: the paths that could not be checked."""
+    root = source_root(Path.cwd())
+    fixes = {r.path: r.fix for r in results if r.fix is not None}
+    prints = fingerprints.fingerprints(diagnostics, {r.path: r.flagged for r in results})
     rules = [RULE_INFO[code] for code in all_codes()]
     index = {rule.code: position for position, rule in enumerate(rules)}
     log = {
@@ -46,8 +74,13 @@ def render_sarif(diagnostics: list[Diagnostic], fixes: dict[str, FileFix]) -> li
                         "rules": [descriptor(rule) for rule in rules],
                     }
                 },
+                "invocations": [invocation(unchecked, root)],
+                "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
-                "results": [result(d, index[d.code], fixes.get(d.path)) for d in diagnostics],
+                "results": [
+                    result(d, index[d.code], fixes.get(d.path), fingerprint, root)
+                    for d, fingerprint in zip(diagnostics, prints, strict=True)
+                ],
             }
         ],
     }
@@ -72,20 +105,36 @@ def section(page: str, title: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def result(d: Diagnostic, rule_index: int, fix: FileFix | None) -> dict:
+def invocation(unchecked: Sequence[Unchecked], root: Path) -> dict:
+    """Whether every path was checked, and a notification for each one that was not."""
+    return {
+        "executionSuccessful": not unchecked,
+        "toolExecutionNotifications": [
+            {
+                "level": "error",
+                "message": {"text": str(problem)},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(problem.path, root)}}],
+            }
+            for problem in unchecked
+        ],
+    }
+
+
+def result(d: Diagnostic, rule_index: int, fix: FileFix | None, fingerprint: str, root: Path) -> dict:
     found = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
         "level": LEVELS[d.severity],
         "message": {"text": message(d)},
         "locations": [
-            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region(d.span)}}
+            {"physicalLocation": {"artifactLocation": artifact_location(d.path, root), "region": region(d.span)}}
         ],
+        "partialFingerprints": {fingerprints.KEY: fingerprint},
     }
     if d.cell is not None:
         found["properties"] = {"cell": d.cell}
     if d.fixable and d.fix_safety is FixSafety.SAFE and fix is not None:
-        found["fixes"] = [fix_object(d.path, fix)]
+        found["fixes"] = [fix_object(d.path, fix, root)]
     return found
 
 
@@ -104,19 +153,18 @@ def region(span: Span) -> dict:
     return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
 
 
-def artifact_uri(path: str) -> str:
-    """The path as a relative POSIX URI, as code scanning matches it against the repository;
-    a file outside the working directory gets an absolute file: URI."""
-    given = Path(path)
-    if given.is_absolute():
-        try:
-            given = given.relative_to(Path.cwd())
-        except ValueError:
-            return given.as_uri()
-    return quote(given.as_posix())
+def artifact_location(path: str, root: Path) -> dict:
+    """The path as a POSIX URI relative to `SRCROOT` (`root`), as code scanning matches it against
+    the repository; a file outside the root gets an absolute `file:` URI, which needs no base."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
 
 
-def fix_object(path: str, fix: FileFix) -> dict:
+def fix_object(path: str, fix: FileFix, root: Path) -> dict:
     span = fix.deleted
     return {
         "description": {
@@ -124,7 +172,7 @@ def fix_object(path: str, fix: FileFix) -> dict:
         },
         "artifactChanges": [
             {
-                "artifactLocation": {"uri": artifact_uri(path)},
+                "artifactLocation": artifact_location(path, root),
                 "replacements": [{"deletedRegion": region(span), "insertedContent": {"text": fix.inserted}}],
             }
         ],

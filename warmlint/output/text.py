@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import click
 
-from warmlint.diagnostics import Diagnostic, FileFix, FixSafety, Severity
+from warmlint.diagnostics import Diagnostic, FileResult, FixSafety, Severity, Unchecked
 
 FORMATS = ("text", "json", "github", "sarif")
 # `[*]`: `fix --apply` fixes it; `[*unsafe]`: only with `--unsafe-fixes` (the fix deletes or moves code).
@@ -85,10 +86,11 @@ def render(
     diagnostics: list[Diagnostic],
     output_format: str,
     quiet: bool = False,
-    errors: int = 0,
-    fixes: dict[str, FileFix] | None = None,
+    unchecked: Sequence[Unchecked] = (),
+    results: Sequence[FileResult] = (),
 ) -> list[str]:
-    """The output lines; `fixes` (each file's whole fix, by path) is used by SARIF only."""
+    """The output lines; `unchecked`: the paths that could not be checked. `results` (each file's,
+    with the fixes and flagged lines the runner was asked for) is used by SARIF only."""
     if output_format == "json":
         return render_json(diagnostics)
     if output_format == "github":
@@ -96,5 +98,5 @@ def render(
     if output_format == "sarif":
         from warmlint.output.sarif import render_sarif
 
-        return render_sarif(diagnostics, fixes or {})
-    return render_text(diagnostics, quiet, errors=errors)
+        return render_sarif(diagnostics, results, unchecked)
+    return render_text(diagnostics, quiet, errors=len(unchecked))

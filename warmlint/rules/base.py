@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.analysis.catalog import NOT_WARMUP, WARM_WORD
+from warmlint.analysis.catalog import NOT_WARMUP, SUPPRESSION_TEXT, WARM_WORD
 from warmlint.analysis.model import Model
 from warmlint.config import Config
 from warmlint.rule_index import RULE_INFO, RuleInfo, register
@@ -40,11 +40,8 @@ class RuleContext:
         first, last = self.lines_of(node)
         for comment in self.model.raw.comments:
             line = self.lines_of(comment)[0]
-            if (
-                first - above <= line <= last
-                and WARM_WORD.search(comment.value)
-                and not NOT_WARMUP.search(comment.value)
-            ):
+            text = SUPPRESSION_TEXT.sub("", comment.value)
+            if first - above <= line <= last and WARM_WORD.search(text) and not NOT_WARMUP.search(text):
                 return comment.value
         return None
 

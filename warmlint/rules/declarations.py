@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from warmlint.engine.lint import SYNTAX_ERROR
-from warmlint.engine.suppressions import INVALID_SUPPRESSION
+from warmlint.engine.suppressions import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from warmlint.rule_index import RuleInfo
 
 _INDEX = Path(__file__).resolve().parent.parent / "rule_index.py"
@@ -21,10 +21,10 @@ _BLOCK = re.compile(r"(# BEGIN generated[^\n]*\n)(.*?)(# END generated)", re.S)
 
 
 def declared() -> list[RuleInfo]:
-    """Every built-in rule's declaration, by code: the engine's own two and each rule module's `RULE`."""
+    """Every built-in rule's declaration, by code: the engine's own three and each rule module's `RULE`."""
     import warmlint.rules as package
 
-    rules = [SYNTAX_ERROR, INVALID_SUPPRESSION]
+    rules = [SYNTAX_ERROR, INVALID_SUPPRESSION, UNUSED_SUPPRESSION]
     for module in pkgutil.iter_modules(package.__path__):
         if module.name.startswith("wl"):
             rules.append(importlib.import_module(f"{package.__name__}.{module.name}").RULE)
