@@ -83,7 +83,7 @@ def parse(source: bytes | str, path: str) -> tuple[cst.Module | None, Diagnostic
 
 
 # Comments that can be a warmlint suppression (or a malformed one): `# warmlint: ...`, or a
-# `# noqa:` list naming a WL code or a rule name. Others (`# noqa`, `# noqa: E501`) are never read,
+# `noqa:` list naming a WL code or a rule name. Others (a bare noqa, `noqa: E501`) are never read,
 # so their positions are never computed.
 _MAY_SUPPRESS = re.compile(r"warmlint|noqa\s*:[^#]*(wl\d|[a-z]-[a-z])", re.I)
 _PARSER_LOCATION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
