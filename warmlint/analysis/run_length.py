@@ -207,7 +207,7 @@ def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
     if guard is not None:
         accumulation_text = code_of(lift(model, guard.factor, site.scope, home))
     if guard is not None and accumulation_text is not None and not per_pass:  # a counter across passes
-        text = f"({text}) // {parenthesized(accumulation_text)}"
+        text = f"{parenthesized(text)} // {parenthesized(accumulation_text)}"
         factor = model.resolver.number(guard.factor, site.scope)
         value = value // factor.number if value is not None and factor and factor.number > 0 else None
         numbers.append(factor)
