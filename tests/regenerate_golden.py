@@ -1,16 +1,13 @@
-"""Rewrite tests/golden/ from the current fixer (run by hand after a deliberate change, then review the diff)."""
+"""Rewrite every `fixtures/<case>/train.fixed.py` from the current fixer (run by hand after a
+deliberate change, then review the diff): one per pitfall fixture that a fix applies to, and none
+left where no fix applies any more."""
 
-from pathlib import Path
-
-from warmlint.config import DEFAULT_FIX, Config
-from warmlint.engine.fixer import fix_bytes
-
-ROOT = Path(__file__).resolve().parent.parent
-# The golden files show every fix, the unsafe ones included.
-ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))
+from fixture_pairs import FIXED_NAME, fixed_pair, pitfall_scripts
 
 if __name__ == "__main__":
-    for script in sorted((ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*/train.py")):
-        outcome = fix_bytes(script.read_bytes(), str(script), ALL_FIXES)
-        if outcome.applied:
-            (ROOT / "tests" / "golden" / f"{script.parent.name}.py").write_bytes(outcome.fixed)
+    for script in pitfall_scripts():
+        pair = fixed_pair(script)
+        if pair is not None:
+            pair.fixed_path.write_bytes(pair.fixed)
+        else:
+            script.with_name(FIXED_NAME).unlink(missing_ok=True)

@@ -863,3 +863,18 @@ def test_wl004_and_wl001_are_silent_on_what_is_not_a_training_run(source):
         )
         == set()
     )
+
+
+@pytest.mark.parametrize("stepped", [False, True])
+def test_a_scheduler_named_like_the_module_it_comes_from_is_followed(stepped: bool) -> None:
+    """`lr_scheduler` in `optim.lr_scheduler.StepLR` is an attribute, not a use of the variable."""
+    source = """
+    import torch.optim as optim
+    opt = optim.SGD(model.parameters(), lr=0.01)
+    lr_scheduler = optim.lr_scheduler.StepLR(opt, step_size=10)
+    for batch in loader:
+        opt.step()
+    """
+    if stepped:
+        source += "    lr_scheduler.step()\n"
+    assert found(source, only={"WL006"}) == (set() if stepped else {(3, "WL006")})

@@ -1,4 +1,4 @@
-"""warmlint fix: golden files, fix properties, write safety, and the CLI."""
+"""warmlint fix: the fixed fixtures, fix properties, write safety, and the CLI."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from click.testing import CliRunner
+from fixture_pairs import FIXED_NAME, fixed_pair
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +24,6 @@ from warmlint.engine.lint import check_source
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden"
 # Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
 UNFIXABLE = {
     "wl003_lambda_warmup_parameter": "optimizer.step() is not reached from where the optimizer is built",
@@ -41,11 +41,16 @@ def codes(source: bytes | str, path: str = "train.py") -> set[str]:
 
 
 @pytest.mark.parametrize("script", PITFALLS, ids=lambda p: p.parent.name)
-def test_fix_matches_golden_file(script: Path) -> None:
-    outcome = fix_bytes(script.read_bytes(), str(script), ALL_FIXES)
-    golden = GOLDEN / f"{script.parent.name}.py"
-    assert outcome.applied, "every pitfall fixture has an automatic fix"
-    assert outcome.fixed == golden.read_bytes()
+def test_fix_matches_the_fixed_file_beside_the_fixture(script: Path) -> None:
+    """`python tests/regenerate_golden.py` rewrites train.fixed.py; a difference is a changed fix."""
+    pair = fixed_pair(script)
+    assert pair is not None, "every pitfall fixture has an automatic fix"
+    assert pair.fixed == pair.fixed_path.read_bytes()
+
+
+def test_every_fixed_file_belongs_to_a_fixable_fixture() -> None:
+    fixed_files = sorted((ROOT / "fixtures").glob(f"*/{FIXED_NAME}"))
+    assert [f.with_name("train.py") for f in fixed_files] == PITFALLS
 
 
 def assert_fix_properties(original: bytes, path: str = "train.py") -> bytes:

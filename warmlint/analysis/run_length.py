@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.analysis.accumulation import accumulation_guard
+from warmlint.analysis.accumulation import AccumulationGuard, accumulation_guard
 from warmlint.analysis.facts import CallSite, Loop, LoopExit, ScopeId
 from warmlint.analysis.model import Model, Optimizer
 from warmlint.analysis.names import dotted_name
@@ -186,10 +186,16 @@ def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
     if not loops:
         raise Unresolved("no training loop around optimizer.step() was found")
     innermost = loops[-1][0]
+    guard = accumulation_guard(site)
+    per_pass = guard is not None and bool(site.loops) and _counts_passes_of(guard, innermost)
     factors: list[tuple[cst.BaseExpression, ScopeId]] = []
     for loop, _ in loops:
         count = _trip_count(model, loop, innermost)
-        factors.append((count.expr, count.scope))
+        expr = count.expr
+        if per_pass and loop is innermost:
+            assert guard is not None
+            expr = _updates_per_pass(expr, guard)
+        factors.append((expr, count.scope))
         if count.covers_inner:
             break
     texts = [code_of(lift(model, expr, scope, home)) for expr, scope in factors]
@@ -197,17 +203,43 @@ def site_length(model: Model, site: CallSite, home: ScopeId) -> RunLength:
     numbers = [model.resolver.number(expr, scope) for expr, scope in factors]
     known = [n.number for n in numbers if n is not None]
     value = math.prod(known) if len(known) == len(numbers) else None
-    guard = accumulation_guard(site)
     accumulation_text = None
     if guard is not None:
-        accumulation = guard.factor
-        accumulation_text = code_of(lift(model, accumulation, site.scope, home))
-        text = f"({text}) // {parenthesized(accumulation_text)}"
-        factor = model.resolver.number(accumulation, site.scope)
+        accumulation_text = code_of(lift(model, guard.factor, site.scope, home))
+    if guard is not None and accumulation_text is not None and not per_pass:  # a counter across passes
+        text = f"{parenthesized(text)} // {parenthesized(accumulation_text)}"
+        factor = model.resolver.number(guard.factor, site.scope)
         value = value // factor.number if value is not None and factor and factor.number > 0 else None
         numbers.append(factor)
     sources = tuple(dict.fromkeys(n.source for n in numbers if n is not None and n.source))
     return RunLength(text, value, home, loops[0][0], accumulation_text, sources)
+
+
+def _counts_passes_of(guard: AccumulationGuard, loop: Loop) -> bool:
+    """The guard's counter is `i` of `for i, ... in enumerate(...)`: it starts again at 0 on every
+    pass of the loops outside, so each pass makes its own updates and drops its remainder."""
+    counter = guard.counter
+    node = loop.node
+    if counter is None or not isinstance(node, cst.For) or not isinstance(node.target, cst.Tuple):
+        return False
+    first = node.target.elements[0].value if node.target.elements else None
+    iterable = node.iter
+    return (
+        isinstance(first, cst.Name)
+        and first.value == counter[0]
+        and isinstance(iterable, cst.Call)
+        and dotted_name(iterable.func) == "enumerate"
+        and len(iterable.args) == 1
+        and iterable.args[0].keyword is None
+    )
+
+
+def _updates_per_pass(count: cst.BaseExpression, guard: AccumulationGuard) -> cst.BaseExpression:
+    """Updates in one pass of `count` micro-batches: at `i + 1 = A, 2A, ...`, or at `i = 0, A, ...`."""
+    counter = guard.counter
+    assert counter is not None
+    n, a = parenthesized(code_of(count)), parenthesized(code_of(guard.factor))
+    return cst.parse_expression(f"{n} // {a}" if counter[1] else f"({n} + {a} - 1) // {a}")
 
 
 @dataclass(frozen=True)
