@@ -83,7 +83,9 @@ def test_fix_over_a_large_real_tree(tree: Path, tmp_path: Path, flags: tuple[str
         compiles(root / path)
         fixed_codes = {f["code"] for f in checked[path] if f["fix_safety"] in fixable_safety}
         left = {f["code"] for f in rechecked.get(path, [])}
-        assert not left & (fixed_codes | {"WL003"}), f"{path}: {sorted(left)} left after fixing {sorted(fixed_codes)}"
+        # No fix leaves a warmup without decay behind; one no fix could remove may stay.
+        new_wl003 = {"WL003"} - {f["code"] for f in checked[path]}
+        assert not left & (fixed_codes | new_wl003), f"{path}: {sorted(left)} left after fixing {sorted(fixed_codes)}"
 
     fix(root, *flags)
     assert snapshot(root) == after, "a second run changes nothing"
