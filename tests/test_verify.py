@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from concurrent_runs import ConcurrentRuns
 
 from warmlint.cli.verify import verify_command
 from warmlint.plot.terminal import Series, render_chart
@@ -169,16 +170,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch, ThreadPoolExecutor(max_workers=4) as pool:
         patch.setenv("OMP_NUM_THREADS", "1")
         futures: dict[str, Future] = {name: pool.submit(job) for name, job in jobs.items()}
-        yield _Runs(futures, scratch)
-
-
-class _Runs:
-    def __init__(self, futures: dict[str, Future], scratch: Path) -> None:
-        self._futures = futures
-        self.scratch = scratch
-
-    def __getitem__(self, name: str):
-        return self._futures[name].result()
+        yield ConcurrentRuns(futures, scratch)
 
 
 # -- verdicts on small scripts ----------------------------------------------------------------

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from concurrent_runs import ConcurrentRuns
 
 from warmlint.verify.checks import FAIL, INFO, PASS
 from warmlint.verify.launch_hint import launcher_hint
@@ -246,16 +247,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     }
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures: dict[str, Future] = {name: pool.submit(job) for name, job in jobs.items()}
-        yield _Runs(futures, scratch)
-
-
-class _Runs:
-    def __init__(self, futures: dict[str, Future], scratch: Path) -> None:
-        self._futures = futures
-        self.scratch = scratch
-
-    def __getitem__(self, name: str):
-        return self._futures[name].result()
+        yield ConcurrentRuns(futures, scratch)
 
 
 @pytest.mark.slow
