@@ -107,7 +107,8 @@ def verify_command(
     options = VerifyOptions(steps, total_steps, timeout, device, nproc_per_node)
     show_progress = not quiet and output_format == "text"
     if show_progress and sys.stderr.isatty():
-        click.echo(f"warmlint verify: running {script} for up to {steps} optimizer steps...", err=True)
+        on_ranks = f" on {nproc_per_node} ranks" if nproc_per_node else ""
+        click.echo(f"warmlint verify: running {script}{on_ranks} for up to {steps} optimizer steps...", err=True)
     with showing_progress(progress_printer(sys.stderr) if show_progress else None):
         if compare_fix:
             sys.exit(_compare(script, script_args, options, output_format, plot_path))
