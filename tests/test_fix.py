@@ -667,3 +667,26 @@ def test_a_constant_warmup_becomes_a_ramp_in_place_where_no_scheduler_can_be_ins
 def test_a_ramp_in_place_that_would_never_decay_is_refused() -> None:
     source = SHARED_STEP.replace("optimizer.param_groups[0]['lr'] = 0.1\n", "")
     assert left_unfixed(source) == [("WL002", "the fixed file would warm up without ever decaying (WL003)")]
+
+
+def test_a_framework_run_without_a_length_asks_for_total_steps() -> None:
+    """Lightning steps the optimizer itself: the fix says where the run length has to come from."""
+    source = """\
+import lightning as L
+import torch
+
+
+class Model(L.LightningModule):
+    def configure_optimizers(self):
+        optimizer = torch.optim.AdamW(self.parameters(), lr=3e-4)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / 100))
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+"""
+    (finding,) = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL003"]
+    assert not finding.fixable
+    assert "a framework (Lightning, a Trainer) steps the optimizer" in finding.no_fix_reason
+    assert "--total-steps N" in finding.no_fix_reason
+    configured = Config(fix=tuple({**DEFAULT_FIX, "total-steps": 1000}.items()))
+    fixed = fix_source(source, "train.py", configured)
+    assert "total_steps = 1000" in fixed
+    assert not [d for d in check_source(fixed, "train.py", configured).diagnostics if d.code == "WL003"]

@@ -17,7 +17,7 @@ import libcst as cst
 
 from warmlint.analysis.accumulation import AccumulationGuard, accumulation_guard
 from warmlint.analysis.facts import CallSite, Loop, LoopExit, ScopeId
-from warmlint.analysis.model import Model, Optimizer
+from warmlint.analysis.model import Lifetime, Model, Optimizer
 from warmlint.analysis.names import dotted_name
 
 _ITER_WRAPPERS = {"enumerate", "tqdm", "tqdm.tqdm", "iter", "progress_bar", "track", "tqdm.auto.tqdm"}
@@ -163,12 +163,22 @@ class _Count:
     covers_inner: bool = False
 
 
+def no_steps_reason(optimizer: Optimizer) -> str:
+    """Why `T` cannot be read for an optimizer whose `step()` this file never calls."""
+    if optimizer.lifetime is Lifetime.FRAMEWORK:
+        return (
+            "a framework (Lightning, a Trainer) steps the optimizer, so the run length is not in this file: "
+            "pass --total-steps N (or set total-steps in [tool.warmlint.fix])"
+        )
+    return "optimizer.step() is never called in this file"
+
+
 def run_length(model: Model, optimizer: Optimizer, home: ScopeId | None = None) -> RunLength:
     """`T` summed over every place the optimizer steps (a warmup loop, then the main loop)."""
     home = home or optimizer.call.scope
     sites = optimizer.steps
     if not sites:
-        raise Unresolved("optimizer.step() is never called in this file")
+        raise Unresolved(no_steps_reason(optimizer))
     parts = [site_length(model, site, home) for site in sites]
     distinct = {part.text: part.value for part in parts}  # two step calls in one loop: one run
     values = [v for v in distinct.values() if v is not None]

@@ -15,7 +15,7 @@ from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES, WARM_WORD
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
-from warmlint.analysis.run_length import available, code_of
+from warmlint.analysis.run_length import available, code_of, no_steps_reason
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits, appended
@@ -224,7 +224,7 @@ class Planner:
         else:
             sites = optimizer.steps
             if not sites:
-                raise CannotFix("optimizer.step() is never called in this file")
+                raise CannotFix(no_steps_reason(optimizer))
             total = known_length(self.model, sites[0], home).text
         if not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
@@ -259,7 +259,7 @@ class Planner:
         if optimizer is None or statement is None:
             raise CannotFix("cannot tell which optimizer the scheduler drives")
         if not optimizer.steps:
-            raise CannotFix("optimizer.step() is never called in this file")
+            raise CannotFix(no_steps_reason(optimizer))
         total = self.options.total_steps or known_length(self.model, optimizer, scheduler.call.scope).text
         if not available(self.model, str(total), scheduler.call.scope, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")

@@ -12,7 +12,15 @@ import libcst as cst
 
 from warmlint.analysis.facts import CallSite, Loop, ScopeId
 from warmlint.analysis.model import Model, Optimizer
-from warmlint.analysis.run_length import RunLength, Unresolved, available, call_path, run_length, site_length
+from warmlint.analysis.run_length import (
+    RunLength,
+    Unresolved,
+    available,
+    call_path,
+    no_steps_reason,
+    run_length,
+    site_length,
+)
 
 ASK_FOR_TOTAL = "pass --total-steps N (or set total-steps in [tool.warmlint.fix])"
 
@@ -51,7 +59,7 @@ def place(model: Model, optimizer: Optimizer, configured_total: int | None) -> t
     home = optimizer.call.scope
     sites = optimizer.steps
     if not sites:
-        raise CannotFix("optimizer.step() is never called in this file")
+        raise CannotFix(no_steps_reason(optimizer))
     after = Placement(None, None, statement, home, optimizer.call.order)
     if configured_total is not None:
         return after, sites
