@@ -587,9 +587,12 @@ LIGHTNING = (
 )
 def test_a_lightning_scheduler_counted_in_steps_is_returned_with_interval_step(returned: str, expected: str) -> None:
     outcome = fix_bytes(LIGHTNING.format(returned=returned).encode(), "train.py", Config())
-    assert [d.code for d in outcome.applied] == ["WL007"]
-    assert [d.code for d in outcome.remaining] == ["WL003"]  # a lone LinearLR: Lightning's T is not in the file
-    assert outcome.fixed.decode() == LIGHTNING.format(returned=expected)
+    # Once Lightning steps it per step, the lone LinearLR also decays over the trainer's own estimate.
+    assert sorted(d.code for d in outcome.applied) == ["WL003", "WL007"]
+    assert not outcome.remaining
+    fixed = outcome.fixed.decode()
+    assert f"        return {expected}\n" in fixed
+    assert "total_steps = self.trainer.estimated_stepping_batches" in fixed
 
 
 def test_a_lightning_return_that_lightning_would_not_accept_is_left_alone() -> None:
@@ -669,9 +672,7 @@ def test_a_ramp_in_place_that_would_never_decay_is_refused() -> None:
     assert left_unfixed(source) == [("WL002", "the fixed file would warm up without ever decaying (WL003)")]
 
 
-def test_a_framework_run_without_a_length_asks_for_total_steps() -> None:
-    """Lightning steps the optimizer itself: the fix says where the run length has to come from."""
-    source = """\
+LIGHTNING_WARMUP_ONLY = """\
 import lightning as L
 import torch
 
@@ -679,14 +680,28 @@ import torch
 class Model(L.LightningModule):
     def configure_optimizers(self):
         optimizer = torch.optim.AdamW(self.parameters(), lr=3e-4)
-        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / 100))
-        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda {unit}: min(1.0, ({unit} + 1) / 5))
+        return {{"optimizer": optimizer, "lr_scheduler": {{"scheduler": scheduler, "interval": "{interval}"}}}}
 """
+
+
+def test_a_lightning_run_stepped_per_step_decays_over_the_trainers_own_estimate() -> None:
+    source = LIGHTNING_WARMUP_ONLY.format(unit="step", interval="step")
+    (finding,) = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL003"]
+    assert finding.fixable
+    fixed = fix_source(source, "train.py")
+    assert "total_steps = self.trainer.estimated_stepping_batches" in fixed
+    assert not [d for d in check_source(fixed, "train.py").diagnostics if d.code == "WL003"]
+
+
+def test_a_framework_run_without_a_length_in_the_file_asks_for_total_steps() -> None:
+    """Stepped once per epoch by Lightning: the epoch count is the Trainer's, not in this file."""
+    source = LIGHTNING_WARMUP_ONLY.format(unit="epoch", interval="epoch")
     (finding,) = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL003"]
     assert not finding.fixable
     assert "a framework (Lightning, a Trainer) steps the optimizer" in finding.no_fix_reason
     assert "--total-steps N" in finding.no_fix_reason
-    configured = Config(fix=tuple({**DEFAULT_FIX, "total-steps": 1000}.items()))
+    configured = Config(fix=tuple({**DEFAULT_FIX, "total-steps": 90}.items()))
     fixed = fix_source(source, "train.py", configured)
-    assert "total_steps = 1000" in fixed
+    assert "total_steps = 90" in fixed
     assert not [d for d in check_source(fixed, "train.py", configured).diagnostics if d.code == "WL003"]

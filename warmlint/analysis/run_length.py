@@ -17,7 +17,7 @@ import libcst as cst
 
 from warmlint.analysis.accumulation import AccumulationGuard, accumulation_guard
 from warmlint.analysis.facts import CallSite, Loop, LoopExit, ScopeId
-from warmlint.analysis.model import Lifetime, Model, Optimizer
+from warmlint.analysis.model import Lifetime, Model, Optimizer, Scheduler
 from warmlint.analysis.names import dotted_name
 
 _ITER_WRAPPERS = {"enumerate", "tqdm", "tqdm.tqdm", "iter", "progress_bar", "track", "tqdm.auto.tqdm"}
@@ -161,6 +161,18 @@ class _Count:
     expr: cst.BaseExpression
     scope: ScopeId
     covers_inner: bool = False
+
+
+# Lightning's own count of the optimizer steps a `fit` will take, valid inside configure_optimizers.
+LIGHTNING_TOTAL = "self.trainer.estimated_stepping_batches"
+
+
+def framework_run_length(scheduler: Scheduler) -> str | None:
+    """`T` of a run the framework steps, as code the framework evaluates: for a scheduler that
+    Lightning steps every optimizer step, its trainer's estimate. None where the file must say."""
+    if scheduler.lightning_interval == "step" and scheduler.optimizer is not None and not scheduler.optimizer.steps:
+        return LIGHTNING_TOTAL
+    return None
 
 
 def no_steps_reason(optimizer: Optimizer) -> str:

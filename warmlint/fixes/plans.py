@@ -15,7 +15,7 @@ from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES, WARM_WORD
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
-from warmlint.analysis.run_length import available, code_of, no_steps_reason
+from warmlint.analysis.run_length import available, code_of, framework_run_length, no_steps_reason
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits, appended
@@ -219,14 +219,17 @@ class Planner:
         if optimizer is None or statement is None:
             raise CannotFix("cannot tell which optimizer the scheduler drives")
         home = scheduler.call.scope
+        framework_total = framework_run_length(scheduler)
         if self.options.total_steps is not None:
             total = str(self.options.total_steps)
+        elif framework_total is not None:
+            total = framework_total
         else:
             sites = optimizer.steps
             if not sites:
                 raise CannotFix(no_steps_reason(optimizer))
             total = known_length(self.model, sites[0], home).text
-        if not available(self.model, total, home, scheduler.call.order):
+        if total != framework_total and not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         if scheduler.short_name == "LambdaLR":
             user_warmup, replace_target = self._lambda_warmup(scheduler)
