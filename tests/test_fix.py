@@ -705,3 +705,38 @@ def test_a_framework_run_without_a_length_in_the_file_asks_for_total_steps() -> 
     fixed = fix_source(source, "train.py", configured)
     assert "total_steps = 90" in fixed
     assert not [d for d in check_source(fixed, "train.py", configured).diagnostics if d.code == "WL003"]
+
+
+def test_an_optimizer_returned_alone_to_lightning_gets_a_scheduler_lightning_steps_per_step() -> None:
+    source = """\
+import lightning as L
+import torch
+
+
+class Model(L.LightningModule):
+    def configure_optimizers(self):
+        optimizer = torch.optim.SGD(self.parameters(), lr=0.1, momentum=0.9)
+        return optimizer
+"""
+    (finding,) = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL001" and finding.fix_safety is FixSafety.SAFE
+    fixed = fix_source(source, "train.py")
+    assert "total_steps = self.trainer.estimated_stepping_batches" in fixed
+    assert 'return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}' in fixed
+    assert not check_source(fixed, "train.py").diagnostics
+    compile(fixed, "train.py", "exec")
+
+
+def test_an_optimizer_built_in_the_return_is_left_alone() -> None:
+    source = """\
+import lightning as L
+import torch
+
+
+class Model(L.LightningModule):
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+"""
+    (finding,) = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL001" and not finding.fixable
+    assert fix_source(source, "train.py") == source

@@ -51,6 +51,8 @@ class AliasIndex:
         self.returned: dict[Key, list[tuple[cst.BaseExpression, ScopeId]]] = defaultdict(list)
         self.lightning_keys: set[Key] = set()  # returned from configure_optimizers
         self.lightning_nodes: set[int] = set()  # calls written inside configure_optimizers' return
+        # configure_optimizers' only return value, when it is one name (`return optimizer`).
+        self.lightning_alone: dict[Key, cst.BaseExpression] = {}
         self.method_calls: dict[Key, list[int]] = defaultdict(list)  # receiver -> indexes in raw.calls
         self.arguments: dict[Key, list[int]] = defaultdict(list)  # passed name -> indexes in raw.calls
         self.receiver: dict[int, Key] = {}  # index in raw.calls -> its receiver's key
@@ -95,6 +97,9 @@ class AliasIndex:
         for function in raw.functions.values():
             for value in function.returns:
                 if function.name == "configure_optimizers":
+                    alone = self._key_of(value, function.scope) if len(function.returns) == 1 else None
+                    if alone is not None and isinstance(value, cst.Name):
+                        self.lightning_alone[alone] = value
                     for ref in refs_in(value):
                         self.lightning_nodes.add(id(ref))
                         key = self._key_of(ref, function.scope)

@@ -35,6 +35,8 @@ class Tracked:
     passed_to: list[CallSite] = field(default_factory=list, repr=False)  # f(..., alias, ...)
     escapes: list[str] = field(default_factory=list)  # why the analysis lost sight of it
     returned_to_lightning: bool = False
+    # The whole value `configure_optimizers` returns, when that is this object alone (`return optimizer`).
+    lightning_return: cst.BaseExpression | None = field(default=None, repr=False)
     # Where its creation's name is re-bound to a new object of the same kind in the same code
     # (two training runs one after the other): (scope, first order, end order) of its stretch.
     window: tuple[ScopeId, float, float] | None = None
@@ -270,6 +272,7 @@ class Model:
                 continue
             done.add(key)
             obj.returned_to_lightning |= key in index.lightning_keys
+            obj.lightning_return = obj.lightning_return or index.lightning_alone.get(key)
             before = set(obj.aliases)
             obj.aliases.update(index.flows.get(key, ()))
             for element, scope in index.returned.get(key, ()):

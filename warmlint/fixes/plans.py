@@ -15,7 +15,7 @@ from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES, WARM_WORD
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
-from warmlint.analysis.run_length import available, code_of, framework_run_length, no_steps_reason
+from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, code_of, framework_run_length, no_steps_reason
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits, appended
@@ -120,6 +120,8 @@ class Planner:
 
     # ---- WL001 / WL002: insert a scheduler ----------------------------------
     def insert_scheduler(self, optimizer: Optimizer, user_warmup: str | None = None) -> Edits:
+        if not optimizer.steps and optimizer.lightning_return is not None:
+            return self._return_scheduler_to_lightning(optimizer, user_warmup)
         placement, sites = place(self.model, optimizer, self.options.total_steps)
         total = placement.total_steps or str(self.options.total_steps)
         names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order)
@@ -140,6 +142,30 @@ class Planner:
         else:
             raise CannotFix("no statement to put the scheduler next to")
         self._step_after(optimizer, sites, names.scheduler)
+        return self.edits
+
+    def _return_scheduler_to_lightning(self, optimizer: Optimizer, user_warmup: str | None) -> Edits:
+        """`return optimizer` in configure_optimizers: build the schedule over Lightning's own count
+        of the run's optimizer steps, and return it for Lightning to step every optimizer step."""
+        statement, returned = optimizer.call.statement, optimizer.lightning_return
+        if statement is None or not optimizer.call.targets or returned is None:
+            raise CannotFix("the optimizer is not assigned to a name on its own line")
+        total = str(self.options.total_steps) if self.options.total_steps else LIGHTNING_TOTAL
+        names, warmup = self._warmup(self.names(), user_warmup, optimizer.call.scope, optimizer.call.order)
+        name = code_of(optimizer.call.targets[0])
+        block = schedule_block(
+            names,
+            total,
+            warmup,
+            self.options.decay,
+            self.options.min_lr_ratio,
+            name,
+            self.lambda_lr(),
+            module_level=False,
+        )
+        self.edits.insert_after(statement, block)
+        config = f'{{"optimizer": {name}, "lr_scheduler": {{"scheduler": {names.scheduler}, "interval": "step"}}}}'
+        self.edits.replace(returned, cst.parse_expression(config))
         return self.edits
 
     def _step_after(self, optimizer: Optimizer, sites: list[CallSite], scheduler: str) -> None:
