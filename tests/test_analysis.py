@@ -878,3 +878,37 @@ def test_a_scheduler_named_like_the_module_it_comes_from_is_followed(stepped: bo
     if stepped:
         source += "    lr_scheduler.step()\n"
     assert found(source, only={"WL006"}) == (set() if stepped else {(3, "WL006")})
+
+
+# ---- checkpoints ------------------------------------------------------------------
+
+
+CHECKPOINT_RUN = """
+import torch
+opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
+for batch in loader:
+    opt.step()
+    sched.step()
+state = {
+    "optimizer": opt.state_dict(),
+    "scheduler": SCHEDULER_STATE,
+}
+torch.save(state, "last.pt")
+"""
+
+
+@pytest.mark.parametrize(
+    "scheduler_state",
+    ["sched.state_dict() if sched else None", "None if sched is None else sched.state_dict()"],
+)
+def test_wl008_a_scheduler_state_saved_only_when_there_is_one_counts(scheduler_state: str) -> None:
+    """`sched.state_dict() if sched else None` saves the scheduler's state whenever there is a scheduler."""
+    assert found(CHECKPOINT_RUN.replace("SCHEDULER_STATE", scheduler_state), only={"WL008"}) == set()
+
+
+def test_wl008_one_dict_saved_twice_is_one_finding() -> None:
+    """`torch.save(ckpt, last)` and `torch.save(ckpt, best)` save the same dict: one fix, one report."""
+    source = CHECKPOINT_RUN.replace('    "scheduler": SCHEDULER_STATE,\n', "") + 'torch.save(state, "best.pt")\n'
+    assert found(source, only={"WL008"}) == {(7, "WL008")}
+    assert len([d for d in diagnostics(source) if d.code == "WL008"]) == 1

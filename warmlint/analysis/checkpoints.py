@@ -39,6 +39,10 @@ def _entries(node: cst.Dict | cst.Call):
 
 
 def _state_dict_owner(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`x` in `x.state_dict()`, also when the state is saved only if there is one
+    (`x.state_dict() if x else None`)."""
+    if isinstance(value, cst.IfExp):
+        return _state_dict_owner(value.body) or _state_dict_owner(value.orelse)
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "state_dict":
         return value.func.value
     return None
@@ -46,6 +50,7 @@ def _state_dict_owner(value: cst.BaseExpression) -> cst.BaseExpression | None:
 
 def checkpoint_dicts(model: Model) -> list[CheckpointDict]:
     found = []
+    seen: set[int] = set()  # one dict saved by several calls (`last.pt`, `best.pt`) is one checkpoint
     for call in model.raw.calls:
         qualified = model.qualified(call) or ""
         method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
@@ -66,8 +71,9 @@ def checkpoint_dicts(model: Model) -> list[CheckpointDict]:
             saved, scope, _ = origins[0]
         if isinstance(saved, cst.Call) and model.raw.module.code_for_node(saved.func) != "dict":
             continue
-        if not isinstance(saved, (cst.Dict, cst.Call)):
+        if not isinstance(saved, (cst.Dict, cst.Call)) or id(saved) in seen:
             continue
+        seen.add(id(saved))
         checkpoint = CheckpointDict(saved, scope, call, holds_objects=holds_objects)
         for key, value in _entries(saved):
             owner = value if holds_objects else _state_dict_owner(value)
