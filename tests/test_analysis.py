@@ -912,3 +912,33 @@ def test_wl008_one_dict_saved_twice_is_one_finding() -> None:
     source = CHECKPOINT_RUN.replace('    "scheduler": SCHEDULER_STATE,\n', "") + 'torch.save(state, "best.pt")\n'
     assert found(source, only={"WL008"}) == {(7, "WL008")}
     assert len([d for d in diagnostics(source) if d.code == "WL008"]) == 1
+
+
+# ---- an LR set by hand every epoch ------------------------------------------------
+
+
+LR_SET_BY_A_HELPER = """
+import torch
+from utils import adjust_learning_rate, train_one_epoch
+opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda epoch: 0.5 ** (epoch // 20))
+for epoch in range(200):
+    train_one_epoch(model, loader, opt)
+    SET_LR
+"""
+
+
+def test_wl006_is_silent_when_a_helper_sets_the_lr_every_epoch() -> None:
+    """The LR comes from `adjust_learning_rate(opt, ...)` each epoch: the unused scheduler does not hold it."""
+    source = LR_SET_BY_A_HELPER.replace("SET_LR", "adjust_learning_rate(opt, schedule(epoch))")
+    assert found(source, only={"WL006"}) == set()
+
+
+@pytest.mark.parametrize(
+    "set_lr",
+    ["if epoch < 5:\n        adjust_learning_rate(opt, 0.02 * (epoch + 1))", "pass"],
+    ids=["helper only during warmup", "no helper"],
+)
+def test_wl006_still_reports_a_scheduler_that_would_drive_the_lr(set_lr: str) -> None:
+    """A helper under an `if` (a hand-made warmup) leaves the rest of the run to the scheduler."""
+    assert found(LR_SET_BY_A_HELPER.replace("SET_LR", set_lr), only={"WL006"}) == {(4, "WL006")}

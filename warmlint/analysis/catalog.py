@@ -77,6 +77,8 @@ _SCHEDULE_FACTORIES = re.compile(
 
 # Helpers whose name says they change the LR, when they receive the optimizer.
 SCHEDULE_LIKE_CALLEE = re.compile(r"sched|warmup|adjust_learning_rate|adjust_lr|set_lr|lr_sched", re.I)
+# Of those, the helpers that write an LR into the optimizer (rather than build a schedule object).
+LR_SETTER_CALLEE = re.compile(r"adjust_learning_rate|adjust_lr|set_lr|set_learning_rate|update_lr", re.I)
 
 # HF factories that warm up and then hold the LR constant forever.
 CONSTANT_AFTER_WARMUP_FACTORIES = {"get_constant_schedule_with_warmup"}

@@ -108,6 +108,15 @@ class Optimizer(Tracked):
         return bool(self.schedulers or self.lr_writes or self.schedule_helpers)
 
     @property
+    def lr_set_every_iteration(self) -> bool:
+        """A helper writes the LR (`adjust_learning_rate(opt, lr)`) in a loop, under no `if`: the LR is
+        set by hand for the whole run, whatever a scheduler of this optimizer would have done."""
+        return any(
+            call.loops and not call.branches and catalog.LR_SETTER_CALLEE.search((call.callee or "").rsplit(".", 1)[-1])
+            for call in self.schedule_helpers
+        )
+
+    @property
     def steps(self) -> list[CallSite]:
         """`optimizer.step()` and `scaler.step(optimizer)` calls, in source order."""
         sites = self.calls_of("step")

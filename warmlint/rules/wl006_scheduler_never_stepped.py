@@ -26,6 +26,8 @@ def never_stepped(model: Model, scheduler: Scheduler) -> bool:
         return False
     if scheduler.optimizer is not None and scheduler.optimizer.lifetime in _NOT_TRAINED:
         return False  # its optimizer never trains either: test or inspection code
+    if scheduler.optimizer is not None and scheduler.optimizer.lr_set_every_iteration:
+        return False  # the LR is set by hand each iteration: the scheduler holds nothing
     if scheduler.returned_to_lightning:
         return model.manual_lightning_optimization(scheduler)
     if not scheduler.aliases:
