@@ -942,3 +942,44 @@ def test_wl006_is_silent_when_a_helper_sets_the_lr_every_epoch() -> None:
 def test_wl006_still_reports_a_scheduler_that_would_drive_the_lr(set_lr: str) -> None:
     """A helper under an `if` (a hand-made warmup) leaves the rest of the run to the scheduler."""
     assert found(LR_SET_BY_A_HELPER.replace("SET_LR", set_lr), only={"WL006"}) == {(4, "WL006")}
+
+
+REPLAYED_ON_RESUME = """
+import torch
+opt = torch.optim.AdamW(model.parameters(), lr=2e-4)
+sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
+start_epoch = 1
+if resume:
+    start_epoch = load(model, opt, "latest.pth") + 1
+    for i in range(1, start_epoch):
+        REPLAY
+for epoch in range(start_epoch, 101):
+    for batch in loader:
+        opt.step()
+    sched.step()
+    torch.save({"epoch": epoch, "optimizer": opt.state_dict()}, "latest.pth")
+"""
+
+
+def test_wl008_is_silent_when_resuming_replays_the_schedule() -> None:
+    """`for i in range(1, start_epoch): sched.step()` rebuilds the schedule's position on resume."""
+    assert found(REPLAYED_ON_RESUME.replace("REPLAY", "sched.step()"), only={"WL008"}) == set()
+
+
+def test_wl008_a_loop_that_does_more_than_step_the_scheduler_is_no_replay() -> None:
+    source = REPLAYED_ON_RESUME.replace("REPLAY", "warm(model)\n        sched.step()")
+    assert found(source, only={"WL008"}) == {(14, "WL008")}
+
+
+def test_wl008_a_replayed_wrapper_around_the_scheduler_counts() -> None:
+    """A warmup wrapper built around the cosine (`after_scheduler=`) and stepped forward on resume."""
+    source = (
+        REPLAYED_ON_RESUME.replace(
+            "start_epoch = 1\n",
+            "warm = GradualWarmupScheduler(opt, multiplier=1, total_epoch=3, after_scheduler=sched)\n",
+        )
+        .replace("REPLAY", "warm.step()")
+        .replace("    sched.step()\n", "    warm.step()\n")
+    )
+    assert found(source, only={"WL008"}) == set()
+    assert found(source.replace("        warm.step()\n", "        pass\n"), only={"WL008"}) == {(13, "WL008")}

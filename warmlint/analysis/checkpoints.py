@@ -9,7 +9,7 @@ import libcst as cst
 from warmlint.analysis.collect import string_value
 from warmlint.analysis.facts import CallSite, ScopeId
 from warmlint.analysis.frameworks import FABRIC
-from warmlint.analysis.model import Model, Optimizer
+from warmlint.analysis.model import Model, Optimizer, Scheduler
 
 SAVE_FUNCTIONS = {"torch.save"}
 SAVE_METHODS = {"save"}  # accelerator.save(...), fabric.save(...)
@@ -23,6 +23,9 @@ class CheckpointDict:
     optimizer_key: str | None = None  # the key that holds the optimizer's state
     optimizer: Optimizer | None = None
     has_scheduler_state: bool = False
+    # Every scheduler of the optimizer is stepped forward on resume (`for _ in range(start): s.step()`):
+    # its position is rebuilt from the saved epoch, not from a saved state.
+    schedule_replayed: bool = False
     # Fabric saves the objects themselves (`{"optimizer": optimizer}`), not their state_dict().
     holds_objects: bool = False
 
@@ -83,6 +86,8 @@ def checkpoint_dicts(model: Model) -> list[CheckpointDict]:
             if optimizer is not None:
                 checkpoint.optimizer_key = key or model.raw.module.code_for_node(value)
                 checkpoint.optimizer = optimizer
+                schedulers = [s for s in optimizer.schedulers if s.parent is None]
+                checkpoint.schedule_replayed = bool(schedulers) and all(_replayed(model, s) for s in schedulers)
             elif model.scheduler_for(owner, scope) is not None or _looks_like_scheduler(key):
                 checkpoint.has_scheduler_state = True
         if not checkpoint.has_scheduler_state:
@@ -99,3 +104,29 @@ def _added_later(model: Model, saved: cst.BaseExpression, scope: ScopeId) -> boo
     """`ckpt["scheduler"] = scheduler.state_dict()` between building the dict and saving it."""
     name = model.raw.module.code_for_node(saved)
     return any(store_name == name and "sched" in key.lower() for store_name, key, _ in model.raw.subscript_stores)
+
+
+def _replayed(model: Model, scheduler: Scheduler) -> bool:
+    """A loop whose body is nothing but `s.step()`, where `s` is this scheduler or a wrapper built
+    around it (`GradualWarmupScheduler(..., after_scheduler=cosine)`): a fast-forward on resume."""
+    names = {name for _, name in scheduler.aliases}
+    for call in scheduler.passed_to:
+        names.update(t.value for t in call.targets if isinstance(t, cst.Name))
+    for loop in model.raw.loops.values():
+        if loop.node.orelse is not None or not isinstance(loop.node.body, cst.IndentedBlock):
+            continue
+        body = loop.node.body.body
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+            continue
+        statement = body[0].body[0]
+        if not (isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call)):
+            continue
+        func = statement.value.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "step"
+            and isinstance(func.value, cst.Name)
+            and func.value.value in names
+        ):
+            return True
+    return False

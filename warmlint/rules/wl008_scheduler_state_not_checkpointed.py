@@ -20,7 +20,7 @@ def check(ctx: RuleContext):
     if not model.schedulers:
         return
     for saved in checkpoint_dicts(model):
-        if saved.optimizer_key is None or saved.has_scheduler_state:
+        if saved.optimizer_key is None or saved.has_scheduler_state or saved.schedule_replayed:
             continue
         yield Finding(
             node=saved.node,
