@@ -125,16 +125,7 @@ class Planner:
         placement, sites = place(self.model, optimizer, self.options.total_steps)
         total = placement.total_steps or str(self.options.total_steps)
         names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order)
-        block = schedule_block(
-            names,
-            total,
-            warmup,
-            self.options.decay,
-            self.options.min_lr_ratio,
-            code_of(optimizer.call.targets[0]),
-            self.lambda_lr(),
-            module_level=placement.scope == MODULE_SCOPE,
-        )
+        block = self._schedule_block(names, total, warmup, optimizer, module_level=placement.scope == MODULE_SCOPE)
         if placement.after is not None:
             self.edits.insert_after(placement.after, block)
         elif placement.before is not None:
@@ -152,21 +143,26 @@ class Planner:
             raise CannotFix("the optimizer is not assigned to a name on its own line")
         total = str(self.options.total_steps) if self.options.total_steps else LIGHTNING_TOTAL
         names, warmup = self._warmup(self.names(), user_warmup, optimizer.call.scope, optimizer.call.order)
+        self.edits.insert_after(statement, self._schedule_block(names, total, warmup, optimizer, module_level=False))
         name = code_of(optimizer.call.targets[0])
-        block = schedule_block(
+        config = f'{{"optimizer": {name}, "lr_scheduler": {{"scheduler": {names.scheduler}, "interval": "step"}}}}'
+        self.edits.replace(returned, cst.parse_expression(config))
+        return self.edits
+
+    def _schedule_block(
+        self, names: ScheduleNames, total: str, warmup: str, optimizer: Optimizer, module_level: bool
+    ) -> list[cst.BaseStatement]:
+        """The inserted `T`, `W`, LR function and `LambdaLR` of `optimizer`, shaped by the fix options."""
+        return schedule_block(
             names,
             total,
             warmup,
             self.options.decay,
             self.options.min_lr_ratio,
-            name,
+            code_of(optimizer.call.targets[0]),
             self.lambda_lr(),
-            module_level=False,
+            module_level=module_level,
         )
-        self.edits.insert_after(statement, block)
-        config = f'{{"optimizer": {name}, "lr_scheduler": {{"scheduler": {names.scheduler}, "interval": "step"}}}}'
-        self.edits.replace(returned, cst.parse_expression(config))
-        return self.edits
 
     def _step_after(self, optimizer: Optimizer, sites: list[CallSite], scheduler: str) -> None:
         home = optimizer.call.scope
