@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from warmlint.config import DEFAULT_FIX, Config
@@ -38,6 +39,7 @@ def pitfall_scripts() -> list[Path]:
     return sorted(FIXTURES.glob("wl[0-9][0-9][0-9]_*/train.py"))
 
 
+@cache  # several tests read the same pair; fixing a fixture is the costly part
 def fixed_pair(script: Path) -> FixedPair | None:
     """The pair for a pitfall fixture, or None when no fix applies to it."""
     outcome = fix_bytes(script.read_bytes(), str(script), ALL_FIXES)

@@ -80,6 +80,7 @@ def test_unfixable_fixtures_say_why_and_stay_untouched(case: str) -> None:
     assert any(UNFIXABLE[case] in d.no_fix_reason for d in outcome.remaining)
 
 
+@pytest.mark.slow  # fixes every pitfall twice; the fast lane compares each fix with its fixed file
 @pytest.mark.parametrize("script", PITFALLS, ids=lambda p: p.parent.name)
 def test_fix_properties_on_fixtures(script: Path) -> None:
     fixed = assert_fix_properties(script.read_bytes(), str(script))
@@ -376,6 +377,7 @@ def test_wl006_does_not_step_a_scheduler_before_it_is_created() -> None:
 
 
 # ---- the fixed point, the fixer's own run check, fix safety -------------------------
+@pytest.mark.slow  # twenty rounds of the fixer
 def test_twenty_findings_get_twenty_fixes() -> None:
     source = "import torch\n" + "".join(
         f"opt{i} = torch.optim.SGD(model.parameters(), lr=0.1)\nfor step in range(1000):\n    opt{i}.step()\n"
@@ -451,6 +453,7 @@ def formatted(source: bytes) -> list[str]:
     return done.stdout.decode().splitlines()
 
 
+@pytest.mark.slow  # runs ruff format on every fixed fixture
 @pytest.mark.parametrize("script", PITFALLS, ids=lambda p: p.parent.name)
 def test_a_formatted_file_stays_formatted(script: Path) -> None:
     original = "\n".join(formatted(script.read_bytes())).encode() + b"\n"

@@ -38,6 +38,7 @@ def test_reports_the_fixture_marker_with_a_0_based_column():
     assert kind is Warmlint
 
 
+@pytest.mark.slow  # every fixture through flake8; the fast lane keeps one
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*/train.py")), ids=lambda p: p.parent.name)
 def test_same_findings_as_the_engine(fixture):
     text = fixture.read_text(encoding="utf-8")

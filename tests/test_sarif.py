@@ -77,6 +77,7 @@ def test_the_schema_is_the_official_one():
     assert not VALIDATOR.is_valid({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "bogus": 1}]})
 
 
+@pytest.mark.slow  # checks and fixes the whole fixture tree
 def test_a_run_with_findings_fixes_and_notebooks_is_valid_sarif(fixture_runs):
     log, _ = fixture_runs
     assert_valid(log)
@@ -87,6 +88,7 @@ def test_a_run_with_findings_fixes_and_notebooks_is_valid_sarif(fixture_runs):
         assert resolved(log, found["locations"][0]).is_file()
 
 
+@pytest.mark.slow  # reads the whole fixture tree's log
 def test_log_and_driver(fixture_runs):
     log, _ = fixture_runs
     assert log["version"] == "2.1.0"
@@ -99,6 +101,7 @@ def test_log_and_driver(fixture_runs):
     assert [rule["id"] for rule in driver["rules"]] == all_codes()
 
 
+@pytest.mark.slow  # reads the whole fixture tree's log
 def test_rule_descriptors(fixture_runs):
     log, _ = fixture_runs
     for rule in log["runs"][0]["tool"]["driver"]["rules"]:
@@ -113,6 +116,7 @@ def test_rule_descriptors(fixture_runs):
         assert rule["defaultConfiguration"]["level"] == ("error" if rule["id"] == "WL000" else "warning")
 
 
+@pytest.mark.slow  # reads the whole fixture tree's log
 def test_results_match_json_format(fixture_runs):
     log, plain = fixture_runs
     run = log["runs"][0]
@@ -143,6 +147,7 @@ def fixed_text(script: Path) -> str:
     return fix_bytes(script.read_bytes(), str(script), Config()).fixed.decode("utf-8")
 
 
+@pytest.mark.slow  # fixes every pitfall fixture
 def test_fixes_reproduce_warmlint_fix(fixture_runs):
     log, _ = fixture_runs
     fixed = [r for r in log["runs"][0]["results"] if "fixes" in r]
