@@ -10,10 +10,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import libcst as cst
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+from warmlint.analysis.collect import collect
+from warmlint.analysis.model import Model
 from warmlint.cli import main
 from warmlint.engine.lint import check_source
 
@@ -102,6 +105,12 @@ def expected_markers(path: Path) -> set[tuple[int, str]]:
 
 def dedent(source: str) -> str:
     return textwrap.dedent(source).lstrip("\n")
+
+
+def model_of(source: str) -> Model:
+    """The training-run model of a source text, as check builds it."""
+    raw, imports = collect(cst.parse_module(dedent(source)))
+    return Model(raw, imports)
 
 
 def with_training_loop(source: str, name: str = "opt") -> str:

@@ -12,10 +12,13 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from click.testing import CliRunner
+from conftest import model_of
 from fixture_pairs import FIXED_NAME, fixed_pair
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from warmlint.analysis.evaluate import classify
+from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.cli import main
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.diagnostics import Diagnostic, FixSafety
@@ -397,8 +400,13 @@ SHORT_RUN = OPTIMIZER + "for step in range({}):\n    optimizer.step()\n"
 def test_a_short_run_still_decays(total: int) -> None:
     outcome = fix_bytes(SHORT_RUN.format(total).encode(), "train.py", Config())
     assert [d.code for d in outcome.applied] == ["WL001"]
-    warmup = "warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000), min(4, total_steps // 5))"
-    assert warmup in outcome.fixed.decode()
+    fixed = outcome.fixed.decode()
+    assert "warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000))" in fixed
+    [scheduler] = model_of(fixed).schedulers
+    schedule = lr_lambda_of(model_of(fixed), scheduler)
+    assert schedule is not None
+    shape = classify(schedule.function, horizon=total)
+    assert shape is not None and shape.phases.warmup and shape.phases.decays
 
 
 def test_a_warmup_as_long_as_the_run_is_refused_with_the_reason() -> None:

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from warmlint.engine.schedule import default_warmup_steps, multiplier
+from warmlint.analysis.phases import warmup_steps_policy
+from warmlint.engine.schedule import multiplier
 
 ROW = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S+)$")
 
@@ -52,16 +53,16 @@ def test_printed_numbers_are_the_multiplier_times_lr(cli, options, warmup, total
 
 @pytest.mark.parametrize("total", [1000, 20_000, 39_999, 40_000, 1_000_000])
 def test_warmup_defaults_to_five_percent_capped_at_2000(cli, total):
-    assert default_warmup_steps(total) == min(math.ceil(0.05 * total), 2000)
+    assert warmup_steps_policy(total) == min(math.ceil(0.05 * total), 2000)
     rows = table(cli("schedule", "--total-steps", str(total)).stdout)
-    warmup = default_warmup_steps(total)
+    warmup = warmup_steps_policy(total)
     assert rows[warmup][0] == 1.0  # the peak: the first step after the warmup
     assert rows[warmup - 1][0] == pytest.approx(warmup / (warmup + 1), rel=1e-5)
 
 
 @pytest.mark.parametrize("total", [1, 4, 5, 10, 50, 199, 10_000])
 def test_warmup_ends_well_before_a_short_run_does(total):
-    warmup = default_warmup_steps(total)
+    warmup = warmup_steps_policy(total)
     assert warmup == 1 or warmup <= 0.2 * total
     assert multiplier(total - 1, warmup, total) < 1.0  # the run decays before it ends
 
@@ -69,7 +70,7 @@ def test_warmup_ends_well_before_a_short_run_does(total):
 def test_default_warmup_is_what_the_fixer_uses(cli):
     for total in (5, 100, 250, 1000):
         result = cli("schedule", "--total-steps", str(total))
-        assert f"warmup {default_warmup_steps(total)} steps" in result.stdout
+        assert f"warmup {warmup_steps_policy(total)} steps" in result.stdout
 
 
 def test_chart_has_labelled_axes(cli):

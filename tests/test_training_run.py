@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import libcst as cst
 import pytest
-from conftest import dedent, found
+from conftest import found, model_of
 
-from warmlint.analysis.collect import collect
-from warmlint.analysis.model import Lifetime, Model
+from warmlint.analysis.model import Lifetime
 from warmlint.analysis.scale import ScaleEvidence
 from warmlint.engine.lint import check_source
-
-
-def model_of(source: str) -> Model:
-    raw, imports = collect(cst.parse_module(dedent(source)))
-    return Model(raw, imports)
 
 
 def lifetime(source: str) -> Lifetime:

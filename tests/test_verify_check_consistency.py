@@ -45,8 +45,8 @@ def test_first_step_does_not_pass_when_warmup_fails_on_step_one():
 
 
 def test_first_step_does_not_pass_when_step_one_starts_too_close_to_the_peak():
-    checks = by_name(run([0.05] + [0.1] * 49, completed=True))
-    assert checks["warmup"].status == FAIL and "step 1 runs at 0.05, 50% of the peak" in checks["warmup"].message
+    checks = by_name(run([0.06] + [0.1] * 49, completed=True))
+    assert checks["warmup"].status == FAIL and "step 1 runs at 0.06, 60% of the peak" in checks["warmup"].message
     assert checks["first-step"].status == INFO
 
 

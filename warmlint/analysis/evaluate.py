@@ -18,6 +18,7 @@ import libcst as cst
 
 from warmlint.analysis.facts import ScopeId
 from warmlint.analysis.names import dotted_name
+from warmlint.analysis.phases import Phases, at_peak, phases
 from warmlint.analysis.values import Resolver, arithmetic, literal_number
 
 
@@ -252,6 +253,7 @@ class ShapeKind(str, Enum):
     WARMUP_THEN_FLAT = "warmup then constant"
     RAMP = "rises until the end of the horizon"  # `step / warmup` with no clamp: a warmup that never ends
     WARMUP_THEN_DECAY = "warmup then decay"
+    JUMP = "a low constant, then a jump to the peak"  # `lr = low if s < W else high`: a constant warmup
     DECAY_ONLY = "decay only"
     CONSTANT = "constant"
     OTHER = "other"
@@ -264,7 +266,8 @@ class Shape:
     peak: float
     end: float
     horizon: int
-    peak_step: int
+    peak_step: int  # the first step at the peak: W, for a warmup
+    phases: Phases
 
 
 def sample_steps(horizon: int, dense: int = 64, growth: float = 1.08) -> list[int]:
@@ -277,33 +280,49 @@ def sample_steps(horizon: int, dense: int = 64, growth: float = 1.08) -> list[in
     return sorted(set(steps))
 
 
-def _still_rising(numbers: list[float]) -> bool:
-    """Never falls, and still grows between the last two samples: a warmup that never ends."""
-    return len(numbers) > 1 and numbers[-1] > 1.001 * numbers[-2] and all(a <= b for a, b in zip(numbers, numbers[1:]))
-
-
-def _first_step_at(function: ScheduleFunction, level: float, values: list[tuple[int, float]], found: int) -> int:
-    """The exact first step at `level`, between the sample before `found` and `found` (the samples
-    are spaced geometrically, so the gap can be wide); assumes the rise is monotonic there."""
-    before = max((s for s, _ in values if s < found), default=found)
-    low, high = before, found
+def _exact_steps(function: ScheduleFunction, values: list[tuple[int, float]], peak: float) -> list[tuple[int, float]]:
+    """The samples, with the exact first step at the peak and the step before it added: the samples
+    are spaced geometrically, so the step where a warmup ends (or jumps) can fall in a wide gap.
+    Assumes the LR rises monotonically across that gap."""
+    found = next(s for s, v in values if at_peak(v, peak))
+    low = max((s for s, _ in values if s < found), default=found)
+    high = found
     try:
         while high - low > 1:
             middle = (low + high) // 2
-            if function(middle) >= level:
+            if at_peak(function(middle), peak):
                 high = middle
             else:
                 low = middle
+        extra = {high: function(high), high - 1: function(high - 1)} if high >= 1 else {}
     except (Unsupported, RecursionError):
-        return found
-    return high
+        return values
+    merged = dict(values) | extra
+    return sorted(merged.items())
+
+
+def shape_of(phases: Phases, constant: bool) -> ShapeKind:
+    """The kind of schedule the phases describe."""
+    if constant:
+        return ShapeKind.CONSTANT
+    if phases.starts_low and phases.jump is not None:
+        return ShapeKind.JUMP
+    if phases.warmup and phases.rises_to_the_end:
+        return ShapeKind.RAMP
+    if phases.warmup and phases.constant_tail:
+        return ShapeKind.WARMUP_THEN_FLAT
+    if phases.warmup and phases.decays:
+        return ShapeKind.WARMUP_THEN_DECAY
+    if not phases.starts_low and phases.decays:
+        return ShapeKind.DECAY_ONLY
+    return ShapeKind.OTHER
 
 
 def classify(function: ScheduleFunction, coarse: bool = False, horizon: int | None = None) -> Shape | None:
     """Sample the function over the run length when it is known (`horizon`), else over a horizon
-    derived from its constants; None if it cannot be evaluated."""
+    derived from its constants, and read its phases; None if it cannot be evaluated."""
     try:
-        first = function(0)
+        function(0)
         for probe in (1_000, 1_000_000):  # reach every branch once, so every free name is resolved
             function(probe)
         constants = [abs(c) for c in function.constants() if math.isfinite(c)]
@@ -314,25 +333,12 @@ def classify(function: ScheduleFunction, coarse: bool = False, horizon: int | No
     except (Unsupported, RecursionError):
         return None
     numbers = [v for _, v in values]
-    if not all(math.isfinite(v) for v in numbers):
+    if not all(math.isfinite(v) for v in numbers) or max(numbers) <= 0:
         return None
-    peak = max(numbers)
-    if peak <= 0:
+    values = _exact_steps(function, values, max(numbers))
+    found = phases(values)
+    if found is None:
         return None
-    peak_step = next(s for s, v in values if v >= 0.99 * peak)
-    peak_step = _first_step_at(function, 0.99 * peak, values, peak_step)
-    end = numbers[-1]
-    after_peak = [v for s, v in values if s >= peak_step]
-    if all(abs(v - first) <= 1e-9 * max(1.0, abs(first)) for v in numbers):
-        kind = ShapeKind.CONSTANT
-    elif first <= 0.5 * peak and _still_rising(numbers):
-        kind = ShapeKind.RAMP
-    elif first <= 0.5 * peak and all(v >= 0.99 * peak for v in after_peak):
-        kind = ShapeKind.WARMUP_THEN_FLAT
-    elif first <= 0.5 * peak and end <= 0.9 * peak:
-        kind = ShapeKind.WARMUP_THEN_DECAY
-    elif first >= 0.99 * peak and end <= 0.9 * peak:
-        kind = ShapeKind.DECAY_ONLY
-    else:
-        kind = ShapeKind.OTHER
-    return Shape(kind, first, peak, end, horizon, peak_step)
+    first = values[0][1]
+    constant = all(abs(v - first) <= 1e-9 * max(1.0, abs(first)) for _, v in values)
+    return Shape(shape_of(found, constant), first, found.peak, found.end, horizon, found.peak_step, found)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -458,13 +459,24 @@ class Resolver:
         return Value(value.number, value.source or self.facts.module.code_for_node(expr))
 
     def _call_number(self, expr: cst.Call, scope: ScopeId, depth: int) -> Value | None:
-        """`float(x)` and `cfg.get("lr", default)`."""
+        """`float(x)`, `min(a, b)`, `math.ceil(x)` (the inserted warmup length) and `cfg.get("lr", default)`."""
         callee = dotted_name(expr.func)
         if callee in ("float", "int") and len(expr.args) == 1:
             inner = self.number(expr.args[0].value, scope, depth + 1)
             if inner is None:
                 return None
             return Value(float(int(inner.number)) if callee == "int" else inner.number, inner.source)
+        function = _numeric_function(callee, self.imports, self.lookup(scope, callee or "") is not None)
+        if function is not None and expr.args and not any(a.keyword or a.star for a in expr.args):
+            values = [self.number(arg.value, scope, depth + 1) for arg in expr.args]
+            if any(v is None for v in values):
+                return None
+            try:
+                result = float(function(*(v.number for v in values if v is not None)))
+            except (TypeError, ValueError, OverflowError):
+                return None
+            sourced = any(v.source for v in values if v is not None)
+            return Value(result, self.facts.module.code_for_node(expr) if sourced else "")
         if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get" and expr.args:
             key = string_value(expr.args[0].value)
             if key is None:
@@ -481,6 +493,22 @@ class Resolver:
                 return None
             return Value(value.number, value.source or self.facts.module.code_for_node(expr))
         return None
+
+
+# Pure numeric functions a length or an LR is written with.
+_NUMERIC_BUILTINS: dict[str, Callable[..., float]] = {"min": min, "max": max, "abs": abs, "round": round}
+_NUMERIC_MATH: dict[str, Callable[..., float]] = {
+    "math.ceil": math.ceil,
+    "math.floor": math.floor,
+    "math.sqrt": math.sqrt,
+}
+
+
+def _numeric_function(callee: str | None, imports: ImportTable, bound_here: bool) -> Callable[..., float] | None:
+    """The builtin or `math` function a call names, unless the file binds that name to something else."""
+    if callee in _NUMERIC_BUILTINS:
+        return None if bound_here else _NUMERIC_BUILTINS[callee]
+    return _NUMERIC_MATH.get(imports.qualify(callee) or "")
 
 
 # Constructors of attribute-access configs whose values are their keyword arguments or a literal dict.

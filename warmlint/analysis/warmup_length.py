@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from warmlint.analysis.catalog import WARM_WORD
-from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.schedules import lr_lambda_of
@@ -49,11 +48,7 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
         expr = call_argument(scheduler.call.node, "total_iters", 3)
     elif scheduler.short_name == "LambdaLR":
         schedule = lr_lambda_of(model, scheduler)
-        if (
-            schedule is None
-            or schedule.shape is None
-            or schedule.shape.kind not in (ShapeKind.WARMUP_THEN_DECAY, ShapeKind.WARMUP_THEN_FLAT, ShapeKind.RAMP)
-        ):
+        if schedule is None or schedule.shape is None or not schedule.shape.phases.warmup:
             return None
         names = [n for n in schedule.function.free_names() if WARM_WORD.search(n)]
         if len(names) != 1:

@@ -6,9 +6,10 @@ import math
 
 import click
 
+from warmlint.analysis.phases import warmup_steps_policy
 from warmlint.cli.common import fail
 from warmlint.config import DECAYS
-from warmlint.engine.schedule import default_warmup_steps, multiplier
+from warmlint.engine.schedule import multiplier
 from warmlint.plot.png import find_phases, write_png
 from warmlint.plot.terminal import Series, render_chart
 
@@ -82,7 +83,7 @@ def schedule(
     """Draw the warmup-then-decay schedule `warmlint fix` inserts, for a given T (and W)."""
     if not math.isfinite(peak_lr):
         fail(f"--lr must be a finite number, got {peak_lr}")
-    warmup = default_warmup_steps(total_steps) if warmup_steps is None else warmup_steps
+    warmup = warmup_steps_policy(total_steps) if warmup_steps is None else warmup_steps
     factors = {
         step: multiplier(step, warmup, total_steps, decay, min_lr_ratio) for step in chart_steps(total_steps, warmup)
     }

@@ -318,7 +318,7 @@ class Planner:
         if argument is None:
             raise CannotFix("the LR function is not passed to the scheduler as an argument")
         warm_names = sorted(n for n in schedule.function.free_names() if WARM_WORD.search(n))
-        warmup = warm_names[0] if len(warm_names) == 1 else str(schedule.shape.peak_step + 1)
+        warmup = warm_names[0] if len(warm_names) == 1 else str(schedule.shape.peak_step)
         if isinstance(schedule.node, cst.FunctionDef) and self._only_use(schedule.node.name.value, scheduler):
             self.edits.remove(schedule.node)
         return warmup, argument

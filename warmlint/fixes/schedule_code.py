@@ -6,14 +6,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.engine.schedule import (
-    MAX_WARMUP_STEPS,
-    MIN_WARMUP_STEPS,
-    RUN_PER_WARMUP,
-    STEP_DECAY_FACTOR,
-    STEP_DECAY_TIMES,
-    WARMUP_SHARE,
-)
+from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE
+from warmlint.engine.schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 
 
 @dataclass(frozen=True)
@@ -57,9 +51,9 @@ def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_
 
 
 def auto_warmup_expr(total_name: str) -> str:
-    """W as warmlint.engine.schedule.default_warmup_steps computes it."""
-    share = f"min(math.ceil({WARMUP_SHARE} * {total_name}), {MAX_WARMUP_STEPS})"
-    return f"max(1, {share}, min({MIN_WARMUP_STEPS}, {total_name} // {RUN_PER_WARMUP}))"
+    """W as the W policy (warmlint.analysis.phases.warmup_steps_policy) computes it: for every run of
+    one step or more, its cap at a fifth of the run never binds before its floor of one step does."""
+    return f"max(1, min(math.ceil({WARMUP_SHARE} * {total_name}), {MAX_WARMUP_STEPS}))"
 
 
 def statements(code: str) -> list[cst.BaseStatement]:

@@ -14,9 +14,9 @@ import libcst as cst
 
 from warmlint.analysis.collect import string_value
 from warmlint.analysis.names import dotted_name
+from warmlint.analysis.phases import WARMUP_SHARE
 from warmlint.analysis.run_length import code_of
 from warmlint.analysis.trainer_configs import TrainerConfig
-from warmlint.engine.schedule import WARMUP_SHARE
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix

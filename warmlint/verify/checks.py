@@ -7,22 +7,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from warmlint.plot.points import Point, format_lr, peak
+from warmlint.analysis import phases as definitions
+from warmlint.plot.points import format_lr, peak
 from warmlint.verify.record import RunRecord, SchedulerRecord
 
-# A warmup starts at most at this fraction of the peak LR...
-WARMUP_START_MAX = 0.2
-# ...and no single step may cover more than this fraction of the climb to the peak.
-WARMUP_MAX_JUMP = 0.5
-# A decayed run ends at most at this fraction of the peak LR.
-DECAY_END_MAX = 0.25
 # A scheduler stepped within this many calls of its horizon matches it (`s / T` or `s / (T - 1)`).
 HORIZON_SLACK = 1
-# After decaying to half the peak or less, climbing back by this fraction of the peak is a rebound.
-REBOUND_DECAYED = 0.5
-REBOUND_CLIMB = 0.25
-# LRs this close (relative) to the peak are the peak.
-PEAK_TOLERANCE = 1e-6
 
 PASS, FAIL, INFO = "pass", "fail", "info"
 
@@ -87,24 +77,22 @@ def check_runs(run: RunRecord) -> CheckResult:
 
 def check_warmup(run: RunRecord) -> CheckResult:
     """Owns step 1's LR measured against the peak; `first-step` defers to it."""
-    points = run.trajectory()
-    top = peak(points)
-    if top is None:
+    found = definitions.phases(run.trajectory())
+    if found is None:
         return CheckResult("warmup", INFO, "no finite LR to judge")
-    first, (peak_step, peak_lr) = points[0][1], top
     fault = _step_one_fault(run)
     if fault is not None:
         return CheckResult("warmup", FAIL, fault.message, projected=_beyond_observed(run, fault.peak_step))
-    jump = _largest_jump(points, peak_step)
-    if jump is not None and jump[2] - jump[1] > WARMUP_MAX_JUMP * (peak_lr - first):
-        step, before, after = jump
+    if found.jump is not None:
+        step, before, after = found.jump
         return CheckResult(
             "warmup",
             FAIL,
             f"the LR jumps from {format_lr(before)} to {format_lr(after)} at step {step} instead of rising gradually",
             projected=_beyond_observed(run, step),
         )
-    if run.end_known and peak_step == points[-1][0]:  # whether it ever gets there is warmup-completes' verdict
+    first, peak_step, peak_lr = found.first, found.peak_step, found.peak
+    if run.end_known and found.rises_to_the_end:  # whether it ever gets there is warmup-completes' verdict
         rise = f"the LR rises gradually from {format_lr(first)} at step 1 to {format_lr(peak_lr)} at step {peak_step}"
     else:
         rise = f"the LR rises from {format_lr(first)} at step 1 to the peak {format_lr(peak_lr)} at step {peak_step}"
@@ -121,33 +109,22 @@ class _StepOneFault:
 def _step_one_fault(run: RunRecord) -> _StepOneFault | None:
     """What is wrong with step 1's LR for a warmup: not a number, at the peak, or too close to it."""
     points = run.trajectory()
-    top = peak(points)
-    if top is None:
+    found = definitions.phases(points)
+    if found is None:
         return None
-    first, (peak_step, peak_lr) = points[0][1], top
+    first, peak_step, peak_lr = points[0][1], found.peak_step, found.peak
     if not math.isfinite(first):
         return _StepOneFault(f"step 1 runs at LR {first}", 1)
     if _at_peak(first, peak_lr):
         stays = f" and stays there {_over(run)}" if all(lr == peak_lr for _, lr in points) else ""
         return _StepOneFault(f"step 1 already runs at the peak LR {format_lr(peak_lr)}{stays}", 1)
-    if first > WARMUP_START_MAX * peak_lr:
+    if not found.starts_low:
         return _StepOneFault(
             f"step 1 runs at {format_lr(first)}, {_percent(first / peak_lr)} of the peak LR {format_lr(peak_lr)}; "
-            f"a warmup starts at {_percent(WARMUP_START_MAX)} of the peak or lower",
+            f"a warmup starts at {_percent(definitions.START_LOW)} of the peak or lower",
             peak_step,
         )
     return None
-
-
-def _largest_jump(points: list[Point], until: int) -> tuple[int, float, float] | None:
-    """Largest rise between two consecutive steps up to the peak; gaps between sampled steps don't count."""
-    best: tuple[int, float, float] | None = None
-    for (step_a, lr_a), (step_b, lr_b) in zip(points, points[1:]):
-        if step_b > until:
-            break
-        if step_b == step_a + 1 and (best is None or lr_b - lr_a > best[2] - best[1]):
-            best = (step_b, lr_a, lr_b)
-    return best
 
 
 def check_decay(run: RunRecord) -> CheckResult:
@@ -175,7 +152,8 @@ def check_decay(run: RunRecord) -> CheckResult:
     end_step, end_lr = points[-1]
     projected = _beyond_observed(run, end_step)
     last = f"the last step ({end_step})" if run.end_known else f"step {end_step}, where the projection stops,"
-    if end_lr <= DECAY_END_MAX * peak_lr:
+    found = definitions.phases(points)
+    if found is not None and found.decays:
         return CheckResult(
             "decay",
             PASS,
@@ -190,7 +168,7 @@ def check_decay(run: RunRecord) -> CheckResult:
         "decay",
         FAIL,
         f"the LR at {last} is {format_lr(end_lr)}, {_percent(end_lr / peak_lr)} of the peak {format_lr(peak_lr)}; "
-        f"a decayed run ends at {_percent(DECAY_END_MAX)} of the peak or lower",
+        f"a decayed run ends at {_percent(definitions.DECAYED)} of the peak or lower",
         projected,
     )
 
@@ -260,12 +238,12 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
     if all(_at_peak(lr, peak_lr) for _, lr in points[first:]):
         # Not a pass: next to "decay: it never decays" a pass would read as a contradiction.
         return CheckResult("no-rebound", INFO, "the LR never falls from its peak, so it cannot climb back up")
-    rebound = _find_rebound(points[first:], peak_lr)
-    if rebound is None:
+    rebound = definitions.phases(points[first:])
+    if rebound is None or rebound.restart is None:
         return CheckResult(
             "no-rebound", PASS, "once the LR decays, it does not climb back up", projected=bool(run.projected)
         )
-    (low_step, low_lr), (high_step, high_lr) = rebound
+    (low_step, low_lr), (high_step, high_lr) = rebound.restart
     message = (
         f"the LR falls to {format_lr(low_lr)} at step {low_step}, "
         f"then climbs back to {format_lr(high_lr)} by step {high_step}"
@@ -278,18 +256,6 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
     if built_for and run.total_steps:
         message += f" ({built_for[0]}, in a run of {run.total_steps} steps)"
     return CheckResult("no-rebound", FAIL, message, projected)
-
-
-def _find_rebound(points: list[Point], peak_lr: float) -> tuple[Point, Point] | None:
-    """The lowest point before the LR climbs back by enough, and where it first gets highest after the climb."""
-    low = points[0]
-    for index, point in enumerate(points):
-        if point[1] < low[1]:
-            low = point
-        elif low[1] <= REBOUND_DECAYED * peak_lr and point[1] - low[1] >= REBOUND_CLIMB * peak_lr:
-            high = max(lr for _, lr in points[index:])
-            return low, next(p for p in points[index:] if _at_peak(p[1], high))
-    return None
 
 
 def check_first_step(run: RunRecord) -> CheckResult:
@@ -374,7 +340,7 @@ def check_steps_per_optimizer_step(run: RunRecord) -> CheckResult:
 
 def _at_peak(lr: float, peak_lr: float) -> bool:
     """Within a rounding error of the peak: a restart can climb one above where the run started."""
-    return lr >= peak_lr * (1 - PEAK_TOLERANCE)
+    return definitions.at_peak(lr, peak_lr)
 
 
 def _beyond_observed(run: RunRecord, step: int) -> bool:
