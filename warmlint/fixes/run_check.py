@@ -2,15 +2,16 @@
 that trains well.
 
 Every LambdaLR function a fix wrote is evaluated over the run length `T` the fixed file has
-(when `T` is a number): it must start at or below 1/(W+1) of the peak, reach the peak before the
-run ends, and be at the configured minimum at `T`, as `warmlint.engine.schedule.multiplier` is.
+(when `T` is a number) and judged by the phase definitions `check` and `verify` use
+(`warmlint.analysis.phases`): a warmup that reaches the peak before the run ends, then a decay to
+the configured minimum at `T`, as `warmlint.engine.schedule.multiplier` is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from warmlint.analysis.evaluate import Unsupported, sample_steps
+from warmlint.analysis.evaluate import Unsupported, classify
 from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.run_length import Unresolved, code_of, run_length
 from warmlint.analysis.schedules import LambdaSchedule, lr_lambda_of
@@ -49,37 +50,24 @@ def _run_problem(model: Model, scheduler: Scheduler, schedule: LambdaSchedule, o
     if total is None or total < 2:
         return None  # a length the file does not fix: the WL003 re-check still applies
     total = int(total)
+    shape = classify(schedule.function, horizon=total - 1)  # the steps the run takes: 0 .. T-1
+    if shape is None:
+        return None
+    found = shape.phases
+    if found.peak_step >= total - 1:
+        return f"the warmup would last the whole run of {total} steps (W >= T): the LR would never decay"
+    if not found.starts_low:
+        return f"the first step would run at {found.first / found.peak:.2g} of the peak LR: that is no warmup"
+    if found.jump is not None:
+        return f"the LR would jump to its peak at step {found.jump[0]} instead of ramping up"
     try:
-        values = {step: schedule.function(step) for step in sample_steps(total)}
-        peak = max(value for step, value in values.items() if step < total)
-        if peak <= 0:
-            return "the LR would be zero for the whole run"
-        warmup = _first_at_peak(schedule, values, peak)
-        peak = max(peak, schedule.function(warmup))  # the peak itself may fall between two samples
+        last = schedule.function(total)
     except (Unsupported, RecursionError, ZeroDivisionError, OverflowError):
         return None
-    if warmup >= total - 1:
-        return f"the warmup would last the whole run of {total} steps (W >= T): the LR would never decay"
-    if values[0] > peak / (warmup + 1) * (1 + _TOLERANCE):
-        return f"the first step would run at {values[0] / peak:.2g} of the peak LR, above 1/(W+1) for W={warmup}"
-    end = multiplier(total, warmup, total, options.decay, options.min_lr_ratio) * peak
-    if abs(values[total] - end) > _TOLERANCE * peak:
+    end = multiplier(total, found.peak_step, total, options.decay, options.min_lr_ratio) * found.peak
+    if abs(last - end) > _TOLERANCE * found.peak:
         return (
-            f"the LR would end the {total}-step run at {values[total] / peak:.3g} of the peak, "
-            f"not at its minimum {end / peak:.3g}"
+            f"the LR would end the {total}-step run at {last / found.peak:.3g} of the peak, "
+            f"not at its minimum {end / found.peak:.3g}"
         )
     return None
-
-
-def _first_at_peak(schedule: LambdaSchedule, values: dict[int, float], peak: float) -> int:
-    """W: the first step at the peak. The samples thin out after step 64, so the step is narrowed
-    down between the last sample below the peak and the first at it (the warmup rises)."""
-    at_peak = [step for step, value in values.items() if value >= peak * (1 - _TOLERANCE)]
-    below, first = max((s for s in values if s < at_peak[0]), default=-1), at_peak[0]
-    while first - below > 1:
-        middle = (below + first) // 2
-        if schedule.function(middle) >= peak * (1 - _TOLERANCE):
-            first = middle
-        else:
-            below = middle
-    return first
