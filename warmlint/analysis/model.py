@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -22,6 +23,11 @@ from warmlint.analysis.frameworks import Frameworks
 from warmlint.analysis.names import ImportTable, dotted_name
 from warmlint.analysis.scale import ModelScale, ScaleEvidence
 from warmlint.analysis.values import Resolver, Value
+
+if TYPE_CHECKING:  # the derived facts below are computed by the modules that define them
+    from warmlint.analysis.lr_schedule import Schedule
+    from warmlint.analysis.schedules import LambdaSchedule, ManualSchedule
+    from warmlint.analysis.trainer_configs import TrainerConfig
 
 
 @dataclass
@@ -150,9 +156,13 @@ class Model:
                     self._parent_call[id(ref)] = (call, index)
         self.optimizers: list[Optimizer] = []
         self.schedulers: list[Scheduler] = []
-        # Facts derived on demand by other analysis modules (a scheduler's evaluated shape), kept
-        # so that every rule, fix and verify reads the one computed value.
-        self.derived: dict[tuple[str, int], object] = {}
+        # Facts derived on demand by other analysis modules, kept so that every rule, fix and
+        # verify reads the one computed value: each optimizer's schedule (by id of the optimizer),
+        # each LR function's evaluated shape and each manual schedule (by id of its node).
+        self.schedules: dict[int, Schedule] = {}
+        self.lambda_schedules: dict[int, LambdaSchedule | None] = {}
+        self.manual_schedules: dict[int, ManualSchedule | None] = {}
+        self.trainer_configs: list[TrainerConfig] | None = None
         self.unattributed_lr_writes: list[LrWrite] = []
         self.frameworks = Frameworks(self.resolver, imports)
         self._aliases = AliasIndex(raw, self.resolver, self.key_of, self.frameworks.wraps)

@@ -48,11 +48,9 @@ def lr_lambda_of(model: Model, scheduler: Scheduler) -> LambdaSchedule | None:
                 node, free_scope = origins[0][0], origins[0][1]
     if node is None:
         return None
-    key = ("lr_lambda", id(node))
-    if key not in model.derived:
-        model.derived[key] = _evaluate(model, node, free_scope)
-    found = model.derived[key]
-    return found if isinstance(found, LambdaSchedule) else None
+    if id(node) not in model.lambda_schedules:
+        model.lambda_schedules[id(node)] = _evaluate(model, node, free_scope)
+    return model.lambda_schedules[id(node)]
 
 
 def _evaluate(model: Model, node: cst.Lambda | cst.FunctionDef, free_scope) -> LambdaSchedule | None:
@@ -191,11 +189,9 @@ def manual_schedule(model: Model, optimizer: Optimizer) -> ManualSchedule | None
     counter = _counter_of(loop)
     if counter is None:
         return None
-    key = ("manual", id(write.node))
-    if key not in model.derived:
-        model.derived[key] = _manual(model, write, counter, loop)
-    found = model.derived[key]
-    return found if isinstance(found, ManualSchedule) else None
+    if id(write.node) not in model.manual_schedules:
+        model.manual_schedules[id(write.node)] = _manual(model, write, counter, loop)
+    return model.manual_schedules[id(write.node)]
 
 
 def _manual(model: Model, write: LrWrite, counter: str, loop) -> ManualSchedule | None:

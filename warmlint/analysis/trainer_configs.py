@@ -50,11 +50,9 @@ class TrainerConfig:
 
 def trainer_configs(model: Model) -> list[TrainerConfig]:
     """The Trainer configs of a file that builds a Trainer (computed once per file)."""
-    key = ("trainer_configs", 0)
-    if key not in model.derived:
-        model.derived[key] = _read(model)
-    found = model.derived[key]
-    return found if isinstance(found, list) else []
+    if model.trainer_configs is None:
+        model.trainer_configs = _read(model)
+    return model.trainer_configs
 
 
 def _read(model: Model) -> list[TrainerConfig]:

@@ -14,6 +14,7 @@ import libcst as cst
 from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES, WARM_WORD
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
+from warmlint.analysis.lr_schedule import Schedule, schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, code_of, framework_run_length, no_steps_reason
 from warmlint.analysis.schedules import lr_lambda_of
@@ -122,7 +123,8 @@ class Planner:
     def insert_scheduler(self, optimizer: Optimizer, user_warmup: str | None = None) -> Edits:
         if not optimizer.steps and optimizer.lightning_return is not None:
             return self._return_scheduler_to_lightning(optimizer, user_warmup)
-        placement, sites = place(self.model, optimizer, self.options.total_steps)
+        wanted = (user_warmup,) if user_warmup is not None and isinstance(self.options.warmup_steps, str) else ()
+        placement, sites = place(self.model, optimizer, self.options.total_steps, wanted)
         total = placement.total_steps or str(self.options.total_steps)
         names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order)
         block = self._schedule_block(names, total, warmup, optimizer, module_level=placement.scope == MODULE_SCOPE)
@@ -223,14 +225,40 @@ class Planner:
         return self.model.resolver.calls_to(self.model.raw.functions[site.scope])[0][0].scope
 
     def replace_manual_warmup(self, write: LrWrite) -> Edits:
+        """The LambdaLR in place of the manual writes, at the LR the run trains at after its warmup,
+        with the script's own warmup length."""
         optimizer = self.model.optimizer_of_group(write.group, write.scope, write.loops)
         if optimizer is None:
             raise CannotFix("cannot tell which optimizer the warmup writes to")
         if optimizer.schedulers or optimizer.schedule_helpers or optimizer.escapes:
             raise CannotFix("other code also changes this optimizer's LR")
+        schedule = schedule_of(self.model, optimizer)
+        self._keep_target(schedule)
         for other in optimizer.lr_writes:
             self.edits.remove(other.node)
-        return self.insert_scheduler(optimizer, _user_warmup_length(self.model, write))
+        for statement in _dead_values(self.model, optimizer.lr_writes):
+            self.edits.remove(statement)
+        own = schedule.warmup.text if schedule.warmup is not None and schedule.warmup.node is not None else None
+        return self.insert_scheduler(optimizer, own)
+
+    def _keep_target(self, schedule: Schedule) -> None:
+        """The LambdaLR scales the LR the optimizer is built with: where the run trains at another LR
+        after its warmup (`AdamW(lr=1e-5)` then `g["lr"] = 5e-4`), the optimizer is built with that one."""
+        target, base, optimizer = schedule.target, schedule.base, schedule.optimizer
+        if target is None:
+            raise CannotFix("cannot tell which LR the run trains at after its warmup")
+        if base is not None and base.value == target.value:
+            return
+        if base is None:
+            raise CannotFix(
+                f"the run trains at lr={target.value:g}, but the optimizer's lr is not written where it is built"
+            )
+        if not available(self.model, target.text, optimizer.call.scope, optimizer.call.order):
+            raise CannotFix(
+                f"the run trains at lr={target.value:g} (`{target.text}`) after its warmup, and `{target.text}` "
+                f"is not defined where {optimizer.short_name} is built"
+            )
+        self.edits.replace(base.node, cst.parse_expression(target.text))
 
     # ---- WL003: make the warmup decay -------------------------------------------
     def add_decay(self, scheduler: Scheduler) -> Edits:
@@ -332,26 +360,65 @@ class Planner:
         return uses == 1
 
 
-def _user_warmup_length(model: Model, write: LrWrite) -> str | None:
-    """The warmup length the user's own code uses (`warmup_steps` in `if step < warmup_steps`)."""
-    for branch in reversed(write.branches):
-        test = branch.test
-        if (
-            branch.in_body
-            and isinstance(test, cst.Comparison)
-            and len(test.comparisons) == 1
-            and isinstance(test.comparisons[0].operator, (cst.LessThan, cst.LessThanEqual))
-        ):
-            comparator = test.comparisons[0].comparator
-            if WARM_WORD.search(code_of(comparator)):
-                return code_of(comparator)
-    for loop_id in reversed(write.loops):
-        loop = model.raw.loops[loop_id]
-        if isinstance(loop.node, cst.For) and WARM_WORD.search(loop.iter_text):
-            iterable = loop.node.iter
-            if isinstance(iterable, cst.Call) and len(iterable.args) == 1:
-                return code_of(iterable.args[0].value)
-    return None
+def _dead_values(model: Model, writes: list[LrWrite]) -> list[cst.CSTNode]:
+    """`lr = base_lr * (it + 1) / warmup_iters` that only feeds writes the fix removes."""
+    dead = []
+    for write in writes:
+        if not isinstance(write.value, cst.Name):
+            continue
+        bindings = model.raw.bindings_of(write.scope, write.value.value)
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].index is not None:
+            continue
+        statement = _assignment_of(model.raw.module, bindings[0].node)
+        value = bindings[0].value
+        if statement is None or not isinstance(value, cst.BaseExpression) or _calls_something(value):
+            continue
+        uses = _name_uses(model.raw.module, write.value.value)
+        if uses == 1 + sum(1 for w in writes if isinstance(w.value, cst.Name) and w.value.value == write.value.value):
+            dead.append(statement)
+    return list({id(s): s for s in dead}.values())
+
+
+def _assignment_of(module: cst.Module, target: cst.CSTNode | None) -> cst.Assign | None:
+    found: list[cst.Assign] = []
+
+    class Find(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if len(node.targets) == 1 and node.targets[0].target is target:
+                found.append(node)
+
+    module.visit(Find())
+    return found[0] if found else None
+
+
+def _calls_something(expr: cst.BaseExpression) -> bool:
+    """Calls other than the pure numeric ones an LR is written with could have effects of their own."""
+    pure = {"min", "max", "abs", "round", "float", "int", "math.cos", "math.ceil", "math.floor", "math.pi"}
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call) and code_of(node.func) not in pure:
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _name_uses(module: cst.Module, name: str) -> int:
+    """How many times the file mentions the variable `name` (bindings included; not `f(name=...)`
+    keywords or `x.name` attributes, which are other names)."""
+    count = 0
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name) and node.value == name:
+            count += 1
+        elif isinstance(node, cst.Arg):
+            stack.append(node.value)
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        else:
+            stack.extend(node.children)
+    return count
 
 
 def _all_names(model: Model) -> set[str]:

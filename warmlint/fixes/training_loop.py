@@ -51,8 +51,11 @@ class Placement:
     order: int  # source order of the insertion point
 
 
-def place(model: Model, optimizer: Optimizer, configured_total: int | None) -> tuple[Placement, list[CallSite]]:
-    """Where to put the scheduler so that every name it needs is defined, and the step sites."""
+def place(
+    model: Model, optimizer: Optimizer, configured_total: int | None, needs: tuple[str, ...] = ()
+) -> tuple[Placement, list[CallSite]]:
+    """Where to put the scheduler so that every name it needs (`T`, and `needs`: the script's own
+    warmup length) is defined: right after the optimizer, else just before the training starts."""
     statement = optimizer.call.statement
     if statement is None or not optimizer.call.targets:
         raise CannotFix("the optimizer is not assigned to a name on its own line")
@@ -61,28 +64,32 @@ def place(model: Model, optimizer: Optimizer, configured_total: int | None) -> t
     if not sites:
         raise CannotFix(no_steps_reason(optimizer))
     after = Placement(None, None, statement, home, optimizer.call.order)
-    if configured_total is not None:
-        return after, sites
-    length = known_length(model, optimizer, home)
-    total, outer_loop = length.text, length.outer_loop
-    if available(model, total, home, optimizer.call.order):
-        after.total_steps = total
+    length = None if configured_total is not None else known_length(model, optimizer, home)
+    wanted = (*needs, length.text) if length is not None else needs
+    if all(available(model, code, home, optimizer.call.order) for code in wanted):
+        after.total_steps = length.text if length is not None else None
         return after, sites
     path = call_path(model, sites[0], home)
-    anchor_order = path[0].order if path else outer_loop.order
+    outer_loop = length.outer_loop if length is not None else None
+    anchor_order = path[0].order if path else outer_loop.order if outer_loop is not None else -1
     anchor = _home_statement(model, path[0] if path else None, outer_loop, home)
-    if anchor is None or anchor_order < optimizer.call.order or not available(model, total, home, anchor_order):
-        raise CannotFix(f"cannot place the scheduler where `{total}` is defined")
-    return Placement(total, anchor, None, home, anchor_order), sites
+    if anchor is None or anchor_order < optimizer.call.order:
+        raise CannotFix(f"cannot place the scheduler where `{wanted[-1]}` is defined")
+    missing = [code for code in wanted if not available(model, code, home, anchor_order)]
+    if length is not None and length.text in missing:
+        raise CannotFix(f"cannot place the scheduler where `{length.text}` is defined")
+    if missing:
+        return after, sites  # the script's own warmup length is not defined in time: the default W
+    return Placement(length.text if length is not None else None, anchor, None, home, anchor_order), sites
 
 
-def _home_statement(model: Model, call: CallSite | None, outer_loop: Loop, home: ScopeId) -> cst.CSTNode | None:
+def _home_statement(model: Model, call: CallSite | None, outer_loop: Loop | None, home: ScopeId) -> cst.CSTNode | None:
     """The statement in the home scope that starts the training: the outer loop or the call into it."""
     if call is not None:
         if call.loops:
             return model.raw.loops[call.loops[0]].node
         return call.statement
-    if outer_loop.scope != home:
+    if outer_loop is None or outer_loop.scope != home:
         return None
     while outer_loop.parent is not None:
         outer_loop = model.raw.loops[outer_loop.parent]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.lr_schedule import Schedule, WritePhase, schedule_of
+from warmlint.analysis.schedules import manual_schedule
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.warmup_phase import warmup_signal
@@ -13,10 +16,13 @@ RULE = RuleInfo(
     fixable=True,
 )
 
+HINT = "ramp the LR linearly, e.g. `target_lr * (step + 1) / warmup_steps`, or use a LambdaLR with linear warmup"
+
 
 @rule(RULE)
 def check(ctx: RuleContext):
     model = ctx.model
+    flagged = set()
     for write in model.raw.lr_writes:
         if write.augmented or not model.is_param_group_write(write):
             continue
@@ -28,43 +34,65 @@ def check(ctx: RuleContext):
             continue
         reason, structural = signal
         optimizer = model.optimizer_of_group(write.group, write.scope, write.loops)
-        peak = _peak_lr(model, optimizer)
+        schedule = schedule_of(model, optimizer) if optimizer is not None else None
+        peak = schedule.peak.value if schedule is not None and schedule.peak is not None else None
         if not structural and (peak is None or value.number >= peak):
             continue  # only a comment says warm-up: flag only a value clearly below the peak
         source = f" (from {value.source})" if value.source else ""
+        flagged.add(id(optimizer))
         yield Finding(
             node=write.node,
             message=(
                 f"warmup sets a constant lr={value.number:g}{source} {reason}: "
-                f"there is no ramp, {_what_follows(model, optimizer, value.number, peak)}"
+                f"there is no ramp, {_what_follows(schedule, value.number)}"
             ),
-            hint="ramp the LR linearly, e.g. `target_lr * (step + 1) / warmup_steps`, "
-            "or use a LambdaLR with linear warmup",
+            hint=HINT,
             fix_data=write,
         )
+    for optimizer in model.optimizers:
+        if id(optimizer) not in flagged and optimizer.lifetime.is_training_run:
+            yield from _jumps(ctx, schedule_of(model, optimizer))
 
 
-def _what_follows(model, optimizer, value: float, peak: float | None) -> str:
+def _what_follows(schedule: Schedule | None, value: float) -> str:
     """How the LR leaves the warmup constant: in one jump, or never."""
+    peak = schedule.peak.value if schedule is not None and schedule.peak is not None else None
     if peak is None or peak <= value:
         return "the LR jumps when warmup ends"
-    raised_later = optimizer is not None and any(
-        (v := model.resolver.number(w.value, w.scope)) is not None and v.number > value
-        for w in optimizer.lr_writes
-        if not w.augmented
-    )
-    if raised_later or optimizer is None:
+    assert schedule is not None
+    raised_later = any(w.lr.value > value for w in schedule.writes)
+    if raised_later:
         return f"the LR jumps to lr={peak:g} when warmup ends"
     return f"and nothing raises it to the optimizer's lr={peak:g} afterwards"
 
 
-def _peak_lr(model, optimizer) -> float | None:
-    """The LR the run is meant to reach: the optimizer's lr or the largest constant written to it."""
-    if optimizer is None:
-        return None
-    candidates = [optimizer.lr.number] if optimizer.lr else []
-    for write in optimizer.lr_writes:
-        value = model.resolver.number(write.value, write.scope)
-        if value is not None and not write.augmented:
-            candidates.append(value.number)
-    return max(candidates, default=None)
+def _jumps(ctx: RuleContext, schedule: Schedule):
+    """A constant warmup with no write of its own: the optimizer's LR (or `low if step < W else high`)
+    holds until W, then one write jumps to the LR the run trains at."""
+    found = schedule.phases
+    if found is None or found.jump is None or not found.starts_low or schedule.warmup is None:
+        return
+    step, low, high = found.jump
+    after = [w for w in schedule.writes if w.phase is WritePhase.AFTER_WARMUP]
+    computed = manual_schedule(ctx.model, schedule.optimizer)
+    if after and schedule.base is not None:
+        yield Finding(
+            node=after[0].write.node,
+            message=(
+                f"warmup holds {schedule.optimizer.short_name}'s lr={low:g} (`{schedule.base.text}`) for "
+                f"{schedule.warmup.described} steps, then this write jumps to lr={high:g}: there is no ramp"
+            ),
+            hint=HINT,
+            fix_data=after[0].write,
+        )
+    elif computed is not None and computed.schedule.shape and computed.schedule.shape.kind is ShapeKind.JUMP:
+        yield Finding(
+            node=computed.write.node,
+            message=(
+                f"the LR written to {schedule.optimizer.short_name}'s param groups holds lr={low:g} for "
+                f"{schedule.warmup.described} steps of `{computed.counter}`, then jumps to lr={high:g} at "
+                f"step {step}: a constant warmup with no ramp"
+            ),
+            hint=HINT,
+            fix_data=computed.write,
+        )

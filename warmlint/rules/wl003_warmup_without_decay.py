@@ -7,9 +7,9 @@ from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.run_length import code_of
 from warmlint.analysis.schedules import constant_after_warmup, is_alone, is_linear_warmup, lr_lambda_of, manual_schedule
 from warmlint.analysis.trainer_configs import trainer_configs
+from warmlint.analysis.warmup_phase import structural_signal
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.warmup_phase import structural_signal
 
 RULE = RuleInfo(
     "WL003",
