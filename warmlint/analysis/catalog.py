@@ -116,8 +116,13 @@ _TRANSFORMER_CLASS_NAME = re.compile(
 )
 
 
+# Graph and point-cloud layers named after attention (`TransformerConv`, `GraphMultisetTransformer`,
+# `PointTransformerConv`) build small message-passing networks, not transformers at scale.
+_GRAPH_LAYER_NAME = re.compile(r"Conv(?![a-z])|Graph|Point|GNN|Gnn|GCN|Gcn|Hetero|Edge|Node")
+
+
 def is_transformer_class_name(name: str) -> bool:
-    return name[:1].isupper() and bool(_TRANSFORMER_CLASS_NAME.search(name))
+    return name[:1].isupper() and bool(_TRANSFORMER_CLASS_NAME.search(name)) and not _GRAPH_LAYER_NAME.search(name)
 
 
 # Model classes named like a small network (`MLP(dim)` from a test helper module).

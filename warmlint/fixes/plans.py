@@ -361,15 +361,17 @@ class Planner:
 
 
 def _dead_values(model: Model, writes: list[LrWrite]) -> list[cst.CSTNode]:
-    """`lr = base_lr * (it + 1) / warmup_iters` that only feeds writes the fix removes."""
+    """`lr = base_lr * (it + 1) / warmup_iters`, computed in the training loop only to feed writes
+    the fix removes (a value bound outside the loop is the user's setting, and stays)."""
     dead = []
     for write in writes:
-        if not isinstance(write.value, cst.Name):
+        loops = [model.raw.loops[i] for i in write.loops if "param_groups" not in model.raw.loops[i].iter_text]
+        if not isinstance(write.value, cst.Name) or not loops:
             continue
         bindings = model.raw.bindings_of(write.scope, write.value.value)
         if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].index is not None:
             continue
-        statement = _assignment_of(model.raw.module, bindings[0].node)
+        statement = _assignment_of(loops[-1].node, bindings[0].node)
         value = bindings[0].value
         if statement is None or not isinstance(value, cst.BaseExpression) or _calls_something(value):
             continue
@@ -379,7 +381,7 @@ def _dead_values(model: Model, writes: list[LrWrite]) -> list[cst.CSTNode]:
     return list({id(s): s for s in dead}.values())
 
 
-def _assignment_of(module: cst.Module, target: cst.CSTNode | None) -> cst.Assign | None:
+def _assignment_of(within: cst.CSTNode, target: cst.CSTNode | None) -> cst.Assign | None:
     found: list[cst.Assign] = []
 
     class Find(cst.CSTVisitor):
@@ -387,7 +389,7 @@ def _assignment_of(module: cst.Module, target: cst.CSTNode | None) -> cst.Assign
             if len(node.targets) == 1 and node.targets[0].target is target:
                 found.append(node)
 
-    module.visit(Find())
+    within.visit(Find())
     return found[0] if found else None
 
 

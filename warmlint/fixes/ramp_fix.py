@@ -2,8 +2,8 @@
 written where the constant was.
 
 The ramp counts the warmup loop's own counter, `for step in range(W)` (or `if step < W` in a loop
-over `step`), and rises to the LR the run is meant to reach (the largest of the optimizer's `lr`
-and the values written to it after the warmup): `target * (step + 1) / (W + 1)`, the warmup of
+over `step`), and rises to the LR the run trains at after its warmup (the schedule's target):
+`target * (step + 1) / (W + 1)`, the warmup of
 the inserted schedule, so the first step runs at 1/(W+1) of the target and the last one just
 below it. Only the value written changes: the rest of the run is as the script had it.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.facts import Loop, LrWrite
-from warmlint.analysis.model import call_argument
+from warmlint.analysis.lr_schedule import Schedule, WritePhase, schedule_of
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import available, code_of, parenthesized
 from warmlint.fixes.plans import Planner
@@ -21,8 +21,14 @@ from warmlint.fixes.training_loop import CannotFix
 
 
 def ramp_in_place(planner: Planner, write: LrWrite) -> None:
+    optimizer = planner.model.optimizer_of_group(write.group, write.scope, write.loops)
+    if optimizer is None:
+        raise CannotFix("cannot tell which optimizer the warmup writes to")
+    schedule = schedule_of(planner.model, optimizer)
+    if not any(w.write is write and w.phase is WritePhase.WARMUP for w in schedule.writes):
+        raise CannotFix("the write sets the LR the run trains at after its warmup: there is no warmup write to ramp")
     counter, bound = _warmup_counter(planner, write)
-    target = _target(planner, write)
+    target = _target(planner, write, schedule)
     ramp = f"{parenthesized(target)} * ({counter} + 1) / ({parenthesized(bound)} + 1)"
     planner.edits.replace(write.value, cst.parse_expression(ramp))
 
@@ -64,21 +70,12 @@ def _counts_from_zero(loop: Loop, name: str) -> bool:
     return False
 
 
-def _target(planner: Planner, write: LrWrite) -> str:
-    """The LR the warmup ramps to, written so that it reads where the warmup writes."""
-    model = planner.model
-    optimizer = model.optimizer_of_group(write.group, write.scope, write.loops)
-    if optimizer is None:
-        raise CannotFix("cannot tell which optimizer the warmup writes to")
-    candidates = [(optimizer.call.scope, written)] if (written := call_argument(optimizer.call.node, "lr", 1)) else []
-    candidates += [(w.scope, w.value) for w in optimizer.lr_writes if w is not write and not w.augmented]
-    valued = [
-        (value.number, code_of(expr)) for scope, expr in candidates if (value := model.resolver.number(expr, scope))
-    ]
-    if not valued:
+def _target(planner: Planner, write: LrWrite, schedule: Schedule) -> str:
+    """The LR the warmup ramps to (the one the run trains at after it), written so that it reads
+    where the warmup writes."""
+    target = schedule.target
+    if target is None:
         raise CannotFix("cannot tell which LR the warmup leads to")
-    peak = max(number for number, _ in valued)
-    code = next(code for number, code in valued if number == peak)
-    if not available(model, code, write.scope, write.order):
-        raise CannotFix(f"`{code}` is not defined where the warmup writes the LR")
-    return code
+    if not available(planner.model, target.text, write.scope, write.order):
+        raise CannotFix(f"`{target.text}` is not defined where the warmup writes the LR")
+    return target.text
