@@ -9,7 +9,7 @@ from conftest import dedent
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import Unresolved, run_length
-from warmlint.verify.script_length import script_length
+from warmlint.verify.static_schedule import read_script
 
 
 def length_of(source: str):
@@ -208,7 +208,7 @@ for step in range(args.max_steps):
 def test_verify_reads_the_run_length_from_the_script(tmp_path):
     script = tmp_path / "train.py"
     script.write_text(ARGPARSE_LOOP)
-    found = script_length(script, [])
+    found = read_script(script, []).length
     assert found is not None and found.steps == 5000
     assert found.source == "the script's loops: `args.max_steps` = 5000"
 
@@ -217,7 +217,7 @@ def test_verify_reads_the_run_length_from_the_script(tmp_path):
 def test_verify_ignores_a_default_the_command_line_overrides(tmp_path, args):
     script = tmp_path / "train.py"
     script.write_text(ARGPARSE_LOOP)
-    assert script_length(script, args) is None
+    assert read_script(script, args).length is None
 
 
 def test_verify_ignores_runs_whose_length_is_not_a_number(tmp_path):
@@ -226,4 +226,4 @@ def test_verify_ignores_runs_whose_length_is_not_a_number(tmp_path):
         "import torch\nopt = torch.optim.SGD(p, lr=0.1)\nfor epoch in range(3):\n"
         "    for batch in loader:\n        opt.step()\n"
     )
-    assert script_length(script, []) is None
+    assert read_script(script, []).length is None

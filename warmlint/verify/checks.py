@@ -164,6 +164,12 @@ def check_decay(run: RunRecord) -> CheckResult:
     if end_lr >= peak_lr:
         message = f"the LR is still at the peak {format_lr(peak_lr)} at {last}: it never decays"
         return CheckResult("decay", FAIL, message, projected)
+    if found is not None and found.constant_tail:
+        message = (
+            f"the LR stays within {_percent(definitions.FLAT)} of the peak {format_lr(peak_lr)} from step "
+            f"{peak_step} to {last}: it never decays"
+        )
+        return CheckResult("decay", FAIL, message, projected)
     return CheckResult(
         "decay",
         FAIL,

@@ -10,7 +10,7 @@ from pathlib import Path
 from warmlint.verify.outcome import TORCH_MISSING, interpret
 from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
 from warmlint.verify.run import run_child
-from warmlint.verify.script_length import script_length
+from warmlint.verify.static_schedule import read_script
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -71,7 +71,8 @@ def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=f"{label}: no such file")
     if not torch_installed():
         return VerifyResult(script=label, exit_code=EXIT_NOT_RUN, problem=TORCH_MISSING)
-    length = None if options.total_steps else script_length(path, args)
+    facts = read_script(path, args)
+    length = None if options.total_steps else facts.length
     child = run_child(
         path.resolve(),
         args,
@@ -82,4 +83,4 @@ def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label
         length,
         nproc_per_node=options.nproc_per_node,
     )
-    return interpret(label, child, options.timeout, options.device)
+    return interpret(label, child, options.timeout, options.device, facts.schedules)

@@ -8,16 +8,20 @@ from typing import Any
 
 from warmlint.verify.checks import run_checks
 from warmlint.verify.launch_hint import launcher_hint
+from warmlint.verify.matches_static import check_matches_static
 from warmlint.verify.ranks import check_ranks_agree, rank_notes, rank_records
 from warmlint.verify.record import Ending, RunRecord
 from warmlint.verify.result import EXIT_FAILED, EXIT_NOT_RUN, EXIT_PASSED, VerifyResult
 from warmlint.verify.run import ChildRun
+from warmlint.verify.static_schedule import StaticSchedule
 
 TORCH_MISSING = "warmlint verify needs torch: pip install 'warmlint[verify]'"
 STDERR_LINES_IN_MESSAGE = 10
 
 
-def interpret(script: str, child: ChildRun, timeout: float, device: str) -> VerifyResult:
+def interpret(
+    script: str, child: ChildRun, timeout: float, device: str, static: tuple[StaticSchedule, ...] = ()
+) -> VerifyResult:
     common: dict[str, Any] = {"script": script, "stderr_tail": tuple(child.stderr_tail), "seconds": child.seconds}
     report = child.report
     if report is None:
@@ -35,7 +39,7 @@ def interpret(script: str, child: ChildRun, timeout: float, device: str) -> Veri
         return VerifyResult(exit_code=EXIT_NOT_RUN, problem=problem, run=run, **common)
     if device == "cuda" and not (run.device or "").startswith("cuda"):
         run = _with_note(run, f"--device cuda was asked for, but the model's parameters are on {run.device}")
-    checks = tuple(run_checks(run))
+    checks = (*run_checks(run), check_matches_static(run, static))
     if child.world_size:
         checks += (check_ranks_agree(run.ranks, child.world_size),)
     exit_code = EXIT_PASSED if all(check.passed for check in checks) else EXIT_FAILED

@@ -21,7 +21,7 @@ import warmlint
 from warmlint.verify.distributed import SHIM_MODULE, RankLaunch
 from warmlint.verify.progress import progress_path, watch_progress
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, read_report
-from warmlint.verify.script_length import ScriptLength
+from warmlint.verify.static_schedule import ScriptLength
 
 # After SIGTERM the child writes its report; it gets this long before SIGKILL.
 TERMINATE_GRACE_SECONDS = 10.0

@@ -1,0 +1,98 @@
+"""Parent side: what `check` computed of the script's schedule, read statically before it runs.
+
+The training-run model (`warmlint.analysis`) gives each optimizer's LR at every step where its
+formula is known; `verify` runs the script and compares what it observed with that prediction,
+so an analysis error shows up as a failed `matches-static` check instead of a silent disagreement
+between `check` and `verify`. The run length `T` comes from the same model: `verify` projects
+over it when it is a number and none of the flags it was read from is on the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from warmlint.analysis.lr_schedule import LrCurve, Schedule, SetterKind
+from warmlint.analysis.phases import Phases
+
+_FLAG = re.compile(r"(--?[\w-]+) default")
+
+
+@dataclass(frozen=True)
+class ScriptLength:
+    steps: int
+    source: str  # for the report: "the script's loops: `max_iters` = 5000"
+
+
+@dataclass(frozen=True)
+class StaticSchedule:
+    """One optimizer's schedule as `check` computed it."""
+
+    optimizer: str  # its class, as the run names it (`SGD`)
+    curve: LrCurve | None
+    unknown: str  # why there is no curve
+    phases: Phases | None
+    warmup: str | None  # W as the script writes it
+    # Only schedulers set its LR: the child's projection replays them, so it can be compared too
+    # (a projection past manual writes only holds the last LR the script used).
+    scheduled: bool
+
+    def summary(self) -> str:
+        found = self.phases
+        if found is None:
+            return "no phases (the run length is unknown)"
+        parts = [f"starts at {found.first:.3g}, peak {found.peak:.3g} at step {found.peak_step + 1}"]
+        if self.warmup:
+            parts.append(f"W = {self.warmup}")
+        parts.append(f"ends at {found.end:.3g} at step {found.end_step + 1}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ScriptFacts:
+    length: ScriptLength | None
+    schedules: tuple[StaticSchedule, ...]
+    unreadable: str = ""  # why the script could not be analysed
+
+
+def read_script(path: Path, args: Sequence[str]) -> ScriptFacts:
+    """`T` and the schedules of the script's training runs, from the model `check` builds."""
+    import libcst as cst
+
+    from warmlint.analysis.collect import collect
+    from warmlint.analysis.lr_schedule import schedule_of
+    from warmlint.analysis.model import Model
+
+    try:
+        module = cst.parse_module(path.read_bytes())
+        raw, imports = collect(module)
+        model = Model(raw, imports)
+    except (OSError, cst.ParserSyntaxError, RecursionError, UnicodeDecodeError) as error:
+        return ScriptFacts(None, (), f"the script cannot be analysed: {type(error).__name__}")
+    runs = [schedule_of(model, o) for o in model.optimizers if o.lifetime.is_training_run and o.steps]
+    return ScriptFacts(_length(runs, args), tuple(_static(s) for s in runs))
+
+
+def _static(schedule: Schedule) -> StaticSchedule:
+    warmup = schedule.warmup.described if schedule.warmup is not None else None
+    name = schedule.optimizer.short_name
+    scheduled = all(setter.kind is SetterKind.SCHEDULER for setter in schedule.setters)
+    return StaticSchedule(name, schedule.curve, schedule.curve_unknown, schedule.phases, warmup, scheduled)
+
+
+def _length(runs: list[Schedule], args: Sequence[str]) -> ScriptLength | None:
+    """`T` of the script's training runs when they all agree on one number, else None."""
+    lengths = [s.total for s in runs if s.total is not None]
+    if len({length.value for length in lengths}) != 1:
+        return None
+    length = lengths[0]
+    if length.value is None:
+        return None
+    passed = {arg.split("=", 1)[0] for arg in args if arg.startswith("-")}
+    if any(match.group(1) in passed for source in length.sources if (match := _FLAG.search(source))):
+        return None
+    value = int(length.value)
+    shown = f"`{length.text}`" if length.text == f"{value}" else f"`{length.text}` = {value}"
+    return ScriptLength(value, f"the script's loops: {shown}") if value >= 1 else None
