@@ -41,7 +41,7 @@ class Phases:
     starts_low: bool  # lr(0) <= START_LOW * peak
     jump: tuple[int, float, float] | None  # (step, LR before, LR after) when the rise is one jump
     decays: bool  # after the peak, the LR ends at or below DECAYED * peak
-    constant_tail: bool  # after the peak, the LR stays within FLAT of it to the end
+    constant_tail: bool  # after the peak, the LR stays within FLAT of it to the end (a peak at the end has no tail)
     restart: tuple[Point, Point] | None  # (low point, high point after it) of the first restart
 
     @property
@@ -81,7 +81,8 @@ def phases(trace: Sequence[Point]) -> Phases | None:
         starts_low=first <= START_LOW * peak,
         jump=_jump(points[: peak_index + 1], first, peak),
         decays=end <= DECAYED * peak,
-        constant_tail=all(lr >= (1 - FLAT) * peak for lr in after),
+        # A peak first reached at the last step has no tail: the warmup never ends (WL009's case).
+        constant_tail=(len(after) > 1 or len(points) == 1) and all(lr >= (1 - FLAT) * peak for lr in after),
         restart=_restart(points[peak_index:], peak),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.run_length import code_of
 from warmlint.analysis.schedules import constant_after_warmup, is_alone, is_linear_warmup, lr_lambda_of, manual_schedule
 from warmlint.analysis.trainer_configs import trainer_configs
@@ -42,23 +43,10 @@ def check(ctx: RuleContext):
         if not is_alone(model, scheduler):
             continue
         if scheduler.short_name == "LambdaLR":
+            message = _lambda_never_decays(model, scheduler)
             schedule = lr_lambda_of(model, scheduler)
-            if schedule is None or schedule.shape is None or schedule.shape.kind is not ShapeKind.WARMUP_THEN_FLAT:
-                continue
-            shape = schedule.shape
-            if schedule.assumed:
-                names = ", ".join(f"`{n}`" for n in schedule.assumed)
-                message = (
-                    f"LR lambda warms up and then stays at its peak for any value of {names} "
-                    f"(checked from 10 to 100,000): the LR never decays"
-                )
-            else:
-                message = (
-                    f"LR lambda warms up from {shape.start:g}x to {shape.peak:g}x by step "
-                    f"{shape.peak_step} and then stays at {shape.end:g}x (checked to step "
-                    f"{shape.horizon}): the LR never decays"
-                )
-            yield Finding(node=schedule.anchor, message=message, hint=HINT, fix_data=scheduler)
+            if message is not None and schedule is not None:
+                yield Finding(node=schedule.anchor, message=message, hint=HINT, fix_data=scheduler)
         elif scheduler.short_name == "LinearLR" and is_linear_warmup(model, scheduler):
             yield Finding(
                 node=scheduler.call.node,
@@ -84,6 +72,34 @@ def check(ctx: RuleContext):
                 hint='use lr_scheduler_type="cosine" or "linear": the same warmup, then a decay to the end',
                 fix_data=config,
             )
+
+
+def _lambda_never_decays(model, scheduler) -> str | None:
+    """Why a LambdaLR warms up and then holds: over the run when its length is known (the schedule
+    of its optimizer), else over the horizon its own constants give."""
+    run = schedule_of(model, scheduler.optimizer).phases if scheduler.optimizer is not None else None
+    if run is not None:
+        if not (run.warmup and run.constant_tail):
+            return None
+        total = run.end_step + 1
+        return (
+            f"LR lambda warms up from {run.first / run.peak:g}x to 1x by step {run.peak_step} and then stays "
+            f"there to the end of the {total}-step run: the LR never decays"
+        )
+    schedule = lr_lambda_of(model, scheduler)
+    if schedule is None or schedule.shape is None or schedule.shape.kind is not ShapeKind.WARMUP_THEN_FLAT:
+        return None
+    shape = schedule.shape
+    if schedule.assumed:
+        names = ", ".join(f"`{n}`" for n in schedule.assumed)
+        return (
+            f"LR lambda warms up and then stays at its peak for any value of {names} "
+            f"(checked from 10 to 100,000): the LR never decays"
+        )
+    return (
+        f"LR lambda warms up from {shape.start:g}x to {shape.peak:g}x by step {shape.peak_step} and then stays "
+        f"at {shape.end:g}x (checked to step {shape.horizon}): the LR never decays"
+    )
 
 
 def _manual_ramps(ctx: RuleContext):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from warmlint.analysis.length_fixes import SetHorizon
+from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.rule_index import RuleInfo
@@ -23,14 +24,14 @@ def check(ctx: RuleContext):
         if scheduler.short_name != "CosineAnnealingLR":
             continue  # CosineAnnealingWarmRestarts restarts on purpose
         period = horizon(model, scheduler)
-        if period is None or period.length.value is None:
+        if period is None:
             continue
         try:
             run = scheduler_run(model, scheduler)
             span = covered(model, scheduler, run)
         except Unresolved:
             continue
-        if span.value is None or period.length.value >= span.value:
+        if compare(model, period.length.text, span.text, scheduler.call.scope) is not Order.SHORTER:
             continue
         unit = "every optimizer step" if run.unit == "step" else "once per epoch"
         yield Finding(

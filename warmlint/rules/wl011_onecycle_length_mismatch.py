@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from warmlint.analysis.length_fixes import SetHorizon
+from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.rule_index import RuleInfo
@@ -23,19 +24,24 @@ def check(ctx: RuleContext):
         if scheduler.short_name != "OneCycleLR":
             continue
         cycle = horizon(model, scheduler)
-        if cycle is None or cycle.length.value is None:
+        if cycle is None:
             continue
         try:
             span = covered(model, scheduler, scheduler_run(model, scheduler))
         except Unresolved:
             continue
-        built, stepped = cycle.length.value, span.value
-        if stepped is None or built == stepped:
+        order = compare(model, cycle.length.text, span.text, scheduler.call.scope)
+        if order is None or order is Order.EQUAL:
             continue
-        if stepped > built:
+        built, stepped = cycle.length.value, span.value
+        if order is Order.SHORTER and built is not None:
             outcome = f'step {built + 1:g} raises "Tried to step {built + 1:g} times", so the run stops there'
-        else:
+        elif order is Order.SHORTER:
+            outcome = f"the step after the first {cycle.length.amount} raises, so the run stops there"
+        elif built is not None and stepped is not None:
             outcome = f"the last {built - stepped:g} steps of the cycle never run, so the LR never anneals"
+        else:
+            outcome = "the end of the cycle never runs, so the LR never anneals"
         yield Finding(
             node=scheduler.call.node,
             message=(
