@@ -2,7 +2,9 @@
 which has little to fix) with the pitfall fixtures planted in it (which have something to fix).
 
 Every file it changes compiles, re-checking it finds none of the codes fixed in it and no WL003,
-every file with nothing fixable stays byte-identical, and a second run changes nothing.
+keeps the run it fixes (the LR each optimizer trains at and the run length, read from the
+schedule model before and after), every file with nothing fixable stays byte-identical, and a
+second run changes nothing.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_module
+from conftest import FIXTURES, model_of, run_module
 from test_corpus import CORPUS
+
+from warmlint.analysis.lr_schedule import schedule_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine")]
 
@@ -39,6 +43,31 @@ def fix(root: Path, *flags: str) -> None:
     result = run_module("fix", "--apply", *flags, ".", cwd=root, timeout=TIMEOUT)
     assert result.returncode in (0, 1), result.stderr
     assert b"Traceback" not in result.stdout + result.stderr
+
+
+def runs(source: bytes) -> list[tuple[str, float | None, float | None]]:
+    """(optimizer, the LR it trains at after its warmup, T) of every training run in a file."""
+    model = model_of(source.decode("utf-8"))
+    found = []
+    for optimizer in model.optimizers:
+        if optimizer.lifetime.is_training_run:
+            schedule = schedule_of(model, optimizer)
+            target = schedule.target.value if schedule.target is not None else None
+            total = schedule.total.value if schedule.total is not None else None
+            found.append((optimizer.short_name, target, total))
+    return found
+
+
+def keeps_the_run(path: str, before: bytes, after: bytes) -> None:
+    if not path.endswith(".py"):
+        return  # a notebook's cells are checked by tests/test_notebooks.py
+    old, new = runs(before), runs(after)
+    assert [name for name, _, _ in new] == [name for name, _, _ in old], path
+    for (name, target, total), (_, fixed_target, fixed_total) in zip(old, new):
+        if target is not None:
+            assert fixed_target == target, f"{path}: {name} trained at {target:g}, after the fix at {fixed_target}"
+        if total is not None:
+            assert fixed_total == total, f"{path}: the run of {name} took {total:g} steps, after the fix {fixed_total}"
 
 
 def compiles(path: Path) -> None:
@@ -81,6 +110,7 @@ def test_fix_over_a_large_real_tree(tree: Path, tmp_path: Path, flags: tuple[str
     rechecked = findings(root)
     for path in sorted(changed):
         compiles(root / path)
+        keeps_the_run(path, before[path], after[path])
         fixed_codes = {f["code"] for f in checked[path] if f["fix_safety"] in fixable_safety}
         left = {f["code"] for f in rechecked.get(path, [])}
         # No fix leaves a warmup without decay behind; one no fix could remove may stay.
