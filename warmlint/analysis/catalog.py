@@ -69,6 +69,9 @@ DECAY_ONLY_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnneal
 # Schedulers that combine others.
 COMPOSITE_SCHEDULERS = {"SequentialLR", "ChainedScheduler"}
 
+# The base classes of torch's schedulers: a class defined on top of one is a scheduler too.
+SCHEDULER_BASES = {"torch.optim.lr_scheduler._LRScheduler", "torch.optim.lr_scheduler.LRScheduler"}
+
 _SCHEDULE_FACTORIES = re.compile(
     r"^(transformers(\.optimization)?\.(get_scheduler|get_\w+_schedule(_with_warmup)?)"
     r"|timm\.scheduler\.\w+"

@@ -222,6 +222,8 @@ class Model:
         for call in self.raw.calls:
             qualified = self.qualified(call)
             if qualified is None:
+                if call.callee and self._is_local_scheduler_class(call.callee, call.scope):
+                    self.schedulers.append(Scheduler(call, call.callee))
                 continue
             family = catalog.optimizer_family(qualified)
             if family is not None:
@@ -242,6 +244,25 @@ class Model:
         for optimizer in self.optimizers:
             optimizer.lifetime = self._lifetime(optimizer)
             optimizer.scale = self._scale_of(optimizer, scale)
+
+    def _is_local_scheduler_class(self, callee: str, scope: ScopeId, depth: int = 0) -> bool:
+        """A class defined in this file on top of torch's scheduler base (`class
+        WarmupLinearSchedule(_LRScheduler)`): a scheduler, stepped and saved like one, though
+        the analysis does not know its shape."""
+        found = self.resolver.lookup(scope, callee) if "." not in callee else None
+        if found is None or len(found[1]) != 1 or found[1][0].kind != "class" or depth > 3:
+            return False
+        node = found[1][0].value
+        if not isinstance(node, cst.ClassDef):
+            return False
+        for base in node.bases:
+            name = dotted_name(base.value)
+            qualified = self.imports.qualify(name)
+            if qualified in catalog.SCHEDULER_BASES:
+                return True
+            if name and qualified is None and self._is_local_scheduler_class(name, found[0], depth + 1):
+                return True
+        return False
 
     def _implied_optimizers(self) -> list[Optimizer]:
         """Objects from factories the analysis cannot see into (`create_optimizer(...)`) that the file

@@ -133,7 +133,7 @@ def check_decay(run: RunRecord) -> CheckResult:
     if top is None:
         return CheckResult("decay", INFO, "no finite LR to judge")
     peak_step, peak_lr = top
-    if not run.projected and not run.completed:
+    if not run.projected and not run.end_known:
         if not run.primary_schedulers() and len({lr for _, lr in points}) == 1:
             return CheckResult(
                 "decay",

@@ -109,7 +109,9 @@ class RunRecord:
 
     @property
     def end_known(self) -> bool:
-        if self.completed:
+        """The trajectory reaches the run's last step: the script finished, was stopped at its last
+        step, or the projection goes to the end."""
+        if self.completed or (self.total_steps is not None and self.steps >= self.total_steps):
             return True
         return bool(self.projected) and self.projected[-1][0] == self.total_steps
 
