@@ -25,6 +25,7 @@ from warmlint.analysis.run_length import RunLength, Unresolved, code_of, run_len
 from warmlint.analysis.schedule_length import scheduler_run
 from warmlint.analysis.scheduler_curves import factor_of, guarded
 from warmlint.analysis.schedules import manual_schedule
+from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import WarmupLength, warmup_length
 from warmlint.analysis.warmup_phase import (
     branch_phase,
@@ -35,14 +36,6 @@ from warmlint.analysis.warmup_phase import (
 )
 
 LrCurve = Callable[[int], float]
-
-
-class StepUnit(enum.Enum):
-    """What one step() call of a scheduler stands for."""
-
-    OPTIMIZER_STEP = "optimizer step"
-    EPOCH = "epoch"
-    UNKNOWN = "unknown"
 
 
 class SetterKind(enum.Enum):
@@ -160,7 +153,7 @@ def _build(model: Model, optimizer: Optimizer) -> Schedule:
         found = trace_phases(curve, int(total.value))
     warmup = _warmup(model, optimizer, top)
     if warmup is None and found is not None and found.warmup:  # a warmup the code writes as a formula
-        warmup = WarmupLength(str(found.peak_step), found.peak_step, "step")
+        warmup = WarmupLength(str(found.peak_step), found.peak_step, StepUnit.OPTIMIZER_STEP)
     return Schedule(
         optimizer=optimizer,
         base=base,
@@ -241,7 +234,7 @@ def _unit(model: Model, top: list[Scheduler]) -> StepUnit:
         run = scheduler_run(model, top[0])
     except Unresolved:
         return StepUnit.UNKNOWN
-    return StepUnit.OPTIMIZER_STEP if run.unit == "step" else StepUnit.EPOCH
+    return run.unit
 
 
 def _curve(
@@ -348,4 +341,4 @@ def _warmup(model: Model, optimizer: Optimizer, top: list[Scheduler]) -> WarmupL
 
 def _written_length(model: Model, bound: cst.BaseExpression, scope: ScopeId) -> WarmupLength:
     value = model.resolver.number(bound, scope)
-    return WarmupLength(code_of(bound), value.number if value else None, "step", bound)
+    return WarmupLength(code_of(bound), value.number if value else None, StepUnit.OPTIMIZER_STEP, bound)

@@ -19,6 +19,7 @@ from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.run_length import Unresolved, code_of, parenthesized, site_length
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
+from warmlint.analysis.units import StepUnit
 
 _TRAINERS = {
     "lightning.Trainer",
@@ -58,7 +59,7 @@ class Horizon:
 class SchedulerRun:
     """How the run steps a (top-level) scheduler: in which unit, and how many times in all."""
 
-    unit: str  # "step" (once per optimizer step) or "epoch"
+    unit: StepUnit
     calls: Length
     relation: StepRelation | None = None  # None when Lightning steps it
 
@@ -113,7 +114,7 @@ def scheduler_run(model: Model, scheduler: Scheduler) -> SchedulerRun:
     guard = accumulation_guard(site)
     if any(guard is None or branch.test is not guard.test for branch in site.branches):
         raise Unresolved(f"{top.short_name}.step() runs under a condition")
-    if found.unit == "step" and any(_outside_guard(site, step) for step in optimizer.steps):
+    if found.unit is StepUnit.OPTIMIZER_STEP and any(_outside_guard(site, step) for step in optimizer.steps):
         raise Unresolved(f"{top.short_name}.step() runs on every micro-batch of an accumulated update")
     calls = site_length(model, site, top.call.scope)
     return SchedulerRun(found.unit, Length(calls.text, calls.value), found)
@@ -142,7 +143,7 @@ def _lightning_run(model: Model, scheduler: Scheduler) -> SchedulerRun:
     calls = _length(model, given[wanted], trainer.scope)
     if trainer.scope != scheduler.call.scope:
         calls = Length(f"{calls.value:g}", calls.value) if calls.value is not None else calls
-    return SchedulerRun(scheduler.lightning_interval or "epoch", calls)
+    return SchedulerRun(StepUnit(scheduler.lightning_interval or "epoch"), calls)
 
 
 def covered(model: Model, scheduler: Scheduler, run: SchedulerRun) -> Length:

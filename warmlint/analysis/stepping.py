@@ -15,6 +15,7 @@ import libcst as cst
 
 from warmlint.analysis.facts import CallSite, Loop
 from warmlint.analysis.model import Model, Optimizer, Scheduler
+from warmlint.analysis.units import StepUnit
 
 STEP_METHODS = ("step", "step_update")
 
@@ -32,7 +33,7 @@ class Anchor:
 class StepRelation:
     site: CallSite  # the scheduler.step() call
     loop: Loop  # the innermost loop around it
-    unit: str  # "step" or "epoch"
+    unit: StepUnit
     before_optimizer: bool  # the scheduler steps before every optimizer step of the iteration
     anchors: tuple[Anchor, ...] = field(default=(), repr=False)
     lifted: CallSite | None = None  # the scheduler step as seen in the loop's scope
@@ -96,7 +97,7 @@ def relation(model: Model, scheduler: Scheduler, site: CallSite) -> StepRelation
     anchors = [a for o in optimizer.steps if (a := _anchor(model, o, lifted.scope, loop_id))]
     if not anchors:
         return None
-    unit = "step" if any(not a.nested for a in anchors) else "epoch"
+    unit = StepUnit.OPTIMIZER_STEP if any(not a.nested for a in anchors) else StepUnit.EPOCH
     loop = model.raw.loops[loop_id]
     before = all(a.order > lifted.order for a in anchors) and not _skips_first_iteration(lifted, loop)
     return StepRelation(site, loop, unit, before, tuple(anchors), lifted, optimizer)

@@ -16,6 +16,7 @@ from warmlint.analysis.catalog import WARM_WORD
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.schedules import lr_lambda_of
+from warmlint.analysis.units import StepUnit
 
 _STEP_WORDS = re.compile(r"step|iter|update|batch", re.I)
 _EPOCH_WORDS = re.compile(r"epoch", re.I)
@@ -25,7 +26,7 @@ _EPOCH_WORDS = re.compile(r"epoch", re.I)
 class WarmupLength:
     text: str  # how the length is written, e.g. "warmup_steps" or "500"
     value: float | None
-    unit: str | None  # "step", "epoch" or None when the name does not say
+    unit: StepUnit | None  # None when the name does not say
     node: cst.CSTNode | None = None  # where the warmup is defined: the lambda or def, or the argument
     scheduler: Scheduler | None = None  # the scheduler whose warmup it is (a SequentialLR's child)
 
@@ -60,7 +61,7 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
         if expr is None:
             return None
         found = _length(model, expr, scheduler.call.scope)
-        return replace(found, unit="step", node=expr, scheduler=scheduler)  # the API counts steps
+        return replace(found, unit=StepUnit.OPTIMIZER_STEP, node=expr, scheduler=scheduler)  # the API counts steps
     elif scheduler.children:
         for child in scheduler.children:
             inner = warmup_length(model, child)
@@ -75,5 +76,7 @@ def _length(model: Model, expr: cst.BaseExpression, scope) -> WarmupLength:
     text = model.raw.module.code_for_node(expr)
     value = model.resolver.number(expr, scope)
     name = dotted_name(expr) or ""
-    unit = "epoch" if _EPOCH_WORDS.search(name) else "step" if _STEP_WORDS.search(name) else None
+    unit = (
+        StepUnit.EPOCH if _EPOCH_WORDS.search(name) else StepUnit.OPTIMIZER_STEP if _STEP_WORDS.search(name) else None
+    )
     return WarmupLength(text, value.number if value else None, unit)

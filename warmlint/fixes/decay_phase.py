@@ -14,6 +14,7 @@ from warmlint.analysis.model import Scheduler, call_argument
 from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
 from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import relation, scheduler_step_sites
+from warmlint.analysis.units import StepUnit
 from warmlint.engine.schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
@@ -32,7 +33,9 @@ def decay_after_warmup(planner: Planner, found: ConstantAfterWarmup) -> None:
     optimizer_argument = constant.argument("optimizer", 0)
     if optimizer_argument is None:
         raise CannotFix("the optimizer is not passed to ConstantLR as an argument")
-    total_name = planner.fresh(*(("total_steps", "lr_total_steps") if unit == "step" else ("total_epochs",)))
+    total_name = planner.fresh(
+        *(("total_steps", "lr_total_steps") if unit is StepUnit.OPTIMIZER_STEP else ("total_epochs",))
+    )
     length = f"{total_name} - {parenthesized(code_of(found.milestone))}"
     decay = _decay(planner, code_of(optimizer_argument), length, place)
     planner.edits.insert_before(statement, statements(f"{total_name} = {total}\n"))
@@ -40,23 +43,23 @@ def decay_after_warmup(planner: Planner, found: ConstantAfterWarmup) -> None:
     planner.edits.maybe_unused.append(("torch.optim.lr_scheduler", "ConstantLR"))
 
 
-def _run_length(planner: Planner, scheduler: Scheduler) -> tuple[str, str]:
+def _run_length(planner: Planner, scheduler: Scheduler) -> tuple[StepUnit, str]:
     """The unit the scheduler is stepped in and the run's length in it, as the script writes it."""
     model = planner.model
     relations = [r for site in scheduler_step_sites(scheduler) if (r := relation(model, scheduler, site))]
     if not relations or len({r.unit for r in relations}) != 1:
         raise CannotFix("cannot tell whether the scheduler is stepped per batch or per epoch")
-    if relations[0].unit == "epoch":
+    if relations[0].unit is StepUnit.EPOCH:
         try:
-            return "epoch", loop_count(model, relations[0].loop).text
+            return StepUnit.EPOCH, loop_count(model, relations[0].loop).text
         except Unresolved as reason:
             raise CannotFix(str(reason)) from None
     if planner.options.total_steps is not None:
-        return "step", str(planner.options.total_steps)
+        return StepUnit.OPTIMIZER_STEP, str(planner.options.total_steps)
     optimizer = scheduler.optimizer
     if optimizer is None:
         raise CannotFix("cannot tell which optimizer the scheduler drives")
-    return "step", known_length(model, optimizer, scheduler.call.scope).text
+    return StepUnit.OPTIMIZER_STEP, known_length(model, optimizer, scheduler.call.scope).text
 
 
 def _decay(planner: Planner, optimizer: str, length: str, place: Scheduler) -> str:

@@ -22,6 +22,7 @@ from warmlint.analysis.model import Scheduler, call_argument
 from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.stepping import StepRelation
+from warmlint.analysis.units import StepUnit
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
@@ -31,7 +32,7 @@ _STEP_LENGTH = re.compile(r"step|iter|update|batch", re.I)
 
 
 def match_unit(planner: Planner, found: UnitMismatch) -> None:
-    if found.stepped.unit == "epoch":
+    if found.stepped.unit is StepUnit.EPOCH:
         _step_per_batch(planner, found.stepped)
     elif found.scheduler.short_name in COMPOSITE_SCHEDULERS:
         _warmup_in_steps(planner, found)

@@ -7,6 +7,7 @@ import libcst as cst
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
 from warmlint.analysis.stepping import relation, scheduler_step_sites
+from warmlint.analysis.units import StepUnit
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import auto_warmup_expr, statements
 from warmlint.fixes.training_loop import CannotFix, known_length
@@ -27,7 +28,7 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
     unit = relations[0].unit
     home = scheduler.call.scope
     order = scheduler.call.order
-    if unit == "epoch":
+    if unit is StepUnit.EPOCH:
         epochs = _epoch_count(model, relations[0])
         length_name = planner.fresh("warmup_epochs", "lr_warmup_epochs")
         if epochs and available(model, epochs, home, order):

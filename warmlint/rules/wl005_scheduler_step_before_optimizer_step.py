@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from warmlint.analysis.stepping import relation
+from warmlint.analysis.units import StepUnit
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
@@ -24,7 +25,7 @@ def check(ctx: RuleContext):
                 continue
             where = (
                 "before optimizer.step() in the same iteration"
-                if found.unit == "step"
+                if found.unit is StepUnit.OPTIMIZER_STEP
                 else "at the top of the epoch, before that epoch's optimizer steps"
             )
             yield Finding(
@@ -32,6 +33,6 @@ def check(ctx: RuleContext):
                 message=f"{scheduler.short_name}.step() runs {where}: the schedule's first value is skipped "
                 f"(PyTorch warns about this at run time)",
                 hint="call scheduler.step() after optimizer.step()"
-                + ("" if found.unit == "step" else ", at the end of the epoch"),
+                + ("" if found.unit is StepUnit.OPTIMIZER_STEP else ", at the end of the epoch"),
                 fix_data=found,
             )

@@ -8,6 +8,7 @@ from warmlint.analysis.length_fixes import UnitMismatch
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import Unresolved, loop_count
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
+from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -39,7 +40,7 @@ def check(ctx: RuleContext):
             continue
         if (
             scheduler.lightning_interval == "epoch"
-            and length.unit == "step"
+            and length.unit is StepUnit.OPTIMIZER_STEP
             and not model.manual_lightning_optimization(scheduler)
         ):
             yield Finding(
@@ -59,17 +60,17 @@ def check(ctx: RuleContext):
             if found is None or found.before_optimizer:
                 continue
             unit = length.unit
-            if unit is None and found.unit == "epoch" and length.value is not None:
+            if unit is None and found.unit is StepUnit.EPOCH and length.value is not None:
                 epochs = _epochs(model, found)
                 if length.value >= 100 and epochs is not None and epochs * 4 <= length.value:
-                    unit = "step"
-            if unit == "step" and found.unit == "epoch":
+                    unit = StepUnit.OPTIMIZER_STEP
+            if unit is StepUnit.OPTIMIZER_STEP and found.unit is StepUnit.EPOCH:
                 message = (
                     f"the warmup of {scheduler.short_name} lasts {length.described} steps but step() is "
                     f"called once per epoch: the warmup takes {length.amount} epochs"
                 )
                 hint = "call scheduler.step() after optimizer.step(), inside the batch loop"
-            elif unit == "epoch" and found.unit == "step":
+            elif unit is StepUnit.EPOCH and found.unit is StepUnit.OPTIMIZER_STEP:
                 message = (
                     f"the warmup of {scheduler.short_name} lasts {length.described} epochs but step() is "
                     f"called every optimizer step: the warmup is over after {length.amount} steps"

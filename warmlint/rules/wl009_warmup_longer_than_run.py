@@ -7,6 +7,7 @@ import math
 from warmlint.analysis.length_fixes import ShortenWarmup
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
+from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -28,7 +29,7 @@ def shortened(warmup: float, run: float) -> int:
 
 
 def _unit(run: SchedulerRun) -> str:
-    return "optimizer steps" if run.unit == "step" else "epochs"
+    return "optimizer steps" if run.unit is StepUnit.OPTIMIZER_STEP else "epochs"
 
 
 @rule(RULE)

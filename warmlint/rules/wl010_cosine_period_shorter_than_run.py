@@ -6,6 +6,7 @@ from warmlint.analysis.length_fixes import SetHorizon
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
+from warmlint.analysis.units import StepUnit
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
@@ -33,7 +34,7 @@ def check(ctx: RuleContext):
             continue
         if compare(model, period.length.text, span.text, scheduler.call.scope) is not Order.SHORTER:
             continue
-        unit = "every optimizer step" if run.unit == "step" else "once per epoch"
+        unit = "every optimizer step" if run.unit is StepUnit.OPTIMIZER_STEP else "once per epoch"
         yield Finding(
             node=scheduler.call.node,
             message=(
