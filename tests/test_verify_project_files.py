@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import textwrap
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def tree(root: Path) -> dict[str, tuple[bytes | None, int]]:
 # -- the redirection, in a plain interpreter (no torch) ---------------------------------------
 
 OVERLAY_RUN = """
-import os, pathlib, shutil, sys
+import logging, os, pathlib, shutil, sys, tarfile  # imported first, as torch imports them: they hold open()
 from warmlint.verify.child.overlay import Overlay
 from warmlint.verify.child.sandbox import install
 project, scratch = sys.argv[1], sys.argv[2]
@@ -127,6 +128,11 @@ def test_every_write_api_lands_in_scratch_and_reads_see_it(tmp_path):
         os.write(fd, b"raw")
         os.close(fd)
         assert open("via_os_open", "rb").read() == b"raw"
+        logging.basicConfig(filename="train.log", level=logging.INFO)
+        logging.info("logged")
+        with tarfile.open("results.json", "w"):
+            pass
+        assert "logged" in open("train.log").read()
         """,
     )
     assert done.returncode == 0, done.stderr
@@ -137,6 +143,7 @@ def test_every_write_api_lands_in_scratch_and_reads_see_it(tmp_path):
         if p.is_file()
     }
     assert {"train.log", "results.json", "ckpt/best.pt", "runs/a/b/x.txt", "via_os_open", "touched"} <= written
+    assert tarfile.is_tarfile(tmp_path / "scratch" / "outputs" / str(project).lstrip("/") / "results.json")
     removed = {json.loads(line) for line in (tmp_path / "scratch" / "removed").read_text().splitlines()}
     assert {str(project / "ckpt/step_10.pt"), str(project / "cache"), str(project / "metrics.csv")} <= removed
 

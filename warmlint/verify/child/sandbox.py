@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import io
 import json
+import logging
 import os
 import shutil
 import stat
@@ -194,8 +195,24 @@ def install(overlay: Overlay) -> None:
     shutil.copystat = copier(real_copystat, False, copy_existing=True)
     shutil.copytree = copier(real_copytree, into_folder=False)
     shutil.rmtree = rmtree  # type: ignore[assignment]
+    _replace_saved_references(real_open, open_)
     if "torch" in sys.modules:  # the child imports it first; without it, there is no torch.save to redirect
         _redirect_torch(overlay)
+
+
+def _replace_saved_references(real_open: Any, open_: Any) -> None:
+    """Modules imported before this (by torch, say) may hold open() under a name of their own:
+    tarfile's ``bltn_open``, ``from io import open``, logging.FileHandler's ``_builtin_open``."""
+    for name, module in list(sys.modules.items()):
+        if module is None or name in ("builtins", "io", "_io") or name.startswith("warmlint."):
+            continue
+        try:
+            names = [key for key, value in vars(module).items() if value is real_open]
+        except TypeError:
+            continue
+        for key in names:
+            setattr(module, key, open_)
+    logging.FileHandler._builtin_open = staticmethod(open_)  # type: ignore[attr-defined]
 
 
 def _redirect_torch(overlay: Overlay) -> None:
