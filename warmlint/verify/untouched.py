@@ -150,7 +150,7 @@ def _differ(old: str | None, new: str | None) -> bool:
 def check_project_untouched(changes: TreeChanges, writes_allowed: bool) -> CheckResult:
     limits = _limits(changes)
     if not changes.changes:
-        return CheckResult(NAME, PASS, f"the {changes.compared} files under {changes.root} are as they were{limits}")
+        return CheckResult(NAME, PASS, f"no project file changed while the script ran{limits}")
     listed = ", ".join(f"{path} ({change.value})" for path, change in changes.changes)
     count = len(changes.changes)
     noun = "file" if count == 1 else "files"

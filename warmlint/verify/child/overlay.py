@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-StrPath = str | os.PathLike[str] | bytes
-
 
 @dataclass
 class Overlay:
+    """The redirection's state in one process: where shadows go, and what the script removed."""
+
     scratch: str
     roots: tuple[str, ...]
     excluded: tuple[str, ...]
