@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from warmlint.cli.common import fail
@@ -16,4 +18,6 @@ def server_command() -> None:
         if (error.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
             raise
         fail("`warmlint server` needs pygls: pip install 'warmlint[lsp]'")
-    build_server().start_io()
+    server = build_server()
+    server.start_io()
+    sys.exit(server.exit_status())

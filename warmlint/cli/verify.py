@@ -60,6 +60,17 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
     default=None,
     help="Launch the script as torchrun would, with this many ranks (torch.distributed.run --standalone).",
 )
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Let the script write into the project (by default its writes go to a scratch copy).",
+)
+@click.option(
+    "--keep-outputs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Copy the files the script wrote (redirected to a scratch copy) into this folder.",
+)
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="Show no progress on stderr while the script runs.")
 @click.option(
@@ -83,6 +94,8 @@ def verify_command(
     timeout: float,
     device: str,
     nproc_per_node: int | None,
+    allow_writes: bool,
+    keep_outputs: Path | None,
     output_format: str,
     quiet: bool,
     plot_path: str | None,
@@ -91,6 +104,10 @@ def verify_command(
     """Run SCRIPT for a few optimizer steps and check that its LR warmup and decay really happen.
 
     Arguments after -- go to the script: warmlint verify train.py -- --epochs 3
+
+    The script's writes under its project and the current folder go to a scratch copy and are
+    listed at the end (--keep-outputs DIR keeps them); the project-untouched check names any
+    project file that changed anyway.
 
     Exit status: 0 when every check passes, 1 when one fails, 2 when the script could not be run.
     """
@@ -104,7 +121,10 @@ def verify_command(
     if plot_path and not matplotlib_available():
         click.echo(f"warmlint verify: error: {MATPLOTLIB_MISSING}", err=True)
         sys.exit(EXIT_NOT_RUN)
-    options = VerifyOptions(steps, total_steps, timeout, device, nproc_per_node)
+    if allow_writes and keep_outputs is not None:
+        click.echo("warmlint verify: error: --keep-outputs cannot go with --allow-writes", err=True)
+        sys.exit(EXIT_NOT_RUN)
+    options = VerifyOptions(steps, total_steps, timeout, device, nproc_per_node, allow_writes, keep_outputs)
     show_progress = not quiet and output_format == "text"
     if show_progress and sys.stderr.isatty():
         on_ranks = f" on {nproc_per_node} ranks" if nproc_per_node else ""

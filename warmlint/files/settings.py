@@ -21,6 +21,10 @@ from warmlint.config import DEFAULTS, EXTENDABLE, Config, ConfigError, config_fr
 # Names looked for in each folder, the first found wins (as .ruff.toml, ruff.toml, pyproject.toml).
 CONFIG_NAMES = (".warmlint.toml", "warmlint.toml", "pyproject.toml")
 DEFAULT_ORIGIN = "default"
+# A config file is a few lines: anything bigger is not one, and is not read into memory.
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+# `extend` chains longer than this are refused before the recursion gets deep.
+MAX_EXTEND_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ def read_table(path: Path, known_codes: list[str]) -> dict[str, object] | None:
     A pyproject.toml (or any file with a `[tool]` table) keeps it under `[tool.warmlint]`; a
     warmlint.toml keeps its keys at the top level."""
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: cannot read configuration: over {MAX_CONFIG_BYTES // 1024 // 1024} MB")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from None
@@ -166,16 +172,31 @@ class SettingsResolver:
         if path in visiting:
             cycle = " -> ".join(display(p) for p in (*visiting, path))
             raise ConfigError(f"{display(path)}: `extend` goes round in a circle: {cycle}")
+        if len(visiting) >= MAX_EXTEND_DEPTH:
+            raise ConfigError(f"{display(visiting[0])}: `extend` goes more than {MAX_EXTEND_DEPTH} files deep")
         values = self._table(path)
         if values is None:
             raise ConfigError(f"{display(path)}: no [tool.warmlint] table")
         layers = []
         base = values.get("extend")
         if isinstance(base, str):
-            target = (path.parent / os.path.expanduser(base)).resolve()
-            if not target.is_file():
-                raise ConfigError(f"{display(path)}: extend: no such file {base!r}")
-            layers = self._chain(target, (*visiting, path))
+            target = _extend_target(path, base)
+            layers = self._chain(target, (*visiting, path.resolve()))
         chain = [*layers, Layer(display(path), values)]
         self._chains[path] = chain
         return chain
+
+
+def _extend_target(path: Path, base: str) -> Path:
+    """The file `extend = base` in `path` names: a TOML file (anywhere, as with ruff), never a
+    folder, a device or a file that is not a config file."""
+    target = (path.parent / os.path.expanduser(base)).resolve()
+    if target == path.resolve():
+        raise ConfigError(f"{display(path)}: extend names this same file")
+    if target.is_dir():
+        raise ConfigError(f"{display(path)}: extend: {base!r} is a folder, not a config file")
+    if not target.is_file():
+        raise ConfigError(f"{display(path)}: extend: no such file {base!r}")
+    if target.suffix != ".toml":
+        raise ConfigError(f"{display(path)}: extend: {base!r} is not a .toml config file")
+    return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Sequence
 
 from lsprotocol import types
@@ -12,8 +14,11 @@ from warmlint.lsp.actions import fix_action, noqa_action
 from warmlint.lsp.convert import config_problem, server_range, to_lsp
 from warmlint.lsp.hover import hover_markdown
 from warmlint.lsp.linting import Linted, lint
+from warmlint.lsp.scheduler import LintScheduler
 
 ACTION_KINDS = [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
+# How often the server looks whether the editor that started it is still there.
+CLIENT_POLL_SECONDS = 2.0
 
 
 class WarmlintServer(LanguageServer):
@@ -22,6 +27,16 @@ class WarmlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("warmlint", __version__)
         self.linted: dict[str, Linted] = {}
+        self.scheduler = LintScheduler(self._text, lint, self._publish)
+        self.shutdown_requested = False
+
+    def exit_status(self) -> int:
+        """As LSP asks: 0 after `shutdown`, 1 when the editor left without it (pygls loses this)."""
+        return 0 if self.shutdown_requested else 1
+
+    def _text(self, uri: str) -> tuple[int | None, str]:
+        document = self.workspace.get_text_document(uri)
+        return document.version, document.source
 
     def current(self, uri: str) -> Linted:
         """The findings for the document's text now, checked again only if it changed since."""
@@ -31,19 +46,19 @@ class WarmlintServer(LanguageServer):
             linted = self.linted[uri] = lint(uri, source)
         return linted
 
-    def publish(self, uri: str) -> None:
-        linted = self.current(uri)
+    def _publish(self, uri: str, version: int | None, linted: Linted) -> None:
+        self.linted[uri] = linted
         codec = self.workspace.position_codec
         if linted.config_error is not None:
             diagnostics = [config_problem(linted.config_error)]
         else:
             diagnostics = [to_lsp(d, linted.lines, codec) for d in linted.diagnostics]
-        version = self.workspace.get_text_document(uri).version
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
     def forget(self, uri: str) -> None:
+        self.scheduler.closed(uri)
         self.linted.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -56,17 +71,29 @@ def asked_for(kind: str, only: Sequence[str] | None) -> bool:
 def build_server() -> WarmlintServer:
     server = WarmlintServer()
 
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        if params.process_id:
+            asyncio.get_running_loop().create_task(_watch_client(params.process_id))
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(params: None) -> None:
+        server.shutdown_requested = True
+        server.scheduler.stop()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        server.publish(params.text_document.uri)
+        server.scheduler.edited(params.text_document.uri, settle=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        server.publish(params.text_document.uri)
+        server.scheduler.edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        server.publish(params.text_document.uri)  # a saved config file next to it may have changed the result
+        # A saved config file next to it may have changed the result.
+        server.linted.pop(params.text_document.uri, None)
+        server.scheduler.edited(params.text_document.uri, settle=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
@@ -97,3 +124,21 @@ def build_server() -> WarmlintServer:
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
 
     return server
+
+
+async def _watch_client(pid: int) -> None:
+    """Leave when the editor is gone, even if something else still holds our stdin open."""
+    while True:
+        await asyncio.sleep(CLIENT_POLL_SECONDS)
+        if not _alive(pid):
+            os._exit(1)  # as after `exit` without `shutdown`; the findings have nobody to go to
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # there, under another user
+        return True
+    return True

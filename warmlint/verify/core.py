@@ -9,7 +9,7 @@ from pathlib import Path
 
 from warmlint.verify.outcome import TORCH_MISSING, interpret
 from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
-from warmlint.verify.run import run_child
+from warmlint.verify.run import WritePolicy, run_child
 from warmlint.verify.static_schedule import read_script
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -23,6 +23,10 @@ class VerifyOptions:
     device: str = "auto"
     # Run under torch.distributed.run with this many ranks; None runs the script as one process.
     nproc_per_node: int | None = None
+    # Let the script write into the project; otherwise its writes go to a scratch copy.
+    allow_writes: bool = False
+    # Copy what the script wrote (redirected) into this folder after the run.
+    keep_outputs: Path | None = None
 
     def __post_init__(self) -> None:
         if self.steps < 1:
@@ -35,6 +39,8 @@ class VerifyOptions:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}")
         if self.nproc_per_node is not None and self.nproc_per_node < 1:
             raise ValueError("nproc_per_node must be 1 or more")
+        if self.allow_writes and self.keep_outputs is not None:
+            raise ValueError("keep_outputs keeps redirected writes: it cannot go with allow_writes")
 
 
 def verify(
@@ -45,6 +51,8 @@ def verify(
     timeout: float = 300,
     device: str = "auto",
     nproc_per_node: int | None = None,
+    allow_writes: bool = False,
+    keep_outputs: str | Path | None = None,
 ) -> VerifyResult:
     """Run ``script`` (with ``args`` as its command line) in a child process and check its LR schedule.
 
@@ -54,9 +62,13 @@ def verify(
     from the script, ``"cuda"`` requires one, ``"auto"`` leaves the choice to the script.
     ``nproc_per_node`` starts that many ranks through torch.distributed.run (as ``torchrun``
     would) and adds the ``ranks-agree`` check.
+    The script's writes under its project and the current folder go to a scratch copy (listed
+    in the result, copied into ``keep_outputs`` when given) unless ``allow_writes``; either way
+    the ``project-untouched`` check names every project file that changed during the run.
     The calling process never imports torch or the script.
     """
-    options = VerifyOptions(steps, total_steps, float(timeout), device, nproc_per_node)
+    keep = Path(keep_outputs) if keep_outputs is not None else None
+    options = VerifyOptions(steps, total_steps, float(timeout), device, nproc_per_node, allow_writes, keep)
     return verify_path(Path(script), tuple(args), options, label=str(script))
 
 
@@ -82,5 +94,6 @@ def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label
         options.device,
         length,
         nproc_per_node=options.nproc_per_node,
+        writes=WritePolicy(options.allow_writes, options.keep_outputs),
     )
     return interpret(label, child, options.timeout, options.device, facts.schedules)

@@ -6,7 +6,7 @@ import signal
 from dataclasses import replace
 from typing import Any
 
-from warmlint.verify.checks import run_checks
+from warmlint.verify.checks import CheckResult, run_checks
 from warmlint.verify.launch_hint import launcher_hint
 from warmlint.verify.matches_static import check_matches_static
 from warmlint.verify.ranks import check_ranks_agree, rank_notes, rank_records
@@ -14,6 +14,7 @@ from warmlint.verify.record import Ending, RunRecord
 from warmlint.verify.result import EXIT_FAILED, EXIT_NOT_RUN, EXIT_PASSED, VerifyResult
 from warmlint.verify.run import ChildRun
 from warmlint.verify.static_schedule import StaticSchedule
+from warmlint.verify.untouched import check_project_untouched
 
 TORCH_MISSING = "warmlint verify needs torch: pip install 'warmlint[verify]'"
 STDERR_LINES_IN_MESSAGE = 10
@@ -22,12 +23,21 @@ STDERR_LINES_IN_MESSAGE = 10
 def interpret(
     script: str, child: ChildRun, timeout: float, device: str, static: tuple[StaticSchedule, ...] = ()
 ) -> VerifyResult:
-    common: dict[str, Any] = {"script": script, "stderr_tail": tuple(child.stderr_tail), "seconds": child.seconds}
+    common: dict[str, Any] = {
+        "script": script,
+        "stderr_tail": tuple(child.stderr_tail),
+        "seconds": child.seconds,
+        "files": child.files,
+    }
+    untouched = _check_untouched(child)
+    # A script that could not be checked may still have changed the project: say so all the same.
+    not_run: dict[str, Any] = {"exit_code": EXIT_NOT_RUN, "checks": tuple(c for c in untouched if not c.passed)}
     report = child.report
     if report is None:
-        return VerifyResult(exit_code=EXIT_NOT_RUN, problem=_no_report(child, timeout), **common)
+        return VerifyResult(problem=_no_report(child, timeout), **common, **not_run)
     if report.get("status") == "setup_error":
-        return VerifyResult(exit_code=EXIT_NOT_RUN, problem=_setup_problem(report.get("error") or {}), **common)
+        problem = _setup_problem(report.get("error") or {})
+        return VerifyResult(problem=problem, **common, **not_run)
     ending = _ending(report, child, timeout)
     run = RunRecord.from_report(report, ending)
     if child.world_size:
@@ -36,14 +46,22 @@ def interpret(
     if run.steps == 0:
         hint = None if child.world_size else launcher_hint(ending)
         problem = hint or _never_stepped(ending) + _stderr_excerpt(child.stderr_tail)
-        return VerifyResult(exit_code=EXIT_NOT_RUN, problem=problem, run=run, **common)
+        return VerifyResult(problem=problem, run=run, **common, **not_run)
     if device == "cuda" and not (run.device or "").startswith("cuda"):
         run = _with_note(run, f"--device cuda was asked for, but the model's parameters are on {run.device}")
     checks = (*run_checks(run), check_matches_static(run, static))
     if child.world_size:
         checks += (check_ranks_agree(run.ranks, child.world_size),)
+    checks += untouched
     exit_code = EXIT_PASSED if all(check.passed for check in checks) else EXIT_FAILED
     return VerifyResult(exit_code=exit_code, checks=checks, run=run, **common)
+
+
+def _check_untouched(child: ChildRun) -> tuple[CheckResult, ...]:
+    files = child.files
+    if files is None or files.changes is None:
+        return ()
+    return (check_project_untouched(files.changes, files.writes_allowed),)
 
 
 def _ending(report: dict[str, Any], child: ChildRun, timeout: float) -> Ending:

@@ -14,6 +14,8 @@ from typing import Any
 REPORT_ENV = "WARMLINT_VERIFY_REPORT"
 # Folder the parent put on PYTHONPATH so the child can import warmlint; the child takes it off again.
 ADDED_PATH_ENV = "WARMLINT_VERIFY_ADDED_PATH"
+# JSON: where the child redirects the script's writes (scratch, roots, excluded, removed_log); unset: nowhere.
+SANDBOX_ENV = "WARMLINT_VERIFY_SANDBOX"
 
 # Child exit status when it could not start the script (torch missing, no GPU for --device cuda).
 SETUP_FAILED = 3

@@ -27,12 +27,15 @@ def chart_series(
 
 def render_text(result: VerifyResult, title: str | None = None, chart: bool = True) -> str:
     lines = [f"warmlint verify {title or result.script}"]
+    file_notes = [f"  note: {note}" for note in (result.files.notes() if result.files else ())]
     if result.problem:
         lines.append(textwrap.indent(f"cannot check: {result.problem}", "  "))
-        return "\n".join(lines)
+        lines.extend(f"  {check.line()}" for check in result.failed_checks)
+        return "\n".join(lines + file_notes)
     lines.append(f"  {_summary(result)}")
     lines.extend(f"  {check.line()}" for check in result.checks)
     lines.extend(f"  note: {note}" for note in (result.run.notes if result.run else ()))
+    lines.extend(file_notes)
     if chart:
         lines += ["", textwrap.indent(render_chart(chart_series(result)), "  ")]
     lines += ["", f"{title or result.script}: {verdict(result)}"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warmlint.verify.checks import CheckResult
+from warmlint.verify.outputs import ProjectFiles
 from warmlint.verify.record import RunRecord
 
 EXIT_PASSED = 0
@@ -29,6 +30,8 @@ class VerifyResult:
     problem: str | None = None
     stderr_tail: tuple[str, ...] = ()
     seconds: float = 0.0
+    # What the script wrote (redirected) and what changed in the project anyway.
+    files: ProjectFiles | None = None
 
     @property
     def passed(self) -> bool:
@@ -65,6 +68,7 @@ class VerifyResult:
                 if s.top_level
             ],
             "notes": list(run.notes) if run else [],
+            "files": self.files.to_json() if self.files else None,
             "stderr_tail": list(self.stderr_tail),
             "seconds": round(self.seconds, 3),
         }

@@ -19,9 +19,11 @@ from typing import IO, Any
 
 import warmlint
 from warmlint.verify.distributed import SHIM_MODULE, RankLaunch
+from warmlint.verify.outputs import ProjectFiles, Redirect
 from warmlint.verify.progress import progress_path, watch_progress
 from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, read_report
 from warmlint.verify.static_schedule import ScriptLength
+from warmlint.verify.untouched import compare_snapshots, project_root, take_snapshot
 
 # After SIGTERM the child writes its report; it gets this long before SIGKILL.
 TERMINATE_GRACE_SECONDS = 10.0
@@ -40,6 +42,15 @@ class ChildRun:
     # (``report`` is then rank 0's).
     world_size: int | None = None
     rank_reports: Mapping[int, dict[str, Any]] = field(default_factory=dict)
+    files: ProjectFiles | None = None
+
+
+@dataclass(frozen=True)
+class WritePolicy:
+    """``allow_writes`` lets the script write into the project; otherwise ``keep`` receives what it wrote."""
+
+    allow_writes: bool = False
+    keep: Path | None = None
 
 
 def run_child(
@@ -51,8 +62,12 @@ def run_child(
     device: str,
     script_length: ScriptLength | None = None,
     nproc_per_node: int | None = None,
+    writes: WritePolicy = WritePolicy(),
 ) -> ChildRun:
     with tempfile.TemporaryDirectory(prefix="warmlint-verify-") as scratch:
+        project = project_root(script)
+        redirect = None if writes.allow_writes else Redirect(Path(scratch), tuple(dict.fromkeys((project, Path.cwd()))))
+        before = take_snapshot(project)
         report_path = Path(scratch) / "report.json"
         ranks = RankLaunch(nproc_per_node, Path(scratch)) if nproc_per_node else None
         command = ranks.command() if ranks else [sys.executable, "-m", SHIM_MODULE]
@@ -65,6 +80,8 @@ def run_child(
         env = _child_environment(report_path, device)
         if ranks:
             ranks.add_environment(env)
+        if redirect:
+            redirect.add_environment(env)
         started = time.monotonic()
         process = subprocess.Popen(
             command,
@@ -84,6 +101,8 @@ def run_child(
             process.wait()
         seconds = time.monotonic() - started
         rank_reports = ranks.reports() if ranks else {}
+        changes = compare_snapshots(before, take_snapshot(project))
+        outputs = redirect.collect(writes.keep) if redirect else None
         return ChildRun(
             report=rank_reports.get(0) if ranks else read_report(report_path),
             returncode=process.returncode,
@@ -92,6 +111,7 @@ def run_child(
             stderr_tail=stderr.lines(),
             world_size=nproc_per_node if ranks else None,
             rank_reports=rank_reports,
+            files=ProjectFiles(writes.allow_writes, outputs, changes),
         )
 
 

@@ -39,9 +39,11 @@ def main(argv: list[str] | None = None) -> NoReturn:
     if rank_folder and options.device == "cuda":
         if shortage := gpu_shortage():
             _report_setup_error(report_path, "no-gpu-for-rank", shortage)
+    from warmlint.verify.child.sandbox import install_from_environment
     from warmlint.verify.child.session import ChildSession, exit_status
 
     _drop_added_path()
+    install_from_environment()
     session = ChildSession(options, report_path, leave=_exit)
     session.start()
     if rank_folder:
