@@ -8,12 +8,11 @@ from collections.abc import Sequence
 import click
 
 from warmlint.diagnostics import Diagnostic, FileResult, FixSafety, Severity, Unchecked
+from warmlint.output.markers import marker
 
 # `text` and `full` print each finding with its hint (`full` also with the flagged source line,
 # as ruff's `full` does); `concise` one line per finding, as ruff's `concise`.
 FORMATS = ("text", "concise", "full", "json", "github", "sarif")
-# `[*]`: `fix --apply` fixes it; `[*unsafe]`: only with `--unsafe-fixes` (the fix deletes or moves code).
-FIX_MARKERS = {FixSafety.SAFE: "[*]", FixSafety.UNSAFE: "[*unsafe]"}
 
 
 def render_text(
@@ -30,8 +29,9 @@ def render_text(
     for d in diagnostics:
         location = click.style(f"{d.location}:", bold=True)
         code = click.style(d.code, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True)
-        marker = " " + click.style(FIX_MARKERS[d.fix_safety], fg="cyan") if d.fixable and d.fix_safety else ""
-        lines.append(f"{location} {code}{marker} [{d.name}] {d.message}")
+        shown = marker(d)
+        fix = " " + click.style(shown, fg="cyan") if shown else ""
+        lines.append(f"{location} {code}{fix} [{d.name}] {d.message}")
         if quiet or concise:
             continue
         source = (sources or {}).get((d.path, d.cell, d.line))

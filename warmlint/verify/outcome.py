@@ -38,7 +38,7 @@ def interpret(script: str, child: ChildRun, timeout: float, device: str) -> Veri
     checks = tuple(run_checks(run))
     if child.world_size:
         checks += (check_ranks_agree(run.ranks, child.world_size),)
-    exit_code = EXIT_PASSED if all(check.passed for check in checks) else EXIT_FAILED
+    exit_code = EXIT_FAILED if any(check.failed for check in checks) else EXIT_PASSED
     return VerifyResult(exit_code=exit_code, checks=checks, run=run, **common)
 
 

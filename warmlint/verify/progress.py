@@ -72,8 +72,9 @@ class Throttle:
 
 
 def format_progress(progress: Progress, limit: int, gap: str = "  ") -> str:
-    """``step 37/50  lr 2.1e-04``: steps taken of the most verify lets the script take."""
-    return f"step {progress.step}/{limit}{gap}lr {progress.lr:.1e}"
+    """``step 37/50  lr 2.1e-04``: steps taken of those the script will take (as far as verify
+    knows them: never fewer than it has taken)."""
+    return f"step {progress.step}/{max(limit, progress.step)}{gap}lr {progress.lr:.1e}"
 
 
 class ProgressListener(Protocol):
