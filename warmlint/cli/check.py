@@ -33,7 +33,13 @@ from warmlint.output.text import FORMATS, render
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_common_options
 @click.option(
-    "--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="concise: one line per problem; full: also the flagged source line.",
 )
 @click.option(
     "-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here, not to stdout."
