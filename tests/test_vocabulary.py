@@ -22,7 +22,14 @@ from warmlint.engine.lint import check_source
 from warmlint.output.markers import FIX_MARKERS, LEGEND
 from warmlint.rules.thresholds import Threshold, adam_threshold
 from warmlint.verify.checks import FAIL, INFO, PASS, CheckResult, run_checks
-from warmlint.verify.progress import Progress, format_progress
+from warmlint.verify.progress import (
+    Progress,
+    format_progress,
+    read_progress,
+    showing_progress,
+    watch_progress,
+    write_progress,
+)
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord
 from warmlint.verify.render import render_text
 from warmlint.verify.result import VerifyResult
@@ -222,6 +229,30 @@ def test_progress_counts_the_steps_the_run_will_really_take():
     assert _steps_to_run(50, None, None) == 50
     # Where the static length was wrong, the count never shows more steps taken than expected.
     assert format_progress(Progress(45, 1e-3), 40) == "step 45/45  lr 1.0e-03"
+
+
+def test_the_child_reports_the_steps_it_expects_and_the_parent_shows_them(tmp_path):
+    path = tmp_path / "report.json.progress"
+    write_progress(path, Progress(3, 0.1, 40))
+    assert read_progress(path) == Progress(3, 0.1, 40)
+    write_progress(path, Progress(3, 0.1))
+    assert read_progress(path) == Progress(3, 0.1, None)
+
+    class Listener:
+        def __init__(self) -> None:
+            self.limits: list[int] = []
+
+        def update(self, progress: Progress, limit: int) -> None:
+            self.limits.append(limit)
+
+        def finish(self) -> None:
+            pass
+
+    listener = Listener()
+    write_progress(path, Progress(5, 0.1, 40))
+    with showing_progress(listener), watch_progress(path, 50):
+        pass
+    assert listener.limits == [40]  # the shorter of --steps and the run the child expects
 
 
 @pytest.mark.slow  # runs a torch script under verify
