@@ -253,3 +253,10 @@ def test_watch_checks_again_when_a_file_changes_and_stops_cleanly(tmp_path, stop
     assert process.returncode == 0, rest
     assert "Traceback" not in "\n".join(seen) + rest
     assert rest.strip().endswith("Stopped watching.")
+
+
+def test_full_on_stdin_shows_the_line_it_read(cli, in_tmp):
+    result = cli("check", "--output-format", "full", "--stdin-filename", "x.py", input=HIGH_SGD)
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1 and lines[0].startswith("x.py:2:7: WL001")
+    assert lines[1] == "  2 | " + HIGH_SGD.splitlines()[1]

@@ -140,7 +140,8 @@ def check(
         results = [check_bytes(data, name, config)]
         if output_format == "sarif":
             add_flagged_lines(results[0], data)
-        report = _report(results, [], output_format, quiet, statistics, {})
+        sources = _source_lines(results, {name: data}) if output_format == "full" else {}
+        report = _report(results, [], output_format, quiet, statistics, sources)
     else:
         found = _discover(paths, resolver, common["force_exclude"])
         if show_files:
@@ -232,16 +233,18 @@ def _report(
     return _Report(lines, diagnostics, errors)
 
 
-def _source_lines(results: list[FileResult]) -> dict[tuple[str, int | None, int], str]:
-    """The text of every flagged line, for `--output-format full`: read again from the files with
-    findings only (a cached result holds no source)."""
+def _source_lines(
+    results: list[FileResult], read: dict[str, bytes] | None = None
+) -> dict[tuple[str, int | None, int], str]:
+    """The text of every flagged line, for `--output-format full`: from `read` (stdin), else read
+    again from the files with findings only (a cached result holds no source)."""
     from warmlint.output.fingerprints import flagged_lines
 
     sources = {}
     for result in results:
         if not result.diagnostics:
             continue
-        data, _ = read_source(Path(result.path))
+        data = (read or {}).get(result.path) or read_source(Path(result.path))[0]
         if data is None:
             continue
         for (cell, line), text in flagged_lines(data, result.path, result.diagnostics, fold=False).items():
