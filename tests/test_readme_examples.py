@@ -1,10 +1,11 @@
-"""Every shell example of README.md, run in a fresh copy of the project in a fresh virtualenv,
-prints what the README says it prints.
+"""Every shell example of README.md and of the pages in docs/, run in a fresh copy of the project
+in a fresh virtualenv, prints what the page says it prints.
 
 The copy holds the tracked and untracked, non-ignored files (what a clone of the working tree
-has); the virtualenv gets only what the README's first command installs. The second set-up
-command (lint and the whole test suite) is what CI runs around this test, so it is not run again
-from inside it.
+has); the virtualenv gets only what the README's set-up command installs, and the examples run
+after it in page order (the README first, then docs/ by name). Two README blocks are not run:
+the test command (lint and the whole test suite), which is what CI runs around this test, and the
+one-line `pip install .` for users, which the set-up command already does (editable).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ pytestmark = [
 ]
 
 README = REPO / "README.md"
+PAGES = [README, *sorted((REPO / "docs").glob("*.md"))]
 TRY = "/tmp/try"  # the README's scratch copy; each run uses its own folder in its place
-SETUP, TEST_COMMANDS = 0, 1  # the first two blocks: install and run, install and test
 PROGRESS = re.compile(r"warmlint verify: step \d+/\d+ ")
+SETUP_COMMAND = "pip install torch==2.13.0 && pip install -e '.[verify,plot]' && warmlint check fixtures/"
+USER_INSTALL = re.compile(r"^pip install \.(\s|$)")
 
 
 def fresh_copy(target: Path) -> Path:
@@ -45,11 +48,18 @@ def fresh_copy(target: Path) -> Path:
 
 
 BLOCKS = examples(README)
+SETUP_BLOCK = next(block for block in BLOCKS if [e.command for e in block] == [SETUP_COMMAND])
+TEST_BLOCK = next(block for block in BLOCKS if "CI=1 python -m pytest" in block[0].command)
+NOT_RUN = [SETUP_BLOCK, TEST_BLOCK, *(b for b in BLOCKS if len(b) == 1 and USER_INSTALL.match(b[0].command))]
+
+
+def _page_name(page: Path) -> str:
+    return str(page.relative_to(REPO))
 
 
 @pytest.fixture(scope="module")
 def readme_run(tmp_path_factory) -> dict:
-    """Set up as the README's first command does, then run every later example in order.
+    """Set up as the README's set-up command does, then run every other example in page order.
 
     Returns one message per example whose output is not what the README shows (or, for a command
     listed without output, that failed), and the set-up's exit status and output first.
@@ -85,23 +95,27 @@ def readme_run(tmp_path_factory) -> dict:
         # machine's speed; the README describes them in prose and its examples leave them out.
         return done.returncode, [line.rstrip() for line in printed.splitlines() if not PROGRESS.match(line)]
 
-    (install_and_run,) = BLOCKS[SETUP]
+    (install_and_run,) = SETUP_BLOCK
     results = [run(install_and_run)]
     failures = []
-    for block in BLOCKS[TEST_COMMANDS + 1 :]:
-        for example in block:
-            status, printed = run(example)
-            shown = "\n".join(printed)
-            if example.shows_output and not matches(example.expected, printed):
-                failures.append(f"README.md:{example.line}: `{example.command}` printed (exit {status}):\n{shown}")
-            elif not example.shows_output and status != 0:
-                failures.append(f"README.md:{example.line}: `{example.command}` failed (exit {status}):\n{shown}")
-    for program in python_programs(README):
-        status, printed = run(Example(program.line, f"python -c {shlex.quote(program.command)}", (), False))
-        if status != 0:
-            failures.append(
-                f"README.md:{program.line}: the Python example failed (exit {status}):\n" + "\n".join(printed)
-            )
+    for page in PAGES:
+        name = _page_name(page)
+        for block in examples(page):
+            if page == README and block in NOT_RUN:
+                continue
+            for example in block:
+                status, printed = run(example)
+                shown = "\n".join(printed)
+                if example.shows_output and not matches(example.expected, printed):
+                    failures.append(f"{name}:{example.line}: `{example.command}` printed (exit {status}):\n{shown}")
+                elif not example.shows_output and status != 0:
+                    failures.append(f"{name}:{example.line}: `{example.command}` failed (exit {status}):\n{shown}")
+        for program in python_programs(page):
+            status, printed = run(Example(program.line, f"python -c {shlex.quote(program.command)}", (), False))
+            if status != 0:
+                failures.append(
+                    f"{name}:{program.line}: the Python example failed (exit {status}):\n" + "\n".join(printed)
+                )
     return {"setup": results[0], "failures": failures}
 
 
@@ -113,9 +127,9 @@ def test_the_first_command_installs_warmlint_and_checks_the_fixtures(readme_run)
     assert not [line for line in printed if "Traceback" in line or line.startswith("ERROR")]
 
 
-def test_the_second_block_is_the_ci_command():
+def test_the_test_block_is_the_ci_command():
     ci_script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    full_suite = BLOCKS[TEST_COMMANDS][0].command
+    full_suite = TEST_BLOCK[0].command
     for step in full_suite.split(" && ")[2:]:  # after the two installs: lint, types, the suite
         assert step in ci_script, step
 

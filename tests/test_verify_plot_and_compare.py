@@ -44,7 +44,7 @@ def result_of(lrs: list[float], script: str = "train.py") -> VerifyResult:
         ending=Ending("completed"),
     )
     checks = tuple(run_checks(record))
-    exit_code = EXIT_PASSED if all(c.passed for c in checks) else EXIT_FAILED
+    exit_code = EXIT_FAILED if any(c.failed for c in checks) else EXIT_PASSED
     return VerifyResult(script=script, exit_code=exit_code, checks=checks, run=record)
 
 
@@ -210,7 +210,7 @@ def test_compare_json_records_both_verdicts(monkeypatch):
     assert result.exit_code == data["exit_code"] == 0
     assert data["before"]["passed"] is False and data["before"]["exit_code"] == 1
     assert data["after"]["passed"] is True and data["after"]["exit_code"] == 0
-    failed = {c["name"] for c in data["before"]["checks"] if not c["passed"]}
+    failed = {c["name"] for c in data["before"]["checks"] if c["status"] == "fail"}
     assert failed == {"warmup", "decay"}
 
 

@@ -17,22 +17,29 @@ from warmlint.cli.common import (
     use_color,
     with_common_options,
 )
+from warmlint.cli.ruff_options import RuffHintCommand
 from warmlint.config import ConfigError
-from warmlint.diagnostics import Unchecked
+from warmlint.diagnostics import Diagnostic, FileResult, Unchecked
 from warmlint.files.cache import ResultCaches
 from warmlint.files.discover import Discovery, discover
-from warmlint.files.runner import add_flagged_lines, check_bytes, check_files
+from warmlint.files.runner import add_flagged_lines, check_bytes, check_files, read_source
 from warmlint.files.settings import SettingsResolver
 from warmlint.output.settings import render_settings
 from warmlint.output.statistics import render_statistics
 from warmlint.output.text import FORMATS, render
 
 
-@click.command()
+@click.command(cls=RuffHintCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_common_options
 @click.option(
-    "--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="concise: one line per problem; full: also the flagged source line.",
 )
 @click.option(
     "-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here, not to stdout."
@@ -55,6 +62,12 @@ from warmlint.output.text import FORMATS, render
     is_flag=True,
     help="Write `# noqa: WLxxx` on the line of every current finding (to adopt warmlint in an existing codebase).",
 )
+@click.option("--fix", "apply_fixes", is_flag=True, help="Write the fixes, as `warmlint fix --apply` does.")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="With --fix or --diff: also the fixes that delete or move code ([*unsafe])."
+)
+@click.option("--diff", "show_diff", is_flag=True, help="Print the diff of every fix, write nothing (`warmlint fix`).")
+@click.option("-w", "--watch", is_flag=True, help="Check again whenever a checked file changes, until Ctrl-C.")
 def check(
     paths,
     output_format,
@@ -68,9 +81,33 @@ def check(
     show_settings,
     show_files,
     add_noqa,
+    apply_fixes,
+    unsafe_fixes,
+    show_diff,
+    watch,
     **common,
 ):
     """Check training scripts for LR warmup and schedule mistakes (never runs them)."""
+    _refuse_conflicts(
+        {
+            "--fix": apply_fixes,
+            "--diff": show_diff,
+            "--watch": watch,
+            "--add-noqa": add_noqa,
+            "--statistics": statistics,
+            "--show-settings": show_settings,
+            "--show-files": show_files,
+        }
+    )
+    if unsafe_fixes and not (apply_fixes or show_diff):
+        raise click.UsageError("--unsafe-fixes goes with --fix or --diff")
+    if apply_fixes or show_diff:
+        if output_format not in ("text", "full") or output_file is not None:
+            raise click.UsageError("--fix and --diff print text to stdout: drop --output-format and --output-file")
+        from warmlint.cli.fix import run_fix
+
+        # --diff wins over --fix, as in ruff: show, write nothing.
+        run_fix(paths, common, {"unsafe-fixes": True if unsafe_fixes else None}, apply_fixes and not show_diff)
     stdin_filename = common["stdin_filename"]
     from_stdin = list(paths) == [Path("-")] or (not paths and stdin_filename is not None)
     paths = list(paths) or [Path(".")]
@@ -80,7 +117,22 @@ def check(
         for line in render_settings(str(shown), resolve(resolver, shown)):
             click.echo(line)
         sys.exit(EXIT_CLEAN)
-    errors: list[Unchecked] = []
+    if watch:
+        if from_stdin:
+            raise click.UsageError("--watch checks files, not stdin")
+        from warmlint.cli.watch import watch as watch_files
+
+        caches = None if no_cache else ResultCaches(cache_dir)
+
+        def check_round() -> None:
+            # Settings again each round: a config file may have changed too.
+            again = build_resolver(common)
+            found = _discover(paths, again, common["force_exclude"])
+            report = _check_found(found, paths, again, caches, jobs, output_format, quiet)
+            _write_report(report.lines, output_file)
+            _print_errors(report.errors)
+
+        watch_files(check_round, lambda: _discover(paths, build_resolver(common), common["force_exclude"]).files)
     if from_stdin:
         name = stdin_filename or "<stdin>"
         config = resolve(resolver, Path(stdin_filename) if stdin_filename else Path.cwd()).config
@@ -88,48 +140,132 @@ def check(
         results = [check_bytes(data, name, config)]
         if output_format == "sarif":
             add_flagged_lines(results[0], data)
+        sources = _source_lines(results, {name: data}) if output_format == "full" else {}
+        report = _report(results, [], output_format, quiet, statistics, sources)
     else:
         found = _discover(paths, resolver, common["force_exclude"])
         if show_files:
             for path in sorted(found.files):
                 click.echo(str(path))
             sys.exit(EXIT_ERROR if found.errors else EXIT_CLEAN)
-        errors.extend(found.errors)
         _warn_about_exclusions(found, quiet)
         caches = None if no_cache else ResultCaches(cache_dir)
-        explicit = frozenset(p for p in paths if not p.is_dir())
-        try:
-            results = check_files(
-                found.files,
-                resolver.config_for,
-                explicit=explicit,
-                caches=caches,
-                jobs=jobs,
-                with_fixes=output_format == "sarif",
-                with_lines=output_format == "sarif",
-            )
-        except ConfigError as error:
-            fail(str(error))
-    errors.extend(Unchecked(r.path, r.error) for r in results if r.error)
-    diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
-    if add_noqa and not from_stdin:
-        from warmlint.files.noqa_writer import write_noqa_comments
+        if add_noqa:
+            results = _run_checks(found, paths, resolver, caches, jobs, output_format)
+            _add_noqa(results, [*found.errors, *_unchecked(results)], resolver)
+        report = _check_found(found, paths, resolver, caches, jobs, output_format, quiet, statistics)
+    _write_report(report.lines, output_file)
+    _print_errors(report.errors)
+    if report.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FOUND if report.diagnostics and not exit_zero else EXIT_CLEAN)
 
-        added, files, problems = write_noqa_comments(diagnostics, resolver.config_for)
-        for message in [*map(str, errors), *problems]:
-            click.echo(f"warmlint: error: {message}", err=True, color=use_color())
-        click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''} to {files} file{'s' if files != 1 else ''}.")
-        sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
+
+class _Report:
+    """What one check prints, the findings and the paths it could not check."""
+
+    def __init__(self, lines: list[str], diagnostics: list[Diagnostic], errors: list[Unchecked]) -> None:
+        self.lines, self.diagnostics, self.errors = lines, diagnostics, errors
+
+
+def _refuse_conflicts(modes: dict[str, bool]) -> None:
+    chosen = [name for name, on in modes.items() if on]
+    if len(chosen) > 1 and set(chosen) != {"--fix", "--diff"}:
+        raise click.UsageError(f"{' and '.join(chosen)} cannot be combined")
+
+
+def _run_checks(
+    found: Discovery,
+    paths: list[Path],
+    resolver: SettingsResolver,
+    caches: ResultCaches | None,
+    jobs: int | None,
+    output_format: str,
+) -> list[FileResult]:
+    explicit = frozenset(p for p in paths if not p.is_dir())
+    try:
+        return check_files(
+            found.files,
+            resolver.config_for,
+            explicit=explicit,
+            caches=caches,
+            jobs=jobs,
+            with_fixes=output_format == "sarif",
+            with_lines=output_format == "sarif",
+        )
+    except ConfigError as error:
+        fail(str(error))
+
+
+def _check_found(
+    found: Discovery,
+    paths: list[Path],
+    resolver: SettingsResolver,
+    caches: ResultCaches | None,
+    jobs: int | None,
+    output_format: str,
+    quiet: bool,
+    statistics: bool = False,
+) -> _Report:
+    results = _run_checks(found, paths, resolver, caches, jobs, output_format)
+    sources = _source_lines(results) if output_format == "full" else {}
+    return _report(results, list(found.errors), output_format, quiet, statistics, sources)
+
+
+def _unchecked(results: list[FileResult]) -> list[Unchecked]:
+    return [Unchecked(r.path, r.error) for r in results if r.error]
+
+
+def _report(
+    results: list[FileResult],
+    errors: list[Unchecked],
+    output_format: str,
+    quiet: bool,
+    statistics: bool,
+    sources: dict[tuple[str, int | None, int], str],
+) -> _Report:
+    errors = [*errors, *_unchecked(results)]
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
     if statistics:
         lines = render_statistics(diagnostics)
     else:
-        lines = render(diagnostics, output_format, quiet, unchecked=errors, results=results)
-    _write_report(lines, output_file)
+        lines = render(diagnostics, output_format, quiet, unchecked=errors, results=results, sources=sources)
+    return _Report(lines, diagnostics, errors)
+
+
+def _source_lines(
+    results: list[FileResult], read: dict[str, bytes] | None = None
+) -> dict[tuple[str, int | None, int], str]:
+    """The text of every flagged line, for `--output-format full`: from `read` (stdin), else read
+    again from the files with findings only (a cached result holds no source)."""
+    from warmlint.output.fingerprints import flagged_lines
+
+    sources = {}
+    for result in results:
+        if not result.diagnostics:
+            continue
+        data = (read or {}).get(result.path) or read_source(Path(result.path))[0]
+        if data is None:
+            continue
+        for (cell, line), text in flagged_lines(data, result.path, result.diagnostics, fold=False).items():
+            sources[(result.path, cell, line)] = text
+    return sources
+
+
+def _add_noqa(results: list[FileResult], errors: list[Unchecked], resolver: SettingsResolver) -> None:
+    from warmlint.files.noqa_writer import write_noqa_comments
+
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
+    added, files, problems = write_noqa_comments(diagnostics, resolver.config_for)
+    for message in [*map(str, errors), *problems]:
+        click.echo(f"warmlint: error: {message}", err=True, color=use_color())
+    click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''} to {files} file{'s' if files != 1 else ''}.")
+    sys.exit(EXIT_ERROR if errors or problems else EXIT_CLEAN)
+
+
+def _print_errors(errors: list[Unchecked]) -> None:
     for problem in errors:
         click.echo(f"warmlint: error: {problem}", err=True, color=use_color())
-    if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FOUND if diagnostics and not exit_zero else EXIT_CLEAN)
 
 
 def _write_report(lines: list[str], output_file: Path | None) -> None:

@@ -17,9 +17,18 @@ from warmlint.rule_index import all_codes
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
+COLOR_CHOICES = ("auto", "always", "never")
+_COLOR_KEY = "warmlint.color"
+
+
 def use_color() -> bool | None:
-    """None lets click decide (colour on a terminal only); NO_COLOR turns it off, FORCE_COLOR on
-    (for CI logs that render ANSI); NO_COLOR wins when both are set."""
+    """`--color always|never` decides; with `auto` (the default) None lets click decide (colour on
+    a terminal only), NO_COLOR turns it off, FORCE_COLOR on (for CI logs that render ANSI), and
+    NO_COLOR wins when both are set."""
+    context = click.get_current_context(silent=True)
+    chosen = context.find_root().meta.get(_COLOR_KEY, "auto") if context else "auto"
+    if chosen != "auto":
+        return chosen == "always"
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
@@ -76,6 +85,23 @@ def resolve(resolver: SettingsResolver, path: Path) -> Resolved:
         fail(str(error))
 
 
+def _remember_color(context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    context.find_root().meta[_COLOR_KEY] = value
+    return value
+
+
+color_option = click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_remember_color,
+    help="Colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.",
+)
+
+
 def _codes_option(name: str, help_text: str):
     return click.option(f"--{name}", multiple=True, metavar="CODES", help=help_text)
 
@@ -102,6 +128,7 @@ common_options = [
     click.option(
         "--stdin-filename", metavar="NAME", help="Read the source from stdin and report (and configure) it as NAME."
     ),
+    color_option,
 ]
 
 

@@ -6,7 +6,7 @@ import difflib
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -20,6 +20,7 @@ from warmlint.cli.common import (
     use_color,
     with_common_options,
 )
+from warmlint.cli.ruff_options import RuffHintFixCommand
 from warmlint.config import DECAYS, ConfigError, fix_value
 from warmlint.diagnostics import FixSafety
 from warmlint.engine.notebook import changed_cells, is_notebook
@@ -123,7 +124,7 @@ def _fix_file(path: Path, config, apply_fixes: bool, errors: list[str]) -> FixOu
     return outcome
 
 
-@click.command("fix")
+@click.command("fix", cls=RuffHintFixCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @with_common_options
 @click.option("--apply", "apply_fixes", is_flag=True, help="Write the fixes (default: only show the diff).")
@@ -145,11 +146,6 @@ def fix(
     paths, apply_fixes, warmup_steps, decay, min_lr_ratio, total_steps, unsafe_fixes, exit_non_zero_on_fix, **common
 ):
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
-    from warmlint.engine.fixer import MAX_ROUNDS, FixOutcome, fix_bytes  # the parser loads only when needed
-
-    stdin_filename = common["stdin_filename"]
-    from_stdin = list(paths) == [Path("-")] or (not paths and stdin_filename is not None)
-    paths = list(paths) or [Path(".")]
     fix_flags = {
         "warmup-steps": _warmup_steps(warmup_steps),
         "decay": decay,
@@ -157,6 +153,22 @@ def fix(
         "total-steps": _option(total_steps, "total-steps"),
         "unsafe-fixes": True if unsafe_fixes else None,  # the flag adds to the config, never removes
     }
+    run_fix(paths, common, fix_flags, apply_fixes, exit_non_zero_on_fix)
+
+
+def run_fix(
+    paths: tuple[Path, ...] | list[Path],
+    common: dict,
+    fix_flags: dict[str, object],
+    apply_fixes: bool,
+    exit_non_zero_on_fix: bool = False,
+) -> NoReturn:
+    """`warmlint fix` (and `check --fix`, `check --diff`): `fix_flags` are the fix options given, None where not."""
+    from warmlint.engine.fixer import MAX_ROUNDS, FixOutcome, fix_bytes  # the parser loads only when needed
+
+    stdin_filename = common["stdin_filename"]
+    from_stdin = list(paths) == [Path("-")] or (not paths and stdin_filename is not None)
+    targets = list(paths) or [Path(".")]
     resolver = build_resolver(
         common, [Layer(f"--{key}", {f"fix.{key}": value}) for key, value in fix_flags.items() if value is not None]
     )
@@ -167,13 +179,13 @@ def fix(
         sys.stdout.buffer.write(outcome.fixed)
         sys.exit(EXIT_ERROR if outcome.error else EXIT_CLEAN)
     try:
-        found = discover(paths, resolver, common["force_exclude"])
+        found = discover(targets, resolver, common["force_exclude"])
     except ConfigError as error:
         fail(str(error))
     errors = [str(error) for error in found.errors]
     # The check first, as `warmlint check` runs it (prefilter, worker pool): only the files it
     # finds something to fix in are parsed again to be fixed, so a clean tree costs a check.
-    explicit = frozenset(p for p in paths if not p.is_dir())
+    explicit = frozenset(p for p in targets if not p.is_dir())
     checked = check_files(found.files, resolver.config_for, explicit=explicit)
     outcomes = []
     with deferred_stop_signals() if apply_fixes else nullcontext(StopRequest()) as stop:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from warmlint.cli.common import fail
+from warmlint.diagnostics import FixSafety
+from warmlint.output.markers import LEGEND, rule_marker
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes, code_names
 
@@ -15,9 +17,11 @@ from warmlint.rule_index import RULE_INFO, all_codes, code_names
 def rule_command(code: str | None, show_all: bool) -> None:
     """Print the documentation of a rule, or list all rules."""
     if show_all or code is None:
+        markers = rule_markers()
+        width = max(len(marker) for marker in markers.values())
         for rule in RULE_INFO.values():
-            fix = "fix" if rule.fixable else "   "
-            click.echo(f"{rule.code}  {fix}  {rule.name:<40} {rule.summary}")
+            click.echo(f"{rule.code}  {markers[rule.code]:<{width}}  {rule.name:<40} {rule.summary}")
+        click.echo(f"\n{LEGEND}; [*]/[*unsafe]: it depends on the finding")
         return
     known = code_names().get(code.lower())  # a code or a rule name
     if known is None:
@@ -26,3 +30,20 @@ def rule_command(code: str | None, show_all: bool) -> None:
     text = rule_doc(code)
     rule = RULE_INFO[code]
     click.echo(text if text else f"{rule.code} {rule.name}\n\n{rule.summary}")
+
+
+def rule_markers() -> dict[str, str]:
+    """Each rule's fix marker, from the safety its fix builders declare ("" for no fix; `[*]` for a
+    fixable rule with no builder here, a plugin's)."""
+    from warmlint.fixes import BUILDERS, FixBuilder  # loads the parser, which `rule` alone can afford
+
+    safeties: dict[str, set[FixSafety]] = {}
+    for (code, _), builder in BUILDERS.items():
+        current: FixBuilder | None = builder
+        while current is not None:
+            safeties.setdefault(code, set()).add(current.safety)
+            current = current.fallback
+    return {
+        code: rule_marker(safeties.get(code, {FixSafety.SAFE})) if info.fixable else ""
+        for code, info in RULE_INFO.items()
+    }

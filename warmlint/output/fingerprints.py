@@ -22,9 +22,10 @@ LineKey = tuple[int | None, int]  # (notebook cell or None, 1-based line)
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def flagged_lines(data: bytes | str, path: str, diagnostics: list[Diagnostic]) -> dict[LineKey, str]:
-    """The folded text of each line a diagnostic starts on: of its cell, in a notebook. A line
-    that cannot be read (text that is not UTF-8, a notebook that is not one) reads as ""."""
+def flagged_lines(data: bytes | str, path: str, diagnostics: list[Diagnostic], fold: bool = True) -> dict[LineKey, str]:
+    """The text of each line a diagnostic starts on (whitespace runs folded, unless `fold` is
+    False): of its cell, in a notebook. A line that cannot be read (text that is not UTF-8, a
+    notebook that is not one) reads as ""."""
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     sources: dict[int | None, list[str]] = {None: _BREAK.split(text)}
     if is_notebook(path) and any(d.cell is not None for d in diagnostics):
@@ -37,7 +38,8 @@ def flagged_lines(data: bytes | str, path: str, diagnostics: list[Diagnostic]) -
     flagged = {}
     for d in diagnostics:
         lines = sources.get(d.cell, [])
-        flagged[(d.cell, d.line)] = " ".join(lines[d.line - 1].split()) if d.line <= len(lines) else ""
+        text = lines[d.line - 1] if d.line <= len(lines) else ""
+        flagged[(d.cell, d.line)] = " ".join(text.split()) if fold else text
     return flagged
 
 

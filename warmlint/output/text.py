@@ -8,29 +8,56 @@ from collections.abc import Sequence
 import click
 
 from warmlint.diagnostics import Diagnostic, FileResult, FixSafety, Severity, Unchecked
+from warmlint.output.markers import marker
 
-FORMATS = ("text", "json", "github", "sarif")
-# `[*]`: `fix --apply` fixes it; `[*unsafe]`: only with `--unsafe-fixes` (the fix deletes or moves code).
-FIX_MARKERS = {FixSafety.SAFE: "[*]", FixSafety.UNSAFE: "[*unsafe]"}
+# `text` and `full` print each finding with its hint (`full` also with the flagged source line,
+# as ruff's `full` does); `concise` one line per finding, as ruff's `concise`.
+FORMATS = ("text", "concise", "full", "json", "github", "sarif")
 
 
 def render_text(
-    diagnostics: list[Diagnostic], quiet: bool, fix_command: str = "warmlint fix --apply", errors: int = 0
+    diagnostics: list[Diagnostic],
+    quiet: bool,
+    fix_command: str = "warmlint fix --apply",
+    errors: int = 0,
+    concise: bool = False,
+    sources: dict[tuple[str, int | None, int], str] | None = None,
 ) -> list[str]:
+    """`concise`: one line per finding and the summary; `sources`, when given, the text of each
+    flagged line by (path, cell, line), shown under its finding."""
     lines = []
     for d in diagnostics:
         location = click.style(f"{d.location}:", bold=True)
         code = click.style(d.code, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True)
-        marker = " " + click.style(FIX_MARKERS[d.fix_safety], fg="cyan") if d.fixable and d.fix_safety else ""
-        lines.append(f"{location} {code}{marker} [{d.name}] {d.message}")
-        if not quiet:
-            if d.hint:
-                lines.append(click.style(f"    hint: {d.hint}", dim=True))
-            if d.no_fix_reason:
-                lines.append(click.style(f"    no automatic fix: {d.no_fix_reason}", dim=True))
+        shown = marker(d)
+        fix = " " + click.style(shown, fg="cyan") if shown else ""
+        lines.append(f"{location} {code}{fix} [{d.name}] {d.message}")
+        if quiet or concise:
+            continue
+        source = (sources or {}).get((d.path, d.cell, d.line))
+        if source is not None:
+            lines.extend(_source_lines(d, source))
+        if d.hint:
+            lines.append(click.style(f"    hint: {d.hint}", dim=True))
+        if d.no_fix_reason:
+            lines.append(click.style(f"    no automatic fix: {d.no_fix_reason}", dim=True))
     if not quiet:
         lines.append(summary(diagnostics, fix_command, errors))
     return lines
+
+
+def _source_lines(d: Diagnostic, source: str) -> list[str]:
+    """The flagged line under its number, carets under the flagged part (to the line's end when
+    the finding spans several lines)."""
+    number = str(d.line)
+    gutter = " " * len(number)
+    text = source.rstrip("\r\n").expandtabs(1)
+    end = d.span.end_column if d.span.end_line == d.line else len(text) + 1
+    carets = "^" * max(1, min(end, len(text) + 1) - d.column)
+    return [
+        f"  {number} | {text}",
+        f"  {gutter} | " + " " * (d.column - 1) + click.style(carets, fg="red"),
+    ]
 
 
 def summary(diagnostics: list[Diagnostic], fix_command: str, errors: int = 0) -> str:
@@ -88,9 +115,11 @@ def render(
     quiet: bool = False,
     unchecked: Sequence[Unchecked] = (),
     results: Sequence[FileResult] = (),
+    sources: dict[tuple[str, int | None, int], str] | None = None,
 ) -> list[str]:
     """The output lines; `unchecked`: the paths that could not be checked. `results` (each file's,
-    with the fixes and flagged lines the runner was asked for) is used by SARIF only."""
+    with the fixes and flagged lines the runner was asked for) is used by SARIF only; `sources`
+    (the text of each flagged line by path, cell and line) by `full` only."""
     if output_format == "json":
         return render_json(diagnostics)
     if output_format == "github":
@@ -99,4 +128,5 @@ def render(
         from warmlint.output.sarif import render_sarif
 
         return render_sarif(diagnostics, results, unchecked)
-    return render_text(diagnostics, quiet, errors=len(unchecked))
+    shown = sources if output_format == "full" else None
+    return render_text(diagnostics, quiet, errors=len(unchecked), concise=output_format == "concise", sources=shown)

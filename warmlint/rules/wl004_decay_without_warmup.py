@@ -25,18 +25,19 @@ def needs_warmup(optimizer: Optimizer, model: Model, config: Config) -> str | No
     lr = optimizer.lr.number if optimizer.lr else None
     if lr is None:
         return None
+    # Worded as WL001's hint, the rule pages and the README word a threshold: `lr > 0.4`.
     if optimizer.family == catalog.SGD:
         limit = config.threshold("sgd-needs-warmup")
-        return f"above {limit:g}" if lr > limit else None
+        return f"where a warmup is needed (lr > {limit:g})" if lr > limit else None
     if optimizer.family == catalog.RMSPROP:
         limit = config.threshold("rmsprop-needs-warmup")
-        return f"above {limit:g}" if lr > limit else None
+        return f"where a warmup is needed (lr > {limit:g})" if lr > limit else None
     threshold = high_lr_threshold(optimizer, model, config)
     if threshold is None:
         return None
     if threshold.exceeded_by(lr):
-        why = f" ({threshold.why})" if threshold.why else ""
-        return f"{'at or ' if threshold.inclusive else ''}above {threshold.limit:g}{why}"
+        why = f", {threshold.why}" if threshold.why else ""
+        return f"where a warmup is needed (lr {threshold.comparison} {threshold.limit:g}{why})"
     return None
 
 

@@ -27,7 +27,12 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
-        return self.status != FAIL
+        """Only a PASS: an INFO check ("cannot tell") neither passed nor failed."""
+        return self.status == PASS
+
+    @property
+    def failed(self) -> bool:
+        return self.status == FAIL
 
     def line(self) -> str:
         label = " (projected)" if self.projected else ""

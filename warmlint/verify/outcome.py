@@ -31,7 +31,7 @@ def interpret(
     }
     untouched = _check_untouched(child)
     # A script that could not be checked may still have changed the project: say so all the same.
-    not_run: dict[str, Any] = {"exit_code": EXIT_NOT_RUN, "checks": tuple(c for c in untouched if not c.passed)}
+    not_run: dict[str, Any] = {"exit_code": EXIT_NOT_RUN, "checks": tuple(c for c in untouched if c.failed)}
     report = child.report
     if report is None:
         return VerifyResult(problem=_no_report(child, timeout), **common, **not_run)
@@ -53,7 +53,7 @@ def interpret(
     if child.world_size:
         checks += (check_ranks_agree(run.ranks, child.world_size),)
     checks += untouched
-    exit_code = EXIT_PASSED if all(check.passed for check in checks) else EXIT_FAILED
+    exit_code = EXIT_FAILED if any(check.failed for check in checks) else EXIT_PASSED
     return VerifyResult(exit_code=exit_code, checks=checks, run=run, **common)
 
 

@@ -33,6 +33,9 @@ class Progress:
 
     step: int
     lr: float
+    # The steps the child expects to take, once it has read the run's length from the script's
+    # variables (`epochs * len(loader)`): fewer than --steps when the run is shorter. None: --steps.
+    expected: int | None = None
 
 
 def progress_path(report_path: str | Path) -> Path:
@@ -43,15 +46,16 @@ def progress_path(report_path: str | Path) -> Path:
 def write_progress(path: Path, progress: Progress) -> None:
     """Replace the file atomically, so the parent never reads half a line."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(f"{progress.step} {progress.lr!r}\n", encoding="utf-8")
+    expected = f" {progress.expected}" if progress.expected else ""
+    partial.write_text(f"{progress.step} {progress.lr!r}{expected}\n", encoding="utf-8")
     os.replace(partial, path)
 
 
 def read_progress(path: Path) -> Progress | None:
     try:
-        step, lr = path.read_text(encoding="utf-8").split()
-        return Progress(int(step), float(lr))
-    except (OSError, ValueError):
+        step, lr, *expected = path.read_text(encoding="utf-8").split()
+        return Progress(int(step), float(lr), int(expected[0]) if expected else None)
+    except (OSError, ValueError, IndexError):
         return None
 
 
@@ -72,8 +76,9 @@ class Throttle:
 
 
 def format_progress(progress: Progress, limit: int, gap: str = "  ") -> str:
-    """``step 37/50  lr 2.1e-04``: steps taken of the most verify lets the script take."""
-    return f"step {progress.step}/{limit}{gap}lr {progress.lr:.1e}"
+    """``step 37/50  lr 2.1e-04``: steps taken of those the script will take (as far as verify
+    knows them: never fewer than it has taken)."""
+    return f"step {progress.step}/{max(limit, progress.step)}{gap}lr {progress.lr:.1e}"
 
 
 class ProgressListener(Protocol):
@@ -154,7 +159,7 @@ def watch_progress(path: Path, limit: int) -> Iterator[None]:
             finished = done.wait(POLL_INTERVAL_SECONDS)  # one last look after the child is gone
             progress = read_progress(path)
             if progress is not None and progress.step != last_step:
-                listener.update(progress, limit)
+                listener.update(progress, min(limit, progress.expected or limit))
                 last_step = progress.step
 
     thread = threading.Thread(target=poll, daemon=True)

@@ -39,7 +39,7 @@ class VerifyResult:
 
     @property
     def failed_checks(self) -> list[CheckResult]:
-        return [check for check in self.checks if not check.passed]
+        return [check for check in self.checks if check.failed]
 
     def to_json(self) -> dict[str, Any]:
         """The stable machine-readable form printed by ``--format json``."""

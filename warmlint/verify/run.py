@@ -53,6 +53,13 @@ class WritePolicy:
     keep: Path | None = None
 
 
+def _steps_to_run(steps: int, total_steps: int | None, script_length: ScriptLength | None) -> int:
+    """The optimizer steps the child will take, as its progress shows them: `--steps`, or the
+    run's own length (`--total-steps`, else the script's loops) when that is shorter."""
+    length = total_steps or (script_length.steps if script_length else None)
+    return min(steps, length) if length else steps
+
+
 def run_child(
     script: Path,
     script_args: Sequence[str],
@@ -94,7 +101,8 @@ def run_child(
         )
         stderr = _Tail(process.stderr)
         try:
-            with watch_progress(progress_path(ranks.report_path(0) if ranks else report_path), steps):
+            progress_file = progress_path(ranks.report_path(0) if ranks else report_path)
+            with watch_progress(progress_file, _steps_to_run(steps, total_steps, script_length)):
                 timed_out = _wait(process, timeout, ranks)
         finally:
             _kill_all(process, ranks, signal.SIGKILL)  # nothing the script started outlives the run

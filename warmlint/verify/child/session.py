@@ -43,7 +43,7 @@ class ChildSession:
 
     def start(self) -> None:
         self.recorder.install()
-        report_progress(self.recorder, progress_path(self.report_path))
+        report_progress(self.recorder, progress_path(self.report_path), self.total_steps, self.script_length)
         signal.signal(signal.SIGTERM, self.on_terminate)
         atexit.register(lambda: self.finish(ScriptEnd("exited")))
 
