@@ -34,7 +34,7 @@ from warmlint.verify.record import Ending, OptimizerRecord, RunRecord
 from warmlint.verify.render import render_text
 from warmlint.verify.result import VerifyResult
 from warmlint.verify.run import _steps_to_run
-from warmlint.verify.script_length import ScriptLength
+from warmlint.verify.static_schedule import ScriptLength
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 # Safe and unsafe fixes, a rule whose fix depends on the finding (WL002, WL007), an unfixable one.
