@@ -199,11 +199,6 @@ def _stopped_run(observed: int, total: int | None, source: str | None) -> RunRec
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="warmup-completes says the end is unknown when only the projection is missing "
-    "(warmlint/verify/checks.py, check_warmup_completes; its message is for the schedule-model work)",
-)
 def test_verify_never_gives_a_run_length_and_calls_the_end_unknown():
     run = _stopped_run(5, 60, "the script's loops: `max_steps` = 60")
     result = VerifyResult(script="train.py", exit_code=0, checks=tuple(run_checks(run)), run=run)

@@ -292,8 +292,15 @@ def check_warmup_completes(run: RunRecord) -> CheckResult:
     top = peak(points)
     if top is None or _at_peak(points[0][1], top[1]):
         return CheckResult(name, INFO, "the LR does not rise at the start: no warmup to complete")
+    if not run.end_known and run.total_steps is not None:
+        return CheckResult(
+            name,
+            INFO,
+            f"cannot tell: only the first {run.steps} of {run.total_steps} steps are known; "
+            f"run with --steps {run.total_steps} to watch the whole run",
+        )
     if not run.end_known:
-        return CheckResult(name, INFO, "cannot tell: the end of the run is unknown; pass --total-steps N")
+        return CheckResult(name, INFO, "cannot tell: the run length is unknown; pass --total-steps N")
     end_step = points[-1][0]
     if top[0] >= end_step:
         return CheckResult(
