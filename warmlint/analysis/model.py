@@ -83,6 +83,11 @@ class Scheduler(Tracked):
     def argument(self, keyword: str, position: int | None = None) -> cst.BaseExpression | None:
         return call_argument(self.call.node, keyword, position)
 
+    @property
+    def is_warmup_factory(self) -> bool:
+        """A Hugging Face `get_*_schedule_with_warmup(optimizer, num_warmup_steps, ...)`."""
+        return self.short_name.startswith("get_") and self.short_name.endswith("_schedule_with_warmup")
+
 
 class Lifetime(enum.Enum):
     """How an optimizer lives in the file: only a training run can have an LR schedule problem."""

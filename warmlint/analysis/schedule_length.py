@@ -87,7 +87,7 @@ def horizon(model: Model, scheduler: Scheduler) -> Horizon | None:
         value = a.value * b.value if a.value is not None and b.value is not None else None
         text = f"{parenthesized(a.text)} * {parenthesized(b.text)}"
         return Horizon("epochs * steps_per_epoch", Length(text, value), (epochs, per_epoch))
-    if name.startswith("get_") and name.endswith("_schedule_with_warmup"):
+    if scheduler.is_warmup_factory:
         expr = call_argument(node, "num_training_steps", 2)
         return Horizon("num_training_steps", _length(model, expr, scope), (expr,)) if expr is not None else None
     return None

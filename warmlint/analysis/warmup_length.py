@@ -56,7 +56,7 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
             return None
         found = _length(model, cst.parse_expression(names[0]), schedule.function.free_scope)
         return replace(found, node=schedule.anchor, scheduler=scheduler)
-    elif scheduler.short_name.startswith("get_") and scheduler.short_name.endswith("_with_warmup"):
+    elif scheduler.is_warmup_factory:
         expr = call_argument(scheduler.call.node, "num_warmup_steps", 1)
         if expr is None:
             return None

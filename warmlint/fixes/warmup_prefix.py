@@ -18,7 +18,7 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
     statement = scheduler.call.statement
     if statement is None or len(scheduler.call.targets) != 1:
         raise CannotFix("the scheduler is not assigned to a name on its own line")
-    if scheduler.short_name.startswith("get_"):  # HF: num_warmup_steps=0 -> a real warmup
+    if scheduler.is_warmup_factory:  # HF: num_warmup_steps=0 -> a real warmup
         _hf_warmup(planner, scheduler)
         return
     sites = scheduler_step_sites(scheduler)

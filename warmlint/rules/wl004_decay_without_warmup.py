@@ -48,7 +48,7 @@ def decay_only(model: Model, scheduler: Scheduler) -> bool:
     if scheduler.short_name == "LambdaLR":
         schedule = lr_lambda_of(model, scheduler)
         return schedule is not None and schedule.shape is not None and schedule.shape.kind is ShapeKind.DECAY_ONLY
-    if scheduler.short_name.startswith("get_") and scheduler.short_name.endswith("_with_warmup"):
+    if scheduler.is_warmup_factory:
         warmup = call_argument(scheduler.call.node, "num_warmup_steps", 1)
         value = model.resolver.number(warmup, scheduler.call.scope) if warmup is not None else None
         return value is not None and value.number == 0
