@@ -67,3 +67,19 @@ def compare(model: Model, first: str, second: str, scope: ScopeId) -> Order | No
     if only_b and not only_a and b.number >= a.number:
         return Order.SHORTER
     return None
+
+
+def solve_batch_count(model: Model, length: str, scope: ScopeId, total: int) -> tuple[str, float] | None:
+    """The one unknown `len(...)` in `length` that makes it `total` (a run measured it), as
+    (its source text, its value), when that value is a whole number of batches."""
+    try:
+        product = _product(model, cst.parse_expression(length), scope)
+    except cst.ParserSyntaxError:
+        return None
+    if product is None or product.number <= 0 or sum(product.unknown.values()) != 1:
+        return None
+    value = total / product.number
+    if value < 1 or abs(value - round(value)) > 1e-9:
+        return None
+    (text,) = product.unknown
+    return text, float(round(value))

@@ -149,10 +149,11 @@ def call_argument(call: cst.Call, keyword: str, position: int | None = None) -> 
 class Model:
     """Everything the rules need to know about one file."""
 
-    def __init__(self, raw: RawFacts, imports: ImportTable) -> None:
+    def __init__(self, raw: RawFacts, imports: ImportTable, known: dict[str, float] | None = None) -> None:
+        """`known`: values of calls the file leaves open (`len(loader)`) that a run measured."""
         self.raw = raw
         self.imports = imports
-        self.resolver = Resolver(raw, imports)
+        self.resolver = Resolver(raw, imports, known)
         self._qualified = {id(c.node): imports.qualify(c.callee) for c in raw.calls}
         self._parent_call: dict[int, tuple[CallSite, int]] = {}
         for call in raw.calls:

@@ -96,4 +96,4 @@ def verify_path(path: Path, args: tuple[str, ...], options: VerifyOptions, label
         nproc_per_node=options.nproc_per_node,
         writes=WritePolicy(options.allow_writes, options.keep_outputs),
     )
-    return interpret(label, child, options.timeout, options.device, facts.schedules)
+    return interpret(label, child, options.timeout, options.device, facts)

@@ -13,7 +13,7 @@ from warmlint.verify.ranks import check_ranks_agree, rank_notes, rank_records
 from warmlint.verify.record import Ending, RunRecord
 from warmlint.verify.result import EXIT_FAILED, EXIT_NOT_RUN, EXIT_PASSED, VerifyResult
 from warmlint.verify.run import ChildRun
-from warmlint.verify.static_schedule import StaticSchedule
+from warmlint.verify.static_schedule import ScriptFacts
 from warmlint.verify.untouched import check_project_untouched
 
 TORCH_MISSING = "warmlint verify needs torch: pip install 'warmlint[verify]'"
@@ -21,7 +21,7 @@ STDERR_LINES_IN_MESSAGE = 10
 
 
 def interpret(
-    script: str, child: ChildRun, timeout: float, device: str, static: tuple[StaticSchedule, ...] = ()
+    script: str, child: ChildRun, timeout: float, device: str, static: ScriptFacts | None = None
 ) -> VerifyResult:
     common: dict[str, Any] = {
         "script": script,
@@ -49,7 +49,9 @@ def interpret(
         return VerifyResult(problem=problem, run=run, **common, **not_run)
     if device == "cuda" and not (run.device or "").startswith("cuda"):
         run = _with_note(run, f"--device cuda was asked for, but the model's parameters are on {run.device}")
-    checks = (*run_checks(run), check_matches_static(run, static))
+    length = run.total_steps or (run.steps if run.completed else None)
+    predicted = static.schedules_for(length) if static is not None else ()
+    checks = (*run_checks(run), check_matches_static(run, predicted))
     if child.world_size:
         checks += (check_ranks_agree(run.ranks, child.world_size),)
     checks += untouched

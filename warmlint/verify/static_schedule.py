@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from warmlint.analysis.lr_schedule import LrCurve, Schedule, SetterKind
+import libcst as cst
+
+from warmlint.analysis.collect import collect
+from warmlint.analysis.length_order import solve_batch_count
+from warmlint.analysis.lr_schedule import LrCurve, Schedule, SetterKind, schedule_of
+from warmlint.analysis.model import Model
 from warmlint.analysis.phases import Phases
 
 _FLAG = re.compile(r"(--?[\w-]+) default")
@@ -38,6 +43,7 @@ class StaticSchedule:
     # Only schedulers set its LR: the child's projection replays them, so it can be compared too
     # (a projection past manual writes only holds the last LR the script used).
     scheduled: bool
+    assumed: str = ""  # what the prediction took from the run: "`len(train_loader)` = 8, from the run"
 
     def summary(self) -> str:
         found = self.phases
@@ -47,6 +53,8 @@ class StaticSchedule:
         if self.warmup:
             parts.append(f"W = {self.warmup}")
         parts.append(f"ends at {found.end:.3g} at step {found.end_step + 1}")
+        if self.assumed:
+            parts.append(f"with {self.assumed}")
         return ", ".join(parts)
 
 
@@ -55,31 +63,53 @@ class ScriptFacts:
     length: ScriptLength | None
     schedules: tuple[StaticSchedule, ...]
     unreadable: str = ""  # why the script could not be analysed
+    model: Model | None = None
+
+    def schedules_for(self, total_steps: int | None) -> tuple[StaticSchedule, ...]:
+        """The schedules, with a run length the file leaves open (`epochs * len(train_loader)`) taken
+        from the run that measured it: the one `len(...)` in it is the number that gives that length."""
+        model = self.model
+        if model is None or total_steps is None:
+            return self.schedules
+        runs = _training_runs(model)
+        found = []
+        for schedule, static in zip(runs, self.schedules):
+            total = schedule.total
+            solved = None
+            if static.curve is None and total is not None and total.value is None:
+                solved = solve_batch_count(model, total.text, total.home, total_steps)
+            if solved is None:
+                found.append(static)
+                continue
+            text, value = solved
+            again = Model(model.raw, model.imports, known={text: value})
+            index = model.optimizers.index(schedule.optimizer)
+            refined = _static(schedule_of(again, again.optimizers[index]), f"`{text}` = {value:g}, from the run")
+            found.append(refined)
+        return tuple(found)
 
 
 def read_script(path: Path, args: Sequence[str]) -> ScriptFacts:
     """`T` and the schedules of the script's training runs, from the model `check` builds."""
-    import libcst as cst
-
-    from warmlint.analysis.collect import collect
-    from warmlint.analysis.lr_schedule import schedule_of
-    from warmlint.analysis.model import Model
-
     try:
         module = cst.parse_module(path.read_bytes())
         raw, imports = collect(module)
         model = Model(raw, imports)
     except (OSError, cst.ParserSyntaxError, RecursionError, UnicodeDecodeError) as error:
         return ScriptFacts(None, (), f"the script cannot be analysed: {type(error).__name__}")
-    runs = [schedule_of(model, o) for o in model.optimizers if o.lifetime.is_training_run and o.steps]
-    return ScriptFacts(_length(runs, args), tuple(_static(s) for s in runs))
+    runs = _training_runs(model)
+    return ScriptFacts(_length(runs, args), tuple(_static(s) for s in runs), model=model)
 
 
-def _static(schedule: Schedule) -> StaticSchedule:
+def _training_runs(model: Model) -> list[Schedule]:
+    return [schedule_of(model, o) for o in model.optimizers if o.lifetime.is_training_run and o.steps]
+
+
+def _static(schedule: Schedule, assumed: str = "") -> StaticSchedule:
     warmup = schedule.warmup.described if schedule.warmup is not None else None
     name = schedule.optimizer.short_name
     scheduled = all(setter.kind is SetterKind.SCHEDULER for setter in schedule.setters)
-    return StaticSchedule(name, schedule.curve, schedule.curve_unknown, schedule.phases, warmup, scheduled)
+    return StaticSchedule(name, schedule.curve, schedule.curve_unknown, schedule.phases, warmup, scheduled, assumed)
 
 
 def _length(runs: list[Schedule], args: Sequence[str]) -> ScriptLength | None:
