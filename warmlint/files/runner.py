@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from warmlint.config import Config
+from warmlint.configs import MAX_CONFIG_BYTES, is_config_path, may_be_config
 from warmlint.diagnostics import FileFix, FileResult
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
@@ -20,14 +21,18 @@ from warmlint.rule_index import all_codes
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
 
 
-def read_source(path: Path) -> tuple[bytes | None, str | None]:
+TOO_LARGE = "skipped: larger than"
+
+
+def read_source(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, str | None]:
     """The file's bytes, or a one-line reason why they cannot be checked."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             return None, "not a regular file"
-        if info.st_size > MAX_FILE_BYTES:
-            return None, f"skipped: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+        if info.st_size > limit:
+            size = f"{limit // 1024} kB" if limit < 1024 * 1024 else f"{limit // (1024 * 1024)} MB"
+            return None, f"{TOO_LARGE} {size}"
         return path.read_bytes(), None
     except FileNotFoundError:
         return None, "no such file (removed after the run started, or a broken symlink)"
@@ -79,11 +84,15 @@ def check_files(
     for path in paths:
         config = config_for(path)
         cache = caches.for_config(config) if caches is not None else None
-        data, problem = read_source(path)
+        config_file = is_config_path(path.name)
+        data, problem = read_source(path, MAX_CONFIG_BYTES if config_file else MAX_FILE_BYTES)
         if data is None:
-            results.append(FileResult(str(path), error=problem))
+            # A YAML or JSON file too large for a config is data: skipped, even when named.
+            skipped = config_file and problem is not None and problem.startswith(TOO_LARGE)
+            results.append(FileResult(str(path), error=None if skipped else problem))
             continue
-        if path not in explicit and not may_matter(data):
+        if (config_file and not may_be_config(data)) or (path not in explicit and not may_matter(data)):
+            # Config files are prefiltered even when named: pre-commit names every YAML and JSON file.
             results.append(FileResult(str(path)))
             continue
         digest = content_hash(data)
@@ -92,7 +101,7 @@ def check_files(
             hit = FileResult(str(path), cached)
             results.append(add_flagged_lines(hit, data) if with_lines else hit)
             continue
-        if path not in explicit and not builds_what_rules_need(_python_of(path, data)):
+        if not config_file and path not in explicit and not builds_what_rules_need(_python_of(path, data)):
             results.append(FileResult(str(path)))
             if cache is not None:
                 cache.put(str(path), digest, [])
