@@ -16,6 +16,8 @@ from warmlint.configs.positions import Lines
 from warmlint.configs.tree import Entry, Mapping, Node, Scalar, Sequence
 
 MAX_NODES = 200_000  # far more than any training config holds
+MAX_FLOW_DEPTH = 100  # `[[[...]]]` nesting; ruamel.yaml takes minutes on 100,000 levels
+_BRACKET = re.compile(r"[\[\]{}]")
 _PLAIN_BLOCK = re.compile(r"[^\n#]*?(?=[ \t]+#|[ \t]*$)", re.M)
 _PLAIN_FLOW = re.compile(r"[^\n#,\]\}]*?(?=[ \t]+#|[ \t]*[,\]\}]|[ \t]*$)", re.M)
 
@@ -33,6 +35,8 @@ def read_yaml(text: str) -> Node:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        raise ConfigReadError(f"cannot parse YAML: brackets nested deeper than {MAX_FLOW_DEPTH} levels")
     loader = YAML(typ="rt")
     try:
         documents = list(loader.load_all(text))
@@ -46,6 +50,15 @@ def read_yaml(text: str) -> Node:
     except RecursionError:
         raise ConfigReadError("cannot parse YAML: nested too deeply") from None
     return _Converter(text).convert_documents(documents)
+
+
+def _flow_depth(text: str) -> int:
+    """How deep `[` and `{` nest (brackets inside quoted strings count too: an upper bound)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(text):
+        depth += 1 if bracket.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 class _Converter:
