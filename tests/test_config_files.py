@@ -233,8 +233,8 @@ def test_without_ruamel_yaml_files_are_skipped_without_error(cli, in_tmp, monkey
         ("dup.yaml", b"lr_scheduler_type: a\nlr_scheduler_type: b\n", "cannot parse YAML: found duplicate key"),
         ("broken.json", b'{"lr_scheduler_type": "constant",}', "cannot parse JSON"),
         ("latin1.yaml", b"lr_scheduler_type: caf\xe9\n", "not UTF-8 text"),
-        ("deep.json", b'{"warmup": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "cannot parse JSON: nested"),
-        ("deep.yaml", b"warmup: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "cannot parse YAML"),
+        ("deep.json", b'{"lr_scheduler_type": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "cannot parse JSON: nested"),
+        ("deep.yaml", b"lr_scheduler_type: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "cannot parse YAML"),
     ],
 )
 def test_bad_config_gives_one_line_naming_the_file(cli, in_tmp, name, content, reason):

@@ -8,13 +8,16 @@ layer recognises the forms it knows; any other YAML or JSON file gives nothing.
 
 from __future__ import annotations
 
+import re
+
 SUFFIXES = (".yaml", ".yml", ".json")
 # A training config is a few kilobytes; a YAML or JSON file above this is data, and is skipped.
 MAX_CONFIG_BYTES = 1024 * 1024
-# Every rule on configs starts from a scheduler key or a warmup setting (`lr_scheduler_type`,
-# axolotl's and torchtune's `lr_scheduler`, `warmup_ratio`, DeepSpeed's `WarmupLR`): a file
-# holding none of these bytes cannot give a finding and is not parsed.
-_WORDS = (b"lr_scheduler", b"armup")
+# Every rule on configs starts from the schedule's key: `lr_scheduler_type`, axolotl's,
+# torchtune's and Lightning CLI's `lr_scheduler`, or DeepSpeed's `"type": "Warmup...LR"`. A file
+# whose bytes hold none of them as a key cannot give a finding and is not parsed: a substring test
+# first (it rejects almost every file), then the key itself, with what may follow a quoted key.
+_KEY = re.compile(rb"\blr_scheduler(?:_type)?[\"']?[ \t]*:|Warmup(?:Decay|Cosine)?LR\b")
 
 
 def is_config_path(path: str) -> bool:
@@ -26,7 +29,9 @@ def is_json_path(path: str) -> bool:
 
 
 def may_be_config(data: bytes) -> bool:
-    return len(data) <= MAX_CONFIG_BYTES and any(word in data for word in _WORDS)
+    # Two substring tests, written out: a generator over a tuple of words costs more than the tests.
+    words = b"lr_scheduler" in data or b"Warmup" in data
+    return words and len(data) <= MAX_CONFIG_BYTES and _KEY.search(data) is not None
 
 
 def read_limit_reason(size: int) -> str:

@@ -27,7 +27,8 @@ class Form(Enum):
 TRAINING_KEYS = frozenset(
     {"learning_rate", "warmup_ratio", "warmup_steps", "max_steps", "num_train_epochs", "num_epochs", "micro_batch_size"}
 )
-DEEPSPEED_SCHEDULERS = frozenset({"WarmupLR", "WarmupDecayLR", "WarmupCosineLR", "OneCycle", "LRRangeTest"})
+# DeepSpeed's schedulers with a warmup (its OneCycle and LRRangeTest are not read: no rule judges them).
+DEEPSPEED_SCHEDULERS = frozenset({"WarmupLR", "WarmupDecayLR", "WarmupCosineLR"})
 RUN_LENGTH_KEYS = ("max_steps", "train_iters")  # optimizer steps of the whole run, written in the file
 
 

@@ -153,7 +153,8 @@ def _walk(root: Path, ignores: list[IgnoreFile], resolver: SettingsResolver, add
                 continue
             if is_dir and not _walked_into(path, entry.name):
                 continue
-            if _why_excluded(path, absolute / entry.name, is_dir, settings, here):
+            filtered = bool(here or settings.config.exclude)  # else nothing can exclude it: no test to make
+            if filtered and _why_excluded(path, absolute / entry.name, is_dir, settings, here):
                 found.skipped += 1
             elif is_dir:
                 subfolders.append((path, here))
