@@ -223,6 +223,17 @@ def test_without_ruamel_yaml_files_are_skipped_without_error(cli, in_tmp, monkey
     assert result.exit_code == 1 and "r.yaml" not in result.stdout and "ds.json:1:" in result.stdout
 
 
+def test_add_noqa_comments_a_yaml_finding_and_leaves_json_alone(cli, in_tmp):
+    recipe = write(in_tmp, "r.yaml", "learning_rate: 2e-5\nwarmup_ratio: 0.1\nlr_scheduler_type: constant  # flat\n")
+    text = '{"scheduler": {"type": "WarmupLR", "params": {"a": "auto"}}}'
+    deepspeed = write(in_tmp, "ds.json", text)
+    result = cli("check", "--add-noqa", ".")
+    assert result.exit_code == 2 and "ds.json: JSON has no comments" in result.stderr
+    assert deepspeed.read_text() == text
+    assert recipe.read_text().splitlines()[2] == "lr_scheduler_type: constant  # flat  # noqa: WL014"
+    assert cli("check", "--no-cache", "r.yaml").exit_code == 0
+
+
 # ---- bad input ------------------------------------------------------------------------
 
 

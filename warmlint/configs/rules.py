@@ -45,6 +45,8 @@ def findings(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFinding
         yield from _recipe(schedule, source)
     elif schedule.form is Form.DEEPSPEED:
         yield from _deepspeed(schedule, source)
+    elif schedule.form is Form.LIGHTNING:
+        yield from _lightning(schedule)
     yield from _warmup_longer_than_run(schedule, source)
 
 
@@ -103,6 +105,31 @@ def _deepspeed(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFindi
             f'set total_num_steps to the run\'s length ({_shown(run)}), or to "auto" with the HF Trainer',
             lambda: [_replace_number(source, total, int(run.number or 0))],
         )
+
+
+def _lightning(schedule: ConfigSchedule) -> Iterator[ConfigFinding]:
+    """A Lightning CLI `lr_scheduler` that is torch's LinearLR rising to its end factor, alone."""
+    if (schedule.name or "").rsplit(".", 1)[-1] != "LinearLR":
+        return
+    start = _factor(schedule, "start_factor", 1 / 3)  # torch's defaults
+    end = _factor(schedule, "end_factor", 1.0)
+    if start is None or end is None or start >= end:
+        return  # unknown, or a linear decay
+    yield ConfigFinding(
+        "WL003",
+        schedule.schedule.entry,
+        f"LinearLR is the only schedule: it ramps the LR from {start:g}x to {end:g}x and then holds it "
+        "constant for the rest of training",
+        "return a schedule that decays after the warmup from configure_optimizers (e.g. a LambdaLR with "
+        "warmup then cosine), or use OneCycleLR here",
+        no_fix_reason="a Lightning CLI lr_scheduler is one class: a warmup followed by a decay is not one of "
+        "torch's schedulers to name here",
+    )
+
+
+def _factor(schedule: ConfigSchedule, key: str, default: float) -> float | None:
+    entry = schedule.holder.entries.get(key)
+    return default if entry is None else Setting(entry).number
 
 
 def _decaying_deepspeed(schedule: ConfigSchedule, source: Source) -> list[TextEdit]:

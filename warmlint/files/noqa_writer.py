@@ -2,7 +2,8 @@
 
 Each file is rewritten only when the result still parses and none of the findings it silences is
 reported again (a line that ends inside a string cannot take a comment), and it is written
-atomically, as fixes are. Notebooks and files that cannot be parsed are left alone.
+atomically, as fixes are. Notebooks, JSON files (no comments) and files that cannot be parsed are
+left alone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from warmlint.config import Config
+from warmlint.configs import is_json_path
 from warmlint.diagnostics import Diagnostic
 from warmlint.engine.lint import check_source
 from warmlint.engine.noqa import add_noqa
@@ -31,6 +33,9 @@ def write_noqa_comments(
     added = files = 0
     problems = []
     for path, findings in sorted(by_file.items()):
+        if is_json_path(path):
+            problems.append(f"{path}: JSON has no comments, no noqa comments written (use per-file-ignores)")
+            continue
         data = Path(path).read_bytes()
         try:
             text = data.decode("utf-8")
@@ -39,8 +44,9 @@ def write_noqa_comments(
             continue
         edited = add_noqa(text, findings)
         config = config_for(Path(path))
-        left = {(d.line, d.code) for d in check_source(edited.encode("utf-8"), path, config).diagnostics}
-        if any(code == "WL000" for _, code in left) or left & set(findings):
+        after = check_source(edited.encode("utf-8"), path, config)
+        left = {(d.line, d.code) for d in after.diagnostics}
+        if after.error or any(code == "WL000" for _, code in left) or left & set(findings):
             problems.append(f"{path}: a comment would not silence its finding there; file left unchanged")
             continue
         try:
