@@ -212,6 +212,14 @@ def test_the_cache_answers_an_unchanged_config(cli, in_tmp, monkeypatch):
     assert first.stdout == second.stdout and "r.yaml:2:1: WL003" in second.stdout
 
 
+def test_stdin_with_a_config_file_name_is_read_as_that_config(cli, in_tmp):
+    recipe = "lr_scheduler_type: constant_with_warmup\nwarmup_steps: 5\nlearning_rate: 1e-5\n"
+    checked = cli("check", "--stdin-filename", "recipes/sft.yaml", "-", input=recipe)
+    assert checked.exit_code == 1 and "recipes/sft.yaml:1:1: WL003" in checked.stdout
+    fixed = cli("fix", "--stdin-filename", "recipes/sft.yaml", "-", input=recipe)
+    assert fixed.stdout == recipe.replace("constant_with_warmup", "cosine")
+
+
 def test_without_ruamel_yaml_files_are_skipped_without_error(cli, in_tmp, monkeypatch):
     monkeypatch.setattr(yaml_reader_module, "available", lambda: False)
     import warmlint.configs.check as config_check

@@ -9,7 +9,7 @@ own length (`max_steps`, `train_iters`); `"auto"` and missing values are unknown
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from warmlint.configs.edits import TextEdit, append_entry, replace_string
@@ -167,7 +167,7 @@ def _warmup_longer_than_run(schedule: ConfigSchedule, source: Source) -> Iterato
     )
 
 
-def _with_fix(code: str, at: Entry, message: str, hint: str, build) -> ConfigFinding:
+def _with_fix(code: str, at: Entry, message: str, hint: str, build: Callable[[], list[TextEdit]]) -> ConfigFinding:
     """The finding with the edits `build` makes, or with the reason it cannot make them."""
     try:
         return ConfigFinding(code, at, message, hint, edits=tuple(build()))
