@@ -1,7 +1,8 @@
-"""Rewrite every `fixtures/<case>/train.fixed.py` from the current fixer (run by hand after a
-deliberate change, then review the diff): one per pitfall fixture that a fix applies to, and none
-left where no fix applies any more."""
+"""Rewrite every `fixtures/<case>/train.fixed.py` and `<config>.fixed.yaml|json` from the current
+fixer (run by hand after a deliberate change, then review the diff): one per pitfall fixture that a
+fix applies to, and none left where no fix applies any more."""
 
+from config_pairs import config_fixture_files, fixed_config, fixed_path
 from fixture_pairs import FIXED_NAME, fixed_pair, pitfall_scripts
 
 if __name__ == "__main__":
@@ -11,3 +12,9 @@ if __name__ == "__main__":
             pair.fixed_path.write_bytes(pair.fixed)
         else:
             script.with_name(FIXED_NAME).unlink(missing_ok=True)
+    for config in config_fixture_files():
+        fixed = fixed_config(config)
+        if fixed is not None:
+            fixed_path(config).write_bytes(fixed)
+        else:
+            fixed_path(config).unlink(missing_ok=True)

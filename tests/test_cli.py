@@ -282,7 +282,7 @@ def test_nonexistent_path(cli, project):
 
 def test_directory_without_python_files(cli, in_tmp):
     write(in_tmp, "docs/readme.md", "# not python\n")
-    write(in_tmp, "docs/data.json", "{}\n")
+    write(in_tmp, "docs/data.csv", "a,b\n")
     result = cli("check", "docs")
     assert result.exit_code == 0
     assert "warning" in result.stderr and "no Python files" in result.stderr

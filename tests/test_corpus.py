@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO
 
 from warmlint.api import check_source
+from warmlint.configs import SUFFIXES as CONFIG_SUFFIXES
 
 LABELS = tomllib.loads((REPO / "tests" / "corpus" / "labels.toml").read_text(encoding="utf-8"))
 
@@ -50,7 +51,8 @@ def labelled(kind: str) -> dict[Finding, dict]:
 def reported() -> set[Finding]:
     assert CORPUS is not None
     found = set()
-    for path in sorted([*CORPUS.rglob("*.py"), *CORPUS.rglob("*.ipynb")]):
+    configs = [p for suffix in CONFIG_SUFFIXES for p in CORPUS.rglob(f"*{suffix}")]  # YAML/JSON training configs
+    for path in sorted([*CORPUS.rglob("*.py"), *CORPUS.rglob("*.ipynb"), *configs]):
         result = check_source(path.read_bytes(), str(path))
         relative = path.relative_to(CORPUS).as_posix()
         # a notebook's findings are named by cell: `tutorial.ipynb:cell 3`, line in the cell

@@ -6,6 +6,7 @@ import re
 import shutil
 
 import pytest
+from config_pairs import config_fixture_files, expected_config_markers
 from conftest import (
     FIXTURES,
     REPO,
@@ -77,14 +78,20 @@ def test_notebook_fixture_markers(path):
 
 
 def _all_markers() -> set[tuple[str, str, str]]:
-    """(path, position, code): the position is `line`, or `cell N:line` in a notebook."""
+    """(path, position, code): the position is `line`, or `cell N:line` in a notebook; YAML and JSON
+    configs (tests/config_pairs.py) included."""
     scripts = {(str(p.relative_to(REPO)), str(line), code) for p in FILES for line, code in expected_markers(p)}
     notebooks = {
         (str(p.relative_to(REPO)), f"cell {cell}:{line}", code)
         for p in NOTEBOOKS
         for cell, line, code in expected_cell_markers(p)
     }
-    return scripts | notebooks
+    configs = {
+        (str(p.relative_to(REPO)), str(line), code)
+        for p in config_fixture_files()
+        for line, code in expected_config_markers(p)
+    }
+    return scripts | notebooks | configs
 
 
 @pytest.mark.slow  # the CLI over the whole tree; each fixture's markers are checked in the fast lane

@@ -74,9 +74,9 @@ def run_hook(hook_repository, tmp_path_factory):
     # One pre-commit home per module, so the hook's virtualenv is built once for all tests.
     home = tmp_path_factory.mktemp("pre-commit-home")
 
-    def run(hook: str, script: str) -> tuple[subprocess.CompletedProcess, Path]:
+    def run(hook: str, script: str, name: str = "train.py") -> tuple[subprocess.CompletedProcess, Path]:
         project = tmp_path_factory.mktemp("user-repository")
-        (project / "train.py").write_text(script, encoding="utf-8")
+        (project / name).write_text(script, encoding="utf-8")
         init_repository(project)
         environment = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
         result = subprocess.run(
@@ -88,7 +88,7 @@ def run_hook(hook_repository, tmp_path_factory):
                 str(hook_repository),
                 hook,
                 "--files",
-                "train.py",
+                name,
                 "--color",
                 "never",
             ],
@@ -98,7 +98,7 @@ def run_hook(hook_repository, tmp_path_factory):
             text=True,
             timeout=300,
         )
-        return result, project / "train.py"
+        return result, project / name
 
     return run
 
@@ -122,6 +122,19 @@ def test_fix_hook_writes_the_schedule(run_hook):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "files were modified by this hook" in result.stdout
     assert "LambdaLR" in script.read_text(encoding="utf-8")
+
+
+RECIPE = "learning_rate: 2.0e-5\nlr_scheduler_type: constant  # flat\nwarmup_ratio: 0.1\n"
+
+
+def test_hooks_check_and_fix_a_yaml_training_config(run_hook):
+    """The hooks take YAML files and install ruamel.yaml to read them."""
+    result, _ = run_hook("warmlint", RECIPE, name="recipe.yaml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "recipe.yaml:2:1: WL014" in result.stdout
+    result, recipe = run_hook("warmlint-fix", RECIPE, name="recipe.yaml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert recipe.read_text(encoding="utf-8") == RECIPE.replace("constant", "cosine")
 
 
 def readme_config(repository: Path) -> str:

@@ -37,7 +37,7 @@ def subclass(*fields: str, trainer: bool = True, pretrained: bool = True) -> str
         ),
         (
             ("learning_rate: float = 2e-4", 'lr_scheduler_type: str = "constant"', "warmup_ratio: float = 0.03"),
-            {(8, "WL001")},
+            {(8, "WL001"), (8, "WL014")},
         ),  # the warmup is ignored by "constant"
         (("learning_rate: float = field(default=2e-4)",), {(7, "WL004")}),  # the default linear, no warmup
         (("learning_rate: float = 2e-4", 'lr_scheduler_type: str = "cosine"'), {(7, "WL004")}),

@@ -104,6 +104,12 @@ _ENTRIES = (
         "A param group's lr is written by hand for an optimizer whose torch scheduler also sets it.",
     ),
     RuleInfo(
+        "WL014",
+        "warmup-ignored",
+        "A warmup length is configured, but the schedule in effect never reads it, so the run starts at the full LR.",
+        fixable=True,
+    ),
+    RuleInfo(
         "WL100",
         "invalid-suppression",
         "A suppression comment warmlint cannot read (no brackets, an unknown code) suppresses nothing.",

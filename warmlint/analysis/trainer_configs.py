@@ -76,6 +76,30 @@ def _read(model: Model) -> list[TrainerConfig]:
     return configs
 
 
+# A checkpoint made for tests (`hf-internal-testing/tiny-random-gpt2`): no run at scale trains it.
+_TEST_CHECKPOINT = re.compile(r"^hf-internal-testing/|(^|[/_-])tiny([/_-]|$)", re.I)
+
+
+def trains_pretrained_model(model: Model) -> bool:
+    """The file trains a pretrained model (`from_pretrained`, not a test checkpoint) with `.train()`:
+    a Trainer config's keyword arguments are then those of a real run."""
+    if not any(_calls_train(c.node) for c in model.raw.calls):
+        return False
+    for call in model.raw.calls:
+        qualified = model.qualified(call) or ""
+        if qualified.endswith(".from_pretrained") and catalog.builds_transformer(qualified):
+            first = call.node.args[0].value if call.node.args else None
+            name = string_value(first) if first is not None else None
+            if name is None or not _TEST_CHECKPOINT.search(name):
+                return True
+    return False
+
+
+def _calls_train(call: cst.Call) -> bool:
+    """`trainer.train()`, `Trainer(...).train()`."""
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value == "train" and not call.args
+
+
 def _subclasses_config(model: Model, node: cst.ClassDef) -> bool:
     return any(catalog.is_trainer_config(model.imports.qualify(dotted_name(b.value)) or "") for b in node.bases)
 

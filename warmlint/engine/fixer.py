@@ -16,6 +16,7 @@ from typing import cast
 import libcst as cst
 
 from warmlint.config import Config
+from warmlint.configs import is_config_path
 from warmlint.diagnostics import Diagnostic, FileFix, FileResult, FixSafety
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.deepstack import on_deep_stack
@@ -109,6 +110,10 @@ def fix_bytes(source: bytes, path: str, config: Config, checked: FileResult | No
     caller that has just checked the file does not parse and analyse it again."""
     if is_notebook(path):  # the notebook's own check is of its cells, not of these bytes
         return on_deep_stack(_fix_notebook, source, path, config)
+    if is_config_path(path):
+        from warmlint.configs.fix import fix_config  # text edits of a YAML or JSON config
+
+        return fix_config(source, path, config)
     return on_deep_stack(_fix_bytes, source, path, config, checked)
 
 

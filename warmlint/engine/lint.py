@@ -13,6 +13,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
 from warmlint.config import Config
+from warmlint.configs import is_config_path
 from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
@@ -233,6 +234,10 @@ def check_source(source: bytes | str, path: str = "<stdin>", config: Config | No
 
 
 def _check_source(source: bytes | str, path: str, config: Config) -> FileResult:
+    if is_config_path(path):
+        from warmlint.configs.check import check_config  # YAML and JSON training configs
+
+        return check_config(source, path, config)
     if not is_notebook(path):
         return check_code(source, path, config)
     try:

@@ -1,4 +1,4 @@
-"""Paths on the command line -> the Python files (scripts, stubs, notebooks) to check.
+"""Paths on the command line -> the files to check (scripts, stubs, notebooks, YAML/JSON configs).
 
 Each folder is walked with its own settings (its `exclude`, its `respect-gitignore`), so a
 file is found or skipped the same way whichever other paths are named with it.
@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warmlint.configs import SUFFIXES as CONFIG_SUFFIXES
 from warmlint.diagnostics import Unchecked
 from warmlint.engine.selection import path_matches
 from warmlint.files.ignore_files import IgnoreFile, ignore_files_in, ignore_files_up_to_repository, ignored_by
@@ -37,8 +38,9 @@ SKIP_DIRS = {
     ".eggs",
     ".ipynb_checkpoints",  # Jupyter's autosaved copies of the notebooks beside it
 }
-# Files a directory walk checks (`exclude = ["*.ipynb"]` leaves notebooks out).
-SUFFIXES = (".py", ".pyi", ".ipynb")
+# Files a directory walk checks (`exclude = ["*.ipynb"]` leaves notebooks out); YAML and JSON
+# files are checked when their content is a training config (warmlint.configs).
+SUFFIXES = (".py", ".pyi", ".ipynb", *CONFIG_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ def _walk(root: Path, ignores: list[IgnoreFile], resolver: SettingsResolver, add
                 continue
             if is_dir and not _walked_into(path, entry.name):
                 continue
-            if _why_excluded(path, absolute / entry.name, is_dir, settings, here):
+            filtered = bool(here or settings.config.exclude)  # else nothing can exclude it: no test to make
+            if filtered and _why_excluded(path, absolute / entry.name, is_dir, settings, here):
                 found.skipped += 1
             elif is_dir:
                 subfolders.append((path, here))

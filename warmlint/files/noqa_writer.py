@@ -3,7 +3,8 @@
 Each file is rewritten only when the result still parses and none of the findings it silences is
 reported again (a line that ends inside a string cannot take a comment), and it is written
 atomically, as fixes are. In a notebook the comments go into the cells the findings are in
-(only the `source` of those cells changes, as with fixes). Files that cannot be parsed are left alone.
+(only the `source` of those cells changes, as with fixes). JSON files (no comments) and files that
+cannot be parsed are left alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from warmlint.config import Config
+from warmlint.configs import is_json_path
 from warmlint.diagnostics import Diagnostic
 from warmlint.engine.lint import check_code, check_source
 from warmlint.engine.noqa import add_noqa
@@ -32,14 +34,18 @@ def write_noqa_comments(
     added = files = 0
     problems = []
     for path, findings in sorted(by_file.items()):
+        if is_json_path(path):
+            problems.append(f"{path}: JSON has no comments, no noqa comments written (use per-file-ignores)")
+            continue
         data = Path(path).read_bytes()
         config = config_for(Path(path))
         edited = _with_comments(data, path, findings, config)
         if isinstance(edited, str):
             problems.append(f"{path}: {edited}")
             continue
-        left = {_key(d) for d in check_source(edited, path, config).diagnostics}
-        if any(code == "WL000" for *_, code in left) or left & {_key(d) for d in findings}:
+        after = check_source(edited, path, config)
+        left = {_key(d) for d in after.diagnostics}
+        if after.error or any(code == "WL000" for *_, code in left) or left & {_key(d) for d in findings}:
             problems.append(f"{path}: a comment would not silence its finding there; file left unchanged")
             continue
         try:

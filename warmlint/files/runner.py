@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from warmlint.config import Config
+from warmlint.configs import MAX_CONFIG_BYTES, is_config_path, may_be_config
 from warmlint.diagnostics import FileFix, FileResult
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
@@ -20,6 +21,9 @@ from warmlint.rule_index import all_codes
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped
 
 
+TOO_LARGE = "skipped: larger than"
+
+
 def read_source(path: Path) -> tuple[bytes | None, str | None]:
     """The file's bytes, or a one-line reason why they cannot be checked."""
     try:
@@ -27,12 +31,39 @@ def read_source(path: Path) -> tuple[bytes | None, str | None]:
         if not stat.S_ISREG(info.st_mode):
             return None, "not a regular file"
         if info.st_size > MAX_FILE_BYTES:
-            return None, f"skipped: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+            return None, f"{TOO_LARGE} {MAX_FILE_BYTES // (1024 * 1024)} MB"
         return path.read_bytes(), None
     except FileNotFoundError:
         return None, "no such file (removed after the run started, or a broken symlink)"
     except OSError as error:
         return None, f"cannot read: {error.strerror or error}"
+
+
+def read_config_file(path: Path) -> tuple[bytes | None, str | None]:
+    """A YAML or JSON file's bytes, as `read_source` gives them, in one open, fstat and read: most
+    such files are data that the prefilter rejects at once, so what reading costs is most of what
+    they cost. Opened without blocking, so a FIFO named `x.json` is refused rather than waited on."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None, "no such file (removed after the run started, or a broken symlink)"
+    except OSError as error:
+        return None, f"cannot read: {error.strerror or error}"
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not a regular file"
+        if info.st_size > MAX_CONFIG_BYTES:
+            return None, f"{TOO_LARGE} {MAX_CONFIG_BYTES // 1024} kB"
+        chunks = [os.read(handle, info.st_size + 1)]
+        while chunks[-1] and sum(map(len, chunks)) <= MAX_CONFIG_BYTES:  # a file that grew meanwhile
+            chunks.append(os.read(handle, MAX_CONFIG_BYTES))
+        data = b"".join(chunks)
+        return (data, None) if len(data) <= MAX_CONFIG_BYTES else (None, f"{TOO_LARGE} {MAX_CONFIG_BYTES // 1024} kB")
+    except OSError as error:
+        return None, f"cannot read: {error.strerror or error}"
+    finally:
+        os.close(handle)
 
 
 def check_bytes(data: bytes | str, display_path: str, config: Config) -> FileResult:
@@ -77,22 +108,28 @@ def check_files(
     results: list[FileResult] = []
     pending: list[tuple[Path, Config]] = []
     for path in paths:
-        config = config_for(path)
-        cache = caches.for_config(config) if caches is not None else None
-        data, problem = read_source(path)
+        config_file = is_config_path(path.name)
+        # A YAML or JSON file is mostly not a config: its bytes are tested before its settings are looked up.
+        config = None if config_file else config_for(path)
+        data, problem = read_config_file(path) if config_file else read_source(path)
         if data is None:
-            results.append(FileResult(str(path), error=problem))
+            # A YAML or JSON file too large for a config is data: skipped, even when named.
+            skipped = config_file and problem is not None and problem.startswith(TOO_LARGE)
+            results.append(FileResult(str(path), error=None if skipped else problem))
             continue
-        if path not in explicit and not may_matter(data):
+        if (config_file and not may_be_config(data)) or (path not in explicit and not may_matter(data)):
+            # Config files are prefiltered even when named: pre-commit names every YAML and JSON file.
             results.append(FileResult(str(path)))
             continue
+        config = config or config_for(path)
+        cache = caches.for_config(config) if caches is not None else None
         digest = content_hash(data)
         cached = cache.get(str(path), digest) if cache is not None else None
         if cached is not None and not (with_fixes and any(d.fixable for d in cached)):
             hit = FileResult(str(path), cached)
             results.append(add_flagged_lines(hit, data) if with_lines else hit)
             continue
-        if path not in explicit and not builds_what_rules_need(_python_of(path, data)):
+        if not config_file and path not in explicit and not builds_what_rules_need(_python_of(path, data)):
             results.append(FileResult(str(path)))
             if cache is not None:
                 cache.put(str(path), digest, [])
@@ -145,7 +182,7 @@ def _check_path(job: tuple[Path, Config, bool, bool]) -> tuple[FileResult, str |
     in memory at once, and if the file changed since the first read, the cache gets the hash
     of what was really checked."""
     path, config, with_fixes, with_lines = job
-    data, problem = read_source(path)
+    data, problem = read_config_file(path) if is_config_path(path.name) else read_source(path)
     if data is None:
         return FileResult(str(path), error=problem), None
     checked = check_bytes(data, str(path), config)

@@ -71,6 +71,7 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL010", SetHorizon): FixBuilder(length_fixes.set_horizon, SAFE),  # changes only T_max
     ("WL011", SetHorizon): FixBuilder(length_fixes.onecycle_total_steps, SAFE),  # changes only the cycle length
     ("WL012", MoveIntoGuard): FixBuilder(length_fixes.move_into_guard, UNSAFE),  # moves scheduler.step()
+    ("WL014", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),  # "constant" -> "cosine"
     ("WL101", CommentRewrite): FixBuilder(comment_fix.rewrite_comment, SAFE),  # edits a comment, no code
 }
 
