@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.model import Model, Scheduler, call_argument
+from warmlint.analysis.phases import WARMUP_SHARE
 from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
@@ -33,9 +34,10 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
         length_name = planner.fresh("warmup_epochs", "lr_warmup_epochs")
         if epochs and available(model, epochs, home, order):
             planner.need_math()
-            length = f"max(1, math.ceil(0.05 * {epochs}))"
+            # The W policy's share of the run and its floor; its cap of 2000 counts steps, not epochs.
+            length = f"max(1, math.ceil({WARMUP_SHARE} * {parenthesized(epochs)}))"
         else:
-            length = "5"
+            length = "5"  # the epoch count is not in the file: a visible constant to tune
     else:
         optimizer = scheduler.optimizer
         if optimizer is None or not optimizer.steps:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from warmlint.analysis.length_fixes import ShortenWarmup
+from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_steps_policy
 from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
 from warmlint.analysis.units import StepUnit
@@ -19,13 +20,10 @@ RULE = RuleInfo(
     fixable=True,
 )
 
-# The fix shortens the warmup to this share of the run (or keeps it, when it is shorter).
-WARMUP_SHARE = 0.05
-
 
 def shortened(warmup: float, run: float) -> int:
-    """`min(W, ceil(0.05 T))`, at least one step."""
-    return max(1, min(math.ceil(warmup), math.ceil(WARMUP_SHARE * run)))
+    """`min(W, policy(T))`: the W policy's length for this run, or the warmup when it is shorter."""
+    return min(math.ceil(warmup), warmup_steps_policy(math.ceil(run)))
 
 
 def _unit(run: SchedulerRun) -> str:
@@ -56,6 +54,6 @@ def check(ctx: RuleContext):
                 f"the warmup of {scheduler.short_name} lasts {warmup.described} scheduler steps but the run "
                 f"steps it only {run.calls} times ({_unit(run)}): the LR never reaches its peak"
             ),
-            hint=f"shorten the warmup to {steps} ({WARMUP_SHARE:.0%} of the run)",
+            hint=f"shorten the warmup to {steps} ({WARMUP_SHARE:.0%} of the run, at most {MAX_WARMUP_STEPS} steps)",
             fix_data=ShortenWarmup(warmup, scheduler, steps),
         )
