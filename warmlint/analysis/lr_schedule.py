@@ -24,7 +24,7 @@ from warmlint.analysis.phases import Phases, at_peak, phases
 from warmlint.analysis.run_length import RunLength, Unresolved, code_of, run_length
 from warmlint.analysis.schedule_length import scheduler_run
 from warmlint.analysis.scheduler_curves import factor_of, guarded
-from warmlint.analysis.schedules import manual_schedule
+from warmlint.analysis.schedules import HelperSchedule, helper_schedule, manual_schedule
 from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import WarmupLength, warmup_length
 from warmlint.analysis.warmup_phase import (
@@ -89,6 +89,9 @@ class Schedule:
     curve: LrCurve | None = field(repr=False)  # the LR at optimizer step s (0-based)
     curve_unknown: str  # why there is no curve
     phases: Phases | None  # of the curve over the run, when both are known
+    # The LR a helper writes per call (`adjust_learning_rate(optimizer, epoch, args)`), in its
+    # loop's counter: known even where the steps per epoch are not.
+    helper: HelperSchedule | None = None
 
     @property
     def alone(self) -> bool:
@@ -166,6 +169,7 @@ def _build(model: Model, optimizer: Optimizer) -> Schedule:
         curve=curve,
         curve_unknown=curve_unknown,
         phases=found,
+        helper=helper_schedule(model, optimizer) if optimizer.lr_writes and not top else None,
     )
 
 

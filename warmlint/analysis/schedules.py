@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.evaluate import ScheduleFunction, Shape, ShapeKind, Unsupported, classify
-from warmlint.analysis.facts import LrWrite
+from warmlint.analysis.facts import CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import Unresolved, loop_count
@@ -195,7 +195,7 @@ def manual_schedule(model: Model, optimizer: Optimizer) -> ManualSchedule | None
 
 
 def _manual(model: Model, write: LrWrite, counter: str, loop) -> ManualSchedule | None:
-    expr, scope = _value_expression(model, write.value, write.scope)
+    expr, scope = value_expression(model, write.value, write.scope)
     node: cst.Lambda | cst.FunctionDef
     if isinstance(expr, cst.Call) and len(expr.args) == 1 and _is_name(expr.args[0].value, counter):
         helper = model.resolver.local_function(expr.func, scope)  # lr = get_lr(it)
@@ -218,7 +218,7 @@ def _manual(model: Model, write: LrWrite, counter: str, loop) -> ManualSchedule 
     return ManualSchedule(write, counter, LambdaSchedule(function, node, anchor, shape))
 
 
-def _value_expression(model: Model, value: cst.BaseExpression, scope):
+def value_expression(model: Model, value: cst.BaseExpression, scope):
     """`lr` in `g["lr"] = lr` is the expression it was assigned in the loop, when bound once."""
     if isinstance(value, cst.Name):
         bindings = model.raw.bindings_of(scope, value.value)
@@ -269,3 +269,50 @@ def _names_in(expr: cst.CSTNode) -> set[str]:
             found.add(node.value)
         stack.extend(node.children)
     return found
+
+
+@dataclass(frozen=True)
+class HelperSchedule:
+    """`adjust_learning_rate(optimizer, epoch, args)`: a function of this file that writes the LR
+    from one of its parameters, called once from a loop with that loop's counter."""
+
+    function: str  # the helper's name
+    counter: str  # the loop counter the call passes (`epoch`)
+    call: CallSite
+    shape: Shape
+
+
+def helper_schedule(model: Model, optimizer: Optimizer) -> HelperSchedule | None:
+    """The LR an optimizer's one param-group write sets inside a helper, as a function of the loop
+    counter its one call passes, over that loop's length when it is known."""
+    writes = [w for w in optimizer.lr_writes if not w.augmented]
+    if len(writes) != 1 or len(optimizer.lr_writes) != 1:
+        return None
+    write = writes[0]
+    helper = model.raw.functions.get(write.scope)
+    if helper is None or helper.is_method:
+        return None
+    expr, _ = value_expression(model, write.value, write.scope)
+    params = {p.name.value: p for p in helper.params}
+    used = [name for name in params if name in _names_in(expr)]
+    calls = model.resolver.calls_to(helper)
+    if len(calls) != 1:
+        return None
+    call, offset = calls[0]
+    loop = model.raw.loops[call.loops[-1]] if call.loops else None
+    counter = _counter_of(loop) if loop is not None else None
+    if loop is None or counter is None:
+        return None
+    for name in used:
+        argument, _ = model.resolver.argument_for(helper, params[name], call, offset)
+        if argument is None or not _is_name(argument, counter):
+            continue
+        node = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name(name))]), body=expr)
+        try:
+            function = ScheduleFunction(node, helper.scope, model.resolver)
+            shape = classify(function, horizon=_loop_horizon(model, loop))
+        except Unsupported:
+            return None
+        if shape is not None:
+            return HelperSchedule(helper.name, counter, call, shape)
+    return None

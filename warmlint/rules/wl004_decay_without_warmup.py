@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.trainer_configs import DECAYING_SCHEDULES, trainer_configs
@@ -60,6 +61,8 @@ def check(ctx: RuleContext):
     yield from _trainer_configs(ctx)
     model = ctx.model
     for optimizer in model.optimizers:
+        if not optimizer.schedulers and optimizer.lifetime.is_training_run and not optimizer.escapes:
+            yield from _decaying_helper(ctx, optimizer)
         if not optimizer.schedulers or optimizer.lr_writes or optimizer.schedule_helpers or optimizer.escapes:
             continue
         if not optimizer.lifetime.is_training_run:
@@ -82,6 +85,26 @@ def check(ctx: RuleContext):
             fix_data=top[0] if len(top) == 1 else None,
             no_fix_reason="" if len(top) == 1 else "several schedulers drive this optimizer",
         )
+
+
+def _decaying_helper(ctx: RuleContext, optimizer: Optimizer):
+    """`adjust_learning_rate(optimizer, epoch, args)` whose body only decays the LR from its first call."""
+    helper = schedule_of(ctx.model, optimizer).helper
+    if helper is None or helper.shape.kind is not ShapeKind.DECAY_ONLY or optimizer.schedule_helpers:
+        return
+    reason = needs_warmup(optimizer, ctx.model, ctx.config)
+    if reason is None:
+        return
+    yield Finding(
+        node=optimizer.call.node,
+        message=(
+            f"{optimizer.short_name} starts at {describe_lr(optimizer)}, {reason}, and {helper.function}() "
+            f"sets it from `{helper.counter}` with a schedule that only decays: the first updates run at "
+            "the full LR with no warmup"
+        ),
+        hint=f"ramp the LR up over the first steps in {helper.function}() before its decay",
+        no_fix_reason=f"the LR is set by {helper.function}(): add the warmup to it by hand",
+    )
 
 
 def _trainer_configs(ctx: RuleContext):
