@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 UNFIXABLE = {
     "wl003_lambda_warmup_parameter": "optimizer.step() is not reached from where the optimizer is built",
     "wl004_adjust_learning_rate_step_decay": "the LR is set by adjust_learning_rate(): add the warmup to it by hand",
+    "wl003_ignite_handler_warmup_flat": "the run length is not in this file",
     "wl006_lightning_manual_optimization": "cannot find where its optimizer steps",
     "wl009_argparse_lambda_functions": "the warmup length is read inside the LR function",
     "wl013_steplr_write_in_loop": "decide which of the two should set the LR",

@@ -161,6 +161,14 @@ OPTIMIZER_SAFE_CALLEES = {"print", "len", "isinstance", "type", "id", "repr", "s
 # Method names that step, unscale or inspect an optimizer passed as an argument (AMP's GradScaler).
 OPTIMIZER_STEPPING_METHODS = {"step", "unscale_", "update"}
 
+# Trainers built from an optimizer that step it every iteration and never touch its LR: what sets
+# the LR is what the file attaches to their events.
+STEPPING_TRAINERS = {
+    "ignite.engine.create_supervised_trainer",
+    "ignite.engine.supervised_training_step",
+    "ignite.engine.supervised_training_step_amp",
+}
+
 # Factories that return (scheduler, something): the scheduler is the first element.
 TUPLE_RETURNING_FACTORIES = {"timm.scheduler.create_scheduler", "timm.scheduler.create_scheduler_v2"}
 # Warmup wrappers that are applied through a context manager instead of step().

@@ -112,6 +112,7 @@ class Optimizer(Tracked):
     lr_writes: list[LrWrite] = field(default_factory=list, repr=False)
     schedule_helpers: list[CallSite] = field(default_factory=list, repr=False)  # adjust_learning_rate(opt, ...)
     lifetime: Lifetime = Lifetime.UNKNOWN
+    framework_stepped: bool = False  # handed to a trainer that steps it (ignite's supervised trainer)
     scale: ScaleEvidence = ScaleEvidence.UNKNOWN  # of the model it trains; see Model.scale_of
 
     @property
@@ -456,6 +457,9 @@ class Model:
             return  # fabric.clip_gradients(model, optimizer, ...)
         if callee in catalog.OPTIMIZER_SAFE_CALLEES:
             return
+        if qualified in catalog.STEPPING_TRAINERS:
+            optimizer.framework_stepped = True  # ignite's trainer steps it and leaves its LR alone
+            return
         optimizer.escapes.append(f"passed to {callee or 'a call'}()")
 
     def _attach_lr_writes(self) -> None:
@@ -521,7 +525,7 @@ class Model:
 
     def _lifetime(self, optimizer: Optimizer) -> Lifetime:
         """Whether the optimizer is a training run: stepped in a loop that does not also rebuild it."""
-        if optimizer.returned_to_lightning or optimizer.escapes:
+        if optimizer.returned_to_lightning or optimizer.escapes or optimizer.framework_stepped:
             return Lifetime.FRAMEWORK
         steps = optimizer.steps
         if not steps:
