@@ -96,12 +96,21 @@ def static_verdict(result) -> str:
 @pytest.mark.parametrize("case", CASES)
 def test_every_fixed_run_uses_the_lrs_check_computed(results, case):
     """verify compares each fixed run with the schedule check computes for the fixed file: never a
-    disagreement, and for the inserted warmup-then-decay (WL001-WL003) always a match."""
+    disagreement, and for the inserted warmup-then-decay (WL001-WL003) a match wherever the run
+    steps it once per optimizer step from one place."""
     result = results[case]
     status = static_verdict(result)
-    assert status != "fail", [c.message for c in result.checks if c.name == "matches-static"]
-    if case[:5] in ("wl001", "wl002", "wl003") and "lightning" not in case:
-        assert status == "pass", [c.message for c in result.checks if c.name == "matches-static"]
+    message = [c.message for c in result.checks if c.name == "matches-static"]
+    assert status != "fail", message
+    if case[:5] in ("wl001", "wl002", "wl003") and "lightning" not in case and case not in STEPPED_ELSEWHERE:
+        assert status == "pass", message
+
+
+# Fixed runs whose schedule check leaves unpredicted, and why.
+STEPPED_ELSEWHERE = {
+    "wl002_shared_step_function": "the fix ramps the constant in place under `if step < W`: a conditional write",
+    "wl002_warmup_loop_functions": "the scheduler is stepped in the warmup loop and in the main loop",
+}
 
 
 # What each later rule's fix is about, as the check verify reports on it.

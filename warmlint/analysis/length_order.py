@@ -18,6 +18,7 @@ import libcst as cst
 from warmlint.analysis.facts import ScopeId
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import code_of
+from warmlint.analysis.values import Resolver
 
 _BATCH_COUNT = "len("  # an unknown factor of this form counts batches: at least 2
 
@@ -71,15 +72,44 @@ def compare(model: Model, first: str, second: str, scope: ScopeId) -> Order | No
 
 def solve_batch_count(model: Model, length: str, scope: ScopeId, total: int) -> tuple[str, float] | None:
     """The one unknown `len(...)` in `length` that makes it `total` (a run measured it), as
-    (its source text, its value), when that value is a whole number of batches."""
+    (its source text, its smallest whole value that does): `epochs * len(loader)`, also under an
+    accumulation factor (`epochs * (len(loader) // accum)`), where the length grows with it."""
     try:
-        product = _product(model, cst.parse_expression(length), scope)
+        expr = cst.parse_expression(length)
     except cst.ParserSyntaxError:
         return None
-    if product is None or product.number <= 0 or sum(product.unknown.values()) != 1:
+    unknown = {code_of(node) for node in _walk(expr) if _is_len_call(node)}
+    unknown = {text for text in unknown if model.resolver.number(cst.parse_expression(text), scope) is None}
+    if len(unknown) != 1:
         return None
-    value = total / product.number
-    if value < 1 or abs(value - round(value)) > 1e-9:
+    (text,) = unknown
+
+    def length_with(count: int) -> float | None:
+        found = Resolver(model.raw, model.imports, {text: float(count)}).number(expr, scope)
+        return found.number if found is not None else None
+
+    low, high = 1, 1
+    while (value := length_with(high)) is not None and value < total and high < _MAX_BATCHES:
+        low, high = high, high * 2
+    if value is None or value < total:
         return None
-    (text,) = product.unknown
-    return text, float(round(value))
+    while low < high:  # the smallest count whose length reaches `total`
+        middle = (low + high) // 2
+        found = length_with(middle)
+        if found is None:
+            return None
+        low, high = (middle + 1, high) if found < total else (low, middle)
+    return (text, float(low)) if length_with(low) == total else None
+
+
+_MAX_BATCHES = 1 << 24
+
+
+def _is_len_call(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len"
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)

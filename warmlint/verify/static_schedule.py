@@ -43,7 +43,7 @@ class StaticSchedule:
     # Only schedulers set its LR: the child's projection replays them, so it can be compared too
     # (a projection past manual writes only holds the last LR the script used).
     scheduled: bool
-    assumed: str = ""  # what the prediction took from the run: "`len(train_loader)` = 8, from the run"
+    assumed: str = ""  # what the prediction took from the run: "T = `epochs * len(loader)` = 40, ..."
 
     def summary(self) -> str:
         found = self.phases
@@ -84,7 +84,8 @@ class ScriptFacts:
             text, value = solved
             again = Model(model.raw, model.imports, known={text: value})
             index = model.optimizers.index(schedule.optimizer)
-            refined = _static(schedule_of(again, again.optimizers[index]), f"`{text}` = {value:g}, from the run")
+            taken = f"T = `{total.text}` = {total_steps}, the run's own length"
+            refined = _static(schedule_of(again, again.optimizers[index]), taken)
             found.append(refined)
         return tuple(found)
 
