@@ -78,7 +78,7 @@ class ScriptFacts:
             solved = None
             if static.curve is None and total is not None and total.value is None:
                 solved = solve_batch_count(model, total.text, total.home, total_steps)
-            if solved is None:
+            if solved is None or total is None:
                 found.append(static)
                 continue
             text, value = solved
