@@ -109,6 +109,8 @@ def test_a_literal_of_deepspeeds_schema_counts_without_a_call_and_a_lookalike_do
     assert builds_what_rules_need(schema.encode())
     lookalike = 'config = {"model": "resnet", "scheduler": {"type": "WarmupLR"}}\n'
     assert found(lookalike) == set()
+    nested = 'run = {"name": "a", "deepspeed": {"optimizer": {"type": "Adam"}, "scheduler": {"type": "WarmupLR"}}}\n'
+    assert found(nested) == {(1, "WL003")}
 
 
 def test_a_dict_reached_through_names_and_a_spread_dict():

@@ -23,7 +23,7 @@ from warmlint.analysis.model import Model, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import Unresolved, code_of, parenthesized, site_length
 from warmlint.configs.facts import ConfigSchedule, Form, Setting, schedules
-from warmlint.configs.tree import Entry, Mapping, Node, Scalar, Sequence
+from warmlint.configs.tree import Entry, Mapping, Node, Scalar, Sequence, mappings
 
 # DeepSpeed's scheduler types: a dict whose "scheduler" has one of them is DeepSpeed's schema.
 SCHEDULER_TYPES = frozenset({"WarmupLR", "WarmupDecayLR", "WarmupCosineLR", "OneCycle", "LRRangeTest"})
@@ -106,16 +106,15 @@ def _trees(model: Model) -> list[DictTree]:
         if tree is not None:
             tree.run = _run_steps(model, call, tree, handoff)
             found[id(origin[0])] = tree
-    for names in model.raw.bindings.values():
+    for scope, names in model.raw.bindings.items():
         for bindings in names.values():
             for binding in bindings:
                 value = binding.value
                 if binding.kind != "assign" or binding.index is not None or id(value) in found:
                     continue
-                if isinstance(value, (cst.Dict, cst.Call)) and _is_dict(value):
-                    scope = _binding_scope(model, binding.name, value)
-                    tree = _tree(model, value, scope, binding.order, Handoff.NONE) if scope is not None else None
-                    if tree is not None and _has_schema(tree.root):
+                if isinstance(value, (cst.Dict, cst.Call)) and _is_dict(value) and _names_scheduler(value):
+                    tree = _tree(model, value, scope, binding.order, Handoff.NONE)
+                    if tree is not None and any(_has_schema(m) for m in mappings(tree.root)):
                         found[id(value)] = tree
     return list(found.values())
 
@@ -151,11 +150,17 @@ def _dict_origin(model: Model, expr: cst.BaseExpression, scope: ScopeId) -> tupl
     return None
 
 
-def _binding_scope(model: Model, name: str, value: cst.CSTNode) -> ScopeId | None:
-    for scope, names in model.raw.bindings.items():
-        if any(b.value is value for b in names.get(name, ())):
-            return scope
-    return None
+def _names_scheduler(node: cst.CSTNode, depth: int = 0) -> bool:
+    """A `"scheduler"` key in the literal or a dict written inside it: the cheap test before reading it."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(node, cst.Dict):
+        pairs = [(string_value(e.key), e.value) for e in node.elements if isinstance(e, cst.DictElement)]
+    elif isinstance(node, cst.Call) and _is_dict(node):
+        pairs = [(a.keyword.value if a.keyword else None, a.value) for a in node.args]
+    else:
+        return False
+    return any(key == "scheduler" or _names_scheduler(value, depth + 1) for key, value in pairs)
 
 
 def _has_schema(root: Mapping) -> bool:
