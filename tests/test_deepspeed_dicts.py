@@ -161,3 +161,13 @@ def test_trainer_keywords_on_a_test_checkpoint_are_silent(name):
     if name == "model_id":  # a test function's parameter, in a test
         source = source.replace("def main():", "def test_main(model_id):")
     assert found(source) == set()
+
+
+def test_a_dict_given_to_hf_deepspeed_config_and_then_the_engine_decays_over_the_engine_loop():
+    script = engine_script(WARMUP_LR).replace(
+        "    engine, _, _, _", "    HfDeepSpeedConfig(ds_config)\n    engine, _, _, _"
+    )
+    script = script.replace(
+        "import deepspeed\n", "import deepspeed\nfrom transformers.integrations import HfDeepSpeedConfig\n"
+    )
+    assert '"total_num_steps": 1000' in fix_source(script)

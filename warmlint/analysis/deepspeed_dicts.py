@@ -99,13 +99,14 @@ def _trees(model: Model) -> list[DictTree]:
         tree = found.get(id(origin[0]))
         if tree is None:
             tree = _tree(model, origin[0], origin[1], call.order, handoff)
+            if tree is None:
+                continue
+            found[id(origin[0])] = tree
         elif handoff is Handoff.TRAINER:  # also handed to the Trainer, which fills its "auto" values
             tree.handoff = handoff
-        else:
-            continue
-        if tree is not None:
-            tree.run = _run_steps(model, call, tree, handoff)
-            found[id(origin[0])] = tree
+        run = _run_steps(model, call, tree, handoff)
+        if run is not None and (tree.run is None or handoff is Handoff.TRAINER):
+            tree.run = run
     for scope, names in model.raw.bindings.items():
         for bindings in names.values():
             for binding in bindings:
