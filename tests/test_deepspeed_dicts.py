@@ -171,3 +171,18 @@ def test_a_dict_given_to_hf_deepspeed_config_and_then_the_engine_decays_over_the
         "import deepspeed\n", "import deepspeed\nfrom transformers.integrations import HfDeepSpeedConfig\n"
     )
     assert '"total_num_steps": 1000' in fix_source(script)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        'ds_config["scheduler"]["params"]["total_num_steps"] = 10\n',
+        'ds_config.update(scheduler={"type": "WarmupLR"})\n',
+    ],
+    ids=["subscript", "update"],
+)
+def test_a_dict_the_script_changes_after_building_it_is_not_read(change):
+    scheduler = '{"type": "WarmupDecayLR", "params": {"warmup_num_steps": 10, "total_num_steps": 100}}'
+    script = engine_script(scheduler).replace("\n\ndef main", "\n" + change + "\n\ndef main", 1)
+    assert found(script) == set()
+    assert {code for _, code in found(engine_script(scheduler))} == {"WL010"}  # unchanged, it is read

@@ -58,6 +58,7 @@ class DictTree:
     scope: ScopeId
     order: int  # where the dict is written, in source order (for what an inserted value may read)
     handoff: Handoff
+    mutated: _Mutations = field(repr=False, compare=False)
     run: RunSteps | None = None
     nodes: dict[int, cst.CSTNode] = field(default_factory=dict)  # id(Entry or Mapping) -> node
     values: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(Entry) -> value as written
@@ -89,16 +90,17 @@ def deepspeed_schedules(model: Model) -> list[DictSchedule]:
 
 def _trees(model: Model) -> list[DictTree]:
     found: dict[int, DictTree] = {}
+    mutated = _Mutations(model)
     for call in model.raw.calls:
         argument, handoff = _handed_dict(model, call)
         if argument is None:
             continue
-        origin = _dict_origin(model, argument, call.scope)
+        origin = _dict_origin(model, argument, call.scope, mutated)
         if origin is None:
             continue
         tree = found.get(id(origin[0]))
         if tree is None:
-            tree = _tree(model, origin[0], origin[1], call.order, handoff)
+            tree = _tree(model, origin[0], origin[1], call.order, handoff, mutated)
             if tree is None:
                 continue
             found[id(origin[0])] = tree
@@ -113,8 +115,13 @@ def _trees(model: Model) -> list[DictTree]:
                 value = binding.value
                 if binding.kind != "assign" or binding.index is not None or id(value) in found:
                     continue
-                if isinstance(value, (cst.Dict, cst.Call)) and _is_dict(value) and _names_scheduler(value):
-                    tree = _tree(model, value, scope, binding.order, Handoff.NONE)
+                if (
+                    isinstance(value, (cst.Dict, cst.Call))
+                    and _is_dict(value)
+                    and _names_scheduler(value)
+                    and binding.name not in mutated
+                ):
+                    tree = _tree(model, value, scope, binding.order, Handoff.NONE, mutated)
                     if tree is not None and any(_has_schema(m) for m in mappings(tree.root)):
                         found[id(value)] = tree
     return list(found.values())
@@ -141,14 +148,68 @@ def _is_dict(node: cst.CSTNode) -> bool:
     )
 
 
-def _dict_origin(model: Model, expr: cst.BaseExpression, scope: ScopeId) -> tuple[cst.CSTNode, ScopeId] | None:
-    """The one dict literal (or `dict(...)`) `expr` is, or a name bound once to."""
+def _dict_origin(
+    model: Model, expr: cst.BaseExpression, scope: ScopeId, mutated: _Mutations
+) -> tuple[cst.CSTNode, ScopeId] | None:
+    """The one dict literal (or `dict(...)`) `expr` is, or a name bound once to and never changed."""
     if _is_dict(expr):
         return expr, scope
     origins = model.resolver.origins(expr, scope)
-    if origins and len(origins) == 1 and _is_dict(origins[0][0]):
+    if origins and len(origins) == 1 and _is_dict(origins[0][0]) and origins[0][2] not in mutated:
         return origins[0][0], origins[0][1]
     return None
+
+
+class _Mutations:
+    """Names whose dict the file changes after building it (`cfg["scheduler"]["params"][...] = n`,
+    `cfg.update(...)`): what the literal says is then not what the run gets. The file is read for
+    them only when it hands or writes a config dict, and once."""
+
+    def __init__(self, model: Model) -> None:
+        self._model = model
+        self._names: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._names is None:
+            raw = self._model.raw
+            names = {base.split(".", 1)[0] for base, _, _ in raw.subscript_stores}
+            names |= {
+                callee.split(".", 1)[0]
+                for call in raw.calls
+                if (callee := call.callee) and callee.rsplit(".", 1)[-1] in _MUTATORS
+            }
+            collector = _SubscriptStores()
+            raw.module.visit(collector)
+            self._names = names | collector.names
+        return name in self._names
+
+
+_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear"})
+
+
+class _SubscriptStores(cst.CSTVisitor):
+    """The names under nested subscript stores (`cfg["a"]["b"] = ...`, `del cfg["a"]`)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def _store(self, target: cst.BaseExpression) -> None:
+        while isinstance(target, (cst.Subscript, cst.Attribute)):
+            target = target.value
+        if isinstance(target, cst.Name):
+            self.names.add(target.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self._store(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self._store(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self._store(node.target)
 
 
 def _names_scheduler(node: cst.CSTNode, depth: int = 0) -> bool:
@@ -171,8 +232,10 @@ def _has_schema(root: Mapping) -> bool:
     return isinstance(kind, Scalar) and kind.value in SCHEDULER_TYPES and bool(SCHEMA_KEYS & set(root.entries))
 
 
-def _tree(model: Model, node: cst.CSTNode, scope: ScopeId, order: int, handoff: Handoff) -> DictTree | None:
-    tree = DictTree(Mapping(), scope, order, handoff)
+def _tree(
+    model: Model, node: cst.CSTNode, scope: ScopeId, order: int, handoff: Handoff, mutated: _Mutations
+) -> DictTree | None:
+    tree = DictTree(Mapping(), scope, order, handoff, mutated)
     root = _mapping(model, tree, node, scope, 0)
     if root is None:
         return None
@@ -206,7 +269,7 @@ def _mapping(model: Model, tree: DictTree, node: cst.CSTNode, scope: ScopeId, de
 
 def _node(model: Model, tree: DictTree, expr: cst.BaseExpression, scope: ScopeId, depth: int) -> Node:
     if depth < _MAX_DEPTH:
-        origin = _dict_origin(model, expr, scope)
+        origin = _dict_origin(model, expr, scope, tree.mutated)
         if origin is not None:
             inner = _mapping(model, tree, origin[0], origin[1], depth)
             if inner is not None:
