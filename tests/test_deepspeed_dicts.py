@@ -186,3 +186,14 @@ def test_a_dict_the_script_changes_after_building_it_is_not_read(change):
     script = engine_script(scheduler).replace("\n\ndef main", "\n" + change + "\n\ndef main", 1)
     assert found(script) == set()
     assert {code for _, code in found(engine_script(scheduler))} == {"WL010"}  # unchanged, it is read
+
+
+def test_an_added_keyword_does_not_copy_the_comment_of_the_line_before():
+    source = (
+        TRAINER.format(name='"meta-llama/Llama-3.1-8B"', extra="")
+        .replace("learning_rate=1e-3)", "learning_rate=1e-3,  # tuned\n        num_train_epochs=1,\n    )")
+        .replace('output_dir="out", ', 'output_dir="out",\n        ')
+    )
+    fixed = fix_source(source)
+    assert fixed.count("# tuned") == 1
+    assert "        num_train_epochs=1,\n        warmup_ratio=0.05,\n    )" in fixed
