@@ -1,8 +1,9 @@
 """The fixed configs, loaded by the library that reads them, give a schedule that warms up and decays.
 
 DeepSpeed's scheduler classes and `transformers.get_scheduler` run on CPU: each fixed fixture's
-schedule is built from the file's own values (an `"auto"` value gets what the HF integration would
-fill in) and stepped over the run; the LR must start low, reach its peak and end at most half of it.
+schedule (a DeepSpeed dict in a fixed script included) is built from the file's own values (an
+`"auto"` value gets what the HF integration would fill in) and stepped over the run; the LR must
+start low, reach its peak and end at most half of it.
 Skipped where deepspeed or transformers is not installed (neither is a dependency of warmlint).
 """
 
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 import math
 
+import libcst as cst
 import pytest
 from config_pairs import fixed_config_files
 from conftest import FIXTURES
 
+from warmlint.analysis.collect import collect
+from warmlint.analysis.deepspeed_dicts import deepspeed_schedules
+from warmlint.analysis.model import Model
 from warmlint.configs.check import decode, read
 from warmlint.configs.facts import ConfigSchedule, Form, schedules
 from warmlint.configs.tree import Scalar
@@ -61,7 +66,17 @@ def optimizer():
     return torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=PEAK)
 
 
-DEEPSPEED = fixed_schedules(Form.DEEPSPEED)
+def fixed_script_schedules() -> list[tuple[str, ConfigSchedule]]:
+    """The DeepSpeed dicts of the fixed scripts, as warmlint reads them (values resolved)."""
+    found = []
+    for path in sorted(FIXTURES.glob("*/train.fixed.py")):
+        raw, imports = collect(cst.parse_module(path.read_bytes()))
+        for item in deepspeed_schedules(Model(raw, imports)):
+            found.append((str(path.relative_to(FIXTURES)), item.schedule))
+    return found
+
+
+DEEPSPEED = fixed_schedules(Form.DEEPSPEED) + fixed_script_schedules()
 
 
 @pytest.mark.parametrize(("name", "schedule"), DEEPSPEED, ids=[name for name, _ in DEEPSPEED])
@@ -102,3 +117,4 @@ def test_a_fixed_recipe_schedule_warms_up_and_decays(name, schedule):
 
 def test_there_are_fixed_configs_of_both_libraries():
     assert len(DEEPSPEED) >= 3 and len(RECIPES) >= 4
+    assert any(name.endswith(".py") for name, _ in DEEPSPEED)  # a dict in a fixed script

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from config_pairs import config_fixture_files
 from conftest import REPO, fixture_files, notebook_fixture_files, run_module
 from test_rule_docs import EXAMPLES
 
@@ -38,7 +39,7 @@ def test_walking_the_fixtures_finds_what_checking_each_file_finds(tmp_path):
     reported = {(d["path"], d.get("cell"), d["line"], d["code"]) for d in json.loads(walked.stdout)}
     expected = {
         (str(path.relative_to(REPO)), d.cell, d.line, d.code)
-        for path in fixture_files() + notebook_fixture_files()
+        for path in fixture_files() + notebook_fixture_files() + config_fixture_files()
         for d in check_source(path.read_bytes(), str(path)).diagnostics
     }
     assert reported == expected and expected

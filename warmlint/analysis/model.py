@@ -25,6 +25,7 @@ from warmlint.analysis.scale import ModelScale, ScaleEvidence
 from warmlint.analysis.values import Resolver, Value
 
 if TYPE_CHECKING:  # the derived facts below are computed by the modules that define them
+    from warmlint.analysis.deepspeed_dicts import DictSchedule
     from warmlint.analysis.lr_schedule import Schedule
     from warmlint.analysis.schedules import LambdaSchedule, ManualSchedule
     from warmlint.analysis.trainer_configs import TrainerConfig
@@ -170,6 +171,7 @@ class Model:
         self.lambda_schedules: dict[int, LambdaSchedule | None] = {}
         self.manual_schedules: dict[int, ManualSchedule | None] = {}
         self.trainer_configs: list[TrainerConfig] | None = None
+        self.deepspeed_schedules: list[DictSchedule] | None = None
         self.unattributed_lr_writes: list[LrWrite] = []
         self.frameworks = Frameworks(self.resolver, imports)
         self._aliases = AliasIndex(raw, self.resolver, self.key_of, self.frameworks.wraps)

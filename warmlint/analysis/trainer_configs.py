@@ -76,23 +76,32 @@ def _read(model: Model) -> list[TrainerConfig]:
     return configs
 
 
-# A checkpoint made for tests (`hf-internal-testing/tiny-random-gpt2`): no run at scale trains it.
-_TEST_CHECKPOINT = re.compile(r"^hf-internal-testing/|(^|[/_-])tiny([/_-]|$)", re.I)
+# A checkpoint made for tests (`hf-internal-testing/tiny-random-gpt2`, `trl-internal-testing/...`):
+# no run at scale trains it.
+_TEST_CHECKPOINT = re.compile(r"^[\w.-]*internal-testing/|(^|[/_-])tiny([/_-]|$)", re.I)
 
 
 def trains_pretrained_model(model: Model) -> bool:
-    """The file trains a pretrained model (`from_pretrained`, not a test checkpoint) with `.train()`:
-    a Trainer config's keyword arguments are then those of a real run."""
-    if not any(_calls_train(c.node) for c in model.raw.calls):
+    """The file trains a pretrained model (`from_pretrained`, not a test checkpoint) with `.train()`
+    outside its tests: a Trainer config's keyword arguments are then those of a real run. A file
+    that loads a test checkpoint anywhere is a test of the Trainer's plumbing."""
+    if not any(_calls_train(c.node) and not _in_test(c.scope) for c in model.raw.calls):
         return False
+    real = False
     for call in model.raw.calls:
         qualified = model.qualified(call) or ""
         if qualified.endswith(".from_pretrained") and catalog.builds_transformer(qualified):
             first = call.node.args[0].value if call.node.args else None
-            name = string_value(first) if first is not None else None
-            if name is None or not _TEST_CHECKPOINT.search(name):
-                return True
-    return False
+            name = _text(model, first, call.scope) if first is not None else None
+            if name is not None and _TEST_CHECKPOINT.search(name):
+                return False
+            real = real or not _in_test(call.scope)
+    return real
+
+
+def _in_test(scope) -> bool:
+    """Code of a test (`test_*` functions, `Test*` classes), which exercises the Trainer on toy runs."""
+    return any(part.lower().startswith("test") for part in scope[1:])
 
 
 def _calls_train(call: cst.Call) -> bool:

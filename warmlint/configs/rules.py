@@ -40,7 +40,9 @@ class Source:
     json: bool
 
 
-def findings(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFinding]:
+def findings(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
+    """The schedule's findings; with their text edits when `source` is the file's text (a dict in a
+    Python script is judged the same way and fixed in its syntax tree: `source` is None)."""
     if schedule.form is Form.RECIPE:
         yield from _recipe(schedule, source)
     elif schedule.form is Form.DEEPSPEED:
@@ -50,26 +52,28 @@ def findings(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFinding
     yield from _warmup_longer_than_run(schedule, source)
 
 
-def _recipe(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFinding]:
+def _recipe(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
     key = schedule.schedule.entry.key
     if schedule.name == "constant_with_warmup":
         yield _with_fix(
+            source,
             "WL003",
             schedule.schedule.entry,
             f"{key}: constant_with_warmup warms up and then holds the LR constant for the rest of training",
             f"use {key}: {DECAY} (or linear): the same warmup, then a decay to the end of training",
-            lambda: [replace_string(source.text, _scalar(schedule.schedule), DECAY)],
+            lambda source: [replace_string(source.text, _scalar(schedule.schedule), DECAY)],
         )
     elif schedule.name == "constant":
         configured = _configured_warmup(schedule)
         if configured is not None:
             yield _with_fix(
+                source,
                 "WL014",
                 schedule.schedule.entry,
                 f"{key}: constant never reads {configured.entry.key}: {_shown(configured)}: the warmup it asks "
                 "for never happens, and the run starts at the full learning rate",
                 f"use {key}: {DECAY}: the configured warmup, then a decay to the end of training",
-                lambda: [replace_string(source.text, _scalar(schedule.schedule), DECAY)],
+                lambda source: [replace_string(source.text, _scalar(schedule.schedule), DECAY)],
             )
 
 
@@ -80,15 +84,16 @@ def _configured_warmup(schedule: ConfigSchedule) -> Setting | None:
     return None
 
 
-def _deepspeed(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFinding]:
+def _deepspeed(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
     if schedule.name == "WarmupLR":
         yield _with_fix(
+            source,
             "WL003",
             schedule.schedule.entry,
             "DeepSpeed's WarmupLR warms up to warmup_max_lr and then holds it for the rest of training",
             f'use "{DECAYING_DEEPSPEED}" (a linear decay to the end of training, total_num_steps long) '
             'or "WarmupCosineLR"',
-            lambda: _decaying_deepspeed(schedule, source),
+            lambda source: _decaying_deepspeed(schedule, source),
         )
         return
     total, run = schedule.total_steps, schedule.run_length
@@ -97,13 +102,14 @@ def _deepspeed(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFindi
     if total.number < run.number:
         after = "warmup_min_lr" if schedule.name == DECAYING_DEEPSPEED else "its minimum (cos_min_ratio of the peak)"
         yield _with_fix(
+            source,
             "WL010",
             total.entry,
             f"{schedule.name}'s total_num_steps={_shown(total)} is shorter than the run's "
             f"{run.entry.key}={_shown(run)}: the LR reaches {after} after step {_shown(total)} and stays there "
             f"for the last {run.number - total.number:g} steps",
             f'set total_num_steps to the run\'s length ({_shown(run)}), or to "auto" with the HF Trainer',
-            lambda: [_replace_number(source, total, int(run.number or 0))],
+            lambda source: [_replace_number(source, total, int(run.number or 0))],
         )
 
 
@@ -150,7 +156,7 @@ def _decaying_deepspeed(schedule: ConfigSchedule, source: Source) -> list[TextEd
     return [rename, append_entry(source.text, schedule.holder, "total_num_steps", total, source.json)]
 
 
-def _warmup_longer_than_run(schedule: ConfigSchedule, source: Source) -> Iterator[ConfigFinding]:
+def _warmup_longer_than_run(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
     warmup, run = schedule.warmup_steps, schedule.run_length
     if warmup is None or run is None or warmup.number is None or run.number is None or run.number <= 0:
         return
@@ -158,19 +164,24 @@ def _warmup_longer_than_run(schedule: ConfigSchedule, source: Source) -> Iterato
         return
     shorter = min(int(warmup.number), warmup_steps_policy(int(run.number)))  # the shared W policy
     yield _with_fix(
+        source,
         "WL009",
         warmup.entry,
         f"{warmup.entry.key}={_shown(warmup)} is at least the run's {run.entry.key}={_shown(run)}: "
         "the LR never reaches its peak",
         f"shorten the warmup to {shorter} steps (about 5% of the run)",
-        lambda: [_replace_number(source, warmup, shorter)],
+        lambda source: [_replace_number(source, warmup, shorter)],
     )
 
 
-def _with_fix(code: str, at: Entry, message: str, hint: str, build: Callable[[], list[TextEdit]]) -> ConfigFinding:
+def _with_fix(
+    source: Source | None, code: str, at: Entry, message: str, hint: str, build: Callable[[Source], list[TextEdit]]
+) -> ConfigFinding:
     """The finding with the edits `build` makes, or with the reason it cannot make them."""
+    if source is None:
+        return ConfigFinding(code, at, message, hint)
     try:
-        return ConfigFinding(code, at, message, hint, edits=tuple(build()))
+        return ConfigFinding(code, at, message, hint, edits=tuple(build(source)))
     except ConfigReadError as reason:
         return ConfigFinding(code, at, message, hint, no_fix_reason=str(reason))
 

@@ -6,8 +6,9 @@ words are substrings on purpose: `optim` covers `torch.optim`, `optimizer`,
 `configure_optimizers`, apex and bitsandbytes; `schedul` covers every scheduler
 module and factory; `AdamW` covers `from transformers import AdamW`; `warmup`
 covers pytorch_warmup; `TrainingArguments` and `learning_rate` cover Trainer
-configs. Files named explicitly on the command line are always parsed, so a
-syntax error in them is still reported (WL000).
+configs; a DeepSpeed config dict holds `"scheduler"`. Files named explicitly on
+the command line are always parsed, so a syntax error in them is still reported
+(WL000).
 
 Files that pass go through a second test on CPython's syntax tree
 (`builds_what_rules_need`) before the far costlier libcst parse and analysis.
@@ -19,6 +20,7 @@ import ast
 
 from warmlint.analysis import catalog
 
+_DEEPSPEED_SCHEDULERS = frozenset({"WarmupLR", "WarmupDecayLR", "WarmupCosineLR"})
 _WORDS = (b"optim", b"schedul", b"param_groups", b"AdamW", b"warmup", b"TrainingArguments", b"learning_rate")
 
 
@@ -55,6 +57,8 @@ def builds_what_rules_need(data: bytes) -> bool:
             calls += [dotted for base in node.bases if (dotted := _dotted(base))]
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "lr":
             return True
+        elif isinstance(node, ast.Constant) and node.value in _DEEPSPEED_SCHEDULERS:
+            return True  # a DeepSpeed config dict in the script
     return any(_is_rule_object(qualified) for dotted in calls for qualified in _qualified(dotted, bound))
 
 

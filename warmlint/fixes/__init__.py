@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warmlint.analysis.checkpoints import CheckpointDict
+from warmlint.analysis.deepspeed_dicts import DecayingDict, DictValue
 from warmlint.analysis.facts import LrWrite
 from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
 from warmlint.analysis.model import Model, Optimizer, Scheduler
@@ -23,6 +24,7 @@ from warmlint.fixes import (
     checkpoint_fix,
     comment_fix,
     decay_phase,
+    deepspeed_dict_fix,
     length_fixes,
     lightning_fix,
     ramp_fix,
@@ -58,6 +60,8 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),
     # The constant phase of a SequentialLR becomes a decay: only the LR function changes.
     ("WL003", ConstantAfterWarmup): FixBuilder(decay_phase.decay_after_warmup, SAFE),
+    # A DeepSpeed dict in the script: "WarmupLR" -> "WarmupDecayLR" with total_num_steps; only the dict changes.
+    ("WL003", DecayingDict): FixBuilder(deepspeed_dict_fix.decaying_schedule, SAFE),
     ("WL004", Scheduler): FixBuilder(warmup_prefix.add_warmup, SAFE),  # wraps the scheduler, keeps it
     ("WL004", TrainerConfig): FixBuilder(trainer_config_fix.add_warmup, SAFE),
     ("WL005", StepRelation): FixBuilder(stepping_fixes.move_after_optimizer_step, UNSAFE),  # moves step()
@@ -68,7 +72,9 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL007", Scheduler): FixBuilder(lightning_fix.step_interval, SAFE),
     ("WL008", CheckpointDict): FixBuilder(checkpoint_fix.save_scheduler_state, SAFE),
     ("WL009", ShortenWarmup): FixBuilder(length_fixes.shorten_warmup, SAFE),  # changes only the warmup length
+    ("WL009", DictValue): FixBuilder(deepspeed_dict_fix.set_value, SAFE),  # a dict's warmup_num_steps
     ("WL010", SetHorizon): FixBuilder(length_fixes.set_horizon, SAFE),  # changes only T_max
+    ("WL010", DictValue): FixBuilder(deepspeed_dict_fix.set_value, SAFE),  # a dict's total_num_steps
     ("WL011", SetHorizon): FixBuilder(length_fixes.onecycle_total_steps, SAFE),  # changes only the cycle length
     ("WL012", MoveIntoGuard): FixBuilder(length_fixes.move_into_guard, UNSAFE),  # moves scheduler.step()
     ("WL014", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),  # "constant" -> "cosine"

@@ -94,8 +94,17 @@ def appended(elements, element):
         if len(elements) > 1:  # `f(a, b)`: the same separator again
             return [*elements[:-1], last.with_changes(comma=elements[-2].comma), element]
         return [last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), element]
-    separator = elements[-2].comma if len(elements) > 1 else last.comma
+    separator = _without_comment(elements[-2].comma if len(elements) > 1 else last.comma)
     return [*elements[:-1], last.with_changes(comma=separator), element.with_changes(comma=last.comma)]
+
+
+def _without_comment(comma):
+    """The separator, without a comment that followed it on its line (it belongs to that line only)."""
+    after = getattr(comma, "whitespace_after", None)
+    if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment is not None:
+        first_line = after.first_line.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+        return comma.with_changes(whitespace_after=after.with_changes(first_line=first_line))
+    return comma
 
 
 def _spaced(statement: cst.CSTNode, blank_lines: int) -> cst.CSTNode:

@@ -3,9 +3,10 @@
 The Trainer builds the scheduler from `lr_scheduler_type`, `warmup_steps`/`warmup_ratio` and the
 run length it computes itself, so no `T` is needed: a constant schedule becomes `"cosine"`, and a
 decay without warmup gets `warmup_ratio` (the share of the run the inserted schedule warms up
-for). The value is rewritten where it is written: a keyword argument of the config call, or the
-field default of the script's own config class. Only literal values are rewritten; a value that
-comes from elsewhere (a constant, the command line) is left for the user to change where it is set.
+for), as a new keyword argument of the call or a new field. A value is rewritten where it is
+written: a keyword argument of the config call, or the field default of the script's own config
+class. Only literal values are rewritten; a value that comes from elsewhere (a constant, the
+command line) is left for the user to change where it is set.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from warmlint.analysis.names import dotted_name
 from warmlint.analysis.phases import WARMUP_SHARE
 from warmlint.analysis.run_length import code_of
 from warmlint.analysis.trainer_configs import TrainerConfig
+from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
@@ -58,9 +60,24 @@ def _set_warmup(planner: Planner, config: TrainerConfig) -> None:
             raise CannotFix(f"warmup_ratio is set through `{code_of(written.expr)}`: give it a value above 0 there")
         planner.edits.replace(written.expr, cst.Float(WARMUP_RATIO))
         return
-    if not isinstance(config.node, cst.ClassDef):  # the rules read a call's warmup only from a config class
-        raise CannotFix("warmup_ratio is not set in the config class")
-    _add_field(planner, config.node)
+    if isinstance(config.node, cst.Call):
+        _add_keyword(planner, config.node)
+    elif isinstance(config.node, cst.ClassDef):
+        _add_field(planner, config.node)
+    else:
+        raise CannotFix("warmup_ratio is not set in the config")
+
+
+def _add_keyword(planner: Planner, node: cst.Call) -> None:
+    """`warmup_ratio=0.05` after the call's last keyword argument, in its layout."""
+    if any(arg.star for arg in node.args):
+        raise CannotFix("the config call passes **kwargs: set warmup_ratio where they are built")
+    argument = cst.Arg(
+        cst.Float(WARMUP_RATIO),
+        keyword=cst.Name("warmup_ratio"),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+    planner.edits.on_same(node, lambda updated: updated.with_changes(args=appended(updated.args, argument)))
 
 
 def _add_field(planner: Planner, node: cst.ClassDef) -> None:

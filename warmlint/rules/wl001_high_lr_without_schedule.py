@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.trainer_configs import trainer_configs
+from warmlint.analysis.trainer_configs import trainer_configs, trains_pretrained_model
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.thresholds import adam_threshold, describe_lr, high_lr_threshold
@@ -45,9 +45,12 @@ def check(ctx: RuleContext):
 
 def _trainer_configs(ctx: RuleContext):
     """A Trainer config whose `lr_scheduler_type="constant"` holds a high LR for the whole run."""
+    real_run = trains_pretrained_model(ctx.model)  # a call's keywords count on a real training run
     for config in trainer_configs(ctx.model):
         lr = config.learning_rate
-        if not (config.from_defaults and config.adam and config.schedule == "constant" and lr is not None):
+        if not (
+            (config.from_defaults or real_run) and config.adam and config.schedule == "constant" and lr is not None
+        ):
             continue
         threshold = adam_threshold(ctx.model.scale_evidence, ctx.config)
         if not threshold.exceeded_by(lr.number):

@@ -11,6 +11,7 @@ from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.analysis.warmup_phase import structural_signal
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.rules.config_dicts import dict_findings
 
 RULE = RuleInfo(
     "WL003",
@@ -63,6 +64,7 @@ def check(ctx: RuleContext):
                 fix_data=scheduler,
             )
     yield from _manual_ramps(ctx)
+    yield from dict_findings(ctx, RULE.code)  # DeepSpeed's WarmupLR in a config dict
     for config in trainer_configs(model):
         if config.schedule == "constant_with_warmup":
             yield Finding(

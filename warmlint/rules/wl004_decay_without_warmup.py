@@ -7,7 +7,7 @@ from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.schedules import lr_lambda_of
-from warmlint.analysis.trainer_configs import DECAYING_SCHEDULES, trainer_configs
+from warmlint.analysis.trainer_configs import DECAYING_SCHEDULES, trainer_configs, trains_pretrained_model
 from warmlint.config import Config
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -109,9 +109,10 @@ def _decaying_helper(ctx: RuleContext, optimizer: Optimizer):
 
 def _trainer_configs(ctx: RuleContext):
     """A Trainer config with a decaying schedule, no warmup and an LR that needs one."""
+    real_run = trains_pretrained_model(ctx.model)  # a call's keywords count on a real training run
     for config in trainer_configs(ctx.model):
         lr = config.learning_rate
-        if not (config.from_defaults and config.adam and lr is not None and config.has_warmup is False):
+        if not ((config.from_defaults or real_run) and config.adam and lr is not None and config.has_warmup is False):
             continue
         if config.schedule not in DECAYING_SCHEDULES:
             continue

@@ -12,6 +12,7 @@ from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.rules.config_dicts import dict_findings
 
 RULE = RuleInfo(
     "WL009",
@@ -32,6 +33,7 @@ def _unit(run: SchedulerRun) -> str:
 
 @rule(RULE)
 def check(ctx: RuleContext):
+    yield from dict_findings(ctx, RULE.code)  # a DeepSpeed config dict in the script
     model = ctx.model
     for scheduler in model.schedulers:
         if scheduler.parent is not None:

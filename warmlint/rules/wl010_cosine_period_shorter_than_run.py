@@ -9,6 +9,7 @@ from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.analysis.units import StepUnit
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.rules.config_dicts import dict_findings
 
 RULE = RuleInfo(
     "WL010",
@@ -20,6 +21,7 @@ RULE = RuleInfo(
 
 @rule(RULE)
 def check(ctx: RuleContext):
+    yield from dict_findings(ctx, RULE.code)  # a DeepSpeed config dict in the script
     model = ctx.model
     for scheduler in model.schedulers:
         if scheduler.short_name != "CosineAnnealingLR":
