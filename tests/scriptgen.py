@@ -1,8 +1,10 @@
 """Generated PyTorch training scripts, and the properties warmlint's check and fix must have on them.
 
 A script is assembled from the patterns warmlint knows (optimizer families and import styles, LR
-sources, schedulers and where they are stepped, loop shapes, manual LR writes, checkpoints,
-suppression comments) around unrelated code. Every line keeps a role (the optimizer, an LR write,
+sources, schedulers and where they are stepped, loop shapes, gradient accumulation, manual LR
+writes, checkpoints, a transformers Trainer configured by keywords, suppression comments) around
+unrelated code. `PLANTED` plants each rule with a fix (and WL013); `LOOK_ALIKES` are the same shapes,
+one choice away, that must stay silent. Every line keeps a role (the optimizer, an LR write,
 a checkpoint...), so the properties can say exactly which lines each fix may remove or change and
 which finding a suppression comment silences. Used by tests/test_generated_scripts.py (a bounded CI
 run) and benchmarks/fuzz_generated.py (a large run).
