@@ -1,11 +1,13 @@
 """A large run of the generated-script properties (tests/test_generated_scripts.py runs a bounded one).
 
-    python benchmarks/fuzz_generated.py --examples 5000 [--seed N]
+    python benchmarks/fuzz_generated.py --examples 10000 [--seed N]
 
 Generates training scripts with tests/scriptgen.py and checks on each that `check` reports only known
 codes at valid spans on the documented lines, that suppression comments silence exactly what they
-name, and that `fix` compiles, is a fixed point, leaves every line it may not touch in place and
-removes the findings it fixed. Prints how many scripts were generated (and how many were distinct),
+name, and that `fix` compiles, is a fixed point, leaves every line it may not touch in place,
+removes the findings it fixed and keeps each training run's LR after warmup and its length (read
+from the schedule model before and after). The generator plants every rule with a fix, and WL013,
+next to look-alikes that must stay silent. Prints how many scripts were generated (and how many were distinct),
 the findings and the applied fixes per code, and the time taken. On a failure Hypothesis shrinks
 the script; the shrunk script and the error are printed and the exit status is 1. Without --seed
 the run is random; the seed it used is printed so that a failure can be reproduced.

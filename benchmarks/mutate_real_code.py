@@ -1,11 +1,12 @@
 """Does `warmlint check` survive broken real code, in time proportional to its size?
 
     python benchmarks/mutate_real_code.py [--files N] [--mutations M] [--seed S] [--max-kb K]
-                                          [--no-cli] [--failures DIR]
+                                          [--corpus DIR] [--no-cli] [--failures DIR]
 
 Takes N `.py` files of the installed torch package (located without importing torch; about
 three quarters of them files that warmlint's byte prefilter sends to the parser, the rest
-files it would skip) plus the repository's fixture scripts, and makes M mutants of each:
+files it would skip), or with --corpus every `.py` file of DIR up to K KB (real training
+code, such as the dev corpus), plus the repository's fixture scripts, and makes M mutants of each:
 a deleted line, a cut at a random byte, an inserted byte (NUL, 0xff, a lone-surrogate UTF-8
 sequence, a tab, a CR, ...), tabs for spaces, a dedented line, a duplicated line, or three of
 these at once. Everything is decided by random.Random seeded with (S, file, mutant number),
@@ -184,9 +185,18 @@ def pick_torch_files(count: int, seed: int, max_bytes: int, min_bytes: int = 200
     return sorted(chosen)
 
 
+def corpus_files(root: Path, max_bytes: int) -> list[Path]:
+    """Every `.py` file under `root` of at most `max_bytes`, in a stable order."""
+    return sorted(p for p in root.rglob("*.py") if p.is_file() and p.stat().st_size <= max_bytes)
+
+
+CORPUS_ROOT: list[Path] = []  # the --corpus folder, for short names
+
+
 def display_name(path: Path) -> str:
-    """A short stable name: relative to torch's folder or to the repository."""
-    for root in (torch_tree().parent, REPO):
+    """A short stable name: relative to the corpus, torch's folder or the repository."""
+    roots = [*CORPUS_ROOT, REPO] if CORPUS_ROOT else [torch_tree().parent, REPO]
+    for root in roots:
         if path.is_relative_to(root):
             return path.relative_to(root).as_posix()
     return path.as_posix()
@@ -420,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mutations", type=int, default=4, help="mutants per file (default 4)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-kb", type=float, default=256, help="skip torch files larger than this (default 256)")
+    parser.add_argument("--corpus", type=Path, help="mutate every .py file of this folder instead of torch's")
     parser.add_argument("--no-cli", action="store_true", help="skip the run of the CLI over all the mutants")
     parser.add_argument(
         "--failures",
@@ -432,10 +443,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--files must be at least 0 and --mutations at least 1")
 
     started = time.perf_counter()
-    files = pick_torch_files(args.files, args.seed, int(args.max_kb * 1024)) + fixture_scripts()
+    if args.corpus is not None:
+        if not args.corpus.is_dir():
+            parser.error(f"--corpus {args.corpus}: not a folder")
+        CORPUS_ROOT.append(args.corpus.resolve())
+        real = corpus_files(CORPUS_ROOT[0], int(args.max_kb * 1024))
+        origin = f"files of {args.corpus}"
+    else:
+        real = pick_torch_files(args.files, args.seed, int(args.max_kb * 1024))
+        origin = "torch files"
+    files = real + fixture_scripts()
     cases = make_cases(files, args.mutations, args.seed)
     print(
-        f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}: {len(files) - len(fixture_scripts())} torch files "
+        f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}: {len(real)} {origin} "
         f"(<= {args.max_kb:g} KB) and {len(fixture_scripts())} fixture scripts, {args.mutations} mutants each",
         flush=True,
     )

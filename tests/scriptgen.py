@@ -1,8 +1,10 @@
 """Generated PyTorch training scripts, and the properties warmlint's check and fix must have on them.
 
 A script is assembled from the patterns warmlint knows (optimizer families and import styles, LR
-sources, schedulers and where they are stepped, loop shapes, manual LR writes, checkpoints,
-suppression comments) around unrelated code. Every line keeps a role (the optimizer, an LR write,
+sources, schedulers and where they are stepped, loop shapes, gradient accumulation, manual LR
+writes, checkpoints, a transformers Trainer configured by keywords, suppression comments) around
+unrelated code. `PLANTED` plants each rule with a fix (and WL013); `LOOK_ALIKES` are the same shapes,
+one choice away, that must stay silent. Every line keeps a role (the optimizer, an LR write,
 a checkpoint...), so the properties can say exactly which lines each fix may remove or change and
 which finding a suppression comment silences. Used by tests/test_generated_scripts.py (a bounded CI
 run) and benchmarks/fuzz_generated.py (a large run).
@@ -14,9 +16,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from conftest import model_of
 from hypothesis import strategies as st
 
 from warmlint import check_source
+from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import FixOutcome, fix_bytes
 from warmlint.files.prefilter import builds_what_rules_need, may_matter
@@ -53,11 +57,24 @@ SCHEDULER_IMPORTS = ("torch", "from", "alias", "module")
 LOOPS = ("epochs", "steps", "while")
 LAYOUTS = ("module", "main", "guarded", "train_fn", "epoch_fn", "trainer_class")
 PLACEMENTS = ("after", "before", "epoch_end", "epoch_top", "missing")
-MANUAL = ("none", "fake_branch", "fake_branch_restore", "fake_before", "fake_before_uncommented", "ramp", "ramp_decay")
+MANUAL = (
+    "none",
+    "fake_branch",
+    "fake_branch_restore",
+    "fake_before",
+    "fake_before_uncommented",
+    "ramp",
+    "ramp_decay",
+    "before_scheduler",  # an LR written before the scheduler is built: nothing to fight (not WL013)
+)
 CHECKPOINTS = ("none", "inline", "multiline", "named")
 MODELS = ("linear", "mlp", "transformer")
 EXTRAS = ("helper", "dataclass", "decorated", "comment", "banner", "lr_reader", "taken_names")
 SLOTS = ("top", "middle", "end")
+HORIZONS = ("run", "short")  # a CosineAnnealingLR's T_max, a OneCycleLR's total_steps: the run's, or shorter
+# A transformers Trainer fine-tuning beside the loop: "constant" with a warmup it never reads (WL014),
+# and its look-alikes: a cosine that reads it, the same "constant" on a tiny test checkpoint.
+TRAINERS = ("none", "constant_ratio", "constant_steps", "cosine", "tiny_checkpoint")
 INDENTS = ("    ", "  ", "\t")
 
 # ---- roles: what a line is, and which fixes may remove or change it ------------------------
@@ -70,6 +87,8 @@ CHECKPOINT = "checkpoint"  # every line of the statement(s) building a saved che
 SIGNATURE = "train_signature"  # `def train(...)`: a fix may add a scheduler parameter
 CALL = "train_call"  # the call of that function: a fix may pass the scheduler
 SCHEDULER_IMPORT = "scheduler_import"  # `from torch.optim.lr_scheduler import ...`: a fix may add a name
+WARMUP_CONSTANT = "warmup_constant"  # `warmup_steps = 500`: WL009's fix may shorten it where it is defined
+TRAINER_SCHEDULE = "trainer_schedule"  # `lr_scheduler_type="constant",` in a TrainingArguments call
 
 _SCHEDULE_INSERTS = {SIGNATURE, CALL, SCHEDULER_IMPORT}  # WL001-WL003 insert a LambdaLR and pass it along
 CHANGEABLE = {  # from warmlint/fixes: the lines each fix removes or edits in place (others only insert)
@@ -81,11 +100,12 @@ CHANGEABLE = {  # from warmlint/fixes: the lines each fix removes or edits in pl
     "WL006": set(),  # only inserts scheduler.step()
     "WL007": {STEP},  # moves scheduler.step() into the batch loop
     "WL008": {CHECKPOINT},  # adds the scheduler's state to the dict
-    "WL009": {SCHEDULER, LR_FUNCTION},  # shortens the warmup where the scheduler is built
+    "WL009": {SCHEDULER, LR_FUNCTION, WARMUP_CONSTANT},  # shortens the warmup where it is defined
     "WL010": {SCHEDULER},  # sets T_max
     "WL011": {SCHEDULER},  # sets total_steps
     "WL012": {STEP},  # moves scheduler.step() into the accumulation guard
     "WL013": set(),  # no fix
+    "WL014": {TRAINER_SCHEDULE},  # "constant" becomes "cosine"
 }
 WHERE_REPORTED = {  # the documented position of each finding (rules/*.md)
     "WL001": {OPTIMIZER},
@@ -101,6 +121,7 @@ WHERE_REPORTED = {  # the documented position of each finding (rules/*.md)
     "WL011": {SCHEDULER},
     "WL012": {STEP},
     "WL013": {LR_WRITE},
+    "WL014": {TRAINER_SCHEDULE},
 }
 _OPTIMIZER_CALL = r"[\w.]*(SGD|Adam|AdamW|RMSprop)\("
 _SCHEDULER_CALL = r"[\w.]*(LambdaLR|StepLR|CosineAnnealingLR|OneCycleLR|LinearLR|SequentialLR|get_\w+)\("
@@ -119,6 +140,7 @@ SPAN_STARTS = {  # what the text at the start of each finding's span looks like
     "WL011": _SCHEDULER_CALL,
     "WL012": r"[\w.]*\.step\(\)",
     "WL013": _LR_WRITE,
+    "WL014": r'lr_scheduler_type="constant"',  # the keyword of the schedule's name
 }
 SITE_CODES = {  # the codes a suppression comment on a line of this role names
     OPTIMIZER: ("WL001", "WL004"),
@@ -127,6 +149,7 @@ SITE_CODES = {  # the codes a suppression comment on a line of this role names
     LR_WRITE: ("WL002", "WL003", "WL013"),
     STEP: ("WL005", "WL012"),
     CHECKPOINT: ("WL008",),
+    TRAINER_SCHEDULE: ("WL014",),
 }
 ALL = "*"
 UNUSED = "WL101"  # reported on a suppression comment that hides nothing, wherever it stands
@@ -234,10 +257,12 @@ class Plan:
     lr_lambda_keyword: bool
     hf_warmup: str
     total_steps: str  # "computed" from the loop, or a number
+    horizon: str  # T_max / OneCycleLR's total_steps: the run's length, or "short" of it (WL010, WL011)
     loop: str
     layout: str
     placement: str
     accumulate: bool
+    step_outside_guard: bool  # with accumulation: scheduler.step() after the guard, every micro-batch (WL012)
     manual: str
     index_write: bool
     checkpoint: str
@@ -257,6 +282,7 @@ class Plan:
     guarded_step: bool  # a per-epoch scheduler.step() under `if epoch ...:`
     docstring: bool
     import_math: bool
+    trainer: str
     extras: tuple[tuple[str, str], ...]
     indent: str
     crlf: bool
@@ -279,6 +305,8 @@ class Plan:
             plan = replace(plan, scheduler_name="scheduler")
         if plan.amp or plan.placement not in ("after", "before"):
             plan = replace(plan, one_line=False)
+        if not plan.accumulate or plan.placement != "after" or plan.one_line:
+            plan = replace(plan, step_outside_guard=False)
         return plan
 
 
@@ -306,10 +334,12 @@ def plans(draw) -> Plan:
         lr_lambda_keyword=draw(st.booleans()),
         hf_warmup=draw(st.sampled_from(("0", "warmup_steps"))),
         total_steps=draw(st.sampled_from(("computed", "10_000"))),
+        horizon=_mostly(draw, "run", HORIZONS[1:], 30),
         loop=_mostly(draw, "epochs", LOOPS[1:], 45),
         layout=draw(st.sampled_from(LAYOUTS)),
         placement=draw(st.sampled_from(PLACEMENTS)),
         accumulate=draw(st.booleans()),
+        step_outside_guard=draw(st.booleans()),
         index_write=draw(st.booleans()),
         checkpoint=_mostly(draw, "none", CHECKPOINTS[1:], 40),
         checkpoint_per_epoch=draw(st.booleans()),
@@ -328,6 +358,7 @@ def plans(draw) -> Plan:
         guarded_step=draw(st.booleans()),
         docstring=draw(st.booleans()),
         import_math=draw(st.booleans()),
+        trainer=_mostly(draw, "none", TRAINERS[1:], 20),
         extras=tuple(
             draw(
                 st.lists(
@@ -357,10 +388,12 @@ def simplest_plan(**changes) -> Plan:
         lr_lambda_keyword=False,
         hf_warmup="0",
         total_steps="computed",
+        horizon=HORIZONS[0],
         loop=LOOPS[0],
         layout=LAYOUTS[0],
         placement=PLACEMENTS[0],
         accumulate=False,
+        step_outside_guard=False,
         manual=MANUAL[0],
         index_write=False,
         checkpoint=CHECKPOINTS[0],
@@ -380,6 +413,7 @@ def simplest_plan(**changes) -> Plan:
         guarded_step=False,
         docstring=False,
         import_math=False,
+        trainer=TRAINERS[0],
         extras=(),
         indent=INDENTS[0],
         crlf=False,
@@ -388,7 +422,7 @@ def simplest_plan(**changes) -> Plan:
     return replace(plan, **changes).normalized()
 
 
-# A plan that plants each rule's mistake where its fix applies.
+# A plan that plants each rule's mistake where its fix applies (WL013 has no fix), and nothing else.
 PLANTED = {
     "WL001": {},
     "WL002": {"manual": "fake_branch"},
@@ -398,6 +432,22 @@ PLANTED = {
     "WL006": {"schedule": "onecycle", "placement": "missing"},
     "WL007": {"schedule": "sequential", "placement": "epoch_end"},
     "WL008": {"schedule": "hf_linear", "hf_warmup": "warmup_steps", "checkpoint": "inline"},
+    "WL009": {"schedule": "sequential", "loop": "steps", "warmup_steps": "500"},  # 500 of 40 steps
+    "WL010": {"schedule": "cosine", "horizon": "short"},  # T_max=epochs, stepped every batch
+    "WL011": {"schedule": "onecycle", "loop": "steps", "horizon": "short"},  # built for half the steps
+    "WL012": {"schedule": "sequential", "accumulate": True, "step_outside_guard": True},
+    "WL013": {"schedule": "sequential", "manual": "ramp"},
+    "WL014": {"schedule": "sequential", "trainer": "constant_ratio"},
+}
+# The same shapes, one choice away, that must stay silent.
+LOOK_ALIKES = {
+    "WL009": {"schedule": "sequential", "loop": "steps", "warmup_steps": "5"},  # a warmup shorter than the run
+    "WL010": {"schedule": "cosine"},  # T_max=total_steps, the run
+    "WL011": {"schedule": "onecycle", "loop": "steps"},  # total_steps the number of steps
+    "WL012": {"schedule": "sequential", "accumulate": True},  # scheduler.step() inside the guard
+    "WL013": {"schedule": "sequential", "manual": "before_scheduler"},  # written before the scheduler is built
+    "WL014": {"schedule": "sequential", "trainer": "cosine"},  # a schedule that reads the warmup
+    "WL014 on a test checkpoint": {"schedule": "sequential", "trainer": "tiny_checkpoint"},
 }
 
 
@@ -541,6 +591,7 @@ class Renderer:
             body.extend(self.setup(depth)).extend(self.training(depth))
         if extras["end"].lines:
             body.separate().extend(extras["end"])
+        body.separate().extend(self.finetuning())
         if plan.layout == "main":
             body.separate().add(0, 'if __name__ == "__main__":\n    main()')
         text = "\n".join(line.code for line in body.lines + extras["top"].lines)
@@ -561,6 +612,8 @@ class Renderer:
         for module in ("argparse", "math", "os"):
             if _uses(text, module + ".") or (module == "math" and plan.import_math):
                 block.add(0, f"import {module}")
+        if _uses(text, "transformers."):
+            block.add(0, "import transformers")
         if _uses(text, "dataclass"):
             block.add(0, "from dataclasses import dataclass")
         if block.lines:
@@ -599,7 +652,8 @@ class Renderer:
             total = self.plan.total_steps
         for name, value in _CONSTANTS:
             if _uses(text, name) or (needs_total and _uses(total, name)):
-                block.add(0, f"{name} = {value or self.plan.warmup_steps}")
+                role = WARMUP_CONSTANT if name == "warmup_steps" else ""
+                block.add(0, f"{name} = {value or self.plan.warmup_steps}", role)
         if needs_total:
             block.add(0, f"total_steps = {total}")
         return block
@@ -640,6 +694,8 @@ class Renderer:
             OPTIMIZER,
             site=True,
         )
+        if plan.manual == "before_scheduler":
+            block.extend(self.lr_write(depth, f"{self.lr} / 2"))
         scheduler = self.scheduler()
         if scheduler:
             block.add(depth, f"{self.sched} = {scheduler}", SCHEDULER, site=True)
@@ -676,22 +732,32 @@ class Renderer:
             arguments = f"{opt}, num_warmup_steps={plan.hf_warmup}, num_training_steps=total_steps"
             return f"{name}(\n    {arguments}\n)" if plan.multiline_scheduler else f"{name}({arguments})"
         per_epoch = plan.placement in ("epoch_end", "epoch_top")
+        period = self.horizon("epochs" if per_epoch else "total_steps")
         single = {
             "step": f"{prefix}StepLR({opt}, step_size=2, gamma=0.1)",
-            "cosine": f"{prefix}CosineAnnealingLR({opt}, T_max={'epochs' if per_epoch else 'total_steps'})",
-            "onecycle": f"{prefix}OneCycleLR({opt}, max_lr={self.lr}, total_steps=total_steps)",
+            "cosine": f"{prefix}CosineAnnealingLR({opt}, T_max={period})",
+            "onecycle": f"{prefix}OneCycleLR({opt}, max_lr={self.lr}, total_steps={self.horizon('total_steps')})",
             "linear_alone": f"{prefix}LinearLR({opt}, start_factor=0.1, total_iters=warmup_steps)",
         }
         if schedule in single:
             return single[schedule]
         warm = f"{prefix}LinearLR({opt}, start_factor=0.1, total_iters=warmup_steps)"
-        cosine = f"{prefix}CosineAnnealingLR({opt}, T_max=total_steps - warmup_steps)"
+        cosine = f"{prefix}CosineAnnealingLR({opt}, T_max={self.horizon('total_steps - warmup_steps')})"
         if plan.multiline_scheduler:
             return (
                 f"{prefix}SequentialLR(\n    {opt},\n    schedulers=[\n        {warm},\n        {cosine},\n"
                 f"    ],\n    milestones=[warmup_steps],\n)"
             )
         return f"{prefix}SequentialLR({opt}, schedulers=[{warm}, {cosine}], milestones=[warmup_steps])"
+
+    def horizon(self, run: str) -> str:
+        """The length a cosine or one-cycle is built for: `run`, or with a "short" horizon one that ends
+        before the run does (T_max=epochs stepped every batch, half the steps of a step loop)."""
+        if self.plan.horizon == "run":
+            return run
+        if self.plan.placement in ("epoch_end", "epoch_top"):
+            return "epochs - 1"
+        return "epochs" if self.plan.loop == "epochs" else "max_steps // 2"
 
     def saves_scheduler(self) -> bool:
         """The checkpoint holds the scheduler's state (only where the scheduler is visible)."""
@@ -757,12 +823,14 @@ class Renderer:
         if plan.accumulate:
             block.add(depth, f"if ({counter} + 1) % accum_steps == 0:")
             inner += 1
-        block.extend(self.steps(inner))
+        block.extend(self.steps(inner, scheduler=not plan.step_outside_guard))
         if plan.accumulate:
             block.add(inner, f"{self.opt}.zero_grad()")
+        if plan.step_outside_guard:  # on every micro-batch, while the optimizer steps every accum_steps
+            block.extend(self.step_line(depth))
         return block
 
-    def steps(self, depth: int) -> Block:
+    def steps(self, depth: int, scheduler: bool = True) -> Block:
         """optimizer.step() (through the GradScaler with AMP), with scheduler.step() before or after it."""
         plan = self.plan
         if plan.one_line:
@@ -773,7 +841,7 @@ class Renderer:
             block.add(depth, f"{self.scaler}.step({self.opt})\n{self.scaler}.update()")
         else:
             block.add(depth, f"{self.opt}.step()")
-        if plan.placement == "after":
+        if plan.placement == "after" and scheduler:
             block.extend(self.step_line(depth))
         return block
 
@@ -887,6 +955,21 @@ class Renderer:
         if not plan.checkpoint_per_epoch:
             block.extend(self.checkpoint(depth))
         return block.add(depth, 'print(f"perte finale : {loss.item():.4f} ✓")')
+
+    def finetuning(self) -> Block:
+        """A transformers Trainer run of its own, configured by keyword arguments."""
+        trainer = self.plan.trainer
+        if trainer == "none":
+            return Block()
+        checkpoint = "hf-internal-testing/tiny-random-gpt2" if trainer == "tiny_checkpoint" else "gpt2"
+        schedule = "cosine" if trainer == "cosine" else "constant"
+        warmup = "warmup_steps=100" if trainer == "constant_steps" else "warmup_ratio=0.1"
+        block = Block().add(0, "\n").add(0, "def finetune():")
+        block.add(1, f'hf_model = transformers.AutoModelForCausalLM.from_pretrained("{checkpoint}")')
+        block.add(1, 'hf_args = transformers.TrainingArguments(\n    output_dir="out",\n    learning_rate=2e-5,')
+        block.add(2, f'lr_scheduler_type="{schedule}",', TRAINER_SCHEDULE, site=True)
+        block.add(2, f"{warmup},").add(2, "num_train_epochs=1,").add(1, ")")
+        return block.add(1, "transformers.Trainer(model=hf_model, args=hf_args).train()")
 
     def checkpoint(self, depth: int) -> Block:
         plan = self.plan
@@ -1024,8 +1107,33 @@ def missing_kept_line(original: list[str], fixed: list[str], changeable: set[int
     return None
 
 
+def training_runs(text: str) -> list[tuple[str, float | None, float | None]]:
+    """(optimizer, the LR it trains at after its warmup, T) of every training run, from the schedule model."""
+    model = model_of(text)
+    found = []
+    for optimizer in model.optimizers:
+        if optimizer.lifetime.is_training_run:
+            schedule = schedule_of(model, optimizer)
+            target = schedule.target.value if schedule.target is not None else None
+            total = schedule.total.value if schedule.total is not None else None
+            found.append((optimizer.short_name, target, total))
+    return found
+
+
+def assert_keeps_the_run(before: str, after: str) -> None:
+    """The fixed script trains the same optimizers at the same LR for as many steps (where it says)."""
+    old, new = training_runs(before), training_runs(after)
+    assert [name for name, _, _ in new] == [name for name, _, _ in old], "the fix changed which optimizers train"
+    for (name, target, total), (_, fixed_target, fixed_total) in zip(old, new):
+        if target is not None:
+            assert fixed_target == target, f"{name} trained at {target:g}, after the fix at {fixed_target}"
+        if total is not None:
+            assert fixed_total == total, f"the run of {name} took {total:g} steps, after the fix {fixed_total}"
+
+
 def assert_fix_properties(script: Script) -> FixOutcome:
-    """fix: valid Python, a fixed point, only its own lines touched, and its findings gone."""
+    """fix: valid Python, a fixed point, only its own lines touched, its findings gone, and the run's
+    peak LR and length kept."""
     source = script.text.encode()
     outcome = fix_bytes(source, PATH, ALL_FIXES)
     assert outcome.error is None, outcome.error
@@ -1044,6 +1152,8 @@ def assert_fix_properties(script: Script) -> FixOutcome:
     # (a warmup of 500 steps in a 40-step run would never decay).
     assert not any(d.fixable for d in outcome.remaining), "every fixable finding was fixed or refused"
     assert all(d.no_fix_reason for d, r in zip(outcome.remaining, recheck) if r.fixable), "a refusal says why"
+    if applied:
+        assert_keeps_the_run(script.text, fixed)
     return outcome
 
 

@@ -755,3 +755,24 @@ class Model(L.LightningModule):
     (finding,) = check_source(source, "train.py").diagnostics
     assert finding.code == "WL001" and not finding.fixable
     assert fix_source(source, "train.py") == source
+
+
+def test_removing_an_unused_suppression_from_an_lr_function_is_not_judged_as_a_new_schedule() -> None:
+    """Removing the comment on `def lr_lambda(step):` writes no schedule, so the fixer's run check
+    (which judges the schedules a fix wrote) has nothing to refuse."""
+    source = (
+        "import torch\n"
+        "model = torch.nn.Linear(1, 1)\n"
+        "max_steps = 40\n\n\n"
+        "def lr_lambda(step):  # warmlint: ignore[WL003]\n"
+        "    return 1.0\n\n\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)\n"
+        "for step in range(max_steps):\n"
+        "    optimizer.step()\n"
+        "    scheduler.step()\n"
+    )
+    assert [d.code for d in check_source(source, "train.py").diagnostics] == ["WL101"]
+    outcome = fix_bytes(source.encode(), "train.py", Config())
+    assert [d.code for d in outcome.applied] == ["WL101"] and outcome.remaining == []
+    assert outcome.fixed.decode() == source.replace("  # warmlint: ignore[WL003]", "")

@@ -1,7 +1,7 @@
 """Properties of check and fix on generated training scripts (what is generated: tests/scriptgen.py).
 
 The runs are derandomized, so CI sees the same scripts every time, and bounded to keep this file
-under a minute; `python benchmarks/fuzz_generated.py --examples 5000` runs the same properties on
+under a minute; `python benchmarks/fuzz_generated.py --examples 10000` runs the same properties on
 many more, random scripts.
 """
 
@@ -15,11 +15,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from scriptgen import (
+    LOOK_ALIKES,
     PLANTED,
     Renderer,
     Script,
     assert_check_properties,
     assert_fix_properties,
+    assert_keeps_the_run,
     assert_suppressions_apply,
     missing_kept_line,
     simplest_plan,
@@ -30,6 +32,7 @@ from warmlint import check_source, fix_source
 from warmlint.cli import main
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import fix_bytes
+from warmlint.rule_index import RULE_INFO
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 CI = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,12 +45,36 @@ def test_check_reports_known_codes_at_valid_spans_on_the_documented_lines(script
     assert_check_properties(script)
 
 
+def test_every_rule_with_a_fix_and_wl013_are_planted() -> None:
+    fixable = {code for code, info in RULE_INFO.items() if info.fixable and code not in ("WL000", "WL100", "WL101")}
+    assert fixable | {"WL013"} <= set(PLANTED)
+
+
 @pytest.mark.parametrize("code", sorted(PLANTED))
 def test_each_planted_mistake_is_found_and_fixed(code: str) -> None:
-    """The generator can plant every rule's mistake, and the properties then see its fix."""
+    """The generator can plant every rule's mistake, and the properties then see its fix (WL013 has none)."""
     script = Script(tuple(Renderer(simplest_plan(**PLANTED[code])).lines()))
-    assert [(d.code, d.fixable) for d in assert_check_properties(script)] == [(code, True)]
-    assert [d.code for d in assert_fix_properties(script).applied] == [code]
+    fixable = RULE_INFO[code].fixable
+    assert [(d.code, d.fixable) for d in assert_check_properties(script)] == [(code, fixable)]
+    assert [d.code for d in assert_fix_properties(script).applied] == ([code] if fixable else [])
+
+
+@pytest.mark.parametrize("name", sorted(LOOK_ALIKES))
+def test_each_look_alike_of_a_planted_mistake_stays_silent(name: str) -> None:
+    """One choice away from the planted mistake (a warmup shorter than the run, T_max the run's length,
+    scheduler.step() inside the accumulation guard, ...) nothing is reported and nothing fixed."""
+    script = Script(tuple(Renderer(simplest_plan(**LOOK_ALIKES[name])).lines()))
+    assert assert_check_properties(script) == []
+    assert fix_bytes(script.text.encode(), "train.py", ALL_FIXES).fixed == script.text.encode()
+
+
+def test_keeping_the_run_compares_the_lr_and_the_length() -> None:
+    script = Script(tuple(Renderer(simplest_plan(**LOOK_ALIKES["WL009"])).lines())).text
+    assert_keeps_the_run(script, script)
+    with pytest.raises(AssertionError, match="trained at 0.1"):
+        assert_keeps_the_run(script, script.replace("lr=0.1", "lr=0.05"))
+    with pytest.raises(AssertionError, match="took 40 steps"):
+        assert_keeps_the_run(script, script.replace("max_steps = 40", "max_steps = 80"))
 
 
 @pytest.mark.slow
@@ -77,11 +104,14 @@ def test_cli_and_api_agree(script) -> None:
         expected = [d.to_json() for d in check_source(script.text, str(path)).diagnostics]
         assert json.loads(checked.stdout) == expected
         assert checked.exit_code == (1 if expected else 0)
-        outcome = fix_bytes(script.text.encode(), str(path), ALL_FIXES)
-        assert fix_source(script.text, str(path)) == outcome.fixed.decode()
-        fixed = runner.invoke(main, ["fix", "--apply", str(path)], catch_exceptions=False)
-        assert fixed.exit_code == (1 if outcome.remaining else 0), fixed.output
-        assert path.read_bytes() == outcome.fixed
+        safe = fix_bytes(script.text.encode(), str(path), Config())
+        assert fix_source(script.text, str(path)) == safe.fixed.decode()
+        unsafe = fix_bytes(script.text.encode(), str(path), ALL_FIXES)
+        for flags, outcome in (((), safe), (("--unsafe-fixes",), unsafe)):
+            path.write_bytes(script.text.encode())
+            fixed = runner.invoke(main, ["fix", "--apply", *flags, str(path)], catch_exceptions=False)
+            assert fixed.exit_code == (1 if outcome.remaining else 0), fixed.output
+            assert path.read_bytes() == outcome.fixed, flags
 
 
 def test_kept_lines_must_survive_in_order() -> None:

@@ -9,7 +9,11 @@ the configured minimum at `T`, as `warmlint.engine.schedule.multiplier` is.
 
 from __future__ import annotations
 
+import ast
+import textwrap
 from collections.abc import Iterator
+
+import libcst as cst
 
 from warmlint.analysis.evaluate import Unsupported, classify
 from warmlint.analysis.model import Model, Scheduler
@@ -23,13 +27,23 @@ _TOLERANCE = 1e-6  # relative to the peak: the evaluator computes in floats, as 
 
 def schedule_problem(before: Model, after: Model, options: FixOptions) -> str | None:
     """Why a schedule the fixes wrote into `after` would not train well over its run, or None."""
-    existing = {code_of(schedule.node) for _, schedule in _lambda_schedules(before)}
+    existing = {_written(schedule.node) for _, schedule in _lambda_schedules(before)}
     for scheduler, schedule in _lambda_schedules(after):
-        if code_of(schedule.node) not in existing:
+        if _written(schedule.node) not in existing:
             problem = _run_problem(after, scheduler, schedule, options)
             if problem:
                 return problem
     return None
+
+
+def _written(node: cst.CSTNode) -> str:
+    """What a schedule function computes, without its comments and layout: a fix that only removes
+    a comment from `def lr_lambda(step):` (an unused suppression) has written no new schedule."""
+    code = code_of(node)
+    try:
+        return ast.dump(ast.parse(textwrap.dedent(code)))
+    except SyntaxError:
+        return code
 
 
 def _lambda_schedules(model: Model) -> Iterator[tuple[Scheduler, LambdaSchedule]]:
