@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
-from scriptgen import ALL_FIXES, PATH, Plan, Renderer, Script, plans
+from scriptgen import ALL_FIXES, PATH, TRAINERS, Plan, Renderer, Script, plans
 
 from warmlint.engine.fixer import fix_bytes
 
@@ -44,6 +44,7 @@ def runnable_scripts(draw) -> tuple[Plan, Script]:
         optimizer_import=draw(st.sampled_from(("torch", "from", "alias"))),
         progress=False,
         resume=False,
+        trainer=TRAINERS[0],  # no transformers run: it needs transformers installed
         # A warmup of its own longer than the run (500 steps of 12) is kept: when the run's length
         # is only known at run time (`len(train_loader)`), neither the fixer nor WL009 can see it.
         warmup_steps="5",

@@ -239,7 +239,7 @@ def test_a_subprocess_write_is_named_and_outputs_are_kept(tmp_path):
     assert changed == ["notes.txt"]  # the one write no in-process redirection can see
     [untouched] = [check for check in report["checks"] if check["name"] == "project-untouched"]
     assert untouched["status"] == FAIL and "notes.txt (changed)" in untouched["message"]
-    assert [check["name"] for check in report["checks"] if not check["passed"]] == ["project-untouched"]
+    assert [check["name"] for check in report["checks"] if check["status"] == FAIL] == ["project-untouched"]
     assert json.loads((kept / "results.json").read_text()) == {"loss": 0.5}
     assert (kept / "train.log").read_text().startswith("old line\nstep 0\n")
     assert report["files"]["kept_in"] == str(kept)
