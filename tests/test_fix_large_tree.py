@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 from conftest import FIXTURES, model_of, run_module
 from test_corpus import CORPUS
 
@@ -71,8 +72,11 @@ def keeps_the_run(path: str, before: bytes, after: bytes) -> None:
 
 
 def compiles(path: Path) -> None:
-    if path.suffix == ".ipynb":
+    """A fixed file still parses as what it is: Python, a notebook or a config."""
+    if path.suffix in (".ipynb", ".json"):
         json.loads(path.read_bytes())  # a notebook stays a notebook; its cells are re-checked below
+    elif path.suffix in (".yaml", ".yml"):
+        YAML(typ="safe").load(path.read_bytes())
     else:
         compile(path.read_bytes(), str(path), "exec")
 
