@@ -195,3 +195,33 @@ def test_configured_minimum_is_reached_at_the_end(tmp_path):
     script.write_bytes(fix_bytes(script.read_bytes(), str(script), config).fixed)
     result = verify(script, steps=RUN_CAP, timeout=240, device="cpu")
     assert_spans_the_whole_run(result, WHOLE_RUNS[case], min_ratio=0.1)
+
+
+# `explain`'s curve is check's prediction drawn: relative to the peak, as verify's matches-static allows.
+EXPLAIN_TOLERANCE = 1e-3
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_explain_draws_the_lrs_the_fixed_run_used(results, case):
+    """`warmlint explain` on the fixed file draws, at every step it samples that the run observed, the
+    LR verify recorded there; where verify's own static check passed, explain has that curve."""
+    from warmlint.explain.build import explain_source
+
+    script = ROOT / "fixtures" / case / "train.py"
+    fixed = fix_bytes(script.read_bytes(), str(script), ALL_FIXES).fixed
+    report = explain_source(fixed, str(script), Config())
+    result = results[case]
+    run = result.run
+    assert run is not None and run.optimizers
+    name = run.optimizers[run.primary].name
+    drawn = [o.curve for o in report.optimizers if o.name == name and o.training_run and o.curve is not None]
+    if static_verdict(result) == "pass":
+        assert len(drawn) == 1, f"verify matched check's curve of {name}, explain draws {len(drawn)}"
+    if len(drawn) != 1:
+        return
+    observed = lrs(result)
+    points = [(step, lr) for step, lr in drawn[0].points if step <= len(observed)]
+    assert points, "explain draws none of the steps the run observed"
+    peak = max(abs(lr) for _, lr in points) or 1.0
+    for step, lr in points:
+        assert math.isclose(observed[step - 1], lr, abs_tol=EXPLAIN_TOLERANCE * peak), (step, observed[step - 1], lr)

@@ -46,7 +46,7 @@ CURVE_POINTS = 600
 
 UNIT_WORDS = {StepUnit.OPTIMIZER_STEP: "optimizer step", StepUnit.EPOCH: "epoch", StepUnit.UNKNOWN: "unknown"}
 
-Locate = Callable[[cst.CSTNode], Place]
+Locate = Callable[[cst.CSTNode], "Place | None"]
 
 
 class ExplainError(Exception):
@@ -64,18 +64,26 @@ def _explain(source: bytes, path: str, config: Config) -> Report:
     if result.model is None or result.module is None:
         raise ExplainError(f"{path}: {_unparsable(source, path, result)}")
     model, locator = result.model, Locator(result.module)
-
-    def locate(node: cst.CSTNode) -> Place:
-        line = locator.lines(node)[0]
-        return place_of(line) if place_of is not None else Place(line)
-
-    optimizers = sorted(model.optimizers, key=lambda o: (o.call.scope != (), locator.lines(o.call.node)))
+    locate = locator_of(locator, place_of)
+    optimizers = sorted(model.optimizers, key=lambda o: locator.lines(o.call.node))
     return Report(
         path=path,
-        optimizers=tuple(_optimizer(model, o, locate) for o in optimizers),
+        optimizers=tuple(optimizer_report(model, o, locate) for o in optimizers),
         trainer_configs=tuple(_trainer_config(model, c, locate) for c in trainer_configs(model)),
         rules=rule_lines(result, config, locator.lines, locate),
     )
+
+
+def locator_of(locator: Locator, place_of: Callable[[int], Place] | None = None) -> Locate:
+    def locate(node: cst.CSTNode) -> Place | None:
+        """None for a node the analysis wrote itself (a name it read out of a formula)."""
+        try:
+            line = locator.lines(node)[0]
+        except KeyError:
+            return None
+        return place_of(line) if place_of is not None else Place(line)
+
+    return locate
 
 
 def _cell_places(source: bytes, path: str) -> Callable[[int], Place]:
@@ -100,7 +108,8 @@ def _unparsable(source: bytes, path: str, result: FileResult) -> str:
     return found
 
 
-def _optimizer(model: Model, optimizer: Optimizer, locate: Locate) -> OptimizerReport:
+def optimizer_report(model: Model, optimizer: Optimizer, locate: Locate) -> OptimizerReport:
+    """One optimizer's schedule as the report shows it (also the editor's hover)."""
     schedule = schedule_of(model, optimizer)
     base = schedule.base
     base_lr = None
@@ -172,7 +181,7 @@ def _setters(model: Model, schedule: Schedule, locate: Locate) -> tuple[Setter, 
 
 
 def _scheduler(model: Model, scheduler: Scheduler, locate: Locate) -> Setter:
-    steps = tuple(locate(c.node) for c in scheduler.calls_of("step"))
+    steps = tuple(p for c in scheduler.calls_of("step") if (p := locate(c.node)) is not None)
     try:
         run = scheduler_run(model, scheduler)
     except Unresolved as reason:

@@ -37,7 +37,7 @@ CHECKED = "checked: nothing found"
 NOT_SELECTED = "not selected by the configuration (select/ignore)"
 SUPPRESSED = "its findings are hidden by a suppression comment"
 
-Locate = Callable[[cst.CSTNode], Place]
+Locate = Callable[[cst.CSTNode], "Place | None"]
 Reason = Callable[["Facts"], "str | None"]
 
 
@@ -50,7 +50,8 @@ class Facts:
         self.locate = locate
 
     def name(self, obj: Optimizer | Scheduler) -> str:
-        return f"{obj.short_name} ({self.locate(obj.call.node)})"
+        place = self.locate(obj.call.node)
+        return f"{obj.short_name} ({place})" if place is not None else obj.short_name
 
     def top_schedulers(self) -> list[Scheduler]:
         return [s for s in self.model.schedulers if s.parent is None]

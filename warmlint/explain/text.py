@@ -32,6 +32,8 @@ def _expression(path: str, found: Expression, unit: str = "") -> str:
     known = found.value is not None and found.code != f"{found.value:g}"
     text = f"`{found.code}` (= {found.value:g})" if known and found.value is not None else f"`{found.code}`"
     text += f" {unit}" if unit else ""
+    if found.value is None:
+        text += " (does not resolve to a number)"
     if found.place is not None:
         text += f" at {found.place}"
     if found.source and not found.source.isidentifier():  # a flag's default, not a name already shown
@@ -133,3 +135,48 @@ def _rule(path: str, rule: RuleLine) -> list[str]:
     lines = [f"{head}found: {first.place.where(path)}: {first.message}"]
     lines += [f"{' ' * len(head)}found: {f.place.where(path)}: {f.message}" for f in others]
     return lines
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(curve: Curve, width: int = 40) -> str:
+    """The curve on one line: the LR at `width` evenly spread steps, from 0 (lowest block) to the peak."""
+    points = [(step, lr) for step, lr in curve.points if lr == lr]  # NaN never equals itself
+    if not points:
+        return ""
+    top = max(lr for _, lr in points) or 1.0
+    first, last = points[0][0], points[-1][0]
+    cells = []
+    for index in range(width):
+        wanted = first + (last - first) * index / max(1, width - 1)
+        _, lr = min(points, key=lambda p: abs(p[0] - wanted))
+        cells.append(SPARKS[max(0, min(len(SPARKS) - 1, round(lr / top * (len(SPARKS) - 1))))])
+    return "".join(cells)
+
+
+def summary_markdown(o: OptimizerReport) -> str:
+    """The editor's hover on an optimizer or a scheduler: `explain`'s facts in a few lines."""
+    run = "a training run" if o.training_run else f"not a training run: {o.lifetime}"
+    lines = [f"**{o.name}** ({o.family} family): {run}", ""]
+    if o.peak_lr is not None and o.peak_lr.value is not None:
+        lines.append(f"- peak LR: {o.peak_lr.value:g} from {o.peak_from} (`{o.peak_lr.code}`)")
+    if o.setters:
+        lines.append("- set by: " + "; ".join(f"{s.label} ({s.cadence})" for s in o.setters))
+        lines.append(f"- unit: {o.unit if o.unit != 'unknown' else _units(o)}")
+    else:
+        lines.append("- set by: nothing, the LR stays at the optimizer's lr")
+    lines.append("- T: " + (_markdown(o.total, "optimizer steps") if o.total else f"unknown: {o.total_unknown}"))
+    lines.append("- W: " + (_markdown(o.warmup, f"{o.warmup_unit}s" if o.warmup_unit else "") if o.warmup else "none"))
+    if o.curve is None:
+        lines.append(f"- curve: unknown: {o.curve_unknown}")
+    else:
+        lines += [f"- curve: {o.curve.summary}", "", f"`{sparkline(o.curve)}`"]
+    return "\n".join(lines)
+
+
+def _markdown(found: Expression, unit: str) -> str:
+    known = found.value is not None and found.code != f"{found.value:g}"
+    value = f" (= {found.value:g})" if known and found.value is not None else ""
+    resolved = "" if found.value is not None else " (does not resolve to a number)"
+    return f"`{found.code}`{value} {unit}{resolved}".replace("  ", " ").rstrip()
