@@ -3,9 +3,12 @@ the project's repository, and notebooks open as notebooks get findings per cell.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from test_lsp import TIMEOUT, Client, client  # noqa: F401 (the fixture)
+import pytest
+from test_lsp import TIMEOUT, Client
 
 from warmlint import __version__
 from warmlint.links import REPOSITORY, rule_page_url
@@ -20,6 +23,22 @@ SCHEDULED = (
     "    opt.step()\n"
     "    sched.step()\n"
 )
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    """A `warmlint server` over stdio (as tests/test_lsp.py starts it)."""
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "warmlint", "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
+    )
+    try:
+        yield Client(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=TIMEOUT)
+        log.close()
 
 
 def start(client: Client, root: Path, **capabilities) -> dict:

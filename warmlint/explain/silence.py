@@ -198,7 +198,7 @@ def _wl007(facts: Facts) -> str | None:
     if not facts.model.schedulers:
         return "no scheduler in the file"
     if all(warmup_length(facts.model, s) is None for s in facts.top_schedulers()):
-        return "no scheduler has a warmup length"
+        return "no warmup length is read from any scheduler"
     return None
 
 
@@ -223,7 +223,7 @@ def _wl009(facts: Facts) -> str | None:
     def why(scheduler: Scheduler) -> str | None:
         warmup = warmup_length(model, scheduler)
         if warmup is None:
-            return "no warmup"
+            return "no warmup length is read from it"
         if warmup.value is None:
             return f"W `{warmup.text}` does not resolve"
         try:

@@ -96,7 +96,7 @@ def _curve(curve: Curve) -> list[str]:
     if curve.restart_at is not None:
         lines.append(_fact("", f"the LR climbs back up at step {curve.restart_at}"))
     chart = render_chart(chart_series(curve))
-    return lines + [""] + [f"    {line}" for line in chart.splitlines()]
+    return lines + [""] + [f"    {line}".rstrip() for line in chart.splitlines()]
 
 
 def chart_series(curve: Curve) -> list[Series]:
