@@ -75,6 +75,8 @@ def _explain(source: bytes, path: str, config: Config) -> Report:
 
 
 def locator_of(locator: Locator, place_of: Callable[[int], Place] | None = None) -> Locate:
+    """A node's place as the report names it: its line, or in a notebook its cell and line."""
+
     def locate(node: cst.CSTNode) -> Place | None:
         """None for a node the analysis wrote itself (a name it read out of a formula)."""
         try:

@@ -47,5 +47,6 @@ def per_cell(workspace: Workspace, notebook: types.NotebookDocument, linted: Lin
     for number, uri in enumerate(cell_uris(notebook), start=1):
         source = workspace.get_text_document(uri).source
         mine = [replace(d, fixable=False, fix_data=None) for d in linted.diagnostics if d.cell == number]
-        found[uri] = Linted(uri, source, linted.path, linted.config, mine, linted.config_error)
+        error = linted.config_error if number == 1 else None  # a broken config file: said once, at the top
+        found[uri] = Linted(uri, source, linted.path, linted.config, mine, error)
     return found
