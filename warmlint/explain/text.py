@@ -130,7 +130,7 @@ def _trainer_config(path: str, config: TrainerConfigReport) -> list[str]:
 def _rule(path: str, rule: RuleLine) -> list[str]:
     head = f"  {rule.code} {rule.name}: "
     if rule.status != "found":
-        return [f"{head}{rule.status}: {rule.reason}" if rule.status != "silent" else f"{head}{rule.reason}"]
+        return [f"{head}suppressed: {rule.reason}" if rule.status == "suppressed" else f"{head}{rule.reason}"]
     first, *others = rule.findings
     lines = [f"{head}found: {first.place.where(path)}: {first.message}"]
     lines += [f"{' ' * len(head)}found: {f.place.where(path)}: {f.message}" for f in others]
