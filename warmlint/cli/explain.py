@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from warmlint.cli.common import color_option, fail
+from warmlint.cli.common import fail
 from warmlint.cli.schedule import OneLineErrors
 from warmlint.config import ConfigError
 from warmlint.configs import is_config_path
@@ -28,7 +28,6 @@ from warmlint.rule_index import all_codes
 @click.option(
     "--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw the LR curves as a PNG (needs matplotlib)."
 )
-@color_option
 def explain_command(path: Path, output_format: str, plot_path: str | None) -> None:
     """Show the LR schedule of each optimizer in a script or notebook, and what every rule found or why not."""
     from warmlint.explain.build import ExplainError, explain_path
