@@ -182,25 +182,34 @@ def _setters(model: Model, schedule: Schedule, locate: Locate) -> tuple[Setter, 
     return tuple(found)
 
 
+LIGHTNING_UNITS = {"step": "optimizer step", "epoch": "epoch"}
+
+
 def _scheduler(model: Model, scheduler: Scheduler, locate: Locate) -> Setter:
     steps = tuple(p for c in scheduler.calls_of("step") if (p := locate(c.node)) is not None)
+    lightning = None
+    if scheduler.lightning_interval is not None and not model.manual_lightning_optimization(scheduler):
+        lightning = LIGHTNING_UNITS.get(scheduler.lightning_interval)
     try:
         run = scheduler_run(model, scheduler)
     except Unresolved as reason:
-        unit, cadence = "unknown", f"how often it is stepped is unknown: {reason}"
+        if lightning is not None:
+            cadence = f"Lightning steps it once per {lightning}; how many times is unknown: {reason}"
+            return Setter("scheduler", scheduler.short_name, locate(scheduler.call.node), lightning, cadence, steps)
+        cadence = f"how often it is stepped is unknown: {reason}"
+        return Setter("scheduler", scheduler.short_name, locate(scheduler.call.node), "unknown", cadence, steps)
+    unit = UNIT_WORDS[run.unit]
+    if lightning is not None:
+        cadence = f"Lightning steps it once per {unit}"
+    elif run.relation is None:
+        cadence = f"its framework steps it once per {unit}"
     else:
-        unit = UNIT_WORDS[run.unit]
-        if scheduler.lightning_interval is not None:
-            cadence = f"Lightning steps it once per {unit}"
-        elif run.relation is None:
-            cadence = f"its framework steps it once per {unit}"
-        else:
-            cadence = f"stepped once per {unit}"
-        calls = run.calls
-        if calls.text:
-            known = calls.value is not None and calls.text != f"{calls.value:g}"
-            cadence += f", `{calls.text}`" + (f" (= {calls.value:g})" if known else "") + " times"
-    return Setter(SetterKind.SCHEDULER.value, scheduler.short_name, locate(scheduler.call.node), unit, cadence, steps)
+        cadence = f"stepped once per {unit}"
+    calls = run.calls
+    if calls.text:
+        known = calls.value is not None and calls.text != f"{calls.value:g}"
+        cadence += f", `{calls.text}`" + (f" (= {calls.value:g})" if known else "") + " times"
+    return Setter("scheduler", scheduler.short_name, locate(scheduler.call.node), unit, cadence, steps)
 
 
 def _curve(schedule: Schedule) -> Curve | None:
