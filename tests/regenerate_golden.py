@@ -1,8 +1,10 @@
 """Rewrite every `fixtures/<case>/train.fixed.py` and `<config>.fixed.yaml|json` from the current
 fixer (run by hand after a deliberate change, then review the diff): one per pitfall fixture that a
-fix applies to, and none left where no fix applies any more."""
+fix applies to, and none left where no fix applies any more; and the `warmlint explain` snapshots in
+tests/explain_golden/."""
 
 from config_pairs import config_fixture_files, fixed_config, fixed_path
+from explain_cases import CASES, GOLDEN, explain_text, golden_path
 from fixture_pairs import FIXED_NAME, fixed_pair, pitfall_scripts
 
 if __name__ == "__main__":
@@ -18,3 +20,9 @@ if __name__ == "__main__":
             fixed_path(config).write_bytes(fixed)
         else:
             fixed_path(config).unlink(missing_ok=True)
+    GOLDEN.mkdir(exist_ok=True)
+    for stale in GOLDEN.glob("*.txt"):
+        if stale.stem not in CASES:
+            stale.unlink()
+    for case in CASES:
+        golden_path(case).write_text(explain_text(case), encoding="utf-8")

@@ -195,3 +195,36 @@ def test_configured_minimum_is_reached_at_the_end(tmp_path):
     script.write_bytes(fix_bytes(script.read_bytes(), str(script), config).fixed)
     result = verify(script, steps=RUN_CAP, timeout=240, device="cpu")
     assert_spans_the_whole_run(result, WHOLE_RUNS[case], min_ratio=0.1)
+
+
+# `explain`'s curve is check's prediction drawn: relative to the peak, as verify's matches-static allows.
+EXPLAIN_TOLERANCE = 1e-3
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_explain_draws_the_lrs_the_fixed_run_used(results, case, tmp_path):
+    """`warmlint explain` on the fixed file draws, at every step it samples that the run observed, the
+    LR verify recorded there; wherever verify's static prediction needs nothing but the file (not the
+    run's own length, as for `epochs * len(loader)`), explain draws that curve."""
+    from warmlint.explain.build import explain_source
+    from warmlint.verify.static_schedule import read_script
+
+    script = ROOT / "fixtures" / case / "train.py"
+    fixed = fix_bytes(script.read_bytes(), str(script), ALL_FIXES).fixed
+    report = explain_source(fixed, str(script), Config())
+    run = results[case].run
+    assert run is not None and run.optimizers
+    name = run.optimizers[run.primary].name
+    drawn = [o.curve for o in report.optimizers if o.name == name and o.training_run and o.curve is not None]
+    (tmp_path / "train.py").write_bytes(fixed)
+    predicted = [s for s in read_script(tmp_path / "train.py", []).schedules if s.optimizer == name]
+    if len(predicted) == 1 and predicted[0].curve is not None:
+        assert len(drawn) == 1, f"verify predicts the LRs of {name} from the file, explain draws {len(drawn)} curves"
+    if len(drawn) != 1:
+        return
+    observed = lrs(results[case])
+    points = [(step, lr) for step, lr in drawn[0].points if step <= len(observed)]
+    assert points, "explain draws none of the steps the run observed"
+    peak = max(abs(lr) for _, lr in points) or 1.0
+    for step, lr in points:
+        assert math.isclose(observed[step - 1], lr, abs_tol=EXPLAIN_TOLERANCE * peak), (step, observed[step - 1], lr)

@@ -15,6 +15,7 @@ from lsprotocol.converters import get_converter
 from pygls.workspace.position_codec import PositionCodec
 
 from warmlint.engine.fixer import fix_source
+from warmlint.links import rule_page_url
 from warmlint.lsp.actions import line_edits
 from warmlint.output.rule_docs import rule_doc
 
@@ -121,7 +122,8 @@ def test_a_session_reports_fixes_suppresses_and_explains_wl001(client: Client, t
     [wl001] = [d for d in client.diagnostics(uri) if d["code"] == "WL001"]
     assert wl001["range"]["start"] == {"line": 1, "character": 6}
     assert wl001["source"] == "warmlint" and wl001["severity"] == 2
-    assert "lr=0.1" in wl001["message"] and wl001["codeDescription"]["href"].endswith(".md")
+    assert "lr=0.1" in wl001["message"]
+    assert wl001["codeDescription"]["href"] == rule_page_url("WL001")
 
     context = {"diagnostics": [wl001]}
     actions = client.request(
@@ -143,7 +145,9 @@ def test_a_session_reports_fixes_suppresses_and_explains_wl001(client: Client, t
     assert suppressed.splitlines()[1] == "opt = torch.optim.SGD(model.parameters(), lr=0.1)  # noqa: WL001"
 
     hover = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": wl001["range"]["start"]})
-    assert hover["contents"]["value"] == rule_doc("WL001")
+    # The rule's page, then what `warmlint explain` shows of the optimizer it is on.
+    page, summary = hover["contents"]["value"].split("\n\n---\n\n")
+    assert page == rule_doc("WL001") and summary.startswith("**SGD** (sgd family)")
 
     change = {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": suppressed}]}
     client.notify("textDocument/didChange", change)

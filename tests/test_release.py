@@ -7,11 +7,13 @@ import json
 import re
 import shutil
 import subprocess
+import tomllib
 
 import pytest
 from conftest import HIGH_SGD, REPO, write
 
 from warmlint import __version__
+from warmlint.links import REPOSITORY, repository
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CHANGELOG = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -27,7 +29,19 @@ def test_sarif_names_the_same_version(cli, in_tmp):
     write(in_tmp, "train.py", HIGH_SGD)
     driver = json.loads(cli("check", "--output-format", "sarif", "train.py").stdout)["runs"][0]["tool"]["driver"]
     assert driver["version"] == __version__
-    assert driver["informationUri"].startswith("https://")
+    assert driver["informationUri"] == REPOSITORY
+    assert all(rule["helpUri"].startswith(f"{REPOSITORY}/blob/{TAG}/rules/WL") for rule in driver["rules"])
+
+
+def test_one_home_everywhere():
+    """pyproject's [project.urls], what warmlint.links reads (the SARIF log, the editor's rule links)
+    and the README's install and pre-commit lines name the same repository."""
+    urls = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    assert urls["Repository"] == urls["Homepage"] == REPOSITORY == repository()
+    assert urls["Documentation"].startswith(REPOSITORY)
+    assert "your-org" not in README
+    homes = set(re.findall(r"https://github\.com/[\w.-]+/warmlint", README))
+    assert homes == {REPOSITORY}
 
 
 def test_the_newest_changelog_entry_is_this_version():

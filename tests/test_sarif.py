@@ -19,6 +19,7 @@ from warmlint import __version__
 from warmlint.config import Config
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.fixer import fix_bytes
+from warmlint.links import REPOSITORY
 from warmlint.output import sarif
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
@@ -97,7 +98,7 @@ def test_log_and_driver(fixture_runs):
     driver = log["runs"][0]["tool"]["driver"]
     assert driver["name"] == "warmlint"
     assert driver["version"] == __version__
-    assert driver["informationUri"] == "https://pypi.org/project/warmlint/"
+    assert driver["informationUri"] == REPOSITORY
     assert [rule["id"] for rule in driver["rules"]] == all_codes()
 
 

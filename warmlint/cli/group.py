@@ -17,6 +17,7 @@ class LazyGroup(click.Group):
 
     # command name -> (module, attribute); `verify` imports no torch: only its child process does.
     LAZY = {
+        "explain": ("warmlint.cli.explain", "explain_command"),
         "fix": ("warmlint.cli.fix", "fix"),
         "schedule": ("warmlint.cli.schedule", "schedule"),
         "server": ("warmlint.cli.server", "server_command"),

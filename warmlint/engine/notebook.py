@@ -111,6 +111,11 @@ class Notebook:
     def cell_at(self, module_line: int) -> int:
         return self._at(module_line).cell
 
+    def place(self, module_line: int) -> tuple[int, int]:
+        """(cell, line in the cell) of a line of the joined module; a cell's header is its line 1."""
+        at = self._at(module_line)
+        return at.cell, max(1, at.line)
+
     def _at(self, module_line: int) -> ModuleLine:
         return self.lines[min(max(module_line, 1), len(self.lines)) - 1]
 

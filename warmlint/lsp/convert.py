@@ -8,7 +8,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec, ServerTextPosition, ServerTextRange
 
 from warmlint.diagnostics import Diagnostic, Severity, Span
-from warmlint.output.rule_docs import rule_doc_path
+from warmlint.links import rule_page_url
 
 SOURCE = "warmlint"
 SEVERITIES = {
@@ -45,13 +45,13 @@ def client_range(span: Span, lines: list[str], codec: PositionCodec) -> types.Ra
 
 
 def to_lsp(d: Diagnostic, lines: list[str], codec: PositionCodec) -> types.Diagnostic:
-    page = rule_doc_path(d.code)
+    page = rule_page_url(d.code)
     return types.Diagnostic(
         range=client_range(d.span, lines, codec),
         message=f"{d.message}\n{d.hint}" if d.hint else d.message,
         severity=SEVERITIES[d.severity],
         code=d.code,
-        code_description=types.CodeDescription(href=page.as_uri()) if page else None,
+        code_description=types.CodeDescription(href=page) if page else None,
         source=SOURCE,
     )
 

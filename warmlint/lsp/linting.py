@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 from pygls.uris import to_fs_path
 
 from warmlint.config import Config, ConfigError
-from warmlint.diagnostics import Diagnostic
+from warmlint.diagnostics import Diagnostic, FileResult
 from warmlint.engine.lint import check_source
 from warmlint.files.settings import SettingsResolver
 from warmlint.lsp.convert import lines_of
@@ -26,6 +26,8 @@ class Linted:
     config: Config | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     config_error: str | None = None
+    # The whole result (its model and module), for the hover on an optimizer or scheduler.
+    result: FileResult | None = field(default=None, compare=False, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -45,4 +47,5 @@ def lint(uri: str, source: str) -> Linted:
         config = SettingsResolver(all_codes()).config_for(Path(path))
     except ConfigError as error:
         return Linted(uri, source, path, None, config_error=str(error))
-    return Linted(uri, source, path, config, check_source(source, path, config).diagnostics)
+    result = check_source(source, path, config)
+    return Linted(uri, source, path, config, result.diagnostics, result=result)

@@ -12,8 +12,9 @@ from pygls.lsp.server import LanguageServer
 from warmlint import __version__
 from warmlint.lsp.actions import fix_action, noqa_action
 from warmlint.lsp.convert import config_problem, server_range, to_lsp
-from warmlint.lsp.hover import hover_markdown
+from warmlint.lsp.hover import hover_markdown, schedule_hover
 from warmlint.lsp.linting import Linted, lint
+from warmlint.lsp.notebooks import NOTEBOOK_SYNC, notebook_text, per_cell
 from warmlint.lsp.scheduler import LintScheduler
 
 ACTION_KINDS = [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
@@ -25,7 +26,7 @@ class WarmlintServer(LanguageServer):
     """A language server that keeps the findings of the last text it checked of each open document."""
 
     def __init__(self) -> None:
-        super().__init__("warmlint", __version__)
+        super().__init__("warmlint", __version__, notebook_document_sync=NOTEBOOK_SYNC)
         self.linted: dict[str, Linted] = {}
         self.scheduler = LintScheduler(self._text, lint, self._publish)
         self.shutdown_requested = False
@@ -35,18 +36,32 @@ class WarmlintServer(LanguageServer):
         return 0 if self.shutdown_requested else 1
 
     def _text(self, uri: str) -> tuple[int | None, str]:
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        if notebook is not None:  # its cells, as one notebook
+            return notebook.version, notebook_text(self.workspace, notebook)
         document = self.workspace.get_text_document(uri)
         return document.version, document.source
 
+    def in_notebook(self, uri: str) -> bool:
+        return self.workspace.get_notebook_document(cell_uri=uri) is not None
+
     def current(self, uri: str) -> Linted:
-        """The findings for the document's text now, checked again only if it changed since."""
+        """The findings for the document's text now, checked again only if it changed since; a
+        notebook cell's are those of the notebook's last check."""
         source = self.workspace.get_text_document(uri).source
+        if self.in_notebook(uri):
+            return self.linted.get(uri) or Linted(uri, source, uri, None)
         linted = self.linted.get(uri)
         if linted is None or linted.source != source:
             linted = self.linted[uri] = lint(uri, source)
         return linted
 
     def _publish(self, uri: str, version: int | None, linted: Linted) -> None:
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        if notebook is not None:
+            for cell, found in per_cell(self.workspace, notebook, linted).items():
+                self._publish(cell, None, found)
+            return
         self.linted[uri] = linted
         codec = self.workspace.position_codec
         if linted.config_error is not None:
@@ -61,6 +76,12 @@ class WarmlintServer(LanguageServer):
         self.scheduler.closed(uri)
         self.linted.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def forget_notebook(self, params: types.DidCloseNotebookDocumentParams) -> None:
+        self.scheduler.closed(params.notebook_document.uri)
+        for cell in params.cell_text_documents:
+            self.linted.pop(cell.uri, None)
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
 
 
 def asked_for(kind: str, only: Sequence[str] | None) -> bool:
@@ -99,8 +120,30 @@ def build_server() -> WarmlintServer:
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         server.forget(params.text_document.uri)
 
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def notebook_open(params: types.DidOpenNotebookDocumentParams) -> None:
+        server.scheduler.edited(params.notebook_document.uri, settle=0)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def notebook_change(params: types.DidChangeNotebookDocumentParams) -> None:
+        cells = params.change.cells
+        structure = cells.structure if cells is not None else None
+        for closed in (structure.did_close or []) if structure is not None else []:
+            server.forget(closed.uri)  # a deleted cell keeps no findings
+        server.scheduler.edited(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+    def notebook_save(params: types.DidSaveNotebookDocumentParams) -> None:
+        server.scheduler.edited(params.notebook_document.uri, settle=0)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_close(params: types.DidCloseNotebookDocumentParams) -> None:
+        server.forget_notebook(params)
+
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=ACTION_KINDS))
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        if server.in_notebook(params.text_document.uri):
+            return []  # fixes edit the whole notebook file, not one cell: `warmlint fix` applies them
         linted = server.current(params.text_document.uri)
         codec = server.workspace.position_codec
         selected = codec.range_from_client_units(linted.lines, params.range)
@@ -118,8 +161,9 @@ def build_server() -> WarmlintServer:
     def hover(params: types.HoverParams) -> types.Hover | None:
         linted = server.current(params.text_document.uri)
         at = server.workspace.position_codec.position_from_client_units(linted.lines, params.position)
-        text = hover_markdown(linted.diagnostics, linted.lines, at)
-        if text is None:
+        pages = [hover_markdown(linted.diagnostics, linted.lines, at), schedule_hover(linted, at)]
+        text = "\n\n---\n\n".join(page for page in pages if page)
+        if not text:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
 

@@ -33,12 +33,12 @@ from urllib.parse import quote
 from warmlint import __version__
 from warmlint.diagnostics import Diagnostic, FileFix, FileResult, FixSafety, Severity, Span, Unchecked
 from warmlint.files.ignore_files import repository_root
+from warmlint.links import repository, rule_page_url
 from warmlint.output import fingerprints
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/warmlint/"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # A file that cannot be parsed is an error (engine.syntax_error); every rule finding is a warning.
 ERROR_RULES = frozenset({"WL000"})
@@ -70,7 +70,7 @@ def render_sarif(
                     "driver": {
                         "name": "warmlint",
                         "version": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": repository(),
                         "rules": [descriptor(rule) for rule in rules],
                     }
                 },
@@ -89,7 +89,7 @@ def render_sarif(
 
 def descriptor(rule: RuleInfo) -> dict:
     page = rule_doc(rule.code) or f"# {rule.code}: {rule.name}\n\n{rule.summary}\n"
-    return {
+    found = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
@@ -97,6 +97,8 @@ def descriptor(rule: RuleInfo) -> dict:
         "help": {"text": page, "markdown": page},
         "defaultConfiguration": {"level": "error" if rule.code in ERROR_RULES else "warning"},
     }
+    url = rule_page_url(rule.code)
+    return found | {"helpUri": url} if url else found
 
 
 def section(page: str, title: str) -> str:
