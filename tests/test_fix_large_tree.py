@@ -15,8 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 from conftest import FIXTURES, model_of, run_module
+from ruamel.yaml import YAML
 from test_corpus import CORPUS
 
 from warmlint.analysis.lr_schedule import schedule_of
