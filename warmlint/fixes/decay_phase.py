@@ -15,7 +15,7 @@ from warmlint.analysis.run_length import Unresolved, available, code_of, loop_co
 from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
-from warmlint.engine.schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
+from warmlint.fixes.inserted_schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix, known_length
