@@ -23,10 +23,10 @@ from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.cli import main
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.diagnostics import Diagnostic, FixSafety
+from warmlint.engine.declarations import declared
 from warmlint.engine.fixer import fix_bytes, fix_source
 from warmlint.engine.lint import check_source
 from warmlint.fixes import BUILDERS
-from warmlint.rules.declarations import declared
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 ROOT = Path(__file__).resolve().parent.parent
