@@ -22,12 +22,12 @@ from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.fix_outcome import MAX_ROUNDS, FixOutcome
 from warmlint.engine.lint import check_code, lint_module, notebook_error, parse
-from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.fixes import FixOptions
 from warmlint.fixes.edits import Edits, apply
 from warmlint.fixes.imports import add_imports
 from warmlint.fixes.layout import wrap_long_lines
 from warmlint.fixes.run_check import schedule_problem
+from warmlint.notebook import NotebookError, is_notebook, read_notebook
 
 NOT_PARSING = "internal error: a fix produced code that does not parse; file left unchanged"
 
