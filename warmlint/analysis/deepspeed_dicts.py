@@ -21,9 +21,10 @@ from warmlint.analysis.collect import string_value
 from warmlint.analysis.facts import CallSite, ScopeId
 from warmlint.analysis.model import Model, call_argument
 from warmlint.analysis.names import dotted_name
-from warmlint.analysis.run_length import Unresolved, code_of, parenthesized, site_length
+from warmlint.analysis.run_length import site_length
 from warmlint.configs.facts import ConfigSchedule, Form, Setting, schedules
 from warmlint.configs.tree import Entry, Mapping, Node, Scalar, Sequence, mappings
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 # DeepSpeed's scheduler types: a dict whose "scheduler" has one of them is DeepSpeed's schema.
 SCHEDULER_TYPES = frozenset({"WarmupLR", "WarmupDecayLR", "WarmupCosineLR", "OneCycle", "LRRangeTest"})

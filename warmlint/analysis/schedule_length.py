@@ -17,9 +17,10 @@ import libcst as cst
 from warmlint.analysis.accumulation import accumulation_guard
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Model, Scheduler, call_argument
-from warmlint.analysis.run_length import Unresolved, code_of, parenthesized, site_length
+from warmlint.analysis.run_length import site_length
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 _TRAINERS = {
     "lightning.Trainer",

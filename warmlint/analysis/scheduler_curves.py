@@ -18,8 +18,8 @@ import libcst as cst
 
 from warmlint.analysis.evaluate import Unsupported
 from warmlint.analysis.model import Model, Scheduler
-from warmlint.analysis.run_length import Unresolved, code_of
 from warmlint.analysis.schedules import lr_lambda_of
+from warmlint.syntax import Unresolved, code_of
 
 Factor = Callable[[int], float]
 

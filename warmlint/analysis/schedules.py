@@ -11,7 +11,8 @@ from warmlint.analysis.evaluate import ScheduleFunction, Shape, ShapeKind, Unsup
 from warmlint.analysis.facts import CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
-from warmlint.analysis.run_length import Unresolved, loop_count
+from warmlint.analysis.run_length import loop_count
+from warmlint.syntax import Unresolved
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from warmlint.analysis.deepspeed_dicts import DecayingDict, DictValue
 from warmlint.analysis.facts import LrWrite
 from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
 from warmlint.analysis.model import Model, Optimizer, Scheduler
-from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.trainer_configs import TrainerConfig
@@ -36,6 +35,7 @@ from warmlint.fixes import (
 from warmlint.fixes.comment_fix import CommentRewrite
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
+from warmlint.syntax import Unresolved
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ import libcst as cst
 from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
-from warmlint.analysis.run_length import code_of
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 
 def scheduler_key(optimizer_key: str) -> str:

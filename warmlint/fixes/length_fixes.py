@@ -5,11 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
-from warmlint.analysis.run_length import available, code_of
+from warmlint.analysis.run_length import available
 from warmlint.analysis.schedule_length import Length
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 
 def shorten_warmup(planner: Planner, found: ShortenWarmup) -> None:

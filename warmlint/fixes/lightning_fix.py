@@ -12,11 +12,11 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.model import Scheduler
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 ASK = 'return the scheduler with "interval": "step"'
 

@@ -16,12 +16,13 @@ from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.lr_schedule import Schedule, schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
-from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, code_of, framework_run_length, no_steps_reason
+from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, framework_run_length, no_steps_reason
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits, appended
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
 from warmlint.fixes.training_loop import CannotFix, known_length, place
+from warmlint.syntax import code_of
 
 
 @dataclass(frozen=True)

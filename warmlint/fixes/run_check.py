@@ -17,10 +17,11 @@ import libcst as cst
 
 from warmlint.analysis.evaluate import Unsupported, classify
 from warmlint.analysis.model import Model, Scheduler
-from warmlint.analysis.run_length import Unresolved, code_of, run_length
+from warmlint.analysis.run_length import run_length
 from warmlint.analysis.schedules import LambdaSchedule, lr_lambda_of
 from warmlint.fixes.inserted_schedule import multiplier
 from warmlint.fixes.plans import FixOptions
+from warmlint.syntax import Unresolved, code_of
 
 _TOLERANCE = 1e-6  # relative to the peak: the evaluator computes in floats, as the run would
 

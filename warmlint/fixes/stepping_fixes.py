@@ -6,11 +6,11 @@ import libcst as cst
 
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.stepping import StepRelation
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 # Schedulers whose arguments are counted in epochs by convention: stepped once per epoch.
 EPOCH_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR"}

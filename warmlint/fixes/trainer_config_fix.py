@@ -16,12 +16,12 @@ import libcst as cst
 from warmlint.analysis.collect import string_value
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.phases import WARMUP_SHARE
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.trainer_configs import TrainerConfig
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 DECAY = "cosine"  # the Trainer's cosine decays to 0 at the end of the run it counts itself
 WARMUP_RATIO = f"{WARMUP_SHARE:g}"

@@ -19,7 +19,7 @@ import libcst as cst
 from warmlint.analysis.catalog import COMPOSITE_SCHEDULERS
 from warmlint.analysis.length_fixes import UnitMismatch
 from warmlint.analysis.model import Scheduler, call_argument
-from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
+from warmlint.analysis.run_length import available, loop_count
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.units import StepUnit
@@ -27,6 +27,7 @@ from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 _STEP_LENGTH = re.compile(r"step|iter|update|batch", re.I)
 

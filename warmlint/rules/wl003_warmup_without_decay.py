@@ -5,13 +5,13 @@ from __future__ import annotations
 from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.lr_schedule import schedule_of
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.schedules import constant_after_warmup, is_alone, is_linear_warmup, lr_lambda_of, manual_schedule
 from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.analysis.warmup_phase import structural_signal
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.config_dicts import dict_findings
+from warmlint.syntax import code_of
 
 RULE = RuleInfo(
     "WL003",
