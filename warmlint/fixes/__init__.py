@@ -13,7 +13,7 @@ from typing import Any
 from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.deepspeed_dicts import DecayingDict, DictValue
 from warmlint.analysis.facts import LrWrite
-from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
+from warmlint.analysis.length_findings import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import StepRelation

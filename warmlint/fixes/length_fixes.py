@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
+from warmlint.analysis.length_findings import MoveIntoGuard, SetHorizon, ShortenWarmup
 from warmlint.analysis.run_length import available
 from warmlint.analysis.schedule_length import Length
 from warmlint.fixes.plans import Planner

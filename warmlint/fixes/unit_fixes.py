@@ -17,7 +17,7 @@ import re
 import libcst as cst
 
 from warmlint.analysis.catalog import COMPOSITE_SCHEDULERS
-from warmlint.analysis.length_fixes import UnitMismatch
+from warmlint.analysis.length_findings import UnitMismatch
 from warmlint.analysis.model import Scheduler, call_argument
 from warmlint.analysis.run_length import available, loop_count
 from warmlint.analysis.schedules import lr_lambda_of

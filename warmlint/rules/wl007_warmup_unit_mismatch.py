@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from warmlint.analysis.length_fixes import UnitMismatch
+from warmlint.analysis.length_findings import UnitMismatch
 from warmlint.analysis.model import Model
 from warmlint.analysis.run_length import loop_count
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites

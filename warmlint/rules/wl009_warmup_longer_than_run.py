@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from warmlint.analysis.length_fixes import ShortenWarmup
+from warmlint.analysis.length_findings import ShortenWarmup
 from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_steps_policy
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
 from warmlint.analysis.units import StepUnit

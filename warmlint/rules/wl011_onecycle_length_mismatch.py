@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.length_fixes import SetHorizon
+from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.rule_index import RuleInfo

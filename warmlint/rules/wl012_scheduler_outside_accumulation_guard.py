@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from warmlint.analysis.accumulation import accumulation_guard
-from warmlint.analysis.length_fixes import MoveIntoGuard
+from warmlint.analysis.length_findings import MoveIntoGuard
 from warmlint.analysis.stepping import scheduler_step_sites
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
