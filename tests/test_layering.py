@@ -153,3 +153,15 @@ def test_the_walk_sees_the_imports_it_judges():
     assert "warmlint.analysis.model" in edges["warmlint.rules.base"]
     assert "warmlint.fixes" in edges["warmlint.engine.lint"]
     assert layer_of("warmlint.cli.check") < layer_of("warmlint.engine.lint") < layer_of("warmlint.analysis.model")
+
+
+def test_no_module_imports_another_modules_private_name():
+    private = sorted(
+        f"{module_name(path)} imports {node.module}.{alias.name}"
+        for path in modules().values()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("warmlint")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    )
+    assert not private, "\n".join(private)

@@ -8,7 +8,7 @@ from warmlint.analysis.length_findings import MoveIntoGuard, SetHorizon, Shorten
 from warmlint.analysis.run_length import available
 from warmlint.analysis.schedule_length import Length
 from warmlint.fixes.plans import Planner
-from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
+from warmlint.fixes.stepping_fixes import keeps_its_condition, own_line
 from warmlint.fixes.training_loop import CannotFix
 from warmlint.syntax import code_of
 
@@ -76,10 +76,10 @@ def onecycle_total_steps(planner: Planner, found: SetHorizon) -> None:
 def move_into_guard(planner: Planner, found: MoveIntoGuard) -> None:
     """WL012: move scheduler.step() into the accumulation guard, right after optimizer.step().
     This changes when user code runs (only the schedule's pace, but still): an unsafe fix."""
-    statement = _own_line(found.scheduler_step)
+    statement = own_line(found.scheduler_step)
     target = found.optimizer_step.statement
     if target is None:
         raise CannotFix("optimizer.step() is not a statement of its own")
-    _keeps_its_condition(found.scheduler_step, [found.optimizer_step])
+    keeps_its_condition(found.scheduler_step, [found.optimizer_step])
     planner.edits.remove(statement)
     planner.edits.insert_after(target, [statement])

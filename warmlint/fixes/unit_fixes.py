@@ -25,7 +25,7 @@ from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.units import StepUnit
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
-from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
+from warmlint.fixes.stepping_fixes import keeps_its_condition, own_line
 from warmlint.fixes.training_loop import CannotFix
 from warmlint.syntax import Unresolved, code_of, parenthesized
 
@@ -45,7 +45,7 @@ def _step_per_batch(planner: Planner, found: StepRelation) -> None:
     """Move the per-epoch scheduler.step() next to every optimizer.step()."""
     if found.lifted is not found.site or found.optimizer is None:
         raise CannotFix("scheduler.step() is called from another function")
-    statement = _own_line(found.site)
+    statement = own_line(found.site)
     func = found.site.node.func
     if not isinstance(func, cst.Attribute):
         raise CannotFix("step() is not called on the scheduler by name")
@@ -54,7 +54,7 @@ def _step_per_batch(planner: Planner, found: StepRelation) -> None:
     lines = [site.statement for site in sites if site.statement is not None]
     if not sites or len(lines) != len(sites):
         raise CannotFix("optimizer.step() is not a statement of its own")
-    _keeps_its_condition(found.site, sites)
+    keeps_its_condition(found.site, sites)
     extended: set[int] = set()
     for site, line in zip(sites, lines):
         if site.scope != found.site.scope:
@@ -80,7 +80,7 @@ def _step_per_epoch(planner: Planner, found: UnitMismatch) -> None:
     stepped = found.stepped
     if stepped.lifted is not stepped.site:
         raise CannotFix("scheduler.step() is called from another function")
-    statement = _own_line(stepped.site)
+    statement = own_line(stepped.site)
     batches = stepped.loop
     if batches.parent is None or planner.model.raw.loops[batches.parent].scope != batches.scope:
         raise CannotFix("there is no epoch loop around the batch loop in this function")
