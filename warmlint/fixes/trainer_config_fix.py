@@ -27,7 +27,7 @@ DECAY = "cosine"  # the Trainer's cosine decays to 0 at the end of the run it co
 WARMUP_RATIO = f"{WARMUP_SHARE:g}"
 
 
-def decay_after_warmup(planner: Planner, config: TrainerConfig) -> None:
+def decay_config_after_warmup(planner: Planner, config: TrainerConfig) -> None:
     """WL003: `"constant_with_warmup"` -> `"cosine"`, with the same warmup."""
     _set_schedule(planner, config)
 
@@ -39,7 +39,7 @@ def warmup_and_decay(planner: Planner, config: TrainerConfig) -> None:
         _set_warmup(planner, config)
 
 
-def add_warmup(planner: Planner, config: TrainerConfig) -> None:
+def add_config_warmup(planner: Planner, config: TrainerConfig) -> None:
     """WL004: a decaying schedule with no warmup gets `warmup_ratio`."""
     _set_warmup(planner, config)
 
