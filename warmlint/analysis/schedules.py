@@ -12,6 +12,7 @@ from warmlint.analysis.facts import CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import loop_count
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.syntax import Unresolved
 
 
@@ -146,7 +147,7 @@ class ConstantAfterWarmup:
 def constant_after_warmup(model: Model, scheduler: Scheduler) -> ConstantAfterWarmup | None:
     """The warmup-then-constant SequentialLR that alone drives its optimizer, or None."""
     optimizer = scheduler.optimizer
-    if scheduler.short_name != "SequentialLR" or scheduler.parent is not None or optimizer is None:
+    if SchedulerKind.of(scheduler) is not SchedulerKind.SEQUENTIAL or scheduler.parent is not None or optimizer is None:
         return None
     if [s for s in optimizer.schedulers if s.parent is None] != [scheduler]:
         return None

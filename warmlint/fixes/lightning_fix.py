@@ -12,6 +12,7 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.model import Scheduler
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
@@ -36,7 +37,7 @@ def step_interval(planner: Planner, scheduler: Scheduler) -> None:
 
 
 def _counts_only_steps(planner: Planner, scheduler: Scheduler) -> None:
-    schedule = lr_lambda_of(planner.model, scheduler) if scheduler.short_name == "LambdaLR" else None
+    schedule = lr_lambda_of(planner.model, scheduler) if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA else None
     if schedule is None:
         return
     epochs = sorted(n for n in schedule.function.free_names() if "epoch" in n.lower())

@@ -17,6 +17,7 @@ from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
 from warmlint.analysis.lr_schedule import Schedule, schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, framework_run_length, no_steps_reason
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits, appended
@@ -282,7 +283,7 @@ class Planner:
             total = known_length(self.model, sites[0], home).text
         if total != framework_total and not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
-        if scheduler.short_name == "LambdaLR":
+        if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
             user_warmup, replace_target = self._lambda_warmup(scheduler)
         else:  # a lone LinearLR
             iters = call_argument(scheduler.call.node, "total_iters", 3)

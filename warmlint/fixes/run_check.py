@@ -18,6 +18,7 @@ import libcst as cst
 from warmlint.analysis.evaluate import Unsupported, classify
 from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.run_length import run_length
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import LambdaSchedule, lr_lambda_of
 from warmlint.fixes.inserted_schedule import multiplier
 from warmlint.fixes.plans import FixOptions
@@ -49,7 +50,7 @@ def _written(node: cst.CSTNode) -> str:
 
 def _lambda_schedules(model: Model) -> Iterator[tuple[Scheduler, LambdaSchedule]]:
     for scheduler in model.schedulers:
-        if scheduler.short_name == "LambdaLR":
+        if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
             schedule = lr_lambda_of(model, scheduler)
             if schedule is not None and not schedule.assumed:
                 yield scheduler, schedule

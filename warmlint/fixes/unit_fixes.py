@@ -20,6 +20,7 @@ from warmlint.analysis.catalog import COMPOSITE_SCHEDULERS
 from warmlint.analysis.length_findings import UnitMismatch
 from warmlint.analysis.model import Scheduler, call_argument
 from warmlint.analysis.run_length import available, loop_count
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.units import StepUnit
@@ -93,7 +94,7 @@ def _step_per_epoch(planner: Planner, found: UnitMismatch) -> None:
 
 
 def _counts_only_epochs(planner: Planner, scheduler: Scheduler) -> None:
-    schedule = lr_lambda_of(planner.model, scheduler) if scheduler.short_name == "LambdaLR" else None
+    schedule = lr_lambda_of(planner.model, scheduler) if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA else None
     if schedule is None:
         return
     steps = sorted(n for n in schedule.function.free_names() if _STEP_LENGTH.search(n))
@@ -104,7 +105,7 @@ def _counts_only_epochs(planner: Planner, scheduler: Scheduler) -> None:
 def _warmup_in_steps(planner: Planner, found: UnitMismatch) -> None:
     """The warmup part's length (and the milestone written the same way) times the batches per epoch."""
     child = found.warmup.scheduler
-    if child is None or child.short_name != "LinearLR" or child.parent is not found.scheduler:
+    if child is None or SchedulerKind.of(child) is not SchedulerKind.LINEAR or child.parent is not found.scheduler:
         raise CannotFix("convert the warmup length to optimizer steps")
     written = call_argument(child.call.node, "total_iters", 3)
     if written is None:
