@@ -18,7 +18,7 @@ import libcst as cst
 
 from warmlint.analysis import catalog
 from warmlint.analysis.collect import string_value
-from warmlint.analysis.facts import CallSite, ScopeId
+from warmlint.analysis.facts import BindingKind, CallSite, ScopeId
 from warmlint.analysis.model import Model, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import site_length
@@ -114,7 +114,7 @@ def _trees(model: Model) -> list[DictTree]:
         for bindings in names.values():
             for binding in bindings:
                 value = binding.value
-                if binding.kind != "assign" or binding.index is not None or id(value) in found:
+                if binding.kind is not BindingKind.ASSIGN or binding.index is not None or id(value) in found:
                     continue
                 if (
                     isinstance(value, (cst.Dict, cst.Call))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.accumulation import AccumulationGuard, accumulation_guard
-from warmlint.analysis.facts import CallSite, Loop, LoopExit, ScopeId
+from warmlint.analysis.facts import BindingKind, CallSite, Loop, LoopExit, ScopeId
 from warmlint.analysis.model import Lifetime, Model, Optimizer, Scheduler
 from warmlint.analysis.names import dotted_name
 from warmlint.syntax import Unresolved, code_of, heads, parenthesized
@@ -92,7 +92,7 @@ def available(model: Model, expr_code: str, scope: ScopeId, order: int) -> bool:
         if found is None:
             return False
         where, bindings = found
-        if where == scope and not any(b.order < order or b.kind == "param" for b in bindings):
+        if where == scope and not any(b.order < order or b.kind is BindingKind.PARAM for b in bindings):
             return False
     return True
 

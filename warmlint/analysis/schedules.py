@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.evaluate import ScheduleFunction, Shape, ShapeKind, Unsupported, classify
-from warmlint.analysis.facts import CallSite, LrWrite
+from warmlint.analysis.facts import BindingKind, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import loop_count
@@ -226,7 +226,7 @@ def value_expression(model: Model, value: cst.BaseExpression, scope):
         bindings = model.raw.bindings_of(scope, value.value)
         if (
             len(bindings) == 1
-            and bindings[0].kind == "assign"
+            and bindings[0].kind is BindingKind.ASSIGN
             and bindings[0].index is None
             and isinstance(bindings[0].value, cst.BaseExpression)
         ):

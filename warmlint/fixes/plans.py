@@ -13,7 +13,7 @@ import libcst as cst
 
 from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES, WARM_WORD
 from warmlint.analysis.evaluate import ShapeKind
-from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
+from warmlint.analysis.facts import MODULE_SCOPE, BindingKind, CallSite, LrWrite
 from warmlint.analysis.lr_schedule import Schedule, schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, framework_run_length, no_steps_reason
@@ -371,7 +371,7 @@ def _dead_values(model: Model, writes: list[LrWrite]) -> list[cst.CSTNode]:
         if not isinstance(write.value, cst.Name) or not loops:
             continue
         bindings = model.raw.bindings_of(write.scope, write.value.value)
-        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].index is not None:
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].index is not None:
             continue
         statement = _assignment_of(loops[-1].node, bindings[0].node)
         value = bindings[0].value
