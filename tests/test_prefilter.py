@@ -25,10 +25,13 @@ def passes_both(data: bytes) -> bool:
     return may_matter(data) and builds_what_rules_need(data)
 
 
-def holds_what_rules_start_from(source: bytes | str) -> bool:
+def model_of(source: bytes | str) -> Model:
+    return Model(*collect(cst.parse_module(source)))
+
+
+def holds_what_rules_start_from(model: Model) -> bool:
     """The full analysis finds an optimizer, a scheduler, an LR write, a Trainer config or a
     DeepSpeed dict: what every rule starts from, so the file was worth the libcst parse."""
-    model = Model(*collect(cst.parse_module(source)))
     return bool(
         model.optimizers
         or model.schedulers
@@ -54,24 +57,26 @@ def test_the_fixtures_hold_both_decisions():
 @pytest.mark.parametrize("path", SKIPPED, ids=name)
 def test_a_skipped_file_has_no_findings(path: Path):
     data = path.read_bytes()
-    assert [d.code for d in check_source(data, str(path)).diagnostics] == []
-    assert not holds_what_rules_start_from(data)
+    result = check_source(data, str(path))
+    assert [d.code for d in result.diagnostics] == []
+    assert result.model is not None and not holds_what_rules_start_from(result.model)
 
 
 @pytest.mark.parametrize("path", PARSED, ids=name)
 def test_a_parsed_file_holds_what_rules_start_from(path: Path):
-    assert holds_what_rules_start_from(path.read_bytes())
+    assert holds_what_rules_start_from(model_of(path.read_bytes()))
 
 
 @pytest.mark.parametrize("code,kind,source", EXAMPLES)
 def test_a_rule_page_example_is_skipped_only_without_findings(code, kind, source):
-    found = {d.code for d in check_source(source, "example.py").diagnostics}
+    result = check_source(source, "example.py")  # its model, too: the file is parsed once
+    found = {d.code for d in result.diagnostics}
     if not passes_both(source.encode()):
         assert found == set()
     elif found == {"WL000"}:
         assert not compiles(source)  # parsed on so that the full parse reports it
     else:
-        assert holds_what_rules_start_from(source)
+        assert result.model is not None and holds_what_rules_start_from(result.model)
 
 
 def compiles(source: str) -> bool:
