@@ -68,11 +68,16 @@ def _type_checking_only(node: ast.If) -> bool:
     )
 
 
+@functools.cache  # each file parsed once for all the tests here
+def tree_of(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
     """The package's modules `module` imports at run time (at the top or inside a function)."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    pending: list[ast.AST] = [ast.parse(path.read_text(encoding="utf-8"))]
+    pending: list[ast.AST] = [tree_of(path)]
     while pending:
         node = pending.pop()
         if isinstance(node, ast.If) and _type_checking_only(node):
@@ -92,7 +97,7 @@ def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
     return {name for name in found if name in known and name != module and not module.startswith(name + ".")}
 
 
-@functools.cache  # parsed once for all the tests here
+@functools.cache
 def graph() -> dict[str, set[str]]:
     found = modules()
     return {module: imports_of(module, path, set(found)) for module, path in found.items()}
@@ -159,7 +164,7 @@ def test_no_module_imports_another_modules_private_name():
     private = sorted(
         f"{module_name(path)} imports {node.module}.{alias.name}"
         for path in modules().values()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        for node in ast.walk(tree_of(path))
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("warmlint")
         for alias in node.names
         if alias.name.startswith("_") and not alias.name.startswith("__")
