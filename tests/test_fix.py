@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -22,8 +23,10 @@ from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.cli import main
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.diagnostics import Diagnostic, FixSafety
+from warmlint.engine.declarations import declared
 from warmlint.engine.fixer import fix_bytes, fix_source
 from warmlint.engine.lint import check_source
+from warmlint.fixes import BUILDERS
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +42,13 @@ UNFIXABLE = {
     "wl013_hf_factory_write": "decide which of the two should set the LR",
 }
 PITFALLS = sorted(p for p in (ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*/train.py") if p.parent.name not in UNFIXABLE)
+
+
+def test_a_rule_is_declared_fixable_exactly_when_a_fix_builder_is_registered_for_it() -> None:
+    fixable = {info.code for info in declared() if info.fixable}
+    built = {code for code, _ in BUILDERS}
+    assert fixable - built == set(), "declared fixable, but no fix builder is registered"
+    assert built - fixable == set(), "a fix builder is registered, but the rule is not declared fixable"
 
 
 def codes(source: bytes | str, path: str = "train.py") -> set[str]:
@@ -67,16 +77,27 @@ def assert_fix_properties(original: bytes, path: str = "train.py") -> bytes:
     assert not fixed_codes & codes(fixed, path), "re-check is clean for the fixed codes"
     assert fix_bytes(fixed, path, ALL_FIXES).fixed == fixed, "a second fix changes nothing"
     removed = Counter(original.decode().splitlines()) - Counter(fixed.decode().splitlines())
-    # only LR code, signatures that pass the scheduler, checkpoints of the optimizer, a DeepSpeed
-    # dict's schedule lengths, and blocks left empty
+    # only LR code, steps of the file's schedulers, signatures that pass the scheduler, checkpoints
+    # of the optimizer, a DeepSpeed dict's schedule lengths, and blocks left empty
+    scheduler_names = {name for s in model_of(original.decode()).schedulers for _, name in s.aliases}
     for line in removed:
         assert (
-            any(word in line.lower() for word in ("lr", "warm", "def ", "(", "param_groups", "return", "optim"))
+            any(word in line.lower() for word in ("lr", "warm", "def ", "param_groups", "return", "optim"))
+            or steps_one_of(line, scheduler_names)
             or "_num_steps" in line
             or line.rstrip().endswith(":")
             or line.lstrip().startswith("#")
         ), line
     return fixed
+
+
+STEP_CALL = re.compile(r"^\s*(?P<receiver>[\w.]+)\.step\(\)\s*(#.*)?$")
+
+
+def steps_one_of(line: str, scheduler_names: set[str]) -> bool:
+    """The line is a bare `<scheduler>.step()` of one of the file's schedulers."""
+    match = STEP_CALL.match(line)
+    return bool(match and match["receiver"] in scheduler_names)
 
 
 @pytest.mark.parametrize("case", sorted(UNFIXABLE))

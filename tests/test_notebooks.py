@@ -12,7 +12,7 @@ from warmlint.config import Config
 from warmlint.diagnostics import Diagnostic
 from warmlint.engine.fixer import fix_bytes
 from warmlint.engine.lint import check_source
-from warmlint.engine.notebook import NotebookError, read_notebook
+from warmlint.notebook import NotebookError, read_notebook
 
 PITFALL = FIXTURES / "wl001_notebook_sgd" / "train.ipynb"
 

@@ -118,9 +118,9 @@ def test_example_behaves_as_documented(code, section, source):
 
 
 def test_the_rule_index_is_written_from_each_rules_declaration():
-    from warmlint.rules.declarations import declared, index_source, written_index
+    from warmlint.engine.declarations import declared, index_source, written_index
 
-    assert index_source(declared()) == written_index(), "run `python -m warmlint.rules.declarations`"
+    assert index_source(declared()) == written_index(), "run `python -m warmlint.engine.declarations`"
     assert {info.code for info in declared()} == set(RULE_INFO)
 
 

@@ -8,7 +8,8 @@ from conftest import dedent
 
 from warmlint.analysis.collect import collect
 from warmlint.analysis.model import Model
-from warmlint.analysis.run_length import Unresolved, run_length
+from warmlint.analysis.run_length import run_length
+from warmlint.syntax import Unresolved
 from warmlint.verify.static_schedule import read_script
 
 

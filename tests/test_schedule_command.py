@@ -1,4 +1,4 @@
-"""`warmlint schedule`: the numbers it prints are `warmlint.engine.schedule.multiplier`, which the fixer inserts."""
+"""`warmlint schedule`: the numbers it prints are the inserted schedule's `multiplier`, which the fixer writes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from warmlint.analysis.phases import warmup_steps_policy
-from warmlint.engine.schedule import multiplier
+from warmlint.fixes.inserted_schedule import multiplier
 
 ROW = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S+)$")
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from warmlint.analysis.facts import Binding, RawFacts, ScopeId
+from warmlint.analysis.facts import Binding, BindingKind, RawFacts, ScopeId
 from warmlint.analysis.values import Resolver
 
 Key = tuple[ScopeId, str]  # a name as bound in one scope
@@ -130,7 +130,7 @@ class AliasIndex:
 
 def _binding_sources(binding: Binding, scope: ScopeId, wraps: Wraps) -> list[cst.BaseExpression]:
     """The expressions whose object `binding` names: `b = a`, `b = acc.prepare(a)`, `x, b = p, a`."""
-    if binding.kind != "assign" or not isinstance(binding.value, cst.BaseExpression):
+    if binding.kind is not BindingKind.ASSIGN or not isinstance(binding.value, cst.BaseExpression):
         return []
     value = binding.value
     wrapped = (

@@ -8,6 +8,7 @@ from warmlint.analysis.facts import (
     MODULE_SCOPE,
     ArgparseOption,
     Binding,
+    BindingKind,
     Branch,
     CallSite,
     Function,
@@ -60,7 +61,7 @@ class Collector(cst.CSTVisitor):
         self.facts.bindings.setdefault(scope, {}).setdefault(name, []).append(binding)
 
     def _bind_target(
-        self, target: cst.BaseExpression, value: cst.BaseExpression | None, kind: str, index: int | None = None
+        self, target: cst.BaseExpression, value: cst.BaseExpression | None, kind: BindingKind, index: int | None = None
     ) -> None:
         if isinstance(target, cst.Name):
             self._bind(target.value, Binding(target.value, kind, value, index, target))
@@ -69,7 +70,7 @@ class Collector(cst.CSTVisitor):
                 inner = element.value
                 if isinstance(inner, cst.StarredElement):
                     inner = inner.value
-                self._bind_target(inner, value, kind, i if kind != "loop" else None)
+                self._bind_target(inner, value, kind, i if kind is not BindingKind.LOOP else None)
         elif isinstance(target, cst.Attribute):
             dotted = dotted_name(target)
             class_scope = self._classes[-1]
@@ -83,7 +84,7 @@ class Collector(cst.CSTVisitor):
     # ---- scopes ------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         parent = self.scope
-        self._bind(node.name.value, Binding(node.name.value, "def", node, node=node))
+        self._bind(node.name.value, Binding(node.name.value, BindingKind.DEF, node, node=node))
         own = parent + (node.name.value,)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         for star in (node.params.star_arg, node.params.star_kwarg):
@@ -94,7 +95,7 @@ class Collector(cst.CSTVisitor):
         self._scopes.append(own)
         self._globals.append(set())
         for param in params:
-            self._bind(param.name.value, Binding(param.name.value, "param", param, node=param))
+            self._bind(param.name.value, Binding(param.name.value, BindingKind.PARAM, param, node=param))
         self._enter_body()
         if not is_method:
             self._classes.append(self._classes[-1])
@@ -108,7 +109,7 @@ class Collector(cst.CSTVisitor):
         self._leave_body()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._bind(node.name.value, Binding(node.name.value, "class", node, node=node))
+        self._bind(node.name.value, Binding(node.name.value, BindingKind.CLASS, node, node=node))
         for base in node.bases:
             dotted = dotted_name(base.value)
             if dotted:
@@ -153,7 +154,7 @@ class Collector(cst.CSTVisitor):
         self.imports.add_import(node)
         for alias in node.names:
             name = alias.evaluated_alias or alias.evaluated_name.split(".")[0]
-            self._bind(name, Binding(name, "import", None, node=node))
+            self._bind(name, Binding(name, BindingKind.IMPORT, None, node=node))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self.imports.add_import_from(node)
@@ -161,7 +162,7 @@ class Collector(cst.CSTVisitor):
             return
         for alias in node.names:
             name = alias.evaluated_alias or alias.evaluated_name
-            self._bind(name, Binding(name, "import", None, node=node))
+            self._bind(name, Binding(name, BindingKind.IMPORT, None, node=node))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         targets = tuple(t.target for t in node.targets)
@@ -171,20 +172,20 @@ class Collector(cst.CSTVisitor):
             if isinstance(target, cst.Subscript):
                 self._record_lr_write(node, target, node.value)
             else:
-                self._bind_target(target, node.value, "assign")
+                self._bind_target(target, node.value, BindingKind.ASSIGN)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is None:
             return
         if isinstance(node.value, cst.Call):
             self._call_targets[id(node.value)] = (node.target,)
-        self._bind_target(node.target, node.value, "assign")
+        self._bind_target(node.target, node.value, BindingKind.ASSIGN)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Subscript):
             self._record_lr_write(node, node.target, node.value, augmented=True)
         else:
-            self._bind_target(node.target, None, "other")
+            self._bind_target(node.target, None, BindingKind.OTHER)
             counter = dotted_name(node.target)
             if counter and isinstance(node.operator, cst.AddAssign):
                 self.facts.loop_exits.append(
@@ -195,15 +196,15 @@ class Collector(cst.CSTVisitor):
         self.facts.loop_exits.append(LoopExit("break", None, self.scope, tuple(self._loops), tuple(self._branches)))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target, None, "other")
+        self._bind_target(node.target, None, BindingKind.OTHER)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
-            self._bind_target(node.asname.name, None, "other")
+            self._bind_target(node.asname.name, None, BindingKind.OTHER)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:
-            self._bind_target(node.name.name, None, "other")
+            self._bind_target(node.name.name, None, BindingKind.OTHER)
 
     def _record_lr_write(
         self, statement: cst.CSTNode, target: cst.Subscript, value: cst.BaseExpression, augmented: bool = False
@@ -256,7 +257,7 @@ class Collector(cst.CSTVisitor):
         self._loops.append(loop.id)
 
     def visit_For_body(self, node: cst.For) -> None:
-        self._bind_target(node.target, node.iter, "loop")
+        self._bind_target(node.target, node.iter, BindingKind.LOOP)
         names = tuple(n.value for n in _names_in(node.target))
         self._push_loop(node, names, self.facts.module.code_for_node(node.iter))
 

@@ -18,12 +18,13 @@ import libcst as cst
 
 from warmlint.analysis import catalog
 from warmlint.analysis.collect import string_value
-from warmlint.analysis.facts import CallSite, ScopeId
+from warmlint.analysis.facts import BindingKind, CallSite, ScopeId
 from warmlint.analysis.model import Model, call_argument
 from warmlint.analysis.names import dotted_name
-from warmlint.analysis.run_length import Unresolved, code_of, parenthesized, site_length
+from warmlint.analysis.run_length import site_length
 from warmlint.configs.facts import ConfigSchedule, Form, Setting, schedules
 from warmlint.configs.tree import Entry, Mapping, Node, Scalar, Sequence, mappings
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 # DeepSpeed's scheduler types: a dict whose "scheduler" has one of them is DeepSpeed's schema.
 SCHEDULER_TYPES = frozenset({"WarmupLR", "WarmupDecayLR", "WarmupCosineLR", "OneCycle", "LRRangeTest"})
@@ -113,7 +114,7 @@ def _trees(model: Model) -> list[DictTree]:
         for bindings in names.values():
             for binding in bindings:
                 value = binding.value
-                if binding.kind != "assign" or binding.index is not None or id(value) in found:
+                if binding.kind is not BindingKind.ASSIGN or binding.index is not None or id(value) in found:
                     continue
                 if (
                     isinstance(value, (cst.Dict, cst.Call))

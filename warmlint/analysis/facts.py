@@ -7,6 +7,7 @@ them into the objects rules talk about (optimizers, schedulers, LR writes).
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -15,17 +16,26 @@ ScopeId = tuple[str, ...]
 MODULE_SCOPE: ScopeId = ("<module>",)
 
 
+class BindingKind(enum.Enum):
+    ASSIGN = "assign"  # `name = value`, `name: T = value`
+    PARAM = "param"
+    DEF = "def"
+    CLASS = "class"
+    LOOP = "loop"  # a `for` target; `value` is the iterable
+    IMPORT = "import"
+    OTHER = "other"  # `+=`, `:=`, `with ... as`, `except ... as`: no value the analysis reads
+
+
 @dataclass
 class Binding:
     """One place where `name` gets a value in a scope.
 
     `value` is the assigned expression; for tuple unpacking `index` is the
-    position of the name in the target tuple. `kind` is one of assign, param,
-    def, loop, import, other.
+    position of the name in the target tuple.
     """
 
     name: str
-    kind: str
+    kind: BindingKind
     value: cst.CSTNode | None = field(default=None, repr=False)
     index: int | None = None
     node: cst.CSTNode | None = field(default=None, repr=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from warmlint.analysis.facts import ScopeId
+from warmlint.analysis.facts import BindingKind, ScopeId
 from warmlint.analysis.names import ImportTable, dotted_name
 from warmlint.analysis.values import Resolver
 
@@ -57,9 +57,9 @@ class Frameworks:
         kinds = set()
         for binding in found[1]:
             source = None
-            if binding.kind == "assign" and isinstance(binding.value, cst.Call):
+            if binding.kind is BindingKind.ASSIGN and isinstance(binding.value, cst.Call):
                 source = dotted_name(binding.value.func)
-            elif binding.kind == "param" and isinstance(binding.node, cst.Param) and binding.node.annotation:
+            elif binding.kind is BindingKind.PARAM and isinstance(binding.node, cst.Param) and binding.node.annotation:
                 source = dotted_name(binding.node.annotation.annotation)
             kinds.add(_CLASSES.get(self._imports.qualify(source) or "") if source else None)
         return kinds.pop() if len(kinds) == 1 else None

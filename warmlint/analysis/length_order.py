@@ -17,8 +17,8 @@ import libcst as cst
 
 from warmlint.analysis.facts import ScopeId
 from warmlint.analysis.model import Model
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.values import Resolver
+from warmlint.syntax import code_of
 
 _BATCH_COUNT = "len("  # an unknown factor of this form counts batches: at least 2
 

@@ -21,7 +21,7 @@ from warmlint.analysis.evaluate import sample_steps
 from warmlint.analysis.facts import LrWrite, ScopeId
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.phases import Phases, at_peak, phases
-from warmlint.analysis.run_length import RunLength, Unresolved, code_of, run_length
+from warmlint.analysis.run_length import RunLength, run_length
 from warmlint.analysis.schedule_length import scheduler_run
 from warmlint.analysis.scheduler_curves import factor_of, guarded
 from warmlint.analysis.schedules import HelperSchedule, helper_schedule, manual_schedule
@@ -34,6 +34,7 @@ from warmlint.analysis.warmup_phase import (
     structural_signal,
     warmup_bound,
 )
+from warmlint.syntax import Unresolved, code_of
 
 LrCurve = Callable[[int], float]
 

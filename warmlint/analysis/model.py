@@ -18,7 +18,7 @@ import libcst as cst
 
 from warmlint.analysis import catalog
 from warmlint.analysis.aliases import AliasIndex, Key, refs_in
-from warmlint.analysis.facts import CallSite, LrWrite, RawFacts, ScopeId
+from warmlint.analysis.facts import BindingKind, CallSite, LrWrite, RawFacts, ScopeId
 from warmlint.analysis.frameworks import Frameworks
 from warmlint.analysis.names import ImportTable, dotted_name
 from warmlint.analysis.scale import ModelScale, ScaleEvidence
@@ -60,15 +60,24 @@ class Tracked:
         return [c for c in self.method_calls if c.callee and c.callee.rsplit(".", 1)[-1] == method]
 
 
+class SlotHolder(enum.Enum):
+    """What holds a scheduler in the value `configure_optimizers` returns."""
+
+    LIST = "list"
+    PAIR = "pair"  # `[optimizer], scheduler`
+    TUPLE = "tuple"
+    RETURN = "return"  # the returned value itself
+    OPTIMIZER_DICT = "lr_scheduler"  # an optimizer dict's `lr_scheduler` entry
+    SCHEDULER_CONFIG = "scheduler"  # a scheduler config dict's `scheduler` entry
+
+
 @dataclass(frozen=True)
 class LightningSlot:
     """Where a scheduler returned from `configure_optimizers` is written in the returned value."""
 
     ref: cst.BaseExpression  # the scheduler as written there (a name or its construction)
-    # What holds it: "list", "pair" (`[optimizer], scheduler`), "tuple", "return", "lr_scheduler"
-    # (an optimizer dict's entry) or "scheduler" (a scheduler config dict).
-    holder: str
-    config: cst.Dict | None = None  # the scheduler config dict, when holder is "scheduler"
+    holder: SlotHolder
+    config: cst.Dict | None = None  # the scheduler config dict, when held by SCHEDULER_CONFIG
 
 
 @dataclass
@@ -201,7 +210,7 @@ class Model:
             name
             for names in self.raw.bindings.values()
             for name, bindings in names.items()
-            if any(b.kind == "class" for b in bindings)
+            if any(b.kind is BindingKind.CLASS for b in bindings)
         }
         return any(catalog.is_transformer_class_name(name) for name in called | defined)
 
@@ -259,7 +268,7 @@ class Model:
         WarmupLinearSchedule(_LRScheduler)`): a scheduler, stepped and saved like one, though
         the analysis does not know its shape."""
         found = self.resolver.lookup(scope, callee) if "." not in callee else None
-        if found is None or len(found[1]) != 1 or found[1][0].kind != "class" or depth > 3:
+        if found is None or len(found[1]) != 1 or found[1][0].kind is not BindingKind.CLASS or depth > 3:
             return False
         node = found[1][0].value
         if not isinstance(node, cst.ClassDef):
@@ -490,7 +499,9 @@ class Model:
             if function.name != "configure_optimizers":
                 continue
             for value in function.returns:
-                for slot, interval in self._returned_schedulers(value, function.scope, "epoch", 0, "return", None):
+                for slot, interval in self._returned_schedulers(
+                    value, function.scope, "epoch", 0, SlotHolder.RETURN, None
+                ):
                     ref = slot.ref
                     scheduler = self.scheduler_for(ref, function.scope)
                     if scheduler is not None and scheduler.returned_to_lightning:
@@ -498,13 +509,13 @@ class Model:
                         scheduler.lightning_slot = slot
 
     def _returned_schedulers(
-        self, expr: cst.BaseExpression, scope: ScopeId, interval: str, depth: int, holder: str, config
+        self, expr: cst.BaseExpression, scope: ScopeId, interval: str, depth: int, holder: SlotHolder, config
     ):
         if depth > 4:
             return
         if isinstance(expr, (cst.List, cst.Tuple)):
             pair = len(expr.elements) == 2 and isinstance(expr.elements[0].value, cst.List)
-            kind = "list" if isinstance(expr, cst.List) else "pair" if pair else "tuple"
+            kind = SlotHolder.LIST if isinstance(expr, cst.List) else SlotHolder.PAIR if pair else SlotHolder.TUPLE
             for element in expr.elements:
                 yield from self._returned_schedulers(element.value, scope, interval, depth + 1, kind, None)
         elif isinstance(expr, cst.Dict):
@@ -512,10 +523,10 @@ class Model:
             said = entries.get("interval")
             if isinstance(said, cst.SimpleString):
                 interval = said.evaluated_value if said.evaluated_value in ("step", "epoch") else interval
-            for key in ("scheduler", "lr_scheduler"):
-                if key in entries:
-                    inner = expr if key == "scheduler" else None
-                    yield from self._returned_schedulers(entries[key], scope, interval, depth + 1, key, inner)
+            for entry in (SlotHolder.SCHEDULER_CONFIG, SlotHolder.OPTIMIZER_DICT):
+                if entry.value in entries:
+                    inner = expr if entry is SlotHolder.SCHEDULER_CONFIG else None
+                    yield from self._returned_schedulers(entries[entry.value], scope, interval, depth + 1, entry, inner)
         elif isinstance(expr, cst.Call) and self.scheduler_for(expr, scope) is not None:
             yield LightningSlot(expr, holder, config), interval
         elif isinstance(expr, cst.Name):
@@ -574,9 +585,9 @@ class Model:
         if len(bindings) != 1 or bindings[0].value is None:
             return None
         source = bindings[0].value
-        if bindings[0].kind == "loop" and isinstance(source, cst.BaseExpression):  # the loop's iterable
+        if bindings[0].kind is BindingKind.LOOP and isinstance(source, cst.BaseExpression):  # the loop's iterable
             return self._optimizer_of_groups(_unwrap_enumerate(source), key[0])
-        if bindings[0].kind == "assign" and isinstance(source, cst.Subscript):
+        if bindings[0].kind is BindingKind.ASSIGN and isinstance(source, cst.Subscript):
             return self._optimizer_of_groups(source.value, key[0])
         return None
 

@@ -16,17 +16,14 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.accumulation import AccumulationGuard, accumulation_guard
-from warmlint.analysis.facts import CallSite, Loop, LoopExit, ScopeId
+from warmlint.analysis.facts import BindingKind, CallSite, Loop, LoopExit, ScopeId
 from warmlint.analysis.model import Lifetime, Model, Optimizer, Scheduler
 from warmlint.analysis.names import dotted_name
+from warmlint.syntax import Unresolved, code_of, heads, parenthesized
 
 _ITER_WRAPPERS = {"enumerate", "tqdm", "tqdm.tqdm", "iter", "progress_bar", "track", "tqdm.auto.tqdm"}
 _BUILTINS = {"len", "min", "max", "int", "float", "round", "math"}
 _MAX_CALL_DEPTH = 4
-
-
-class Unresolved(Exception):
-    """A fact the file does not establish; the text says which and why."""
 
 
 @dataclass(frozen=True)
@@ -42,16 +39,6 @@ class RunLength:
 
     def __str__(self) -> str:
         return self.text if self.value is None else f"{self.text} (= {self.value:g})"
-
-
-def code_of(expr: cst.CSTNode) -> str:
-    """Source text of a node (outside its module)."""
-    return cst.Module(body=[]).code_for_node(expr)
-
-
-def parenthesized(code: str) -> str:
-    expr = cst.parse_expression(code)
-    return f"({code})" if isinstance(expr, (cst.BinaryOperation, cst.IfExp, cst.BooleanOperation)) else code
 
 
 def call_path(model: Model, site: CallSite, home: ScopeId) -> list[CallSite]:
@@ -96,25 +83,6 @@ def lift(model: Model, expr: cst.BaseExpression, scope: ScopeId, home: ScopeId) 
     return expr
 
 
-def heads(expr: cst.BaseExpression) -> set[str]:
-    """The free names an expression reads (heads of dotted names)."""
-    names: set[str] = set()
-
-    def walk(node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            names.add(node.value)
-        elif isinstance(node, cst.Attribute):
-            walk(node.value)
-        elif isinstance(node, (cst.Lambda, cst.GeneratorExp, cst.ListComp, cst.DictComp, cst.SetComp)):
-            raise Unresolved("the length of training is computed by a comprehension or lambda")
-        else:
-            for child in node.children:
-                walk(child)
-
-    walk(expr)
-    return names
-
-
 def available(model: Model, expr_code: str, scope: ScopeId, order: int) -> bool:
     """Every name the expression reads is bound in `scope` before `order` (or is a global/builtin)."""
     for head in heads(cst.parse_expression(expr_code)):
@@ -124,7 +92,7 @@ def available(model: Model, expr_code: str, scope: ScopeId, order: int) -> bool:
         if found is None:
             return False
         where, bindings = found
-        if where == scope and not any(b.order < order or b.kind == "param" for b in bindings):
+        if where == scope and not any(b.order < order or b.kind is BindingKind.PARAM for b in bindings):
             return False
     return True
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from warmlint.analysis import catalog
-from warmlint.analysis.facts import CallSite, RawFacts, ScopeId
+from warmlint.analysis.facts import BindingKind, CallSite, RawFacts, ScopeId
 from warmlint.analysis.names import ImportTable, dotted_name
 from warmlint.analysis.values import Resolver
 
@@ -109,7 +109,7 @@ class ModelScale:
         if "." in callee:
             return None
         found = self._resolver.lookup(scope, callee)
-        if found is None or len(found[1]) != 1 or found[1][0].kind != "class":
+        if found is None or len(found[1]) != 1 or found[1][0].kind is not BindingKind.CLASS:
             return None
         return found[0] + (callee,)
 

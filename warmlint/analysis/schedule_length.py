@@ -17,9 +17,11 @@ import libcst as cst
 from warmlint.analysis.accumulation import accumulation_guard
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Model, Scheduler, call_argument
-from warmlint.analysis.run_length import Unresolved, code_of, parenthesized, site_length
+from warmlint.analysis.run_length import site_length
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 _TRAINERS = {
     "lightning.Trainer",
@@ -149,7 +151,7 @@ def _lightning_run(model: Model, scheduler: Scheduler) -> SchedulerRun:
 def covered(model: Model, scheduler: Scheduler, run: SchedulerRun) -> Length:
     """The scheduler calls one schedule is in charge of: all of them, or its stretch of a SequentialLR."""
     parent = scheduler.parent
-    if parent is None or parent.short_name != "SequentialLR":
+    if parent is None or SchedulerKind.of(parent) is not SchedulerKind.SEQUENTIAL:
         return run.calls
     milestones = parent.argument("milestones", 2)
     if not isinstance(milestones, (cst.List, cst.Tuple)) or len(milestones.elements) != len(parent.children) - 1:

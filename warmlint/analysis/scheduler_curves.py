@@ -9,7 +9,6 @@ the reason says which argument did not.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,34 +17,11 @@ import libcst as cst
 
 from warmlint.analysis.evaluate import Unsupported
 from warmlint.analysis.model import Model, Scheduler
-from warmlint.analysis.run_length import Unresolved, code_of
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
+from warmlint.syntax import Unresolved, code_of
 
 Factor = Callable[[int], float]
-
-
-class SchedulerKind(enum.Enum):
-    """The schedulers whose factor the analysis computes, by the name they are built with."""
-
-    LAMBDA = "LambdaLR"
-    LINEAR = "LinearLR"
-    CONSTANT = "ConstantLR"
-    STEP = "StepLR"
-    MULTI_STEP = "MultiStepLR"
-    EXPONENTIAL = "ExponentialLR"
-    COSINE = "CosineAnnealingLR"
-    POLYNOMIAL = "PolynomialLR"
-    SEQUENTIAL = "SequentialLR"
-    HF_LINEAR = "get_linear_schedule_with_warmup"
-    HF_COSINE = "get_cosine_schedule_with_warmup"
-    HF_CONSTANT = "get_constant_schedule_with_warmup"
-
-    @classmethod
-    def of(cls, scheduler: Scheduler) -> SchedulerKind | None:
-        try:
-            return cls(scheduler.short_name)
-        except ValueError:
-            return None
 
 
 @dataclass(frozen=True)

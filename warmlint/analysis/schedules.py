@@ -8,10 +8,12 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.evaluate import ScheduleFunction, Shape, ShapeKind, Unsupported, classify
-from warmlint.analysis.facts import CallSite, LrWrite
+from warmlint.analysis.facts import BindingKind, CallSite, LrWrite
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
-from warmlint.analysis.run_length import Unresolved, loop_count
+from warmlint.analysis.run_length import loop_count
+from warmlint.analysis.scheduler_kinds import SchedulerKind
+from warmlint.syntax import Unresolved
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class ConstantAfterWarmup:
 def constant_after_warmup(model: Model, scheduler: Scheduler) -> ConstantAfterWarmup | None:
     """The warmup-then-constant SequentialLR that alone drives its optimizer, or None."""
     optimizer = scheduler.optimizer
-    if scheduler.short_name != "SequentialLR" or scheduler.parent is not None or optimizer is None:
+    if SchedulerKind.of(scheduler) is not SchedulerKind.SEQUENTIAL or scheduler.parent is not None or optimizer is None:
         return None
     if [s for s in optimizer.schedulers if s.parent is None] != [scheduler]:
         return None
@@ -224,7 +226,7 @@ def value_expression(model: Model, value: cst.BaseExpression, scope):
         bindings = model.raw.bindings_of(scope, value.value)
         if (
             len(bindings) == 1
-            and bindings[0].kind == "assign"
+            and bindings[0].kind is BindingKind.ASSIGN
             and bindings[0].index is None
             and isinstance(bindings[0].value, cst.BaseExpression)
         ):

@@ -17,6 +17,7 @@ import libcst as cst
 
 from warmlint.analysis import catalog
 from warmlint.analysis.collect import string_value
+from warmlint.analysis.facts import BindingKind
 from warmlint.analysis.model import Model
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.values import Value, field_default
@@ -69,7 +70,11 @@ def _read(model: Model) -> list[TrainerConfig]:
         for name, bindings in names.items():
             for binding in bindings:
                 node = binding.node
-                if binding.kind == "class" and isinstance(node, cst.ClassDef) and _subclasses_config(model, node):
+                if (
+                    binding.kind is BindingKind.CLASS
+                    and isinstance(node, cst.ClassDef)
+                    and _subclasses_config(model, node)
+                ):
                     class_scope = scope + (name,)
                     settings = _field_defaults(model, class_scope)
                     configs.append(_config(model, node, settings, class_scope, from_defaults=True))
@@ -116,7 +121,7 @@ def _subclasses_config(model: Model, node: cst.ClassDef) -> bool:
 def _field_defaults(model: Model, class_scope) -> dict[str, Setting]:
     settings = {}
     for name, bindings in model.raw.bindings.get(class_scope, {}).items():
-        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].value is None:
             continue
         declared = bindings[0].value
         value = field_default(declared) if isinstance(declared, cst.BaseExpression) else None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.collect import string_value
-from warmlint.analysis.facts import MODULE_SCOPE, Binding, CallSite, Function, RawFacts, ScopeId
+from warmlint.analysis.facts import MODULE_SCOPE, Binding, BindingKind, CallSite, Function, RawFacts, ScopeId
 from warmlint.analysis.names import ImportTable, dotted_name
 
 _MAX_DEPTH = 24
@@ -160,7 +160,7 @@ class Resolver:
         return [(expr, scope, "")]
 
     def _binding_origins(self, binding: Binding, where: ScopeId, depth: int):
-        if binding.kind == "assign" and isinstance(binding.value, cst.BaseExpression):
+        if binding.kind is BindingKind.ASSIGN and isinstance(binding.value, cst.BaseExpression):
             value = binding.value
             if binding.index is not None:
                 if isinstance(value, (cst.Tuple, cst.List)) and binding.index < len(value.elements):
@@ -171,7 +171,7 @@ class Resolver:
             if inner is None:
                 return None
             return [(e, s, how or binding.name) for e, s, how in inner]
-        if binding.kind == "param" and isinstance(binding.node, cst.Param):
+        if binding.kind is BindingKind.PARAM and isinstance(binding.node, cst.Param):
             return self._param_origins(binding.node, where, depth)
         return None
 
@@ -254,7 +254,7 @@ class Resolver:
         if found is None:
             return None
         where, bindings = found
-        if len(bindings) != 1 or bindings[0].kind != "def":
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.DEF:
             return None
         return self.facts.functions.get(where + (callee,))
 
@@ -369,7 +369,7 @@ class Resolver:
                         return entry, source[1], ""
             return None
         found = self.lookup(where, callee) if "." not in callee else None
-        if found and len(found[1]) == 1 and found[1][0].kind == "class":
+        if found and len(found[1]) == 1 and found[1][0].kind is BindingKind.CLASS:
             class_scope = found[0] + (callee,)
             if any(a.keyword is None or a.star for a in origin.args) and keyword is None:
                 return None  # positional arguments: which field they set is not read here
@@ -392,7 +392,7 @@ class Resolver:
         if not isinstance(expr, cst.Name):
             return None
         found = self.lookup(scope, expr.value)
-        if not found or len(found[1]) != 1 or found[1][0].kind != "param":
+        if not found or len(found[1]) != 1 or found[1][0].kind is not BindingKind.PARAM:
             return None
         param = found[1][0].node
         annotation = param.annotation.annotation if isinstance(param, cst.Param) and param.annotation else None
@@ -400,7 +400,7 @@ class Resolver:
         if not name or "." in name:
             return None
         bindings = self.lookup(found[0], name)
-        if not bindings or len(bindings[1]) != 1 or bindings[1][0].kind != "class":
+        if not bindings or len(bindings[1]) != 1 or bindings[1][0].kind is not BindingKind.CLASS:
             return None
         return bindings[0] + (name,)
 
@@ -410,7 +410,11 @@ class Resolver:
         if len(node) != 1 or not _is_config_class(node[0].node, self.imports):
             return None
         bindings = self.facts.bindings_of(class_scope, attr)
-        if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].value, cst.BaseExpression):
+        if (
+            len(bindings) != 1
+            or bindings[0].kind is not BindingKind.ASSIGN
+            or not isinstance(bindings[0].value, cst.BaseExpression)
+        ):
             return None
         return field_default(bindings[0].value)
 

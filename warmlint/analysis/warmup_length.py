@@ -15,6 +15,7 @@ import libcst as cst
 from warmlint.analysis.catalog import WARM_WORD
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.units import StepUnit
 
@@ -45,9 +46,9 @@ class WarmupLength:
 def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
     """The warmup length a scheduler (or the warmup inside a SequentialLR) is written with."""
     expr = None
-    if scheduler.short_name == "LinearLR":
+    if SchedulerKind.of(scheduler) is SchedulerKind.LINEAR:
         expr = call_argument(scheduler.call.node, "total_iters", 3)
-    elif scheduler.short_name == "LambdaLR":
+    elif SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
         schedule = lr_lambda_of(model, scheduler)
         if schedule is None or schedule.shape is None or not schedule.shape.phases.warmup:
             return None

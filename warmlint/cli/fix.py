@@ -23,7 +23,6 @@ from warmlint.cli.common import (
 from warmlint.cli.ruff_options import RuffHintFixCommand
 from warmlint.config import DECAYS, ConfigError, fix_value
 from warmlint.diagnostics import FixSafety
-from warmlint.engine.notebook import changed_cells, is_notebook
 from warmlint.files.discover import discover
 from warmlint.files.runner import check_files, read_source
 from warmlint.files.safe_write import (
@@ -34,6 +33,7 @@ from warmlint.files.safe_write import (
     write_atomic,
 )
 from warmlint.files.settings import Layer
+from warmlint.notebook import changed_cells, is_notebook
 
 if TYPE_CHECKING:
     from warmlint.engine.fixer import FixOutcome

@@ -9,7 +9,7 @@ import click
 from warmlint.analysis.phases import warmup_steps_policy
 from warmlint.cli.common import fail
 from warmlint.config import DECAYS
-from warmlint.engine.schedule import multiplier
+from warmlint.fixes.inserted_schedule import multiplier
 from warmlint.plot.png import find_phases, write_png
 from warmlint.plot.terminal import Series, render_chart
 

@@ -18,7 +18,7 @@ from warmlint.configs.edits import TextEdit, apply_edits, overlaps
 from warmlint.configs.errors import ConfigReadError
 from warmlint.configs.yaml_reader import available
 from warmlint.diagnostics import Diagnostic, FixSafety
-from warmlint.engine.fixer import MAX_ROUNDS, FixOutcome
+from warmlint.engine.fix_outcome import MAX_ROUNDS, FixOutcome
 
 
 def fix_config(source: bytes, path: str, config: Config) -> FixOutcome:

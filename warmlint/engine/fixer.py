@@ -10,7 +10,7 @@ fix that fails alone is refused with the reason, so one bad fix never blocks the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import cast
 
 import libcst as cst
@@ -20,38 +20,16 @@ from warmlint.configs import is_config_path
 from warmlint.diagnostics import Diagnostic, FileFix, FileResult, FixSafety
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.deepstack import on_deep_stack
+from warmlint.engine.fix_outcome import MAX_ROUNDS, FixOutcome
 from warmlint.engine.lint import check_code, lint_module, notebook_error, parse
-from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.fixes import FixOptions
 from warmlint.fixes.edits import Edits, apply
 from warmlint.fixes.imports import add_imports
 from warmlint.fixes.layout import wrap_long_lines
 from warmlint.fixes.run_check import schedule_problem
+from warmlint.notebook import NotebookError, is_notebook, read_notebook
 
-# Rounds before the loop gives up: each round applies at least one fix, so only fixes that
-# keep re-creating work (a bug) reach it.
-MAX_ROUNDS = 100
 NOT_PARSING = "internal error: a fix produced code that does not parse; file left unchanged"
-
-
-@dataclass
-class FixOutcome:
-    path: str
-    original: bytes
-    fixed: bytes
-    applied: list[Diagnostic] = field(default_factory=list)  # as each round found them, in its module
-    remaining: list[Diagnostic] = field(default_factory=list)  # what is still reported afterwards
-    error: str | None = None
-    out_of_rounds: bool = False  # MAX_ROUNDS reached with fixes still to apply
-
-    @property
-    def changed(self) -> bool:
-        return self.fixed != self.original
-
-    @property
-    def unsafe_left(self) -> list[Diagnostic]:
-        """Findings whose fix was not made because it is unsafe and unsafe fixes are off."""
-        return [d for d in self.remaining if d.fixable and d.fix_safety is FixSafety.UNSAFE]
 
 
 def _with_imports(module: cst.Module, edits: Edits) -> cst.Module:

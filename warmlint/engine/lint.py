@@ -16,11 +16,11 @@ from warmlint.config import Config
 from warmlint.configs import is_config_path
 from warmlint.diagnostics import Diagnostic, FileResult, Severity, Span
 from warmlint.engine.deepstack import on_deep_stack
-from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.engine.selection import enabled_codes
 from warmlint.engine.suppressions import INVALID_SUPPRESSION, UNUSED_SUPPRESSION, Directive, Suppressions
 from warmlint.engine.unused import Unused, rewritten, unused
 from warmlint.fixes import CommentRewrite, Edits, FixOptions, plan_fix
+from warmlint.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes, code_names
 from warmlint.rules import CHECKS, RuleContext
 

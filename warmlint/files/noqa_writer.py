@@ -18,9 +18,9 @@ from warmlint.configs import is_json_path
 from warmlint.diagnostics import Diagnostic
 from warmlint.engine.lint import check_code, check_source
 from warmlint.engine.noqa import add_noqa
-from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.engine.suppressions import UNSUPPRESSIBLE
 from warmlint.files.safe_write import FileChangedError, write_atomic
+from warmlint.notebook import NotebookError, is_notebook, read_notebook
 
 
 def write_noqa_comments(

@@ -12,10 +12,10 @@ from warmlint.config import Config
 from warmlint.configs import MAX_CONFIG_BYTES, is_config_path, may_be_config
 from warmlint.diagnostics import FileFix, FileResult
 from warmlint.engine.deepstack import on_deep_stack
-from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.engine.selection import enabled_codes
 from warmlint.files.cache import ResultCaches, content_hash
 from warmlint.files.prefilter import builds_what_rules_need, may_matter
+from warmlint.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.rule_index import all_codes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a training script is never this big; generated code is skipped

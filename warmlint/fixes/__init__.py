@@ -13,9 +13,8 @@ from typing import Any
 from warmlint.analysis.checkpoints import CheckpointDict
 from warmlint.analysis.deepspeed_dicts import DecayingDict, DictValue
 from warmlint.analysis.facts import LrWrite
-from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
+from warmlint.analysis.length_findings import MoveIntoGuard, SetHorizon, ShortenWarmup, UnitMismatch
 from warmlint.analysis.model import Model, Optimizer, Scheduler
-from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.trainer_configs import TrainerConfig
@@ -36,6 +35,7 @@ from warmlint.fixes import (
 from warmlint.fixes.comment_fix import CommentRewrite
 from warmlint.fixes.edits import Edits
 from warmlint.fixes.plans import FixOptions, Planner
+from warmlint.syntax import Unresolved
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,13 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL002", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE, FixBuilder(ramp_fix.ramp_in_place, SAFE)),
     ("WL003", Scheduler): FixBuilder(Planner.add_decay, SAFE),  # rewrites only the LR function
     ("WL003", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),  # a manual ramp, as WL002
-    ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),
+    ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_config_after_warmup, SAFE),
     # The constant phase of a SequentialLR becomes a decay: only the LR function changes.
     ("WL003", ConstantAfterWarmup): FixBuilder(decay_phase.decay_after_warmup, SAFE),
     # A DeepSpeed dict in the script: "WarmupLR" -> "WarmupDecayLR" with total_num_steps; only the dict changes.
     ("WL003", DecayingDict): FixBuilder(deepspeed_dict_fix.decaying_schedule, SAFE),
     ("WL004", Scheduler): FixBuilder(warmup_prefix.add_warmup, SAFE),  # wraps the scheduler, keeps it
-    ("WL004", TrainerConfig): FixBuilder(trainer_config_fix.add_warmup, SAFE),
+    ("WL004", TrainerConfig): FixBuilder(trainer_config_fix.add_config_warmup, SAFE),
     ("WL005", StepRelation): FixBuilder(stepping_fixes.move_after_optimizer_step, UNSAFE),  # moves step()
     ("WL006", Scheduler): FixBuilder(stepping_fixes.add_step, SAFE),
     # Moves step() between loops (or, in a SequentialLR stepped per batch, converts the warmup length).
@@ -77,7 +77,7 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     ("WL010", DictValue): FixBuilder(deepspeed_dict_fix.set_value, SAFE),  # a dict's total_num_steps
     ("WL011", SetHorizon): FixBuilder(length_fixes.onecycle_total_steps, SAFE),  # changes only the cycle length
     ("WL012", MoveIntoGuard): FixBuilder(length_fixes.move_into_guard, UNSAFE),  # moves scheduler.step()
-    ("WL014", TrainerConfig): FixBuilder(trainer_config_fix.decay_after_warmup, SAFE),  # "constant" -> "cosine"
+    ("WL014", TrainerConfig): FixBuilder(trainer_config_fix.decay_config_after_warmup, SAFE),  # "constant" -> "cosine"
     ("WL101", CommentRewrite): FixBuilder(comment_fix.rewrite_comment, SAFE),  # edits a comment, no code
 }
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.checkpoints import CheckpointDict
-from warmlint.analysis.facts import CallSite
+from warmlint.analysis.facts import BindingKind, CallSite
 from warmlint.analysis.model import Scheduler
-from warmlint.analysis.run_length import code_of
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 
 def scheduler_key(optimizer_key: str) -> str:
@@ -36,7 +36,7 @@ def _scheduler_name(planner: Planner, saved: CheckpointDict, scope, order: int |
             if (
                 found is not None
                 and found[0] == alias_scope
-                and (order is None or any(b.order < order or b.kind == "param" for b in found[1]))
+                and (order is None or any(b.order < order or b.kind is BindingKind.PARAM for b in found[1]))
             ):
                 names.add(name)
     if len(names) != 1:

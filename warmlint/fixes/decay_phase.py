@@ -11,14 +11,15 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.model import Scheduler, call_argument
-from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
+from warmlint.analysis.run_length import available, loop_count
 from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
-from warmlint.engine.schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
+from warmlint.fixes.inserted_schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix, known_length
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 
 def decay_after_warmup(planner: Planner, found: ConstantAfterWarmup) -> None:

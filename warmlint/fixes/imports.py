@@ -16,8 +16,8 @@ from typing import cast
 
 import libcst as cst
 
-from warmlint.analysis.run_length import code_of
 from warmlint.fixes.edits import appended
+from warmlint.syntax import code_of
 
 
 class Section(IntEnum):

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import libcst as cst
 
-from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
-from warmlint.analysis.run_length import available, code_of
+from warmlint.analysis.length_findings import MoveIntoGuard, SetHorizon, ShortenWarmup
+from warmlint.analysis.run_length import available
 from warmlint.analysis.schedule_length import Length
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.fixes.plans import Planner
-from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
+from warmlint.fixes.stepping_fixes import keeps_its_condition, own_line
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 
 def shorten_warmup(planner: Planner, found: ShortenWarmup) -> None:
     """WL009: the warmup becomes `min(W, ceil(0.05 T))` steps, written as a number (or `min(W, n)`
     where W is a name the user may still lower); a SequentialLR milestone written the same way follows."""
     model, scheduler, steps = planner.model, found.warmup.scheduler, found.steps
-    if scheduler is None or scheduler.short_name == "LambdaLR":
+    if scheduler is None or SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
         raise CannotFix("the warmup length is read inside the LR function: shorten it where it is set")
-    keyword = "total_iters" if scheduler.short_name == "LinearLR" else "num_warmup_steps"
+    keyword = "total_iters" if SchedulerKind.of(scheduler) is SchedulerKind.LINEAR else "num_warmup_steps"
     written = scheduler.argument(keyword, 3 if keyword == "total_iters" else 1)
     if written is None:
         raise CannotFix(f"{scheduler.short_name} has no {keyword} argument to shorten")
@@ -75,10 +77,10 @@ def onecycle_total_steps(planner: Planner, found: SetHorizon) -> None:
 def move_into_guard(planner: Planner, found: MoveIntoGuard) -> None:
     """WL012: move scheduler.step() into the accumulation guard, right after optimizer.step().
     This changes when user code runs (only the schedule's pace, but still): an unsafe fix."""
-    statement = _own_line(found.scheduler_step)
+    statement = own_line(found.scheduler_step)
     target = found.optimizer_step.statement
     if target is None:
         raise CannotFix("optimizer.step() is not a statement of its own")
-    _keeps_its_condition(found.scheduler_step, [found.optimizer_step])
+    keeps_its_condition(found.scheduler_step, [found.optimizer_step])
     planner.edits.remove(statement)
     planner.edits.insert_after(target, [statement])

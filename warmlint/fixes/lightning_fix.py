@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from warmlint.analysis.model import Scheduler
-from warmlint.analysis.run_length import code_of
+from warmlint.analysis.model import Scheduler, SlotHolder
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 ASK = 'return the scheduler with "interval": "step"'
 
@@ -26,9 +27,9 @@ def step_interval(planner: Planner, scheduler: Scheduler) -> None:
     if slot is None:
         raise CannotFix(ASK)
     _counts_only_steps(planner, scheduler)
-    if slot.holder == "scheduler" and slot.config is not None:
+    if slot.holder is SlotHolder.SCHEDULER_CONFIG and slot.config is not None:
         _set_interval(planner, slot.config)
-    elif slot.holder in ("list", "pair", "lr_scheduler"):
+    elif slot.holder in (SlotHolder.LIST, SlotHolder.PAIR, SlotHolder.OPTIMIZER_DICT):
         config = cst.parse_expression(f'{{"scheduler": {code_of(slot.ref)}, "interval": "step"}}')
         planner.edits.replace(slot.ref, config)
     else:
@@ -36,7 +37,7 @@ def step_interval(planner: Planner, scheduler: Scheduler) -> None:
 
 
 def _counts_only_steps(planner: Planner, scheduler: Scheduler) -> None:
-    schedule = lr_lambda_of(planner.model, scheduler) if scheduler.short_name == "LambdaLR" else None
+    schedule = lr_lambda_of(planner.model, scheduler) if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA else None
     if schedule is None:
         return
     epochs = sorted(n for n in schedule.function.free_names() if "epoch" in n.lower())

@@ -13,15 +13,17 @@ import libcst as cst
 
 from warmlint.analysis.catalog import CONSTANT_AFTER_WARMUP_FACTORIES, WARM_WORD
 from warmlint.analysis.evaluate import ShapeKind
-from warmlint.analysis.facts import MODULE_SCOPE, CallSite, LrWrite
+from warmlint.analysis.facts import MODULE_SCOPE, BindingKind, CallSite, LrWrite
 from warmlint.analysis.lr_schedule import Schedule, schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
-from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, code_of, framework_run_length, no_steps_reason
+from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, framework_run_length, no_steps_reason
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
 from warmlint.fixes.edits import Edits, appended
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
 from warmlint.fixes.training_loop import CannotFix, known_length, place
+from warmlint.syntax import code_of
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,7 @@ class Planner:
             total = known_length(self.model, sites[0], home).text
         if total != framework_total and not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
-        if scheduler.short_name == "LambdaLR":
+        if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
             user_warmup, replace_target = self._lambda_warmup(scheduler)
         else:  # a lone LinearLR
             iters = call_argument(scheduler.call.node, "total_iters", 3)
@@ -369,7 +371,7 @@ def _dead_values(model: Model, writes: list[LrWrite]) -> list[cst.CSTNode]:
         if not isinstance(write.value, cst.Name) or not loops:
             continue
         bindings = model.raw.bindings_of(write.scope, write.value.value)
-        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].index is not None:
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].index is not None:
             continue
         statement = _assignment_of(loops[-1].node, bindings[0].node)
         value = bindings[0].value

@@ -15,9 +15,10 @@ import libcst as cst
 from warmlint.analysis.facts import Loop, LrWrite
 from warmlint.analysis.lr_schedule import Schedule, WritePhase, schedule_of
 from warmlint.analysis.names import dotted_name
-from warmlint.analysis.run_length import available, code_of, parenthesized
+from warmlint.analysis.run_length import available
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of, parenthesized
 
 
 def ramp_in_place(planner: Planner, write: LrWrite) -> None:

@@ -4,7 +4,7 @@ that trains well.
 Every LambdaLR function a fix wrote is evaluated over the run length `T` the fixed file has
 (when `T` is a number) and judged by the phase definitions `check` and `verify` use
 (`warmlint.analysis.phases`): a warmup that reaches the peak before the run ends, then a decay to
-the configured minimum at `T`, as `warmlint.engine.schedule.multiplier` is.
+the configured minimum at `T`, as `warmlint.fixes.inserted_schedule.multiplier` is.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ import libcst as cst
 
 from warmlint.analysis.evaluate import Unsupported, classify
 from warmlint.analysis.model import Model, Scheduler
-from warmlint.analysis.run_length import Unresolved, code_of, run_length
+from warmlint.analysis.run_length import run_length
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import LambdaSchedule, lr_lambda_of
-from warmlint.engine.schedule import multiplier
+from warmlint.fixes.inserted_schedule import multiplier
 from warmlint.fixes.plans import FixOptions
+from warmlint.syntax import Unresolved, code_of
 
 _TOLERANCE = 1e-6  # relative to the peak: the evaluator computes in floats, as the run would
 
@@ -48,7 +50,7 @@ def _written(node: cst.CSTNode) -> str:
 
 def _lambda_schedules(model: Model) -> Iterator[tuple[Scheduler, LambdaSchedule]]:
     for scheduler in model.schedulers:
-        if scheduler.short_name == "LambdaLR":
+        if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
             schedule = lr_lambda_of(model, scheduler)
             if schedule is not None and not schedule.assumed:
                 yield scheduler, schedule

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE
-from warmlint.engine.schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
+from warmlint.fixes.inserted_schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def _ratio(min_lr_ratio: float) -> str:
 
 
 def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_param: str = "step") -> str:
-    """`def <name>(step): ...`, the multiplier of warmlint.engine.schedule.multiplier, written out."""
+    """`def <name>(step): ...`, the multiplier of warmlint.fixes.inserted_schedule.multiplier, written out."""
     s, w, t = step_param, names.warmup, names.total
     lines = [
         f"def {names.function}({s}):",

@@ -6,17 +6,17 @@ import libcst as cst
 
 from warmlint.analysis.facts import CallSite
 from warmlint.analysis.model import Scheduler
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.stepping import StepRelation
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 # Schedulers whose arguments are counted in epochs by convention: stepped once per epoch.
 EPOCH_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR"}
 
 
-def _own_line(site: CallSite) -> cst.SimpleStatementLine:
+def own_line(site: CallSite) -> cst.SimpleStatementLine:
     """The scheduler.step() call must be a statement of its own to be moved."""
     statement = site.statement
     if (
@@ -29,7 +29,7 @@ def _own_line(site: CallSite) -> cst.SimpleStatementLine:
     return statement
 
 
-def _keeps_its_condition(site: CallSite, destinations: list[CallSite]) -> None:
+def keeps_its_condition(site: CallSite, destinations: list[CallSite]) -> None:
     """Moving scheduler.step() out of an `if` that the optimizer steps are not in would drop the condition."""
     for branch in site.branches:
         if not all(any(other.test is branch.test for other in d.branches) for d in destinations):
@@ -43,9 +43,9 @@ def move_after_optimizer_step(planner: Planner, found: StepRelation) -> None:
     """WL005: move scheduler.step() after the last optimizer step of its iteration (or epoch)."""
     if found.lifted is not found.site:
         raise CannotFix("scheduler.step() is called from another function")
-    statement = _own_line(found.site)
+    statement = own_line(found.site)
     if found.optimizer is not None:
-        _keeps_its_condition(found.site, found.optimizer.steps)
+        keeps_its_condition(found.site, found.optimizer.steps)
     anchor = max(found.anchors, key=lambda a: a.order)
     if anchor.statement is None:
         raise CannotFix("optimizer.step() is not a statement of its own")

@@ -16,18 +16,18 @@ import libcst as cst
 from warmlint.analysis.collect import string_value
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.phases import WARMUP_SHARE
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.trainer_configs import TrainerConfig
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import code_of
 
 DECAY = "cosine"  # the Trainer's cosine decays to 0 at the end of the run it counts itself
 WARMUP_RATIO = f"{WARMUP_SHARE:g}"
 
 
-def decay_after_warmup(planner: Planner, config: TrainerConfig) -> None:
+def decay_config_after_warmup(planner: Planner, config: TrainerConfig) -> None:
     """WL003: `"constant_with_warmup"` -> `"cosine"`, with the same warmup."""
     _set_schedule(planner, config)
 
@@ -39,7 +39,7 @@ def warmup_and_decay(planner: Planner, config: TrainerConfig) -> None:
         _set_warmup(planner, config)
 
 
-def add_warmup(planner: Planner, config: TrainerConfig) -> None:
+def add_config_warmup(planner: Planner, config: TrainerConfig) -> None:
     """WL004: a decaying schedule with no warmup gets `warmup_ratio`."""
     _set_warmup(planner, config)
 

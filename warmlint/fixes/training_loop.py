@@ -12,15 +12,8 @@ import libcst as cst
 
 from warmlint.analysis.facts import CallSite, Loop, ScopeId
 from warmlint.analysis.model import Model, Optimizer
-from warmlint.analysis.run_length import (
-    RunLength,
-    Unresolved,
-    available,
-    call_path,
-    no_steps_reason,
-    run_length,
-    site_length,
-)
+from warmlint.analysis.run_length import RunLength, available, call_path, no_steps_reason, run_length, site_length
+from warmlint.syntax import Unresolved
 
 ASK_FOR_TOTAL = "pass --total-steps N (or set total-steps in [tool.warmlint.fix])"
 

@@ -17,16 +17,18 @@ import re
 import libcst as cst
 
 from warmlint.analysis.catalog import COMPOSITE_SCHEDULERS
-from warmlint.analysis.length_fixes import UnitMismatch
+from warmlint.analysis.length_findings import UnitMismatch
 from warmlint.analysis.model import Scheduler, call_argument
-from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
+from warmlint.analysis.run_length import available, loop_count
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.stepping import StepRelation
 from warmlint.analysis.units import StepUnit
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
-from warmlint.fixes.stepping_fixes import _keeps_its_condition, _own_line
+from warmlint.fixes.stepping_fixes import keeps_its_condition, own_line
 from warmlint.fixes.training_loop import CannotFix
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 _STEP_LENGTH = re.compile(r"step|iter|update|batch", re.I)
 
@@ -44,7 +46,7 @@ def _step_per_batch(planner: Planner, found: StepRelation) -> None:
     """Move the per-epoch scheduler.step() next to every optimizer.step()."""
     if found.lifted is not found.site or found.optimizer is None:
         raise CannotFix("scheduler.step() is called from another function")
-    statement = _own_line(found.site)
+    statement = own_line(found.site)
     func = found.site.node.func
     if not isinstance(func, cst.Attribute):
         raise CannotFix("step() is not called on the scheduler by name")
@@ -53,7 +55,7 @@ def _step_per_batch(planner: Planner, found: StepRelation) -> None:
     lines = [site.statement for site in sites if site.statement is not None]
     if not sites or len(lines) != len(sites):
         raise CannotFix("optimizer.step() is not a statement of its own")
-    _keeps_its_condition(found.site, sites)
+    keeps_its_condition(found.site, sites)
     extended: set[int] = set()
     for site, line in zip(sites, lines):
         if site.scope != found.site.scope:
@@ -79,7 +81,7 @@ def _step_per_epoch(planner: Planner, found: UnitMismatch) -> None:
     stepped = found.stepped
     if stepped.lifted is not stepped.site:
         raise CannotFix("scheduler.step() is called from another function")
-    statement = _own_line(stepped.site)
+    statement = own_line(stepped.site)
     batches = stepped.loop
     if batches.parent is None or planner.model.raw.loops[batches.parent].scope != batches.scope:
         raise CannotFix("there is no epoch loop around the batch loop in this function")
@@ -92,7 +94,7 @@ def _step_per_epoch(planner: Planner, found: UnitMismatch) -> None:
 
 
 def _counts_only_epochs(planner: Planner, scheduler: Scheduler) -> None:
-    schedule = lr_lambda_of(planner.model, scheduler) if scheduler.short_name == "LambdaLR" else None
+    schedule = lr_lambda_of(planner.model, scheduler) if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA else None
     if schedule is None:
         return
     steps = sorted(n for n in schedule.function.free_names() if _STEP_LENGTH.search(n))
@@ -103,7 +105,7 @@ def _counts_only_epochs(planner: Planner, scheduler: Scheduler) -> None:
 def _warmup_in_steps(planner: Planner, found: UnitMismatch) -> None:
     """The warmup part's length (and the milestone written the same way) times the batches per epoch."""
     child = found.warmup.scheduler
-    if child is None or child.short_name != "LinearLR" or child.parent is not found.scheduler:
+    if child is None or SchedulerKind.of(child) is not SchedulerKind.LINEAR or child.parent is not found.scheduler:
         raise CannotFix("convert the warmup length to optimizer steps")
     written = call_argument(child.call.node, "total_iters", 3)
     if written is None:

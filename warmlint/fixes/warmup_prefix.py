@@ -6,12 +6,13 @@ import libcst as cst
 
 from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.phases import WARMUP_SHARE
-from warmlint.analysis.run_length import Unresolved, available, code_of, loop_count, parenthesized
+from warmlint.analysis.run_length import available, loop_count
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import auto_warmup_expr, statements
 from warmlint.fixes.training_loop import CannotFix, known_length
+from warmlint.syntax import Unresolved, code_of, parenthesized
 
 
 def add_warmup(planner: Planner, scheduler: Scheduler) -> None:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from warmlint.diagnostics import Diagnostic
-from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
+from warmlint.notebook import NotebookError, is_notebook, read_notebook
 
 KEY = "warmlintLineHash/v1"
 LineKey = tuple[int | None, int]  # (notebook cell or None, 1-based line)

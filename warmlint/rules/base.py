@@ -53,14 +53,14 @@ def rule(info: RuleInfo):
     """Register a rule's check under the rule's declaration (its module's `RULE`).
 
     The parser-free index (warmlint.rule_index, written from these declarations by
-    `python -m warmlint.rules.declarations`) must already list a built-in rule as declared; a
+    `python -m warmlint.engine.declarations`) must already list a built-in rule as declared; a
     rule from outside the package (a plugin, a test) is added to the index here.
     """
     listed = RULE_INFO.get(info.code)
     if listed is None:
         register(info)
     elif listed != info:
-        raise ValueError(f"{info.code} differs from warmlint.rule_index: run `python -m warmlint.rules.declarations`")
+        raise ValueError(f"{info.code} differs from warmlint.rule_index: run `python -m warmlint.engine.declarations`")
 
     def decorate(check: Callable[[RuleContext], Iterable[Finding]]):
         if info.code in CHECKS:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.facts import LrWrite
 from warmlint.analysis.lr_schedule import Schedule, WritePhase, schedule_of
 from warmlint.analysis.schedules import manual_schedule
+from warmlint.analysis.warmup_phase import branch_phase, mentions_warm, structural_signal
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.warmup_phase import warmup_signal
 
 RULE = RuleInfo(
     "WL002",
@@ -29,7 +30,7 @@ def check(ctx: RuleContext):
         value = model.resolver.number(write.value, write.scope)
         if value is None:
             continue  # depends on the step (or cannot be resolved): not a constant
-        signal = warmup_signal(ctx, write)
+        signal = _warmup_signal(ctx, write)
         if signal is None:
             continue
         reason, structural = signal
@@ -96,3 +97,22 @@ def _jumps(ctx: RuleContext, schedule: Schedule):
             hint=HINT,
             fix_data=computed.write,
         )
+
+
+def _warmup_signal(ctx: RuleContext, write: LrWrite) -> tuple[str, bool] | None:
+    """(reason, structural) when the write belongs to a warmup phase: the analysis's structural
+    signals (`warmlint.analysis.warmup_phase`), else a warm-up comment near the write, which is
+    this rule's own reading."""
+    model = ctx.model
+    for branch in write.branches:
+        if branch_phase(model, branch) is False:
+            return None
+    structural = structural_signal(model, write)
+    if structural:
+        return structural, True
+    if mentions_warm(model, write.value):
+        return f"set from `{model.raw.module.code_for_node(write.value)}`", True
+    comment = ctx.comment_near(write.node)
+    if comment:
+        return f"commented `{comment.strip()}`", False
+    return None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.lr_schedule import schedule_of
-from warmlint.analysis.run_length import code_of
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import constant_after_warmup, is_alone, is_linear_warmup, lr_lambda_of, manual_schedule
 from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.analysis.warmup_phase import structural_signal
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.config_dicts import dict_findings
+from warmlint.syntax import code_of
 
 RULE = RuleInfo(
     "WL003",
@@ -43,12 +44,12 @@ def check(ctx: RuleContext):
             continue
         if not is_alone(model, scheduler):
             continue
-        if scheduler.short_name == "LambdaLR":
+        if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
             message = _lambda_never_decays(model, scheduler)
             schedule = lr_lambda_of(model, scheduler)
             if message is not None and schedule is not None:
                 yield Finding(node=schedule.anchor, message=message, hint=HINT, fix_data=scheduler)
-        elif scheduler.short_name == "LinearLR" and is_linear_warmup(model, scheduler):
+        elif SchedulerKind.of(scheduler) is SchedulerKind.LINEAR and is_linear_warmup(model, scheduler):
             yield Finding(
                 node=scheduler.call.node,
                 message="LinearLR is the only schedule: it ramps the LR up and then holds it "

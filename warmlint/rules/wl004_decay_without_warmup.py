@@ -6,6 +6,7 @@ from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.trainer_configs import DECAYING_SCHEDULES, trainer_configs, trains_pretrained_model
 from warmlint.config import Config
@@ -46,7 +47,7 @@ def decay_only(model: Model, scheduler: Scheduler) -> bool:
     """The scheduler's shape starts at the optimizer's LR and only goes down."""
     if scheduler.short_name in catalog.DECAY_ONLY_SCHEDULERS:
         return True
-    if scheduler.short_name == "LambdaLR":
+    if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
         schedule = lr_lambda_of(model, scheduler)
         return schedule is not None and schedule.shape is not None and schedule.shape.kind is ShapeKind.DECAY_ONLY
     if scheduler.is_warmup_factory:

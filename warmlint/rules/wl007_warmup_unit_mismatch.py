@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from warmlint.analysis.length_fixes import UnitMismatch
+from warmlint.analysis.length_findings import UnitMismatch
 from warmlint.analysis.model import Model
-from warmlint.analysis.run_length import Unresolved, loop_count
+from warmlint.analysis.run_length import loop_count
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.syntax import Unresolved
 
 RULE = RuleInfo(
     "WL007",

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 
-from warmlint.analysis.length_fixes import ShortenWarmup
+from warmlint.analysis.length_findings import ShortenWarmup
 from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_steps_policy
-from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
 from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.config_dicts import dict_findings
+from warmlint.syntax import Unresolved
 
 RULE = RuleInfo(
     "WL009",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.length_fixes import SetHorizon
+from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
-from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.units import StepUnit
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.config_dicts import dict_findings
+from warmlint.syntax import Unresolved
 
 RULE = RuleInfo(
     "WL010",
@@ -24,7 +25,7 @@ def check(ctx: RuleContext):
     yield from dict_findings(ctx, RULE.code)  # a DeepSpeed config dict in the script
     model = ctx.model
     for scheduler in model.schedulers:
-        if scheduler.short_name != "CosineAnnealingLR":
+        if SchedulerKind.of(scheduler) is not SchedulerKind.COSINE:
             continue  # CosineAnnealingWarmRestarts restarts on purpose
         period = horizon(model, scheduler)
         if period is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.length_fixes import SetHorizon
+from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
-from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.syntax import Unresolved
 
 RULE = RuleInfo(
     "WL011",

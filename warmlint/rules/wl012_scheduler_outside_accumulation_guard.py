@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from warmlint.analysis.accumulation import accumulation_guard
-from warmlint.analysis.length_fixes import MoveIntoGuard
-from warmlint.analysis.run_length import code_of
+from warmlint.analysis.length_findings import MoveIntoGuard
 from warmlint.analysis.stepping import scheduler_step_sites
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.syntax import code_of
 
 RULE = RuleInfo(
     "WL012",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.run_length import code_of
 from warmlint.analysis.trainer_configs import TrainerConfig, trainer_configs, trains_pretrained_model
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
+from warmlint.syntax import code_of
 
 RULE = RuleInfo(
     "WL014",

@@ -58,7 +58,7 @@ def compare(script: Path, args: tuple[str, ...], options: VerifyOptions) -> Comp
 
 def _fixed_source(source: str, script: Path) -> str:
     try:
-        from warmlint.api import fix_source  # only --compare needs the fixer
+        from warmlint.engine.fixer import fix_source  # only --compare needs the fixer
     except ImportError as error:
         raise FixUnavailable(f"warmlint fix could not be loaded: {error}") from error
     try:

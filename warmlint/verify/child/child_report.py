@@ -9,7 +9,7 @@ from types import FrameType
 from typing import Any
 
 from warmlint.verify.child.hints import ScriptHints
-from warmlint.verify.child.horizon import RunLength, infer_run_length, scheduler_horizon
+from warmlint.verify.child.horizon import RunTotal, infer_run_length, scheduler_horizon
 from warmlint.verify.child.pace import Pace, pace_from_calls
 from warmlint.verify.child.projection import project
 from warmlint.verify.child.recorder import Recorder
@@ -58,7 +58,7 @@ def build_report(
     ending: ScriptEnd,
     total_steps_override: int | None,
     torch_version: str,
-    script_length: RunLength | None = None,
+    script_length: RunTotal | None = None,
 ) -> dict[str, Any]:
     schedulers = _describe_schedulers(recorder)
     primary = _primary_optimizer(schedulers)
@@ -116,7 +116,7 @@ def _add_projection(
     primary: int,
     completed: bool,
     override: int | None,
-    script_length: RunLength | None,
+    script_length: RunTotal | None,
 ) -> None:
     hints = recorder.hints or ScriptHints()
     batches = hints.batches_per_epoch.value if hints.batches_per_epoch else None

@@ -29,7 +29,10 @@ from warmlint.verify.child.pace import Pace
 
 
 @dataclass(frozen=True)
-class RunLength:
+class RunTotal:
+    """The optimizer steps the run verify projects over, and where that number came from
+    (analysis.run_length.RunLength is T as the script writes it)."""
+
     total_steps: int | None
     source: str | None
 
@@ -39,17 +42,17 @@ def infer_run_length(
     finished_after: int | None,
     hints: ScriptHints,
     paced_schedulers: list[tuple[Any, Pace]],
-    script_length: RunLength | None = None,
-) -> RunLength:
+    script_length: RunTotal | None = None,
+) -> RunTotal:
     if finished_after is not None:
-        return RunLength(finished_after, f"the script finished after {finished_after} optimizer steps")
+        return RunTotal(finished_after, f"the script finished after {finished_after} optimizer steps")
     if override:
-        return RunLength(override, "--total-steps")
+        return RunTotal(override, "--total-steps")
     if script_length is not None and script_length.total_steps:
         return script_length
     if hints.totals:
         hint = hints.totals[0]
-        return RunLength(hint.value, hint.describe())
+        return RunTotal(hint.value, hint.describe())
     from_epochs = _from_epochs(hints, paced_schedulers)
     if from_epochs is not None:
         return from_epochs
@@ -60,24 +63,24 @@ def infer_run_length(
             total = math.ceil(calls / pace.rate)
             if pace.rate != 1:
                 description += f", at {_describe_rate(pace.rate)}"
-            return RunLength(total, description)
-    return RunLength(None, None)
+            return RunTotal(total, description)
+    return RunTotal(None, None)
 
 
-def _from_epochs(hints: ScriptHints, paced_schedulers: list[tuple[Any, Pace]]) -> RunLength | None:
+def _from_epochs(hints: ScriptHints, paced_schedulers: list[tuple[Any, Pace]]) -> RunTotal | None:
     if not hints.epochs:
         return None
     epochs = hints.epochs[0]
     if hints.batches_per_epoch is not None:
         batches = hints.batches_per_epoch
-        return RunLength(
+        return RunTotal(
             epochs.value * batches.value,
             f"{epochs.describe()} × {batches.value} batches per epoch ({batches.label})",
         )
     for _, pace in paced_schedulers:
         if 0 < pace.rate < 1 and pace.rate.numerator == 1:
             per_epoch = pace.rate.denominator
-            return RunLength(
+            return RunTotal(
                 epochs.value * per_epoch,
                 f"{epochs.describe()} × {per_epoch} optimizer steps between per-epoch scheduler calls",
             )

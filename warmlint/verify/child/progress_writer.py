@@ -16,13 +16,13 @@ from torch.optim import Optimizer
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from warmlint.verify.child.hints import collect_hints
-from warmlint.verify.child.horizon import RunLength, infer_run_length
+from warmlint.verify.child.horizon import RunTotal, infer_run_length
 from warmlint.verify.child.recorder import Recorder
 from warmlint.verify.progress import WRITE_INTERVAL_SECONDS, Progress, Throttle, write_progress
 
 
 def report_progress(
-    recorder: Recorder, path: Path, total_steps: int | None = None, script_length: RunLength | None = None
+    recorder: Recorder, path: Path, total_steps: int | None = None, script_length: RunTotal | None = None
 ) -> None:
     """Call after ``recorder.install()``: its pre-step hook runs first, so the step being taken is counted.
     `total_steps` (--total-steps) and `script_length` (read statically) are the run's length when known;

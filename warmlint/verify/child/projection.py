@@ -49,7 +49,7 @@ def project(
         return result
     if total_steps < first:
         return result
-    samples = sample_steps(first, total_steps)
+    samples = projection_steps(first, total_steps)
     last_lr = observed[-1][0]
     if not paced:
         if unpaced:
@@ -85,7 +85,7 @@ def project(
     return result
 
 
-def sample_steps(first: int, last: int) -> list[int]:
+def projection_steps(first: int, last: int) -> list[int]:
     dense = range(first, min(last, first + DENSE_SAMPLES - 1) + 1)
     span = last - first
     spread = {first + round(i * span / (SPREAD_SAMPLES - 1)) for i in range(SPREAD_SAMPLES)}

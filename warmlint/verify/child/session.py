@@ -17,7 +17,7 @@ import torch
 
 from warmlint.verify.child.child_report import ScriptEnd, build_report, describe_exception, frame_location
 from warmlint.verify.child.hints import collect_hints
-from warmlint.verify.child.horizon import RunLength
+from warmlint.verify.child.horizon import RunTotal
 from warmlint.verify.child.progress_writer import report_progress
 from warmlint.verify.child.recorder import Recorder, StopVerify
 from warmlint.verify.progress import progress_path
@@ -32,7 +32,7 @@ class ChildSession:
         self.script_args: list[str] = options.script_args
         self.total_steps: int | None = options.total_steps
         self.script_length = (
-            RunLength(options.script_total_steps, options.script_total_source) if options.script_total_steps else None
+            RunTotal(options.script_total_steps, options.script_total_source) if options.script_total_steps else None
         )
         self.report_path = report_path
         # Ends the process at once with the given status.

@@ -1,6 +1,6 @@
 """The rules as they declare themselves, and the parser-free index written from them.
 
-`python -m warmlint.rules.declarations` rewrites the table in warmlint/rule_index.py after a rule
+`python -m warmlint.engine.declarations` rewrites the table in warmlint/rule_index.py after a rule
 is added or its declaration changes; tests/test_rule_docs.py fails while the two differ.
 """
 
