@@ -2,7 +2,8 @@
 
     entry points (api, flake8_plugin, __main__)
     cli, lsp
-    files, output           output prints what files and the engine found (it reads the
+    files, output, explain  explain reports the schedule model, with verify's static curve;
+                            output prints what files and the engine found (it reads the
                             project's settings and repository root from files/)
     verify                  runs a script; reads the static schedule from analysis/, fixes with
                             the engine for --compare, draws with plot/
@@ -30,7 +31,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "warmlint"
 LAYERS: list[tuple[str, ...]] = [
     ("warmlint", "warmlint.__main__", "warmlint.api", "warmlint.flake8_plugin"),
     ("warmlint.cli", "warmlint.lsp"),
-    ("warmlint.files", "warmlint.output"),
+    ("warmlint.files", "warmlint.output", "warmlint.explain"),
     ("warmlint.verify",),
     ("warmlint.engine", "warmlint.configs.check", "warmlint.configs.fix"),
     ("warmlint.rules",),

@@ -15,8 +15,8 @@ from lsprotocol.converters import get_converter
 from pygls.workspace.position_codec import PositionCodec
 
 from warmlint.engine.fixer import fix_source
-from warmlint.links import rule_page_url
 from warmlint.lsp.actions import line_edits
+from warmlint.output.links import rule_page_url
 from warmlint.output.rule_docs import rule_doc
 
 TIMEOUT = 20  # seconds for any one answer: a hang fails the test instead of blocking the suite

@@ -11,7 +11,7 @@ import pytest
 from test_lsp import TIMEOUT, Client
 
 from warmlint import __version__
-from warmlint.links import REPOSITORY, rule_page_url
+from warmlint.output.links import REPOSITORY, rule_page_url
 
 SCHEDULED = (
     "import torch\n"

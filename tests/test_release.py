@@ -13,7 +13,7 @@ import pytest
 from conftest import HIGH_SGD, REPO, write
 
 from warmlint import __version__
-from warmlint.links import REPOSITORY, repository
+from warmlint.output.links import REPOSITORY, repository
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CHANGELOG = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -34,7 +34,7 @@ def test_sarif_names_the_same_version(cli, in_tmp):
 
 
 def test_one_home_everywhere():
-    """pyproject's [project.urls], what warmlint.links reads (the SARIF log, the editor's rule links)
+    """pyproject's [project.urls], what warmlint.output.links reads (the SARIF log, the editor's rule links)
     and the README's install and pre-commit lines name the same repository."""
     urls = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
     assert urls["Repository"] == urls["Homepage"] == REPOSITORY == repository()

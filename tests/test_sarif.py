@@ -19,8 +19,8 @@ from warmlint import __version__
 from warmlint.config import Config
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.fixer import fix_bytes
-from warmlint.links import REPOSITORY
 from warmlint.output import sarif
+from warmlint.output.links import REPOSITORY
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
 

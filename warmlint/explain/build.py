@@ -24,7 +24,6 @@ from warmlint.config import Config
 from warmlint.diagnostics import FileResult
 from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.lint import Locator, check_source, parse
-from warmlint.engine.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.explain.report import (
     Band,
     Curve,
@@ -36,6 +35,7 @@ from warmlint.explain.report import (
     TrainerConfigReport,
 )
 from warmlint.explain.silence import rule_lines
+from warmlint.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.plot.png import find_phases
 from warmlint.verify.static_schedule import StaticSchedule
 

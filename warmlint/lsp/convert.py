@@ -8,7 +8,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec, ServerTextPosition, ServerTextRange
 
 from warmlint.diagnostics import Diagnostic, Severity, Span
-from warmlint.links import rule_page_url
+from warmlint.output.links import rule_page_url
 
 SOURCE = "warmlint"
 SEVERITIES = {

@@ -9,11 +9,11 @@ from pygls.workspace.position_codec import ServerTextPosition
 from warmlint.analysis.model import Model, Optimizer, Scheduler, Tracked
 from warmlint.diagnostics import Diagnostic
 from warmlint.engine.lint import Locator
-from warmlint.engine.notebook import is_notebook
 from warmlint.explain.build import locator_of, optimizer_report
 from warmlint.explain.text import summary_markdown
 from warmlint.lsp.convert import server_range
 from warmlint.lsp.linting import Linted
+from warmlint.notebook import is_notebook
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO
 

@@ -33,8 +33,8 @@ from urllib.parse import quote
 from warmlint import __version__
 from warmlint.diagnostics import Diagnostic, FileFix, FileResult, FixSafety, Severity, Span, Unchecked
 from warmlint.files.ignore_files import repository_root
-from warmlint.links import repository, rule_page_url
 from warmlint.output import fingerprints
+from warmlint.output.links import repository, rule_page_url
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes
 
