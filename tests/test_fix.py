@@ -742,7 +742,7 @@ class Model(L.LightningModule):
     compile(fixed, "train.py", "exec")
 
 
-def test_an_optimizer_built_in_the_return_is_left_alone() -> None:
+def test_an_optimizer_built_in_the_return_is_named_and_returned_with_its_scheduler() -> None:
     source = """\
 import lightning as L
 import torch
@@ -751,6 +751,26 @@ import torch
 class Model(L.LightningModule):
     def configure_optimizers(self):
         return torch.optim.SGD(self.parameters(), lr=0.1)
+"""
+    (finding,) = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL001" and finding.fixable
+    fixed = fix_source(source, "train.py")
+    assert "        optimizer = torch.optim.SGD(self.parameters(), lr=0.1)\n" in fixed
+    assert 'return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}' in fixed
+    assert fixed.index("optimizer = torch.optim.SGD") < fixed.index("scheduler = ") < fixed.index("return {")
+    assert not codes(fixed)
+
+
+def test_an_optimizer_returned_beside_other_values_is_left_alone() -> None:
+    """Only a construction returned on its own is given a name: in a tuple it is not the whole value."""
+    source = """\
+import lightning as L
+import torch
+
+
+class Model(L.LightningModule):
+    def configure_optimizers(self):
+        return [torch.optim.SGD(self.parameters(), lr=0.1)], []
 """
     (finding,) = check_source(source, "train.py").diagnostics
     assert finding.code == "WL001" and not finding.fixable
