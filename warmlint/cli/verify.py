@@ -164,8 +164,8 @@ def _compare(
     if output_format == "json":
         click.echo(json.dumps(comparison.to_json(), indent=2))
     elif comparison.fix_changes_script:
+        click.echo(f"the run after has the fixes `{command}` makes: {', '.join(comparison.applied)}\n")
         click.echo(render_compare_text(comparison.before, comparison.after))
-        click.echo(f"fixes applied in the run after: {', '.join(comparison.applied)} (`{command}`)")
     else:
         click.echo(render_text(comparison.before))
         click.echo(f"{command} would not change {script}, so there is nothing to compare")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.length_fixes import MoveIntoGuard, SetHorizon, ShortenWarmup
-from warmlint.analysis.run_length import available, code_of
+from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, code_of
 from warmlint.analysis.schedule_length import Length, steps_stepped_per_epoch
 from warmlint.fixes.lightning_fix import step_interval
 from warmlint.fixes.plans import Planner
@@ -61,10 +61,14 @@ def _is_number(expr: cst.BaseExpression) -> bool:
 
 def _interval_instead(planner: Planner, found: SetHorizon) -> bool:
     """Lightning steps a horizon counted in steps once per epoch: return it with `"interval": "step"`
-    (WL007's fix), and its length, counted right, stays as written."""
+    (WL007's fix). A configured length stays as written; a number, which the file cannot check
+    against the run's steps, becomes Lightning's own count of them."""
     if not steps_stepped_per_epoch(found.scheduler, found.horizon, found.length):
         return False
     step_interval(planner, found.scheduler)
+    (written, *rest) = found.horizon.arguments
+    if not rest and _is_number(written):
+        planner.edits.replace(written, cst.parse_expression(LIGHTNING_TOTAL))
     return True
 
 

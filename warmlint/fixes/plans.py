@@ -140,7 +140,7 @@ class Planner:
         if placement.after is not None:
             self.edits.insert_after(placement.after, block)
         elif placement.before is not None:
-            self.edits.insert_before(placement.before, block)
+            self.edits.on(placement.before, lambda updated: _above(updated, block))
         else:
             raise CannotFix("no statement to put the scheduler next to")
         self._step_after(optimizer, sites, names.scheduler)
@@ -161,9 +161,9 @@ class Planner:
         elif isinstance(statement, cst.SimpleStatementLine) and returned is optimizer.call.node:
             # `return AdamW(...)`: the optimizer gets a name of its own, built where it was.
             name = self.fresh("optimizer", "lr_optimizer")
-            bound = statements(f"{name} = {code_of(returned)}\n")
+            (bound,) = statements(f"{name} = {code_of(returned)}\n")
             block = self._schedule_block(names, total, warmup, optimizer, module_level=False, optimizer_name=name)
-            self.edits.insert_before(statement, [*bound, *block])
+            self.edits.on_same(statement, lambda updated: _named_first(updated, bound, block))
         else:
             raise CannotFix("the optimizer is not assigned to a name on its own line")
         config = f'{{"optimizer": {name}, "lr_scheduler": {{"scheduler": {names.scheduler}, "interval": "step"}}}}'
@@ -400,6 +400,26 @@ class Planner:
             uses += sum(1 for arg in call.node.args if isinstance(arg.value, cst.Name) and arg.value.value == name)
             uses += call.callee == name
         return uses == 1
+
+
+def _named_first(
+    returned: cst.SimpleStatementLine, bound: cst.BaseStatement, block: list[cst.BaseStatement]
+) -> cst.FlattenSentinel:
+    """`optimizer = AdamW(...)` and the schedule before the `return` that built the optimizer; the
+    comments above the return, which spoke of that construction, go with it."""
+    first = bound.with_changes(leading_lines=returned.leading_lines)
+    return cst.FlattenSentinel([first, *block, returned.with_changes(leading_lines=[])])
+
+
+def _above(statement: cst.CSTNode, block: list[cst.BaseStatement]) -> cst.FlattenSentinel:
+    """`block` inserted before `statement`; where two blank lines set `statement` off (from a def or
+    class above it, as PEP 8 asks), they set off the block too."""
+    leading = list(getattr(statement, "leading_lines", ()))
+    blank = next((index for index, line in enumerate(leading) if line.comment is not None), len(leading))
+    if blank >= 2:
+        first = block[0].with_changes(leading_lines=[*leading[:blank], *getattr(block[0], "leading_lines", ())])
+        block = [first, *block[1:]]
+    return cst.FlattenSentinel([*block, statement])
 
 
 def _dead_values(model: Model, writes: list[LrWrite]) -> list[cst.CSTNode]:

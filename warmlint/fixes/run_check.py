@@ -33,16 +33,13 @@ _TOLERANCE = 1e-6  # relative to the peak: the evaluator computes in floats, as 
 def schedule_problem(before: Model, after: Model, options: FixOptions) -> str | None:
     """Why a schedule the fixes wrote into `after` would not train well over its run, or change the
     run `before` trains, or None."""
-    changed = run_change(before, after)
-    if changed:
-        return changed
     existing = {_written(schedule.node) for _, schedule in _lambda_schedules(before)}
     for scheduler, schedule in _lambda_schedules(after):
         if _written(schedule.node) not in existing:
             problem = _run_problem(after, scheduler, schedule, options)
             if problem:
                 return problem
-    return None
+    return run_change(before, after)
 
 
 def run_change(before: Model, after: Model) -> str | None:
