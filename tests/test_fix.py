@@ -763,7 +763,7 @@ class Model(L.LightningModule):
     compile(fixed, "train.py", "exec")
 
 
-def test_an_optimizer_built_in_the_return_is_left_alone() -> None:
+def test_an_optimizer_built_in_the_return_is_named_and_returned_with_its_scheduler() -> None:
     source = """\
 import lightning as L
 import torch
@@ -772,6 +772,26 @@ import torch
 class Model(L.LightningModule):
     def configure_optimizers(self):
         return torch.optim.SGD(self.parameters(), lr=0.1)
+"""
+    (finding,) = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL001" and finding.fixable
+    fixed = fix_source(source, "train.py")
+    assert "        optimizer = torch.optim.SGD(self.parameters(), lr=0.1)\n" in fixed
+    assert 'return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}' in fixed
+    assert fixed.index("optimizer = torch.optim.SGD") < fixed.index("scheduler = ") < fixed.index("return {")
+    assert not codes(fixed)
+
+
+def test_an_optimizer_returned_beside_other_values_is_left_alone() -> None:
+    """Only a construction returned on its own is given a name: in a tuple it is not the whole value."""
+    source = """\
+import lightning as L
+import torch
+
+
+class Model(L.LightningModule):
+    def configure_optimizers(self):
+        return [torch.optim.SGD(self.parameters(), lr=0.1)], []
 """
     (finding,) = check_source(source, "train.py").diagnostics
     assert finding.code == "WL001" and not finding.fixable
@@ -797,3 +817,118 @@ def test_removing_an_unused_suppression_from_an_lr_function_is_not_judged_as_a_n
     outcome = fix_bytes(source.encode(), "train.py", Config())
     assert [d.code for d in outcome.applied] == ["WL101"] and outcome.remaining == []
     assert outcome.fixed.decode() == source.replace("  # warmlint: ignore[WL003]", "")
+
+
+RUN = """\
+import torch
+
+model = torch.nn.Linear(4, 1)
+optimizer = torch.optim.AdamW(model.parameters(), lr={lr})
+for step in range({steps}):
+    model(torch.randn(2, 4)).sum().backward()
+    optimizer.step()
+"""
+
+
+def test_the_self_check_refuses_a_fixed_file_that_trains_at_another_lr_or_for_another_length() -> None:
+    from warmlint.fixes.plans import FixOptions
+    from warmlint.fixes.run_check import run_change, schedule_problem
+
+    before = model_of(RUN.format(lr="5e-4", steps=200))
+    assert run_change(before, model_of(RUN.format(lr="5e-4", steps=200))) is None
+    assert run_change(before, model_of(RUN.format(lr="1e-5", steps=200))) == (
+        "the fix would change the LR AdamW trains at from lr=0.0005 to lr=1e-05"
+    )
+    assert run_change(before, model_of(RUN.format(lr="5e-4", steps=100))) == (
+        "the fix would change the run of AdamW from 200 steps to 100 steps"
+    )
+    # the fixer's self-check is the one that says it
+    changed = schedule_problem(before, model_of(RUN.format(lr="1e-5", steps=200)), FixOptions())
+    assert changed is not None and "from lr=0.0005 to lr=1e-05" in changed
+
+
+LIGHTNING_ONECYCLE = """\
+import lightning as L
+import torch
+from torch.optim.lr_scheduler import OneCycleLR
+
+
+class Model(L.LightningModule):
+    def __init__(self, lr=1e-3, total_steps=5000, epochs=10):
+        super().__init__()
+        self.save_hyperparameters()
+        self.layer = torch.nn.Linear(10, 1)
+
+    def configure_optimizers(self):
+        opt = torch.optim.AdamW(self.parameters(), lr=self.hparams.lr)
+        sched = OneCycleLR(opt, max_lr=self.hparams.lr, total_steps={total})
+        return [opt], [sched]
+
+
+trainer = L.Trainer(max_epochs=20)
+trainer.fit(Model())
+"""
+
+
+def test_a_onecycle_counted_in_steps_and_stepped_per_epoch_by_lightning_gets_the_step_interval() -> None:
+    source = LIGHTNING_ONECYCLE.format(total="self.hparams.total_steps")
+    fixed = fix_source(source, "train.py")
+    assert "total_steps=self.hparams.total_steps)" in fixed, "the hyperparameter stays"
+    assert 'return [opt], [{"scheduler": sched, "interval": "step"}]' in fixed
+    assert "WL011" not in codes(fixed)
+
+
+def test_a_length_fix_never_replaces_a_hyperparameter_with_a_number() -> None:
+    """A cycle of `self.hparams.epochs` (10) stepped once per epoch for 20 epochs is too short, but
+    the setting is where the user changes it: the fix is refused, with the number to set."""
+    source = LIGHTNING_ONECYCLE.format(total="self.hparams.epochs")
+    (finding,) = [d for d in check_source(source, "train.py").diagnostics if d.code == "WL011"]
+    assert not finding.fixable
+    assert finding.no_fix_reason == "`self.hparams.epochs` is a setting of the run: set it to 20 where it is configured"
+    assert fix_source(source, "train.py") == source
+
+
+LATE_LENGTH = """\
+import torch
+from torch.optim.lr_scheduler import LambdaLR
+
+model = torch.nn.Linear(10, 1)
+optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)
+warmup_steps = 100
+scheduler = LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warmup_steps))
+{between}num_steps = 5000
+
+for step in range(num_steps):
+    model(torch.randn(4, 10)).sum().backward()
+    optimizer.step()
+    scheduler.step()
+"""
+
+
+def test_a_scheduler_built_before_its_run_length_is_rebuilt_after_it() -> None:
+    source = LATE_LENGTH.format(between="")
+    (finding,) = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL003" and finding.fix_safety is FixSafety.UNSAFE  # it moves the scheduler
+    fixed = fix_bytes(source.encode(), "train.py", ALL_FIXES).fixed.decode()
+    assert fixed.index("num_steps = 5000") < fixed.index("total_steps = num_steps") < fixed.index("scheduler = ")
+    assert fixed.index("scheduler = LambdaLR(optimizer, warmup_cosine_decay)") < fixed.index("for step in")
+    assert fixed.count("scheduler = ") == 1 and not codes(fixed)
+    assert fix_source(source, "train.py") == source, "not a safe fix"
+
+
+def test_a_scheduler_is_not_moved_past_code_that_uses_its_optimizer() -> None:
+    source = LATE_LENGTH.format(between="optimizer.zero_grad()\n")
+    (finding,) = check_source(source, "train.py").diagnostics
+    assert finding.code == "WL003" and not finding.fixable
+    assert finding.no_fix_reason == (
+        "`num_steps` is defined only after code that uses `optimizer`: the scheduler cannot move there"
+    )
+
+
+def test_a_warmup_length_that_is_a_parameter_keeps_its_value_and_the_schedule_its_run_length() -> None:
+    """`train(12)` sets the warmup: not a name where the scheduler goes, so W is its value, and the
+    scheduler goes where T is defined (not where it is not, as `total_steps = None` would)."""
+    script = ROOT / "fixtures" / "wl002_warmup_length_parameter" / "train.py"
+    fixed = fix_bytes(script.read_bytes(), str(script), ALL_FIXES).fixed.decode()
+    assert "total_steps = max_iters\nwarmup_steps = 12\n" in fixed
+    assert "lr=5e-4" in fixed and "lr=1e-5" not in fixed

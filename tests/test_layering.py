@@ -2,11 +2,12 @@
 
     entry points (api, flake8_plugin, __main__)
     cli, lsp
-    files, output, explain  explain reports the schedule model, with verify's static curve;
-                            output prints what files and the engine found (it reads the
+    verify, explain         verify runs a script; reads the static schedule from analysis/,
+                            fixes with the engine and the project's settings for --compare,
+                            draws with plot/; explain reports the schedule model, with verify's
+                            static curve
+    files, output           output prints what files and the engine found (it reads the
                             project's settings and repository root from files/)
-    verify                  runs a script; reads the static schedule from analysis/, fixes with
-                            the engine for --compare, draws with plot/
     engine                  also configs.check and configs.fix: the config-file path's engine
     rules
     fixes                   also configs.rules: the config-file findings with their text edits
@@ -31,8 +32,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "warmlint"
 LAYERS: list[tuple[str, ...]] = [
     ("warmlint", "warmlint.__main__", "warmlint.api", "warmlint.flake8_plugin"),
     ("warmlint.cli", "warmlint.lsp"),
-    ("warmlint.files", "warmlint.output", "warmlint.explain"),
-    ("warmlint.verify",),
+    ("warmlint.verify", "warmlint.explain"),
+    ("warmlint.files", "warmlint.output"),
     ("warmlint.engine", "warmlint.configs.check", "warmlint.configs.fix"),
     ("warmlint.rules",),
     ("warmlint.fixes", "warmlint.configs.rules"),

@@ -180,10 +180,16 @@ def test_plot_without_matplotlib_fails_before_running_the_script(monkeypatch, tm
 # -- --compare --------------------------------------------------------------------------------
 
 
-def fake_compare(monkeypatch, before: VerifyResult, after: VerifyResult) -> None:
-    monkeypatch.setattr(
-        "warmlint.cli.verify.compare", lambda script, args, options: Comparison(before, after, fix_changes_script=True)
-    )
+def fake_compare(monkeypatch, before: VerifyResult, after: VerifyResult) -> list[bool]:
+    """Stands in for the two runs; returns the `unsafe_fixes` of each call, as the CLI passed it."""
+    calls: list[bool] = []
+
+    def compare(script, args, options, unsafe_fixes):
+        calls.append(unsafe_fixes)
+        return Comparison(before, after, True, ("WL002", "WL005") if unsafe_fixes else ("WL001",), unsafe_fixes)
+
+    monkeypatch.setattr("warmlint.cli.verify.compare", compare)
+    return calls
 
 
 def said(result: VerifyResult) -> str:
@@ -212,6 +218,23 @@ def test_compare_json_records_both_verdicts(monkeypatch):
     assert data["after"]["passed"] is True and data["after"]["exit_code"] == 0
     failed = {c["name"] for c in data["before"]["checks"] if c["status"] == "fail"}
     assert failed == {"warmup", "decay"}
+
+
+@pytest.mark.parametrize("flags", [["--unsafe-fixes"], ["--compare", "--unsafe-fixes"]])
+def test_unsafe_fixes_compare_with_the_unsafely_fixed_run_and_name_its_fixes(monkeypatch, flags):
+    calls = fake_compare(monkeypatch, FAILING, PASSING)
+    result = CliRunner().invoke(verify_command, ["train.py", *flags, "--quiet"])
+    assert calls == [True] and result.exit_code == PASSING.exit_code
+    assert "the run after has the fixes `warmlint fix --unsafe-fixes` makes: WL002, WL005" in result.stdout
+    data = json.loads(CliRunner().invoke(verify_command, ["train.py", *flags, "--format", "json"]).stdout)
+    assert data["unsafe_fixes"] is True and data["fixes_applied"] == ["WL002", "WL005"]
+
+
+def test_compare_without_unsafe_fixes_runs_the_safe_fix(monkeypatch):
+    calls = fake_compare(monkeypatch, FAILING, PASSING)
+    result = CliRunner().invoke(verify_command, ["train.py", "--compare", "--quiet"])
+    assert calls == [False]
+    assert "the run after has the fixes `warmlint fix` makes: WL001" in result.stdout
 
 
 def test_compare_text_names_each_run_in_its_verdict():

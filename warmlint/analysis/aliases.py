@@ -53,6 +53,8 @@ class AliasIndex:
         self.lightning_nodes: set[int] = set()  # calls written inside configure_optimizers' return
         # configure_optimizers' only return value, when it is one name (`return optimizer`).
         self.lightning_alone: dict[Key, cst.BaseExpression] = {}
+        # ... or one construction (`return AdamW(self.parameters(), lr=1e-3)`), by the call's id.
+        self.lightning_alone_calls: dict[int, cst.Call] = {}
         self.method_calls: dict[Key, list[int]] = defaultdict(list)  # receiver -> indexes in raw.calls
         self.arguments: dict[Key, list[int]] = defaultdict(list)  # passed name -> indexes in raw.calls
         self.receiver: dict[int, Key] = {}  # index in raw.calls -> its receiver's key
@@ -100,6 +102,8 @@ class AliasIndex:
                     alone = self._key_of(value, function.scope) if len(function.returns) == 1 else None
                     if alone is not None and isinstance(value, cst.Name):
                         self.lightning_alone[alone] = value
+                    if isinstance(value, cst.Call) and len(function.returns) == 1:
+                        self.lightning_alone_calls[id(value)] = value
                     for ref in refs_in(value):
                         self.lightning_nodes.add(id(ref))
                         key = self._key_of(ref, function.scope)

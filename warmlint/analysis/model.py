@@ -42,7 +42,8 @@ class Tracked:
     passed_to: list[CallSite] = field(default_factory=list, repr=False)  # f(..., alias, ...)
     escapes: list[str] = field(default_factory=list)  # why the analysis lost sight of it
     returned_to_lightning: bool = False
-    # The whole value `configure_optimizers` returns, when that is this object alone (`return optimizer`).
+    # The whole value `configure_optimizers` returns, when that is this object alone (`return optimizer`,
+    # or its construction returned as it is built).
     lightning_return: cst.BaseExpression | None = field(default=None, repr=False)
     # Where its creation's name is re-bound to a new object of the same kind in the same code
     # (two training runs one after the other): (scope, first order, end order) of its stretch.
@@ -323,6 +324,7 @@ class Model:
         self._follow_returns(obj, obj.call.node, obj.call.scope)
         if id(obj.call.node) in index.lightning_nodes:
             obj.returned_to_lightning = True
+        obj.lightning_return = index.lightning_alone_calls.get(id(obj.call.node))
         pending, done = list(obj.aliases), set()
         while pending:
             key = pending.pop()

@@ -164,3 +164,19 @@ def covered(model: Model, scheduler: Scheduler, run: SchedulerRun) -> Length:
     start = marks[index - 1]
     value = end.value - start.value if end.value is not None and start.value is not None else None
     return Length(f"{parenthesized(end.text)} - {parenthesized(start.text)}", value)
+
+
+def steps_stepped_per_epoch(scheduler: Scheduler, cycle: Horizon, span: Length) -> bool:
+    """A horizon counted in optimizer steps on a scheduler Lightning steps once per epoch (returned
+    without `"interval": "step"`): the interval is what is wrong, not the horizon. A horizon counts
+    steps when it is built from a per-epoch step count, names steps, or is longer than the epochs."""
+    if scheduler.lightning_interval != "epoch" or scheduler.parent is not None:
+        return False
+    if cycle.kind == "epochs * steps_per_epoch":
+        return True
+    words = cycle.length.text.lower()
+    if "epoch" in words:
+        return False
+    if any(word in words for word in ("step", "iter", "batch")):
+        return True
+    return cycle.length.value is not None and span.value is not None and cycle.length.value > span.value

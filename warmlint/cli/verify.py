@@ -86,6 +86,11 @@ from warmlint.verify.result import EXIT_NOT_RUN, VerifyResult
     is_flag=True,
     help="Also run the script as `warmlint fix` would change it, and chart both.",
 )
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Compare with the script as `warmlint fix --unsafe-fixes` would change it (implies --compare).",
+)
 def verify_command(
     script: str,
     script_args: tuple[str, ...],
@@ -100,6 +105,7 @@ def verify_command(
     quiet: bool,
     plot_path: str | None,
     compare_fix: bool,
+    unsafe_fixes: bool,
 ) -> None:
     """Run SCRIPT for a few optimizer steps and check that its LR warmup and decay really happen.
 
@@ -130,8 +136,8 @@ def verify_command(
         on_ranks = f" on {nproc_per_node} ranks" if nproc_per_node else ""
         click.echo(f"warmlint verify: running {script}{on_ranks} for up to {steps} optimizer steps...", err=True)
     with showing_progress(progress_printer(sys.stderr) if show_progress else None):
-        if compare_fix:
-            sys.exit(_compare(script, script_args, options, output_format, plot_path))
+        if compare_fix or unsafe_fixes:
+            sys.exit(_compare(script, script_args, options, output_format, plot_path, unsafe_fixes))
         result = verify_path(Path(script), script_args, options, label=script)
     if output_format == "json":
         click.echo(json.dumps(result.to_json(), indent=2))
@@ -142,23 +148,32 @@ def verify_command(
 
 
 def _compare(
-    script: str, script_args: tuple[str, ...], options: VerifyOptions, output_format: str, plot_path: str | None
+    script: str,
+    script_args: tuple[str, ...],
+    options: VerifyOptions,
+    output_format: str,
+    plot_path: str | None,
+    unsafe_fixes: bool,
 ) -> int:
+    command = "warmlint fix --unsafe-fixes" if unsafe_fixes else "warmlint fix"
     try:
-        comparison = compare(Path(script), script_args, options)
+        comparison = compare(Path(script), script_args, options, unsafe_fixes)
     except FixUnavailable as error:
         click.echo(f"warmlint verify --compare: {error}", err=True)
         return EXIT_NOT_RUN
     if output_format == "json":
         click.echo(json.dumps(comparison.to_json(), indent=2))
     elif comparison.fix_changes_script:
+        click.echo(f"the run after has the fixes `{command}` makes: {', '.join(comparison.applied)}\n")
         click.echo(render_compare_text(comparison.before, comparison.after))
     else:
         click.echo(render_text(comparison.before))
-        click.echo(f"warmlint fix would not change {script}, so there is nothing to compare")
+        click.echo(f"{command} would not change {script}, so there is nothing to compare")
+        if comparison.unsafe_would_change:
+            click.echo("(its unsafe fixes would: add --unsafe-fixes to run them)")
     series = chart_series(comparison.before, label="before") + chart_series(comparison.after, label="after")
     verdicts = plot_compare_verdicts(comparison.before, comparison.after)
-    _write_plot(plot_path, series, comparison.after, f"{script}: before and after warmlint fix", verdicts)
+    _write_plot(plot_path, series, comparison.after, f"{script}: before and after {command}", verdicts)
     return comparison.exit_code
 
 

@@ -15,7 +15,6 @@ import libcst as cst
 from warmlint.analysis.lr_schedule import Schedule, SetterKind, schedule_of, trace_phases
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.phases import Phases
-from warmlint.analysis.run_length import Unresolved, code_of
 from warmlint.analysis.schedule_length import scheduler_run
 from warmlint.analysis.schedules import manual_schedule
 from warmlint.analysis.trainer_configs import TrainerConfig, trainer_configs
@@ -37,6 +36,7 @@ from warmlint.explain.report import (
 from warmlint.explain.silence import rule_lines
 from warmlint.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.plot.png import find_phases
+from warmlint.syntax import Unresolved, code_of
 from warmlint.verify.static_schedule import StaticSchedule
 
 # Without T, the curve is drawn over this many first steps (and says so).

@@ -19,7 +19,6 @@ from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler
-from warmlint.analysis.run_length import Unresolved
 from warmlint.analysis.scale import ScaleEvidence
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.analysis.trainer_configs import trainer_configs
@@ -32,6 +31,7 @@ from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.rules import CHECKS, RuleContext
 from warmlint.rules.thresholds import Threshold, high_lr_threshold
 from warmlint.rules.wl004_decay_without_warmup import decay_only, needs_warmup
+from warmlint.syntax import Unresolved
 
 CHECKED = "checked: nothing found"
 NOT_SELECTED = "not selected by the configuration (select/ignore)"

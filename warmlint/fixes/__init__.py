@@ -55,7 +55,9 @@ BUILDERS: dict[tuple[str, type], FixBuilder] = {
     # Removes the manual `param_group["lr"]` writes the scheduler replaces; where no scheduler
     # can be inserted, the constant becomes a ramp in place (only the value written changes).
     ("WL002", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE, FixBuilder(ramp_fix.ramp_in_place, SAFE)),
-    ("WL003", Scheduler): FixBuilder(Planner.add_decay, SAFE),  # rewrites only the LR function
+    # Rewrites only the LR function; where its run length is defined only further down, the
+    # scheduler moves down to there, before anything uses it or its optimizer.
+    ("WL003", Scheduler): FixBuilder(Planner.add_decay, SAFE, FixBuilder(Planner.add_decay_later, UNSAFE)),
     ("WL003", LrWrite): FixBuilder(Planner.replace_manual_warmup, UNSAFE),  # a manual ramp, as WL002
     ("WL003", TrainerConfig): FixBuilder(trainer_config_fix.decay_config_after_warmup, SAFE),
     # The constant phase of a SequentialLR becomes a decay: only the LR function changes.

@@ -49,7 +49,7 @@ class Edits:
     def insert_before(self, statement: cst.CSTNode, new: list[cst.BaseStatement], blank_lines: int = 0) -> None:
         """Insert `new` before `statement`, which is then preceded by at least `blank_lines` blank lines
         (PEP 8 spacing after an inserted function: parsed code cannot carry blank lines at its end)."""
-        self.on(statement, lambda updated: cst.FlattenSentinel([*new, _spaced(updated, blank_lines)]))
+        self.on(statement, lambda updated: cst.FlattenSentinel([*new, spaced(updated, blank_lines)]))
 
     def replace(self, node: cst.CSTNode, new: cst.CSTNode) -> None:
         self.on(node, lambda updated: new)
@@ -107,7 +107,7 @@ def _without_comment(comma):
     return comma
 
 
-def _spaced(statement: cst.CSTNode, blank_lines: int) -> cst.CSTNode:
+def spaced(statement: cst.CSTNode, blank_lines: int) -> cst.CSTNode:
     leading = list(getattr(statement, "leading_lines", ()))
     present = next((index for index, line in enumerate(leading) if line.comment is not None), len(leading))
     missing = blank_lines - present

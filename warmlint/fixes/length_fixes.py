@@ -5,9 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.length_findings import MoveIntoGuard, SetHorizon, ShortenWarmup
-from warmlint.analysis.run_length import available
-from warmlint.analysis.schedule_length import Length
+from warmlint.analysis.run_length import LIGHTNING_TOTAL, available
+from warmlint.analysis.schedule_length import Length, steps_stepped_per_epoch
 from warmlint.analysis.scheduler_kinds import SchedulerKind
+from warmlint.fixes.lightning_fix import step_interval
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.stepping_fixes import keeps_its_condition, own_line
 from warmlint.fixes.training_loop import CannotFix
@@ -39,22 +40,52 @@ def shorten_warmup(planner: Planner, found: ShortenWarmup) -> None:
 
 
 def _length_code(planner: Planner, found: SetHorizon, length: Length) -> str:
-    """The covered length in the script's own names where they are defined, else as a number."""
+    """The covered length in the script's own names where they are defined, else as a number; a
+    horizon the run configures (`self.hparams.total_steps`, `args.epochs`, `cfg["steps"]`) is never
+    replaced by a number: the setting stays the one place the user changes it."""
     scheduler = found.scheduler
-    if available(planner.model, length.text, scheduler.call.scope, scheduler.call.order):
-        return length.text
-    if length.value is None:
-        raise CannotFix(f"`{length.text}` is not defined where the scheduler is built")
-    return f"{length.value:g}"
+    code = length.text
+    if not available(planner.model, code, scheduler.call.scope, scheduler.call.order):
+        if length.value is None:
+            raise CannotFix(f"`{length.text}` is not defined where the scheduler is built")
+        code = f"{length.value:g}"
+    configured = [code_of(a) for a in found.horizon.arguments if not _is_number(a)]
+    if configured and _is_number(cst.parse_expression(code)):
+        raise CannotFix(f"`{configured[0]}` is a setting of the run: set it to {code} where it is configured")
+    return code
+
+
+def _is_number(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.UnaryOperation):
+        return _is_number(expr.expression)
+    return isinstance(expr, (cst.Integer, cst.Float))
+
+
+def _interval_instead(planner: Planner, found: SetHorizon) -> bool:
+    """Lightning steps a horizon counted in steps once per epoch: return it with `"interval": "step"`
+    (WL007's fix). A configured length stays as written; a number, which the file cannot check
+    against the run's steps, becomes Lightning's own count of them."""
+    if not steps_stepped_per_epoch(found.scheduler, found.horizon, found.length):
+        return False
+    step_interval(planner, found.scheduler)
+    (written, *rest) = found.horizon.arguments
+    if not rest and _is_number(written):
+        planner.edits.replace(written, cst.parse_expression(LIGHTNING_TOTAL))
+    return True
 
 
 def set_horizon(planner: Planner, found: SetHorizon) -> None:
     """WL010: `T_max` becomes the number of steps the cosine covers."""
+    if _interval_instead(planner, found):
+        return
     planner.edits.replace(found.horizon.arguments[0], cst.parse_expression(_length_code(planner, found, found.length)))
 
 
 def onecycle_total_steps(planner: Planner, found: SetHorizon) -> None:
-    """WL011: build the cycle with `total_steps` = the number of times the loop steps it."""
+    """WL011: build the cycle with `total_steps` = the number of times the loop steps it (or, stepped
+    per epoch by Lightning, step it every optimizer step)."""
+    if _interval_instead(planner, found):
+        return
     code = _length_code(planner, found, found.length)
     call = found.scheduler.call.node
     if found.horizon.kind == "total_steps":

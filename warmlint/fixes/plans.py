@@ -8,6 +8,7 @@ replaces a warmup-only LR function with one that decays after the warmup.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import cast
 
 import libcst as cst
 
@@ -20,7 +21,8 @@ from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, framework_r
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.config import Config
-from warmlint.fixes.edits import Edits, appended
+from warmlint.fixes.edits import Edits, appended, spaced
+from warmlint.fixes.later_placement import later_place
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
 from warmlint.fixes.training_loop import CannotFix, known_length, place
 from warmlint.syntax import code_of
@@ -108,8 +110,11 @@ class Planner:
             raise CannotFix("the name math is already used for something else")
         self.edits.imports.append(("math", None))
 
-    def _warmup(self, names: ScheduleNames, user_warmup: str | None, scope, order: int) -> tuple[ScheduleNames, str]:
-        """W: the configured number, the user's own warmup length, or about 5% of T."""
+    def _warmup(
+        self, names: ScheduleNames, user_warmup: str | None, scope, order: int, user_value: float | None = None
+    ) -> tuple[ScheduleNames, str]:
+        """W: the configured number, the user's own warmup length (its name where it is defined, else
+        its value), or about 5% of T."""
         if self.options.decay == "cosine":
             self.need_math()
         if isinstance(self.options.warmup_steps, int):
@@ -118,22 +123,26 @@ class Planner:
             if user_warmup.isidentifier():  # the user's own name: use it as it is
                 return replace(names, warmup=user_warmup), user_warmup
             return names, user_warmup
+        if user_warmup is not None and user_value is not None and user_value == int(user_value) and user_value >= 1:
+            return names, str(int(user_value))
         self.need_math()
         return names, auto_warmup_expr(names.total)
 
     # ---- WL001 / WL002: insert a scheduler ----------------------------------
-    def insert_scheduler(self, optimizer: Optimizer, user_warmup: str | None = None) -> Edits:
+    def insert_scheduler(
+        self, optimizer: Optimizer, user_warmup: str | None = None, user_value: float | None = None
+    ) -> Edits:
         if not optimizer.steps and optimizer.lightning_return is not None:
             return self._return_scheduler_to_lightning(optimizer, user_warmup)
         wanted = (user_warmup,) if user_warmup is not None and isinstance(self.options.warmup_steps, str) else ()
         placement, sites = place(self.model, optimizer, self.options.total_steps, wanted)
         total = placement.total_steps or str(self.options.total_steps)
-        names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order)
+        names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order, user_value)
         block = self._schedule_block(names, total, warmup, optimizer, module_level=placement.scope == MODULE_SCOPE)
         if placement.after is not None:
             self.edits.insert_after(placement.after, block)
         elif placement.before is not None:
-            self.edits.insert_before(placement.before, block)
+            self.edits.on(placement.before, lambda updated: _above(updated, block))
         else:
             raise CannotFix("no statement to put the scheduler next to")
         self._step_after(optimizer, sites, names.scheduler)
@@ -143,18 +152,34 @@ class Planner:
         """`return optimizer` in configure_optimizers: build the schedule over Lightning's own count
         of the run's optimizer steps, and return it for Lightning to step every optimizer step."""
         statement, returned = optimizer.call.statement, optimizer.lightning_return
-        if statement is None or not optimizer.call.targets or returned is None:
+        if statement is None or returned is None:
             raise CannotFix("the optimizer is not assigned to a name on its own line")
         total = str(self.options.total_steps) if self.options.total_steps else LIGHTNING_TOTAL
         names, warmup = self._warmup(self.names(), user_warmup, optimizer.call.scope, optimizer.call.order)
-        self.edits.insert_after(statement, self._schedule_block(names, total, warmup, optimizer, module_level=False))
-        name = code_of(optimizer.call.targets[0])
+        if optimizer.call.targets:
+            name = code_of(optimizer.call.targets[0])
+            block = self._schedule_block(names, total, warmup, optimizer, module_level=False, optimizer_name=name)
+            self.edits.insert_after(statement, block)
+        elif isinstance(statement, cst.SimpleStatementLine) and returned is optimizer.call.node:
+            # `return AdamW(...)`: the optimizer gets a name of its own, built where it was.
+            name = self.fresh("optimizer", "lr_optimizer")
+            (bound,) = statements(f"{name} = {code_of(returned)}\n")
+            block = self._schedule_block(names, total, warmup, optimizer, module_level=False, optimizer_name=name)
+            self.edits.on_same(statement, lambda updated: _named_first(updated, bound, block))
+        else:
+            raise CannotFix("the optimizer is not assigned to a name on its own line")
         config = f'{{"optimizer": {name}, "lr_scheduler": {{"scheduler": {names.scheduler}, "interval": "step"}}}}'
         self.edits.replace(returned, cst.parse_expression(config))
         return self.edits
 
     def _schedule_block(
-        self, names: ScheduleNames, total: str, warmup: str, optimizer: Optimizer, module_level: bool
+        self,
+        names: ScheduleNames,
+        total: str,
+        warmup: str,
+        optimizer: Optimizer,
+        module_level: bool,
+        optimizer_name: str | None = None,
     ) -> list[cst.BaseStatement]:
         """The inserted `T`, `W`, LR function and `LambdaLR` of `optimizer`, shaped by the fix options."""
         return schedule_block(
@@ -163,7 +188,7 @@ class Planner:
             warmup,
             self.options.decay,
             self.options.min_lr_ratio,
-            code_of(optimizer.call.targets[0]),
+            optimizer_name or code_of(optimizer.call.targets[0]),
             self.lambda_lr(),
             module_level=module_level,
         )
@@ -240,8 +265,8 @@ class Planner:
             self.edits.remove(other.node)
         for statement in _dead_values(self.model, optimizer.lr_writes):
             self.edits.remove(statement)
-        own = schedule.warmup.text if schedule.warmup is not None and schedule.warmup.node is not None else None
-        return self.insert_scheduler(optimizer, own)
+        own = schedule.warmup if schedule.warmup is not None and schedule.warmup.node is not None else None
+        return self.insert_scheduler(optimizer, own.text if own else None, own.value if own else None)
 
     def _keep_target(self, schedule: Schedule) -> None:
         """The LambdaLR scales the LR the optimizer is built with: where the run trains at another LR
@@ -263,7 +288,14 @@ class Planner:
         self.edits.replace(base.node, cst.parse_expression(target.text))
 
     # ---- WL003: make the warmup decay -------------------------------------------
-    def add_decay(self, scheduler: Scheduler) -> Edits:
+    def add_decay_later(self, scheduler: Scheduler) -> Edits:
+        """`add_decay`, with the scheduler built after the definitions its run length needs (it moves
+        down its block, see `warmlint.fixes.later_placement`)."""
+        if scheduler.short_name in CONSTANT_AFTER_WARMUP_FACTORIES:
+            raise CannotFix("the scheduler is rewritten where it is")
+        return self.add_decay(scheduler, move=True)
+
+    def add_decay(self, scheduler: Scheduler, move: bool = False) -> Edits:
         if scheduler.short_name in CONSTANT_AFTER_WARMUP_FACTORIES:
             return self._hf_cosine_after_warmup(scheduler)
         optimizer = scheduler.optimizer
@@ -281,30 +313,40 @@ class Planner:
             if not sites:
                 raise CannotFix(no_steps_reason(optimizer))
             total = known_length(self.model, sites[0], home).text
-        if total != framework_total and not available(self.model, total, home, scheduler.call.order):
-            raise CannotFix(f"`{total}` is not defined where the scheduler is built")
+        later, order = None, scheduler.call.order
+        if total != framework_total and not available(self.model, total, home, order):
+            later = later_place(self.model, scheduler, total)  # or why the scheduler cannot move
+            if not move:
+                raise CannotFix(f"`{total}` is not defined where the scheduler is built (it can move down to there)")
+            order = later.order
         if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA:
             user_warmup, replace_target = self._lambda_warmup(scheduler)
         else:  # a lone LinearLR
             iters = call_argument(scheduler.call.node, "total_iters", 3)
             user_warmup, replace_target = (code_of(iters) if iters is not None else "5"), scheduler.call.node
-        names, warmup = self._warmup(self.names(), user_warmup, home, scheduler.call.order)
+        names, warmup = self._warmup(self.names(), user_warmup, home, order)
         gap = "\n\n" if home == MODULE_SCOPE else "\n"
         code = f"{names.total} = {total}\n"
         if warmup != names.warmup:
             code += f"{names.warmup} = {warmup}\n"
         code += gap + function_source(names, self.options.decay, self.options.min_lr_ratio)
-        self.edits.insert_before(statement, statements(code), blank_lines=gap.count("\n"))
+        new_node: cst.CSTNode = cst.Name(names.function)
         if replace_target is scheduler.call.node:
             optimizer_argument = scheduler.argument("optimizer", 0)
             if optimizer_argument is None:
                 raise CannotFix("the optimizer is not passed to the scheduler as an argument")
             optimizer_code = code_of(optimizer_argument)
-            new_call = cst.parse_expression(f"{self.lambda_lr()}({optimizer_code}, lr_lambda={names.function})")
-            self.edits.replace(replace_target, new_call)
+            new_node = cst.parse_expression(f"{self.lambda_lr()}({optimizer_code}, lr_lambda={names.function})")
             self.edits.maybe_unused.append(("torch.optim.lr_scheduler", scheduler.short_name))
-        else:
-            self.edits.replace(replace_target, cst.Name(names.function))
+        if later is None:
+            self.edits.insert_before(statement, statements(code), blank_lines=gap.count("\n"))
+            self.edits.replace(replace_target, new_node)
+            return self.edits
+        # Built after the names it needs: the rewritten statement follows the inserted schedule there.
+        rebuilt = cast(cst.BaseStatement, statement.deep_replace(replace_target, new_node))
+        moved = [*statements(code + gap), cast(cst.BaseStatement, spaced(rebuilt, gap.count("\n")))]
+        self.edits.remove(statement)
+        self.edits.insert_after(later.statement, moved)
         return self.edits
 
     def _hf_cosine_after_warmup(self, scheduler: Scheduler) -> Edits:
@@ -360,6 +402,26 @@ class Planner:
             uses += sum(1 for arg in call.node.args if isinstance(arg.value, cst.Name) and arg.value.value == name)
             uses += call.callee == name
         return uses == 1
+
+
+def _named_first(
+    returned: cst.SimpleStatementLine, bound: cst.BaseStatement, block: list[cst.BaseStatement]
+) -> cst.FlattenSentinel:
+    """`optimizer = AdamW(...)` and the schedule before the `return` that built the optimizer; the
+    comments above the return, which spoke of that construction, go with it."""
+    first = bound.with_changes(leading_lines=returned.leading_lines)
+    return cst.FlattenSentinel([first, *block, returned.with_changes(leading_lines=[])])
+
+
+def _above(statement: cst.CSTNode, block: list[cst.BaseStatement]) -> cst.FlattenSentinel:
+    """`block` inserted before `statement`; where two blank lines set `statement` off (from a def or
+    class above it, as PEP 8 asks), they set off the block too."""
+    leading = list(getattr(statement, "leading_lines", ()))
+    blank = next((index for index, line in enumerate(leading) if line.comment is not None), len(leading))
+    if blank >= 2:
+        first = block[0].with_changes(leading_lines=[*leading[:blank], *getattr(block[0], "leading_lines", ())])
+        block = [first, *block[1:]]
+    return cst.FlattenSentinel([*block, statement])
 
 
 def _dead_values(model: Model, writes: list[LrWrite]) -> list[cst.CSTNode]:

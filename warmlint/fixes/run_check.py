@@ -1,5 +1,9 @@
 """The fixer's check of its own output, as a training run: a fix that compiles is not yet a fix
-that trains well.
+that trains well, nor one that keeps the user's run.
+
+The run is kept: every training-run optimizer of the original file (matched in source order with
+those of the fixed file) trains at the same peak LR after its warmup (`Schedule.target`) for the
+same number of steps `T`, both as the schedule model (`warmlint.analysis.lr_schedule`) reads them.
 
 Every LambdaLR function a fix wrote is evaluated over the run length `T` the fixed file has
 (when `T` is a number) and judged by the phase definitions `check` and `verify` use
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from warmlint.analysis.evaluate import Unsupported, classify
+from warmlint.analysis.lr_schedule import Schedule, schedule_of
 from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.run_length import run_length
 from warmlint.analysis.scheduler_kinds import SchedulerKind
@@ -28,14 +33,41 @@ _TOLERANCE = 1e-6  # relative to the peak: the evaluator computes in floats, as 
 
 
 def schedule_problem(before: Model, after: Model, options: FixOptions) -> str | None:
-    """Why a schedule the fixes wrote into `after` would not train well over its run, or None."""
+    """Why a schedule the fixes wrote into `after` would not train well over its run, or change the
+    run `before` trains, or None."""
     existing = {_written(schedule.node) for _, schedule in _lambda_schedules(before)}
     for scheduler, schedule in _lambda_schedules(after):
         if _written(schedule.node) not in existing:
             problem = _run_problem(after, scheduler, schedule, options)
             if problem:
                 return problem
+    return run_change(before, after)
+
+
+def run_change(before: Model, after: Model) -> str | None:
+    """How the fixed file's runs differ from the original's in peak LR or `T`, or None."""
+    old, new = _runs(before), _runs(after)
+    if [s.optimizer.short_name for s in old] != [s.optimizer.short_name for s in new]:
+        return "the fixed file would build other optimizers than the original"
+    for was, now in zip(old, new):
+        name = was.optimizer.short_name
+        if was.target is not None and not _same(was.target.value, now.target.value if now.target else None):
+            found = f"lr={now.target.value:g}" if now.target is not None else "an LR that cannot be read"
+            return f"the fix would change the LR {name} trains at from lr={was.target.value:g} to {found}"
+        old_total = was.total.value if was.total is not None else None
+        new_total = now.total.value if now.total is not None else None
+        if old_total is not None and not _same(old_total, new_total):
+            found = f"{new_total:g} steps" if new_total is not None else "a length that cannot be read"
+            return f"the fix would change the run of {name} from {old_total:g} steps to {found}"
     return None
+
+
+def _runs(model: Model) -> list[Schedule]:
+    return [schedule_of(model, o) for o in model.optimizers if o.lifetime.is_training_run]
+
+
+def _same(was: float, now: float | None) -> bool:
+    return now is not None and abs(now - was) <= _TOLERANCE * max(abs(was), abs(now))
 
 
 def _written(node: cst.CSTNode) -> str:

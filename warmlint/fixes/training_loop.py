@@ -56,11 +56,10 @@ def place(
     sites = optimizer.steps
     if not sites:
         raise CannotFix(no_steps_reason(optimizer))
-    after = Placement(None, None, statement, home, optimizer.call.order)
     length = None if configured_total is not None else known_length(model, optimizer, home)
+    after = Placement(length.text if length is not None else None, None, statement, home, optimizer.call.order)
     wanted = (*needs, length.text) if length is not None else needs
     if all(available(model, code, home, optimizer.call.order) for code in wanted):
-        after.total_steps = length.text if length is not None else None
         return after, sites
     path = call_path(model, sites[0], home)
     outer_loop = length.outer_loop if length is not None else None
@@ -71,8 +70,8 @@ def place(
     missing = [code for code in wanted if not available(model, code, home, anchor_order)]
     if length is not None and length.text in missing:
         raise CannotFix(f"cannot place the scheduler where `{length.text}` is defined")
-    if missing:
-        return after, sites  # the script's own warmup length is not defined in time: the default W
+    if missing and (length is None or available(model, length.text, home, optimizer.call.order)):
+        return after, sites  # the script's own warmup length is not defined in time: its value, if known
     return Placement(length.text if length is not None else None, anchor, None, home, anchor_order), sites
 
 

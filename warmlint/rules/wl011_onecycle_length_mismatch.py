@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
-from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
+from warmlint.analysis.schedule_length import covered, horizon, scheduler_run, steps_stepped_per_epoch
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.syntax import Unresolved
@@ -47,6 +47,10 @@ def check(ctx: RuleContext):
             message=(
                 f"OneCycleLR is built for {cycle.kind} = {cycle.length} steps but is stepped {span} times: {outcome}"
             ),
-            hint=f"build it with total_steps={span.amount}, the number of times the loop steps it",
+            hint=(
+                'Lightning steps it once per epoch: return it as {"scheduler": scheduler, "interval": "step"}'
+                if steps_stepped_per_epoch(scheduler, cycle, span)
+                else f"build it with total_steps={span.amount}, the number of times the loop steps it"
+            ),
             fix_data=SetHorizon(scheduler, cycle, span),
         )

@@ -16,10 +16,22 @@ COPY_LIMIT_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class FixedScript:
+    """The script as `warmlint fix` would write it, and the rule codes of the fixes it made."""
+
+    source: str
+    applied: tuple[str, ...]  # sorted, each code once
+    unsafe_would_change: bool = False  # safe fixes alone change nothing, the unsafe ones would
+
+
+@dataclass(frozen=True)
 class Comparison:
     before: VerifyResult
     after: VerifyResult
     fix_changes_script: bool
+    applied: tuple[str, ...] = ()  # rule codes of the fixes the fixed run has
+    unsafe_fixes: bool = False  # the fixed run has the unsafe fixes too
+    unsafe_would_change: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -31,6 +43,8 @@ class Comparison:
             "passed": self.after.passed,
             "exit_code": self.exit_code,
             "fix_changes_script": self.fix_changes_script,
+            "unsafe_fixes": self.unsafe_fixes,
+            "fixes_applied": list(self.applied),
             "before": self.before.to_json(),
             "after": self.after.to_json(),
         }
@@ -40,31 +54,46 @@ class FixUnavailable(Exception):
     """``warmlint fix`` could not be loaded, or could not rewrite the script."""
 
 
-def compare(script: Path, args: tuple[str, ...], options: VerifyOptions) -> Comparison:
-    """Raises FixUnavailable when there is no fixed version to run."""
+def compare(script: Path, args: tuple[str, ...], options: VerifyOptions, unsafe_fixes: bool = False) -> Comparison:
+    """Raises FixUnavailable when there is no fixed version to run. With `unsafe_fixes`, the fixed
+    version has the fixes that move or delete code too (`warmlint fix --unsafe-fixes`)."""
     before = verify_path(script, args, options, label=str(script))
     if not script.is_file():
-        return Comparison(before, before, fix_changes_script=False)
+        return Comparison(before, before, fix_changes_script=False, unsafe_fixes=unsafe_fixes)
     source = script.read_text(encoding="utf-8")
-    fixed = _fixed_source(source, script)
-    if fixed == source:
-        return Comparison(before, before, fix_changes_script=False)
+    fixed = fixed_script(source, script, unsafe_fixes)
+    if fixed.source == source:
+        unsafe_left = fixed.unsafe_would_change
+        return Comparison(before, before, False, unsafe_fixes=unsafe_fixes, unsafe_would_change=unsafe_left)
     with tempfile.TemporaryDirectory(prefix="warmlint-compare-") as folder:
         copy = _mirror_folder(script, Path(folder))
-        copy.write_text(fixed, encoding="utf-8")
+        copy.write_text(fixed.source, encoding="utf-8")
         after = verify_path(copy, args, options, label=str(script))
-    return Comparison(before, after, fix_changes_script=True)
+    return Comparison(before, after, True, fixed.applied, unsafe_fixes)
 
 
-def _fixed_source(source: str, script: Path) -> str:
-    try:
-        from warmlint.engine.fixer import fix_source  # only --compare needs the fixer
+def fixed_script(source: str, script: Path, unsafe_fixes: bool) -> FixedScript:
+    """What `warmlint fix` (with the script's own settings) would write: the nearest config file's
+    fix options apply, as they do for `warmlint fix`."""
+    try:  # only --compare needs the fixer
+        from warmlint.config import ConfigError
+        from warmlint.engine.fixer import fix_bytes
+        from warmlint.files.settings import Layer, SettingsResolver
+        from warmlint.rule_index import all_codes
     except ImportError as error:
         raise FixUnavailable(f"warmlint fix could not be loaded: {error}") from error
     try:
-        return fix_source(source, str(script))
+        flags = [Layer("--unsafe-fixes", {"fix.unsafe-fixes": True})] if unsafe_fixes else []
+        config = SettingsResolver(all_codes(), flags).config_for(script)
+        outcome = fix_bytes(source.encode("utf-8"), str(script), config)
+    except ConfigError as error:
+        raise FixUnavailable(str(error)) from error
     except Exception as error:  # whatever the fixer chokes on, the comparison cannot go on
         raise FixUnavailable(f"warmlint fix could not rewrite {script}: {error}") from error
+    if outcome.error:
+        raise FixUnavailable(f"warmlint fix could not rewrite {script}: {outcome.error}")
+    applied = tuple(sorted({d.code for d in outcome.applied}))
+    return FixedScript(outcome.fixed.decode("utf-8"), applied, bool(outcome.unsafe_left) and not outcome.changed)
 
 
 def _mirror_folder(script: Path, folder: Path) -> Path:
