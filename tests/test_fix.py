@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -255,6 +256,37 @@ def test_fix_shows_a_diff_and_writes_nothing(tmp_path: Path) -> None:
     assert script.read_bytes() == LITERAL.read_bytes()
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize(
+    ("source", "marked"),
+    [
+        (LITERAL.read_bytes().rstrip(b"\n"), [" "]),  # the last line is the same on both sides
+        (
+            b"import torch\nm = torch.nn.Linear(2, 1)\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+            b"for step in range(100):\n    opt.step()",
+            ["-", "+"],
+        ),  # the fix appends after the last line
+    ],
+    ids=["context", "changed"],
+)
+def test_a_diff_of_a_file_without_a_final_newline_says_so_and_applies(
+    tmp_path: Path, monkeypatch, source: bytes, marked: list[str]
+) -> None:
+    """`\\ No newline at end of file` after the last line of each side, as `diff -u` and git print
+    it: the printed diff is a patch that `git apply` turns into what `--apply` writes."""
+    monkeypatch.chdir(tmp_path)
+    Path("train.py").write_bytes(source)
+    result = CliRunner().invoke(main, ["fix", "train.py"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [lines[i - 1][0] for i, line in enumerate(lines) if line == "\\ No newline at end of file"] == marked
+    Path("fix.patch").write_text(result.stdout)
+    subprocess.run(["git", "apply", "fix.patch"], check=True, capture_output=True)
+    expected = fix_bytes(source, "train.py", Config()).fixed
+    assert not expected.endswith(b"\n")
+    assert Path("train.py").read_bytes() == expected
+
+
 def test_fix_options_shape_the_schedule(tmp_path: Path) -> None:
     script = tmp_path / "train.py"
     script.write_bytes(LITERAL.read_bytes())
@@ -405,7 +437,7 @@ def test_a_short_run_still_decays(total: int) -> None:
     outcome = fix_bytes(SHORT_RUN.format(total).encode(), "train.py", Config())
     assert [d.code for d in outcome.applied] == ["WL001"]
     fixed = outcome.fixed.decode()
-    assert "warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000))" in fixed
+    assert "warmup_steps = max(1, round(0.05 * total_steps))" in fixed  # T is known and under 40,000
     [scheduler] = model_of(fixed).schedulers
     schedule = lr_lambda_of(model_of(fixed), scheduler)
     assert schedule is not None

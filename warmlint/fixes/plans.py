@@ -106,8 +106,11 @@ class Planner:
             raise CannotFix("the name math is already used for something else")
         self.edits.imports.append(("math", None))
 
-    def _warmup(self, names: ScheduleNames, user_warmup: str | None, scope, order: int) -> tuple[ScheduleNames, str]:
-        """W: the configured number, the user's own warmup length, or about 5% of T."""
+    def _warmup(
+        self, names: ScheduleNames, user_warmup: str | None, scope, order: int, total_steps: float | None
+    ) -> tuple[ScheduleNames, str]:
+        """W: the configured number, the user's own warmup length, or about 5% of T (`total_steps`,
+        its value where it is known before the run starts)."""
         if self.options.decay == "cosine":
             self.need_math()
         if isinstance(self.options.warmup_steps, int):
@@ -116,8 +119,14 @@ class Planner:
             if user_warmup.isidentifier():  # the user's own name: use it as it is
                 return replace(names, warmup=user_warmup), user_warmup
             return names, user_warmup
-        self.need_math()
-        return names, auto_warmup_expr(names.total)
+        if self.options.total_steps is not None:
+            total_steps = self.options.total_steps
+        return names, auto_warmup_expr(names.total, total_steps)
+
+    def _run_steps(self, optimizer: Optimizer) -> float | None:
+        """T of the optimizer's run, from the schedule model (None: known only when the run starts)."""
+        total = schedule_of(self.model, optimizer).total
+        return total.value if total is not None else None
 
     # ---- WL001 / WL002: insert a scheduler ----------------------------------
     def insert_scheduler(self, optimizer: Optimizer, user_warmup: str | None = None) -> Edits:
@@ -126,7 +135,9 @@ class Planner:
         wanted = (user_warmup,) if user_warmup is not None and isinstance(self.options.warmup_steps, str) else ()
         placement, sites = place(self.model, optimizer, self.options.total_steps, wanted)
         total = placement.total_steps or str(self.options.total_steps)
-        names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order)
+        names, warmup = self._warmup(
+            self.names(), user_warmup, placement.scope, placement.order, self._run_steps(optimizer)
+        )
         block = self._schedule_block(names, total, warmup, optimizer, module_level=placement.scope == MODULE_SCOPE)
         if placement.after is not None:
             self.edits.insert_after(placement.after, block)
@@ -144,7 +155,7 @@ class Planner:
         if statement is None or not optimizer.call.targets or returned is None:
             raise CannotFix("the optimizer is not assigned to a name on its own line")
         total = str(self.options.total_steps) if self.options.total_steps else LIGHTNING_TOTAL
-        names, warmup = self._warmup(self.names(), user_warmup, optimizer.call.scope, optimizer.call.order)
+        names, warmup = self._warmup(self.names(), user_warmup, optimizer.call.scope, optimizer.call.order, None)
         self.edits.insert_after(statement, self._schedule_block(names, total, warmup, optimizer, module_level=False))
         name = code_of(optimizer.call.targets[0])
         config = f'{{"optimizer": {name}, "lr_scheduler": {{"scheduler": {names.scheduler}, "interval": "step"}}}}'
@@ -270,6 +281,7 @@ class Planner:
             raise CannotFix("cannot tell which optimizer the scheduler drives")
         home = scheduler.call.scope
         framework_total = framework_run_length(scheduler)
+        total_steps = None  # T's value, where it is known before the run starts
         if self.options.total_steps is not None:
             total = str(self.options.total_steps)
         elif framework_total is not None:
@@ -278,7 +290,8 @@ class Planner:
             sites = optimizer.steps
             if not sites:
                 raise CannotFix(no_steps_reason(optimizer))
-            total = known_length(self.model, sites[0], home).text
+            length = known_length(self.model, sites[0], home)
+            total, total_steps = length.text, length.value
         if total != framework_total and not available(self.model, total, home, scheduler.call.order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
         if scheduler.short_name == "LambdaLR":
@@ -286,7 +299,7 @@ class Planner:
         else:  # a lone LinearLR
             iters = call_argument(scheduler.call.node, "total_iters", 3)
             user_warmup, replace_target = (code_of(iters) if iters is not None else "5"), scheduler.call.node
-        names, warmup = self._warmup(self.names(), user_warmup, home, scheduler.call.order)
+        names, warmup = self._warmup(self.names(), user_warmup, home, scheduler.call.order, total_steps)
         gap = "\n\n" if home == MODULE_SCOPE else "\n"
         code = f"{names.total} = {total}\n"
         if warmup != names.warmup:
