@@ -27,6 +27,7 @@ from warmlint.engine.fixer import fix_bytes, fix_source
 from warmlint.engine.lint import check_source
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
+WIDE = Config(line_length=120)  # where a test reads a fixed statement on one line
 ROOT = Path(__file__).resolve().parent.parent
 # Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
 UNFIXABLE = {
@@ -535,7 +536,7 @@ def test_hf_constant_after_warmup_becomes_cosine_to_the_end_of_the_run() -> None
         "scheduler = get_constant_schedule_with_warmup(optimizer, 100)\n"
         "for epoch in range(3):\n    for batch in loader:\n        optimizer.step()\n        scheduler.step()\n"
     )
-    outcome = fix_bytes(source.encode(), "train.py", Config())
+    outcome = fix_bytes(source.encode(), "train.py", WIDE)
     fixed = outcome.fixed.decode()
     assert [d.code for d in outcome.applied] == ["WL003"] and not outcome.remaining
     assert "from transformers import get_cosine_schedule_with_warmup\n" in fixed
@@ -589,7 +590,7 @@ SEQUENTIAL_CONSTANT = (
 
 
 def test_a_constant_phase_decays_to_the_end_of_the_run_in_the_unit_it_is_stepped_in() -> None:
-    config = Config(fix=tuple({**DEFAULT_FIX, "decay": "linear", "min-lr-ratio": 0.1}.items()))
+    config = Config(fix=tuple({**DEFAULT_FIX, "decay": "linear", "min-lr-ratio": 0.1}.items()), line_length=120)
     outcome = fix_bytes(SEQUENTIAL_CONSTANT.encode(), "train.py", config)
     fixed = outcome.fixed.decode()
     assert [d.code for d in outcome.applied] == ["WL003"] and not outcome.remaining
@@ -633,7 +634,7 @@ LIGHTNING = (
     ],
 )
 def test_a_lightning_scheduler_counted_in_steps_is_returned_with_interval_step(returned: str, expected: str) -> None:
-    outcome = fix_bytes(LIGHTNING.format(returned=returned).encode(), "train.py", Config())
+    outcome = fix_bytes(LIGHTNING.format(returned=returned).encode(), "train.py", WIDE)
     # Once Lightning steps it per step, the lone LinearLR also decays over the trainer's own estimate.
     assert sorted(d.code for d in outcome.applied) == ["WL003", "WL007"]
     assert not outcome.remaining
@@ -767,7 +768,7 @@ class Model(L.LightningModule):
 """
     (finding,) = check_source(source, "train.py").diagnostics
     assert finding.code == "WL001" and finding.fix_safety is FixSafety.SAFE
-    fixed = fix_source(source, "train.py")
+    fixed = fix_source(source, "train.py", WIDE)
     assert "total_steps = self.trainer.estimated_stepping_batches" in fixed
     assert 'return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}' in fixed
     assert not check_source(fixed, "train.py").diagnostics
