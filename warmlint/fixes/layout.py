@@ -32,7 +32,8 @@ def restyle(fixed: cst.Module, original: cst.Module, line_length: int) -> cst.Mo
     """`fixed` with the statements the fixes wrote in the style of `original`."""
     known = {line.strip() for line in original.code.splitlines()}
     strings = _strings(original)
-    style = Style(line_length, "'" if strings.count("'") > strings.count('"') else '"')
+    single = sum(value.startswith("'", len(value) - len(value.lstrip("rRbBuU"))) for value in strings)
+    style = Style(line_length, "'" if single > len(strings) - single else '"')
     lines = fixed.code.splitlines()
     if style.quote == '"' and all(len(line) <= line_length or line.strip() in known for line in lines):
         return fixed
@@ -40,18 +41,16 @@ def restyle(fixed: cst.Module, original: cst.Module, line_length: int) -> cst.Mo
 
 
 def _strings(module: cst.Module) -> list[str]:
-    """The quote of each one-line string of the file, then the strings themselves."""
+    """The file's one-line strings, as written (prefix and quotes included)."""
     found: list[str] = []
-    values: list[str] = []
 
     class Collect(cst.CSTVisitor):
         def visit_SimpleString(self, node: cst.SimpleString) -> None:
             if node.quote in ('"', "'"):
-                found.append(node.quote)
-                values.append(node.value)
+                found.append(node.value)
 
     module.visit(Collect())
-    return found + values
+    return found
 
 
 class _Restyle(cst.CSTTransformer):
