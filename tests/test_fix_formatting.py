@@ -3,9 +3,9 @@ the dev corpus, each file `ruff format --check` passed before the fix passes aft
 `ruff check --select E501` finds no line a fix wrote longer than the project's line length.
 
 The fixtures' `# expect:` markers are test annotations, not code: they are taken out of the copy
-(a marker can push a line past the length). The copy's root sets no formatter, so ruff's and
-warmlint's default of 88 applies, except in a fixture folder with a config of its own (the
-79-column project).
+(a marker can push a line past the length), and the copy is formatted with `ruff format`. The
+copy's root sets no formatter, so ruff's and warmlint's default of 88 applies, except in a
+fixture folder with a config of its own (the 79-column project, single quotes).
 """
 
 from __future__ import annotations
@@ -36,10 +36,16 @@ def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def unformatted(root: Path) -> set[str]:
-    """The Python files of the tree `ruff format --check` would reformat."""
-    result = ruff("format", "--check", "--no-cache", ".", cwd=root)
-    assert result.returncode in (0, 1), result.stderr
-    return {Path(p).as_posix() for p in REFORMAT.findall(result.stdout + result.stderr) if p.endswith(".py")}
+    """The Python files of the tree `ruff format --check` would reformat (from its JSON report; a
+    ruff too old to have one lists them as `Would reformat: PATH`)."""
+    result = ruff("format", "--check", "--no-cache", "--output-format", "json", ".", cwd=root)
+    if result.returncode in (0, 1):
+        paths = {Path(finding["filename"]).relative_to(root).as_posix() for finding in json.loads(result.stdout)}
+    else:
+        result = ruff("format", "--check", "--no-cache", ".", cwd=root)
+        assert result.returncode in (0, 1), result.stderr
+        paths = {Path(p).as_posix() for p in REFORMAT.findall(result.stdout + result.stderr)}
+    return {path for path in paths if path.endswith(".py")}
 
 
 def too_long(root: Path) -> dict[str, set[int]]:
@@ -79,9 +85,12 @@ def tree(tmp_path_factory) -> Path:
         for config in ("pyproject.toml", "ruff.toml", ".ruff.toml"):
             if (script.parent / config).is_file():
                 shutil.copyfile(script.parent / config, target.parent / config)
+    (root / "pyproject.toml").write_text("")  # the defaults, whatever lies above the copy
+    # The fixtures are written for the tests, not formatted: formatted first, every one of them is
+    # a formatted file to keep formatted (the corpus is taken as it is, formatted or not).
+    assert ruff("format", "--no-cache", "fixtures", cwd=root).returncode == 0
     if CORPUS is not None:
         shutil.copytree(CORPUS, root / "corpus", ignore=shutil.ignore_patterns("*.ipynb", "*.json", "*.y*ml"))
-    (root / "pyproject.toml").write_text("")  # the defaults, whatever lies above the copy
     return root
 
 
@@ -91,7 +100,8 @@ def test_fix_keeps_formatted_files_formatted(tree: Path, tmp_path: Path, flags: 
     shutil.copytree(tree, root)
     before = python_files(root)
     formatted = set(before) - unformatted(root)
-    assert len([p for p in formatted if p.startswith("fixtures/")]) >= 20, "the check has formatted files to keep"
+    assert len([p for p in formatted if p.startswith("fixtures/")]) >= 100, "the check has formatted files to keep"
+    assert len(formatted) < len(before), "ruff's report is read: some of the tree is not formatted"
 
     result = run_module("fix", "--apply", *flags, ".", cwd=root, timeout=TIMEOUT)
     assert result.returncode in (0, 1), result.stderr

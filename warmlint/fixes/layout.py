@@ -80,8 +80,10 @@ class _Restyle(cst.CSTTransformer):
         indent = "".join(self.indents)
         lines = code.rstrip("\r\n").split("\n")
         widest = max([len(indent) + len(lines[0]), *(len(line) for line in lines[1:])])
-        if len(updated_node.body) != 1 or widest <= self.style.line_length:
+        if len(updated_node.body) != 1:
             return updated_node
+        if widest <= self.style.line_length:
+            return self._joined(updated_node, indent) if len(lines) > 1 else updated_node
         docstring = _wrapped_docstring(updated_node, indent, self.style.line_length, self.module.default_newline)
         if docstring is not None:
             return docstring
@@ -93,6 +95,15 @@ class _Restyle(cst.CSTTransformer):
             return updated_node
         replacement = cst.parse_statement(broken + "\n", cst.PartialParserConfig())
         return replacement.with_changes(leading_lines=updated_node.leading_lines)
+
+    def _joined(self, statement: cst.SimpleStatementLine, indent: str) -> cst.SimpleStatementLine:
+        """A statement over several lines that a fix made short enough for one, on one line, as
+        ruff joins it (not where a magic trailing comma or a comment keeps it apart)."""
+        flat = _flattened(statement)
+        if flat is None or _magic(flat):
+            return statement
+        code = self.module.code_for_node(flat.with_changes(leading_lines=())).rstrip("\r\n")
+        return flat if "\n" not in code and len(indent) + len(code) <= self.style.line_length else statement
 
 
 def _wrapped_docstring(statement: cst.SimpleStatementLine, indent: str, width: int, newline: str) -> cst.CSTNode | None:
@@ -113,12 +124,16 @@ def _wrapped_docstring(statement: cst.SimpleStatementLine, indent: str, width: i
 
 
 def _flattened(statement: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
-    """A statement written over several lines, on one line (None: a comment inside it)."""
+    """A statement written over several lines, on one line (None: a comment or an implicitly
+    concatenated string inside it)."""
     comments: list[cst.Comment] = []
 
     class Find(cst.CSTVisitor):
         def visit_Comment(self, node: cst.Comment) -> None:
             comments.append(node)
+
+        def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+            comments.append(cst.Comment("#"))  # its parts' line breaks are the user's, too
 
     statement.with_changes(leading_lines=(), trailing_whitespace=cst.TrailingWhitespace()).visit(Find())
     if comments:
