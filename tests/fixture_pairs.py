@@ -1,20 +1,23 @@
 """A pitfall fixture and its fixed counterpart: `fixtures/<case>/train.py` next to `train.fixed.py`.
 
-The fixed file is what `warmlint fix --apply --unsafe-fixes` writes, with the `# expect:` markers
-rewritten for what the fixed file still reports, so it passes the same marker test as every
-fixture. Both tests/regenerate_golden.py and the tests read the pair from here.
+The fixed file is what `warmlint fix --apply --unsafe-fixes` writes where the fixture lies (at the
+line length of the formatter config nearest to it: this repository's, or the fixture folder's
+own), with the `# expect:` markers rewritten for what the fixed file still reports, so it passes
+the same marker test as every fixture. Both tests/regenerate_golden.py and the tests read the pair from here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import fix_bytes
 from warmlint.engine.lint import check_source
+from warmlint.files.settings import SettingsResolver
+from warmlint.rule_index import all_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -42,7 +45,8 @@ def pitfall_scripts() -> list[Path]:
 @cache  # several tests read the same pair; fixing a fixture is the costly part
 def fixed_pair(script: Path) -> FixedPair | None:
     """The pair for a pitfall fixture, or None when no fix applies to it."""
-    outcome = fix_bytes(script.read_bytes(), str(script), ALL_FIXES)
+    line_length = SettingsResolver(all_codes()).config_for(script).line_length
+    outcome = fix_bytes(script.read_bytes(), str(script), replace(ALL_FIXES, line_length=line_length))
     if not outcome.applied:
         return None
     fixed = remark(outcome.fixed, str(script.with_name(FIXED_NAME)))

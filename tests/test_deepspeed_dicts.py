@@ -6,6 +6,7 @@ import pytest
 from conftest import dedent, diagnostics, found
 
 from warmlint.api import fix_source
+from warmlint.config import Config
 from warmlint.files.prefilter import builds_what_rules_need
 
 ENGINE_LOOP = """
@@ -36,7 +37,7 @@ def test_warmuplr_in_a_dict_is_reported_at_its_type_key():
 
 
 def test_the_fix_adds_the_runs_length_from_the_loop():
-    fixed = fix_source(engine_script(WARMUP_LR))
+    fixed = fix_source(engine_script(WARMUP_LR), config=Config(line_length=120))  # the dict stays on one line
     assert '"type": "WarmupDecayLR", "params": {"warmup_num_steps": 100, "total_num_steps": 1000}' in fixed
     assert found(fixed) == set()
 
@@ -99,7 +100,7 @@ def test_a_dict_handed_to_the_trainer_gets_auto():
     """
     codes = {code for _, code in found(source)}
     assert codes == {"WL003", "WL009"}  # the Trainer's max_steps is the run
-    fixed = fix_source(dedent(source))
+    fixed = fix_source(dedent(source), config=Config(line_length=120))  # the call stays on one line
     assert 'type="WarmupDecayLR", params=dict(warmup_num_steps=5, total_num_steps="auto")' in fixed
 
 

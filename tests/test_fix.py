@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from warmlint.engine.lint import check_source
 from warmlint.fixes import BUILDERS
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
+WIDE = Config(line_length=120)  # where a test reads a fixed statement on one line
 ROOT = Path(__file__).resolve().parent.parent
 # Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
 UNFIXABLE = {
@@ -276,6 +278,37 @@ def test_fix_shows_a_diff_and_writes_nothing(tmp_path: Path) -> None:
     assert script.read_bytes() == LITERAL.read_bytes()
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize(
+    ("source", "marked"),
+    [
+        (LITERAL.read_bytes().rstrip(b"\n"), [" "]),  # the last line is the same on both sides
+        (
+            b"import torch\nm = torch.nn.Linear(2, 1)\nopt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+            b"for step in range(100):\n    opt.step()",
+            ["-", "+"],
+        ),  # the fix appends after the last line
+    ],
+    ids=["context", "changed"],
+)
+def test_a_diff_of_a_file_without_a_final_newline_says_so_and_applies(
+    tmp_path: Path, monkeypatch, source: bytes, marked: list[str]
+) -> None:
+    """`\\ No newline at end of file` after the last line of each side, as `diff -u` and git print
+    it: the printed diff is a patch that `git apply` turns into what `--apply` writes."""
+    monkeypatch.chdir(tmp_path)
+    Path("train.py").write_bytes(source)
+    result = CliRunner().invoke(main, ["fix", "train.py"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [lines[i - 1][0] for i, line in enumerate(lines) if line == "\\ No newline at end of file"] == marked
+    Path("fix.patch").write_text(result.stdout)
+    subprocess.run(["git", "apply", "fix.patch"], check=True, capture_output=True)
+    expected = fix_bytes(source, "train.py", Config()).fixed
+    assert not expected.endswith(b"\n")
+    assert Path("train.py").read_bytes() == expected
+
+
 def test_fix_options_shape_the_schedule(tmp_path: Path) -> None:
     script = tmp_path / "train.py"
     script.write_bytes(LITERAL.read_bytes())
@@ -426,7 +459,7 @@ def test_a_short_run_still_decays(total: int) -> None:
     outcome = fix_bytes(SHORT_RUN.format(total).encode(), "train.py", Config())
     assert [d.code for d in outcome.applied] == ["WL001"]
     fixed = outcome.fixed.decode()
-    assert "warmup_steps = max(1, min(math.ceil(0.05 * total_steps), 2000))" in fixed
+    assert "warmup_steps = max(1, round(0.05 * total_steps))" in fixed  # T is known and under 40,000
     [scheduler] = model_of(fixed).schedulers
     schedule = lr_lambda_of(model_of(fixed), scheduler)
     assert schedule is not None
@@ -524,7 +557,7 @@ def test_hf_constant_after_warmup_becomes_cosine_to_the_end_of_the_run() -> None
         "scheduler = get_constant_schedule_with_warmup(optimizer, 100)\n"
         "for epoch in range(3):\n    for batch in loader:\n        optimizer.step()\n        scheduler.step()\n"
     )
-    outcome = fix_bytes(source.encode(), "train.py", Config())
+    outcome = fix_bytes(source.encode(), "train.py", WIDE)
     fixed = outcome.fixed.decode()
     assert [d.code for d in outcome.applied] == ["WL003"] and not outcome.remaining
     assert "from transformers import get_cosine_schedule_with_warmup\n" in fixed
@@ -578,7 +611,7 @@ SEQUENTIAL_CONSTANT = (
 
 
 def test_a_constant_phase_decays_to_the_end_of_the_run_in_the_unit_it_is_stepped_in() -> None:
-    config = Config(fix=tuple({**DEFAULT_FIX, "decay": "linear", "min-lr-ratio": 0.1}.items()))
+    config = Config(fix=tuple({**DEFAULT_FIX, "decay": "linear", "min-lr-ratio": 0.1}.items()), line_length=120)
     outcome = fix_bytes(SEQUENTIAL_CONSTANT.encode(), "train.py", config)
     fixed = outcome.fixed.decode()
     assert [d.code for d in outcome.applied] == ["WL003"] and not outcome.remaining
@@ -622,7 +655,7 @@ LIGHTNING = (
     ],
 )
 def test_a_lightning_scheduler_counted_in_steps_is_returned_with_interval_step(returned: str, expected: str) -> None:
-    outcome = fix_bytes(LIGHTNING.format(returned=returned).encode(), "train.py", Config())
+    outcome = fix_bytes(LIGHTNING.format(returned=returned).encode(), "train.py", WIDE)
     # Once Lightning steps it per step, the lone LinearLR also decays over the trainer's own estimate.
     assert sorted(d.code for d in outcome.applied) == ["WL003", "WL007"]
     assert not outcome.remaining
@@ -756,7 +789,7 @@ class Model(L.LightningModule):
 """
     (finding,) = check_source(source, "train.py").diagnostics
     assert finding.code == "WL001" and finding.fix_safety is FixSafety.SAFE
-    fixed = fix_source(source, "train.py")
+    fixed = fix_source(source, "train.py", WIDE)
     assert "total_steps = self.trainer.estimated_stepping_batches" in fixed
     assert 'return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}' in fixed
     assert not check_source(fixed, "train.py").diagnostics

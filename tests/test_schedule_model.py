@@ -3,7 +3,6 @@ them, the stepping unit, the LR curve and its phases; and fixes that keep the ru
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
@@ -197,8 +196,13 @@ def test_a_target_not_defined_where_the_optimizer_is_built_is_refused_with_the_r
 
 def test_the_inserted_warmup_length_is_the_w_policy_for_every_run_length():
     from warmlint.analysis.phases import warmup_steps_policy
+    from warmlint.fixes.schedule_code import auto_warmup_expr
 
-    for total in range(1, 50_000, 7):
-        written = max(1, min(math.ceil(0.05 * total), 2000))  # what the fix writes
-        assert warmup_steps_policy(total) == written
+    for total in [*range(1, 50_000, 7), 40_009, 40_010, 40_011]:
+        # What the fix writes where T is known, and where it is not (the cap is then always written).
+        for known in (total, None):
+            written = eval(auto_warmup_expr("total_steps", known), {"total_steps": total})
+            assert warmup_steps_policy(total) == written, (total, known)
         assert written == 1 or written <= 0.2 * total
+    assert "2000" not in auto_warmup_expr("total_steps", 40_000)
+    assert "2000" in auto_warmup_expr("total_steps", 40_011)

@@ -28,6 +28,8 @@ DEFAULT_FIX = {
     "total-steps": None,
     "unsafe-fixes": False,  # also make the fixes that delete or move user code
 }
+DEFAULT_LINE_LENGTH = 88  # ruff's and black's default, where the project's formatter sets none
+MAX_LINE_LENGTH = 320  # ruff's upper bound
 
 
 class ConfigError(Exception):
@@ -46,6 +48,7 @@ class Config:
     fix: tuple[tuple[str, object], ...] = tuple(DEFAULT_FIX.items())
     respect_gitignore: bool = True
     ignore_noqa: bool = False  # report findings even where a suppression comment silences them
+    line_length: int = DEFAULT_LINE_LENGTH  # where the lines a fix writes are broken
     root: Path | None = None  # folder of the config file it came from: patterns are relative to it
 
     def threshold(self, key: str) -> float:
@@ -67,6 +70,7 @@ DEFAULTS: dict[str, object] = {
     "per-file-ignores": (),
     "respect-gitignore": True,
     "ignore-noqa": False,
+    "line-length": DEFAULT_LINE_LENGTH,  # without a warmlint setting: the formatter's (files.formatter)
     **{f"thresholds.{key}": value for key, value in DEFAULT_THRESHOLDS.items()},
     **{f"fix.{key}": value for key, value in DEFAULT_FIX.items()},
 }
@@ -83,6 +87,7 @@ _TOP_KEYS = (
     "per-file-ignores",
     "respect-gitignore",
     "ignore-noqa",
+    "line-length",
     "thresholds",
     "fix",
 )
@@ -148,6 +153,8 @@ def table_values(table: dict, known_codes: list[str]) -> dict[str, object]:
         if not isinstance(table["ignore-noqa"], bool):
             raise ConfigError("ignore-noqa must be true or false")
         values["ignore-noqa"] = table["ignore-noqa"]
+    if "line-length" in table:
+        values["line-length"] = line_length_value(table["line-length"], "line-length")
     if "thresholds" in table:
         values.update((f"thresholds.{k}", v) for k, v in _thresholds(table["thresholds"]).items())
     if "fix" in table:
@@ -167,6 +174,7 @@ def config_from(values: dict[str, object], root: Path | None = None) -> Config:
         fix=tuple((k, merged[f"fix.{k}"]) for k in DEFAULT_FIX),
         respect_gitignore=bool(merged["respect-gitignore"]),
         ignore_noqa=bool(merged["ignore-noqa"]),
+        line_length=int(merged["line-length"]),  # type: ignore[call-overload]
         root=root,
     )
 
@@ -179,6 +187,12 @@ def parse_table(table: dict, known_codes: list[str], root: Path | None = None) -
             values[key] = (*values.get(key, DEFAULTS[key]), *values.pop(f"extend-{key}"))  # type: ignore[misc]
     values.pop("extend", None)
     return config_from(values, root)
+
+
+def line_length_value(value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LINE_LENGTH:
+        raise ConfigError(f"{where} must be an integer from 1 to {MAX_LINE_LENGTH}, got {value!r}")
+    return value
 
 
 def _thresholds(value) -> dict[str, float]:

@@ -24,9 +24,8 @@ RESTART_LOW = 0.5  # after falling below this fraction of the peak...
 RESTART_HIGH = 0.9  # ...climbing back above this fraction of it is a restart
 AT_PEAK = 1e-6  # relative: an LR this close to the peak is at the peak (float rounding)
 
-WARMUP_SHARE = 0.05  # the inserted warmup: this share of the run...
-MAX_WARMUP_STEPS = 2000  # ...but never longer than this...
-MAX_WARMUP_SHARE = 0.2  # ...never past this share of the run, and never below one step
+WARMUP_SHARE = 0.05  # the inserted warmup: this share of the run, rounded...
+MAX_WARMUP_STEPS = 2000  # ...but never longer than this, and never below one step
 
 
 @dataclass(frozen=True)
@@ -108,9 +107,16 @@ def _restart(after_peak: list[Point], peak: float) -> tuple[Point, Point] | None
 
 
 def warmup_steps_policy(total_steps: int, own: int | None = None) -> int:
-    """W for an inserted warmup: the script's own length when it has one, else 5% of the run,
-    at most 2000 steps, at most a fifth of the run, and at least one step."""
+    """W for an inserted warmup: the script's own length when it has one, else 5% of the run
+    (Python's `round`, as the inserted `max(1, round(0.05 * total_steps))` computes it), at most
+    2000 steps and at least one. From 5 steps on it is at most a fifth of the run (the rounded
+    share is at most 0.05 * T + 0.5)."""
     if own is not None:
         return own
-    share = min(math.ceil(WARMUP_SHARE * total_steps), MAX_WARMUP_STEPS, int(MAX_WARMUP_SHARE * total_steps))
-    return max(1, share)
+    return max(1, min(round(WARMUP_SHARE * total_steps), MAX_WARMUP_STEPS))
+
+
+def warmup_cap_applies(total_steps: float | None) -> bool:
+    """Whether the 2000-step cap can change W: for a run over 40,000 steps, or one whose length
+    is not known before it starts (the inserted code then keeps the cap)."""
+    return total_steps is None or round(WARMUP_SHARE * total_steps) > MAX_WARMUP_STEPS

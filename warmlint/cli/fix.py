@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -55,25 +56,37 @@ def _ended(text: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n"
 
 
+# A line and its ending, as `diff` and git split a file: only \n, \r\n and \r end a line.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+NO_NEWLINE = "\\ No newline at end of file"
+
+
 def _diff(outcome: FixOutcome) -> list[str]:
     hunks: list[str] = []
     for name, before, after in _texts(outcome):
-        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+        old, new = _LINE.findall(before), _LINE.findall(after)
         hunks += difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
     lines = []
     for line in hunks:
+        ended = line.endswith(("\n", "\r"))
         line = line.rstrip("\r\n")
-        if line.startswith(("+++", "---")):
-            lines.append(click.style(line, bold=True))
-        elif line.startswith("+"):
-            lines.append(click.style(line, fg="green"))
-        elif line.startswith("-"):
-            lines.append(click.style(line, fg="red"))
-        elif line.startswith("@@"):
-            lines.append(click.style(line, fg="cyan"))
+        if not ended:  # the file's last line, without a newline: say so after it, as `diff -u` does
+            lines += [_styled(line), NO_NEWLINE]
         else:
-            lines.append(line)
+            lines.append(_styled(line))
     return lines
+
+
+def _styled(line: str) -> str:
+    if line.startswith(("+++", "---")):
+        return click.style(line, bold=True)
+    if line.startswith("+"):
+        return click.style(line, fg="green")
+    if line.startswith("-"):
+        return click.style(line, fg="red")
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    return line
 
 
 def _option(value, key: str):

@@ -25,7 +25,7 @@ from warmlint.engine.lint import check_code, lint_module, notebook_error, parse
 from warmlint.fixes import FixOptions
 from warmlint.fixes.edits import Edits, apply
 from warmlint.fixes.imports import add_imports
-from warmlint.fixes.layout import wrap_long_lines
+from warmlint.fixes.layout import restyle
 from warmlint.fixes.run_check import schedule_problem
 from warmlint.notebook import NotebookError, is_notebook, read_notebook
 
@@ -161,7 +161,7 @@ def _try(
     edits = cast(Edits, batch[0].fix_data)
     for diagnostic in batch[1:]:
         edits = edits.merged(cast(Edits, diagnostic.fix_data))
-    new_bytes = wrap_long_lines(_with_imports(apply(module, edits), edits), module).bytes
+    new_bytes = restyle(_with_imports(apply(module, edits), edits), module, config.line_length).bytes
     if new_bytes == module.bytes:
         return "its fix changes nothing"
     new_module, _ = parse(new_bytes, path)

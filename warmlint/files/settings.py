@@ -3,8 +3,10 @@
 As ruff does it: a file uses the nearest config file at or above its folder (`.warmlint.toml`,
 then `warmlint.toml`, then a `pyproject.toml` with a `[tool.warmlint]` table); that file may
 `extend` another, whose values it overrides; flags on the command line override every file.
-`--config FILE` pins one file for every path. Nothing is merged implicitly across folders, so a
-file's result never depends on which other paths are checked in the same run, or in what order.
+`--config FILE` pins one file for every path. Where no warmlint file sets `line-length`, it is
+the project formatter's (`warmlint.files.formatter`: ruff's, else black's, nearest the folder).
+Nothing is merged implicitly across folders, so a file's result never depends on which other
+paths are checked in the same run, or in what order.
 Each folder is resolved once per run.
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warmlint.config import DEFAULTS, EXTENDABLE, Config, ConfigError, config_from, table_values
+from warmlint.files import formatter
 
 # Names looked for in each folder, the first found wins (as .ruff.toml, ruff.toml, pyproject.toml).
 CONFIG_NAMES = (".warmlint.toml", "warmlint.toml", "pyproject.toml")
@@ -110,6 +113,7 @@ class SettingsResolver:
         self._tables: dict[Path, dict[str, object] | None] = {}
         self._chains: dict[Path, list[Layer]] = {}
         self._folders: dict[Path, Resolved] = {}
+        self._formatter: dict[Path, formatter.FormatterLength | None] = {}
         if self._pinned is not None:
             self._chain(self._pinned)  # a bad --config fails before any file is read
 
@@ -129,6 +133,10 @@ class SettingsResolver:
             source = self._pinned or self.nearest_config(folder)
             layers = self._chain(source) if source is not None else []
             settings = apply_layers([*layers, *self.overrides])
+            if settings["line-length"].origin == DEFAULT_ORIGIN:  # warmlint sets none: the formatter's
+                found = self.formatter_length(folder)
+                if found is not None:
+                    settings["line-length"] = Setting(found.value, display(found.source))
             values = {key: setting.value for key, setting in settings.items()}
             root = source.parent if source is not None else None
             resolved = Resolved(config_from(values, root), settings, source)
@@ -151,6 +159,24 @@ class SettingsResolver:
             current = current.parent if current.parent != current else None
         for seen in walked:
             self._nearest[seen] = found
+        return found
+
+    def formatter_length(self, folder: Path) -> formatter.FormatterLength | None:
+        """The line length of the formatter config at or nearest above `folder` (memoised likewise)."""
+        walked = []
+        current: Path | None = folder
+        found = None
+        while current is not None:
+            if current in self._formatter:
+                found = self._formatter[current]
+                break
+            walked.append(current)
+            found = formatter.in_folder(current)
+            if found is not None:
+                break
+            current = current.parent if current.parent != current else None
+        for seen in walked:
+            self._formatter[seen] = found
         return found
 
     def _config_in(self, folder: Path) -> Path | None:

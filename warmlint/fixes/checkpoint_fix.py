@@ -64,9 +64,10 @@ def save_scheduler_state(planner: Planner, saved: CheckpointDict) -> None:
         if container is None or load.statement is None:
             raise CannotFix("the optimizer state is loaded in a way that cannot be mirrored")
         loader = _scheduler_name(planner, saved, load.scope, load.order)
-        planner.edits.insert_after(
-            load.statement, statements(f"{loader}.load_state_dict({container}[{_quoted(key, node)}])\n")
-        )
+        quoted = _quoted(key, node)
+        # A checkpoint written before this fix has no scheduler state: resuming from it must not raise.
+        guarded_load = f"if {quoted} in {container}:\n    {loader}.load_state_dict({container}[{quoted}])\n"
+        planner.edits.insert_after(load.statement, statements(guarded_load))
 
 
 def _quoted(key: str, node: cst.CSTNode) -> str:
@@ -86,10 +87,25 @@ def _optimizer_loads(planner: Planner, saved: CheckpointDict) -> list[CallSite]:
 
 
 def _loaded_container(load: CallSite, optimizer_key: str | None) -> str | None:
-    """`ckpt` in `optimizer.load_state_dict(ckpt["optimizer"])`."""
+    """`ckpt` in `optimizer.load_state_dict(ckpt["optimizer"])`; None where the checkpoint is not a named value."""
     if not load.node.args:
         return None
     value = load.node.args[0].value
-    if isinstance(value, cst.Subscript) and len(value.slice) == 1:
+    if isinstance(value, cst.Subscript) and len(value.slice) == 1 and _named(value.value):
         return code_of(value.value)
     return None
+
+
+def _named(expr: cst.BaseExpression) -> bool:
+    """`ckpt`, `self.state` or `ckpt["train"]`: read twice by the guarded load, it must not load twice
+    (`torch.load(path)["optimizer"]` would)."""
+    if isinstance(expr, cst.Name):
+        return True
+    if isinstance(expr, cst.Attribute):
+        return _named(expr.value)
+    if isinstance(expr, cst.Subscript):
+        return _named(expr.value) and all(
+            isinstance(e.slice, cst.Index) and isinstance(e.slice.value, (cst.SimpleString, cst.Integer, cst.Name))
+            for e in expr.slice
+        )
+    return False

@@ -111,10 +111,17 @@ class Planner:
         self.edits.imports.append(("math", None))
 
     def _warmup(
-        self, names: ScheduleNames, user_warmup: str | None, scope, order: int, user_value: float | None = None
+        self,
+        names: ScheduleNames,
+        user_warmup: str | None,
+        scope,
+        order: int,
+        user_value: float | None = None,
+        total_steps: float | None = None,
     ) -> tuple[ScheduleNames, str]:
         """W: the configured number, the user's own warmup length (its name where it is defined, else
-        its value), or about 5% of T."""
+        its value), or about 5% of T (`total_steps`, its value where it is known before the run
+        starts)."""
         if self.options.decay == "cosine":
             self.need_math()
         if isinstance(self.options.warmup_steps, int):
@@ -125,8 +132,14 @@ class Planner:
             return names, user_warmup
         if user_warmup is not None and user_value is not None and user_value == int(user_value) and user_value >= 1:
             return names, str(int(user_value))
-        self.need_math()
-        return names, auto_warmup_expr(names.total)
+        if self.options.total_steps is not None:
+            total_steps = self.options.total_steps
+        return names, auto_warmup_expr(names.total, total_steps)
+
+    def _run_steps(self, optimizer: Optimizer) -> float | None:
+        """T of the optimizer's run, from the schedule model (None: known only when the run starts)."""
+        total = schedule_of(self.model, optimizer).total
+        return total.value if total is not None else None
 
     # ---- WL001 / WL002: insert a scheduler ----------------------------------
     def insert_scheduler(
@@ -137,7 +150,9 @@ class Planner:
         wanted = (user_warmup,) if user_warmup is not None and isinstance(self.options.warmup_steps, str) else ()
         placement, sites = place(self.model, optimizer, self.options.total_steps, wanted)
         total = placement.total_steps or str(self.options.total_steps)
-        names, warmup = self._warmup(self.names(), user_warmup, placement.scope, placement.order, user_value)
+        names, warmup = self._warmup(
+            self.names(), user_warmup, placement.scope, placement.order, user_value, self._run_steps(optimizer)
+        )
         block = self._schedule_block(names, total, warmup, optimizer, module_level=placement.scope == MODULE_SCOPE)
         if placement.after is not None:
             self.edits.insert_after(placement.after, block)
@@ -304,6 +319,7 @@ class Planner:
             raise CannotFix("cannot tell which optimizer the scheduler drives")
         home = scheduler.call.scope
         framework_total = framework_run_length(scheduler)
+        total_steps = None  # T's value, where it is known before the run starts
         if self.options.total_steps is not None:
             total = str(self.options.total_steps)
         elif framework_total is not None:
@@ -312,7 +328,8 @@ class Planner:
             sites = optimizer.steps
             if not sites:
                 raise CannotFix(no_steps_reason(optimizer))
-            total = known_length(self.model, sites[0], home).text
+            length = known_length(self.model, sites[0], home)
+            total, total_steps = length.text, length.value
         later, order = None, scheduler.call.order
         if total != framework_total and not available(self.model, total, home, order):
             later = later_place(self.model, scheduler, total)  # or why the scheduler cannot move
@@ -324,7 +341,7 @@ class Planner:
         else:  # a lone LinearLR
             iters = call_argument(scheduler.call.node, "total_iters", 3)
             user_warmup, replace_target = (code_of(iters) if iters is not None else "5"), scheduler.call.node
-        names, warmup = self._warmup(self.names(), user_warmup, home, order)
+        names, warmup = self._warmup(self.names(), user_warmup, home, order, total_steps=total_steps)
         gap = "\n\n" if home == MODULE_SCOPE else "\n"
         code = f"{names.total} = {total}\n"
         if warmup != names.warmup:

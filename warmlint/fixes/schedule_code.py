@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE
+from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_cap_applies
 from warmlint.fixes.inserted_schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 
 
@@ -50,10 +50,14 @@ def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_
     return "\n".join(lines) + "\n"
 
 
-def auto_warmup_expr(total_name: str) -> str:
-    """W as the W policy (warmlint.analysis.phases.warmup_steps_policy) computes it: for every run of
-    one step or more, its cap at a fifth of the run never binds before its floor of one step does."""
-    return f"max(1, min(math.ceil({WARMUP_SHARE} * {total_name}), {MAX_WARMUP_STEPS}))"
+def auto_warmup_expr(total_name: str, total_steps: float | None) -> str:
+    """W as the W policy (warmlint.analysis.phases.warmup_steps_policy) computes it, for a run of
+    `total_steps` (None: not known before the run starts). The 2000-step cap is written only where
+    it can change the value, so the common case reads as what it is: 5% of the run."""
+    share = f"round({WARMUP_SHARE} * {total_name})"
+    if warmup_cap_applies(total_steps):
+        return f"max(1, min({share}, {MAX_WARMUP_STEPS}))"
+    return f"max(1, {share})"
 
 
 def statements(code: str) -> list[cst.BaseStatement]:

@@ -34,21 +34,20 @@ def add_warmup(planner: Planner, scheduler: Scheduler) -> None:
         epochs = _epoch_count(model, relations[0])
         length_name = planner.fresh("warmup_epochs", "lr_warmup_epochs")
         if epochs and available(model, epochs, home, order):
-            planner.need_math()
             # The W policy's share of the run and its floor; its cap of 2000 counts steps, not epochs.
-            length = f"max(1, math.ceil({WARMUP_SHARE} * {parenthesized(epochs)}))"
+            length = f"max(1, round({WARMUP_SHARE} * {parenthesized(epochs)}))"
         else:
             length = "5"  # the epoch count is not in the file: a visible constant to tune
     else:
         optimizer = scheduler.optimizer
         if optimizer is None or not optimizer.steps:
             raise CannotFix("cannot find where its optimizer steps")
-        total = known_length(model, optimizer.steps[0], home).text
+        run = known_length(model, optimizer.steps[0], home)
+        total = run.text
         if not available(model, total, home, order):
             raise CannotFix(f"`{total}` is not defined where the scheduler is built")
-        planner.need_math()
         length_name = planner.fresh("warmup_steps", "lr_warmup_steps")
-        length = auto_warmup_expr(parenthesized(total))
+        length = auto_warmup_expr(parenthesized(total), run.value)
     optimizer_argument = scheduler.argument("optimizer", 0)
     if optimizer_argument is None:
         raise CannotFix("the optimizer is not passed to the scheduler as an argument")
@@ -83,8 +82,8 @@ def _hf_warmup(planner: Planner, scheduler: Scheduler) -> None:
         raise CannotFix("cannot find num_warmup_steps and num_training_steps")
     if scheduler.call.statement is None:
         raise CannotFix("the scheduler is not built on a line of its own")
-    planner.need_math()
     length_name = planner.fresh("warmup_steps", "lr_warmup_steps")
-    length = auto_warmup_expr(parenthesized(code_of(total)))
+    run = planner.model.resolver.number(total, scheduler.call.scope)  # num_training_steps, where it is known
+    length = auto_warmup_expr(parenthesized(code_of(total)), run.number if run is not None else None)
     planner.edits.insert_before(scheduler.call.statement, statements(f"{length_name} = {length}\n"))
     planner.edits.replace(warmup, cst.Name(length_name))
