@@ -808,7 +808,7 @@ class Model(L.LightningModule):
 """
     (finding,) = check_source(source, "train.py").diagnostics
     assert finding.code == "WL001" and finding.fixable
-    fixed = fix_source(source, "train.py")
+    fixed = fix_source(source, "train.py", WIDE)
     assert "        optimizer = torch.optim.SGD(self.parameters(), lr=0.1)\n" in fixed
     assert 'return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}' in fixed
     assert fixed.index("optimizer = torch.optim.SGD") < fixed.index("scheduler = ") < fixed.index("return {")
