@@ -40,7 +40,11 @@ def _corpus() -> Path | None:
 
 
 CORPUS = _corpus()
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine"),
+    pytest.mark.xdist_group("corpus"),  # its tests share one module-scoped run: one worker computes it once
+]
 
 
 def labelled(kind: str) -> dict[Finding, dict]:

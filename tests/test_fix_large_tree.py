@@ -1,27 +1,44 @@
 """`warmlint fix --apply` over a copy of a large real tree: the dev corpus (real training code,
-which has little to fix) with the pitfall fixtures planted in it (which have something to fix).
+which has little to fix) with every fixture folder planted in it (the pitfalls have something to
+fix).
 
-Every file it changes compiles, re-checking it finds none of the codes fixed in it and no WL003,
-keeps the run it fixes (the LR each optimizer trains at and the run length, read from the
+Every file it changes still parses, re-checking it finds none of the codes fixed in it and no
+WL003, keeps the run it fixes (the LR each optimizer trains at and the run length, read from the
 schedule model before and after), every file with nothing fixable stays byte-identical, and a
-second run changes nothing.
+second run changes nothing. It keeps a formatted project formatted: each Python file `ruff
+format --check` passed before the fix passes after it, and `ruff check --select E501` finds no
+line a fix wrote longer than the file's line length.
+
+The fixtures' `# expect:` markers are test annotations, not code: they are taken out of the
+planted copies (a marker can push a line past the length), which are formatted with `ruff
+format`. The tree's root sets no formatter, so ruff's and warmlint's default of 88 applies, except
+in a fixture folder with a config of its own (the 79-column project, single quotes).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
+import subprocess
+import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, model_of, run_module
+from fixture_pairs import MARKER
 from ruamel.yaml import YAML
 from test_corpus import CORPUS
 
 from warmlint.analysis.lr_schedule import schedule_of
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine"),
+    pytest.mark.xdist_group("large_tree"),  # one worker checks the tree once for both cases
+]
 
 TIMEOUT = 600  # seconds for one CLI run over the whole tree on a loaded 2-core machine
 
@@ -33,7 +50,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def findings(root: Path) -> dict[str, list[dict]]:
     """`check --format json` over the tree, by path relative to it."""
     result = run_module("check", "--no-cache", "--format", "json", ".", cwd=root, timeout=TIMEOUT)
-    assert result.returncode in (0, 1), result.stderr
+    assert result.returncode in (0, 1), result.stderr + result.stdout[-2000:]
     by_path: dict[str, list[dict]] = defaultdict(list)
     for finding in json.loads(result.stdout):
         by_path[finding["path"]].append(finding)
@@ -81,27 +98,81 @@ def compiles(path: Path) -> None:
         compile(path.read_bytes(), str(path), "exec")
 
 
+def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
+def unformatted(root: Path) -> set[str]:
+    """The Python files of the tree `ruff format --check` would reformat, from its JSON report (exit
+    2 where some file does not parse: the planted syntax-error fixture)."""
+    result = ruff("format", "--check", "--no-cache", "--output-format", "json", ".", cwd=root)
+    assert result.returncode in (0, 1, 2), result.stderr
+    report = json.loads(result.stdout)
+    paths = {Path(item["filename"]).relative_to(root).as_posix() for item in report if item["name"] == "unformatted"}
+    return {path for path in paths if path.endswith(".py")}
+
+
+def too_long(root: Path) -> dict[str, set[int]]:
+    """E501 findings, at each file's own line length (ruff's hierarchical config), by file."""
+    result = ruff("check", "--no-cache", "--select", "E501", "--output-format", "json", ".", cwd=root)
+    assert result.returncode in (0, 1), result.stderr
+    found: dict[str, set[int]] = {}
+    for finding in json.loads(result.stdout):
+        path = Path(finding["filename"]).relative_to(root).as_posix()
+        found.setdefault(path, set()).add(finding["location"]["row"])
+    return found
+
+
+def written_lines(before: bytes, after: bytes) -> set[int]:
+    """The 1-based lines of `after` that a fix wrote (inserted or changed), leaving out a line that
+    holds only the user's own text (a long string of theirs, on a line of its own once broken)."""
+    old, lines = before.decode("utf-8"), after.decode("utf-8").splitlines()
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), lines, autojunk=False)
+    changed = {j for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("replace", "insert") for j in range(j1, j2)}
+    return {j + 1 for j in changed if lines[j].strip().rstrip(",") not in old}
+
+
+@dataclass(frozen=True)
+class Tree:
+    root: Path
+    findings: dict[str, list[dict]]  # what `check` finds before any fix
+    unformatted: set[str]  # the Python files `ruff format --check` fails before any fix
+
+
 @pytest.fixture(scope="module")
-def tree(tmp_path_factory) -> Path:
+def tree(tmp_path_factory) -> Tree:
     assert CORPUS is not None
     root = tmp_path_factory.mktemp("tree")
     shutil.copytree(CORPUS, root / "corpus")
-    for script in sorted(FIXTURES.glob("wl[0-9][0-9][0-9]_*/train.*")):
-        if ".fixed" not in script.suffixes:
-            target = root / "planted" / script.parent.name / script.name
-            target.parent.mkdir(parents=True)
-            shutil.copyfile(script, target)
+    for source in sorted(FIXTURES.glob("*/*")):
+        if ".fixed" in source.suffixes or source.suffix == ".expect" or not source.is_file():
+            continue
+        target = root / "planted" / source.parent.name / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".py":
+            lines = source.read_text(encoding="utf-8").split("\n")
+            target.write_text("\n".join(MARKER.sub("", line) for line in lines), encoding="utf-8")
+        else:
+            shutil.copyfile(source, target)
     (root / "pyproject.toml").write_text("")  # the defaults, whatever lies above the copy
-    return root
+    # The fixtures are written for the tests, not formatted: formatted first, every one of them is
+    # a formatted file to keep formatted (the corpus is taken as it is, formatted or not).
+    assert ruff("format", "--no-cache", "planted", cwd=root).returncode == 0
+    return Tree(root, findings(root), unformatted(root))
 
 
 @pytest.mark.parametrize("flags", [(), ("--unsafe-fixes",)], ids=["safe", "unsafe"])
-def test_fix_over_a_large_real_tree(tree: Path, tmp_path: Path, flags: tuple[str, ...]) -> None:
+def test_fix_over_a_large_real_tree(tree: Tree, tmp_path: Path, flags: tuple[str, ...]) -> None:
     root = tmp_path / "copy"
-    shutil.copytree(tree, root)
+    shutil.copytree(tree.root, root)
     fixable_safety = {"safe", "unsafe"} if flags else {"safe"}
     before = snapshot(root)
-    checked = findings(root)
+    checked = tree.findings
+    formatted = {path for path in before if path.endswith(".py")} - tree.unformatted
+    assert len([p for p in formatted if p.startswith("planted/")]) >= 100, "the check has formatted files to keep"
+    assert len(formatted) < len([p for p in before if p.endswith(".py")]), "ruff's report is read"
     fixable = {path for path, found in checked.items() if any(f["fix_safety"] in fixable_safety for f in found)}
 
     fix(root, *flags)
@@ -120,6 +191,14 @@ def test_fix_over_a_large_real_tree(tree: Path, tmp_path: Path, flags: tuple[str
         # No fix leaves a warmup without decay behind; one no fix could remove may stay.
         new_wl003 = {"WL003"} - {f["code"] for f in checked[path]}
         assert not left & (fixed_codes | new_wl003), f"{path}: {sorted(left)} left after fixing {sorted(fixed_codes)}"
+
+    assert changed & formatted, "some formatted files get fixed"
+    broken = sorted(changed & formatted & unformatted(root))
+    assert not broken, f"`ruff format --check` passed before the fix and fails after it: {broken}"
+    long_lines = too_long(root)
+    for path in sorted(p for p in changed if p.endswith(".py")):
+        long_written = long_lines.get(path, set()) & written_lines(before[path], after[path])
+        assert not long_written, f"{path}: lines a fix wrote are too long: {sorted(long_written)}"
 
     fix(root, *flags)
     assert snapshot(root) == after, "a second run changes nothing"

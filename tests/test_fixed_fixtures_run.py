@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("torch")
-pytestmark = pytest.mark.slow  # every case runs its fixed script under verify
+pytestmark = [
+    pytest.mark.slow,  # every case runs its fixed script under verify
+    pytest.mark.xdist_group("fixed_fixtures_run"),  # its tests share one module-scoped run: one worker computes it once
+]
 
 from warmlint.config import DEFAULT_FIX, Config  # noqa: E402
 from warmlint.engine.fixer import fix_bytes  # noqa: E402

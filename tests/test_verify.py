@@ -37,6 +37,9 @@ from warmlint.verify.child.pace import Pace, pace_from_calls
 from warmlint.verify.outcome import TORCH_MISSING
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
 
+# Most tests here share one module-scoped run: one worker computes it once.
+pytestmark = pytest.mark.xdist_group("verify")
+
 torch = pytest.importorskip("torch")
 lr_scheduler = torch.optim.lr_scheduler
 
