@@ -174,6 +174,7 @@ class _Requote(cst.CSTTransformer):
 
 # A bracketed node: the code before its opening bracket, the brackets, and its elements.
 _BRACKETS = {cst.Call: "()", cst.Dict: "{}", cst.List: "[]", cst.Set: "{}", cst.Subscript: "[]"}
+_COLLECTIONS = (cst.List, cst.Dict, cst.Set, cst.Tuple)  # displays, not calls or subscripts
 
 
 class _Breaker:
@@ -193,11 +194,21 @@ class _Breaker:
         tail = f"  {comment.value}" if comment is not None else ""
         if not isinstance(value, cst.BaseExpression):
             return None
-        lines = self.split(self.code(small), value, tail, indent)
+        text = self.code(small)
+        lines = self.split(text, value, tail, indent) or self.parenthesized(text, value, tail, indent)
         if lines is None:
             return None
         # Parsed on its own, then indented by its block (libcst prefixes every line with the block's indentation).
         return "\n".join(line[len(indent) :] for line in lines)
+
+    def parenthesized(self, text: str, value: cst.BaseExpression, tail: str, indent: str) -> list[str] | None:
+        """`text` with `value` (no bracket of its own to break at) inside new parentheses on a line of
+        its own, as ruff wraps the right-hand side of an assignment."""
+        value_code = self.code(value)
+        inner = indent + self.step + value_code
+        if not text.endswith(value_code) or "\n" in value_code or len(inner) > self.line_length:
+            return None
+        return [indent + text[: len(text) - len(value_code)] + "(", inner, indent + ")" + tail]
 
     def split(self, text: str, value: cst.BaseExpression, tail: str, indent: str) -> list[str] | None:
         """`text` (which ends with the code of `value`), then `tail`, broken at the last bracket of `value`."""
@@ -221,7 +232,8 @@ class _Breaker:
         magic = [_magic(e) for e in elements]
         codes = [self.code(e.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip() for e in elements]
         flat = ", ".join(codes)
-        explode = _trailing_comma(bracket) or any(magic)  # ruff keeps a magic trailing comma's layout
+        # ruff keeps a magic trailing comma's layout, and puts a collection literal's items one per line.
+        explode = _trailing_comma(bracket) or any(magic) or isinstance(bracket, _COLLECTIONS)
         if not explode and "\n" not in flat and len(inner) + len(flat) <= self.line_length:
             return [indent + head, inner + flat, indent + closing + tail]
         lines = [indent + head]
