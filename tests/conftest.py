@@ -26,6 +26,16 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# Locally (no CI), property tests draw a quarter of their examples so the fast lane stays fast;
+# CI draws every one of them.
+FULL_EXAMPLES = bool(os.environ.get("CI"))
+
+
+def examples(full: int) -> int:
+    """The example count for a property test: `full` in CI, a quarter of it (at least 2) locally."""
+    return full if FULL_EXAMPLES else max(2, full // 4)
+
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 RULE_DOCS = REPO / "rules"

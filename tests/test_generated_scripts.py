@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from scriptgen import (
     LOOK_ALIKES,
@@ -91,7 +92,7 @@ def test_fix_compiles_is_a_fixed_point_touches_only_its_lines_and_removes_its_fi
     assert_fix_properties(script)
 
 
-@settings(CI, max_examples=5)
+@settings(CI, max_examples=examples(5))
 @given(training_scripts())
 def test_cli_and_api_agree(script) -> None:
     with tempfile.TemporaryDirectory() as folder:

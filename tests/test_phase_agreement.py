@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from conftest import model_of
+from conftest import examples, model_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,7 +66,7 @@ def as_run(values: list[float]) -> RunRecord:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(traces())
 def test_static_fixer_and_verify_agree_on_the_phases(values):
     model = model_of(as_source(values))

@@ -4,6 +4,7 @@ the messages)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -12,9 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import FIXTURES, REPO, RULE_DOCS, TEXT_LINE, write
 
 from warmlint.analysis.scale import ScaleEvidence
+from warmlint.cli import main
 from warmlint.cli.rule import rule_markers
 from warmlint.config import Config
 from warmlint.diagnostics import FixSafety
@@ -66,10 +69,10 @@ def mixed(tmp_path_factory) -> Path:
 
 
 def _run(*args: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "warmlint", *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode in (0, 1), done.stderr
+    """The output of `warmlint ARGS` run in-process from `cwd` (the markers are about the output, not the process)."""
+    with contextlib.chdir(cwd):
+        done = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert done.exit_code in (0, 1), done.stderr
     return done.stdout
 
 
