@@ -24,33 +24,30 @@ from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.cli import main
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.diagnostics import Diagnostic, FixSafety
-from warmlint.engine.declarations import declared
 from warmlint.engine.fixer import fix_bytes, fix_source
 from warmlint.engine.lint import check_source
-from warmlint.fixes import BUILDERS
+from warmlint.rule_index import RULE_INFO
+from warmlint.rules import RULES
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 WIDE = Config(line_length=120)  # where a test reads a fixed statement on one line
 ROOT = Path(__file__).resolve().parent.parent
-# Pitfalls whose fix cannot be made safely, and the reason the diagnostic gives.
-UNFIXABLE = {
+# Pitfalls of a fixable rule whose fix cannot be made safely here, and the reason the diagnostic gives.
+CANNOT_FIX = {
     "wl003_lambda_warmup_parameter": "optimizer.step() is not reached from where the optimizer is built",
     "wl004_adjust_learning_rate_step_decay": "the LR is set by adjust_learning_rate(): add the warmup to it by hand",
     "wl003_ignite_handler_warmup_flat": "the run length is not in this file",
     "wl006_lightning_manual_optimization": "cannot find where its optimizer steps",
     "wl009_argparse_lambda_functions": "the warmup length is read inside the LR function",
-    "wl013_steplr_write_in_loop": "decide which of the two should set the LR",
-    "wl013_resume_write_functions": "decide which of the two should set the LR",
-    "wl013_hf_factory_write": "decide which of the two should set the LR",
 }
+# Pitfalls of a rule declared without a fix (`fixable=False` in its module): none of them is fixed.
+NOT_FIXABLE = sorted(
+    p.parent.name
+    for p in (ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*/train.py")
+    if not RULE_INFO[p.parent.name[:5].upper()].fixable
+)
+UNFIXABLE = {*CANNOT_FIX, *NOT_FIXABLE}
 PITFALLS = sorted(p for p in (ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*/train.py") if p.parent.name not in UNFIXABLE)
-
-
-def test_a_rule_is_declared_fixable_exactly_when_a_fix_builder_is_registered_for_it() -> None:
-    fixable = {info.code for info in declared() if info.fixable}
-    built = {code for code, _ in BUILDERS}
-    assert fixable - built == set(), "declared fixable, but no fix builder is registered"
-    assert built - fixable == set(), "a fix builder is registered, but the rule is not declared fixable"
 
 
 def codes(source: bytes | str, path: str = "train.py") -> set[str]:
@@ -107,7 +104,16 @@ def test_unfixable_fixtures_say_why_and_stay_untouched(case: str) -> None:
     script = ROOT / "fixtures" / case / "train.py"
     outcome = fix_bytes(script.read_bytes(), str(script), ALL_FIXES)
     assert outcome.fixed == script.read_bytes() and not outcome.applied
-    assert any(UNFIXABLE[case] in d.no_fix_reason for d in outcome.remaining)
+    if case in CANNOT_FIX:
+        assert any(CANNOT_FIX[case] in d.no_fix_reason for d in outcome.remaining)
+    else:
+        own = [d for d in outcome.remaining if d.code == case[:5].upper()]
+        assert own and all(not d.fixable and d.no_fix_reason for d in own)
+
+
+def test_there_are_fixtures_of_a_rule_without_a_fix() -> None:
+    """Guards the test above: the rules declared without a fix have pitfall fixtures too."""
+    assert NOT_FIXABLE and all(case.startswith("wl013_") for case in NOT_FIXABLE)
 
 
 @pytest.mark.slow  # fixes every pitfall twice; the fast lane compares each fix with its fixed file
@@ -498,11 +504,10 @@ def test_unsafe_fixes_only_when_asked(tmp_path: Path) -> None:
 
 
 def test_every_fix_builder_declares_its_safety() -> None:
-    from warmlint.fixes import BUILDERS
-
-    declared = {code: builder.safety for (code, _), builder in BUILDERS.items()}
-    assert declared["WL001"] is FixSafety.SAFE and declared["WL005"] is FixSafety.UNSAFE
-    for code in {code for code, _ in BUILDERS}:
+    fixes = {code: entry.fixes for code, entry in RULES.items() if entry.fixes}
+    assert [builder.safety for builder in fixes["WL001"].values()] == [FixSafety.SAFE] * 2
+    assert [builder.safety for builder in fixes["WL005"].values()] == [FixSafety.UNSAFE]
+    for code in fixes:
         page = next((ROOT / "rules").glob(f"{code}-*.md")).read_text()
         assert "## Fix safety" in page, code
 

@@ -126,11 +126,17 @@ _ENTRIES = (
 RULE_INFO: dict[str, RuleInfo] = {info.code: info for info in _ENTRIES}
 
 
-def register(info: RuleInfo) -> None:
+def add_to_index(info: RuleInfo) -> None:
     """Add a rule that is not part of the package (a plugin's, or a test's) to the index."""
     if info.code in RULE_INFO:
         raise ValueError(f"rule {info.code} is already registered")
     RULE_INFO[info.code] = info
+
+
+def remove_from_index(code: str) -> None:
+    """Take out a rule `add_to_index` added; the package's own stay."""
+    if all(info.code != code for info in _ENTRIES):
+        RULE_INFO.pop(code, None)
 
 
 def code_names() -> dict[str, str]:

@@ -34,15 +34,13 @@ def rule_command(code: str | None, show_all: bool) -> None:
 
 def rule_markers() -> dict[str, str]:
     """Each rule's fix marker, from the safety its fix builders declare ("" for no fix; `[*]` for a
-    fixable rule with no builder here, a plugin's)."""
-    from warmlint.fixes import BUILDERS, FixBuilder  # loads the parser, which `rule` alone can afford
+    fixable rule with no builder registered, a plugin's)."""
+    from warmlint.engine.lint import RULES  # loads the parser, which `rule` alone can afford
 
     safeties: dict[str, set[FixSafety]] = {}
-    for (code, _), builder in BUILDERS.items():
-        current: FixBuilder | None = builder
-        while current is not None:
-            safeties.setdefault(code, set()).add(current.safety)
-            current = current.fallback
+    for code, entry in RULES.items():
+        for builder in entry.fixes.values():
+            safeties.setdefault(code, set()).update(builder.safeties())
     return {
         code: rule_marker(safeties.get(code, {FixSafety.SAFE})) if info.fixable else ""
         for code, info in RULE_INFO.items()

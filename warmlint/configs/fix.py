@@ -1,9 +1,9 @@
 """Fix a config file: apply the text edits of its findings, re-read and re-check the result.
 
 Each round applies the edits of every fixable finding that does not overlap another one; the
-result is kept only when it still reads, each fixed finding is gone and no warmup without decay
-(WL003) appeared. The bytes outside the edits are the file's own, byte-order mark and line
-endings included.
+result is kept only when it still reads, each fixed finding is gone and no finding of a rule
+declared `never_added_by_fixes` appeared (WL003: a warmup without decay). The bytes outside the
+edits are the file's own, byte-order mark and line endings included.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from warmlint.configs.errors import ConfigReadError
 from warmlint.configs.yaml_reader import available
 from warmlint.diagnostics import Diagnostic, FixSafety
 from warmlint.engine.fix_outcome import MAX_ROUNDS, FixOutcome
+from warmlint.rules.base import refused_for_added
 
 
 def fix_config(source: bytes, path: str, config: Config) -> FixOutcome:
@@ -87,9 +88,8 @@ def _try(
     still = {_identity(d) for d in after}
     if any(_identity(d) in still for d in batch):
         return "its fix does not remove the problem"
-    if sum(d.code == "WL003" for d in after) > sum(d.code == "WL003" for d in before):
-        return "the fixed file would warm up without ever decaying (WL003)"
-    return fixed, after
+    added = refused_for_added([d.code for d in before], [d.code for d in after])
+    return added or (fixed, after)
 
 
 def _refused(diagnostic: Diagnostic, reason: str | None) -> Diagnostic:

@@ -3,9 +3,10 @@
 Each round applies every fix of the current findings that does not overlap another one (the
 nodes it edits, the names it binds), then the file is re-parsed and re-checked; the loop ends
 when no fix is left. A round's result is kept only if it parses, each fixed finding is gone,
-no warmup-without-decay (WL003) appeared, and the schedules it wrote train well over the run
-(`warmlint.fixes.run_check`). Otherwise the round is retried with its first fix alone, and a
-fix that fails alone is refused with the reason, so one bad fix never blocks the others.
+no finding of a rule declared `never_added_by_fixes` appeared (WL003: a warmup without decay),
+and the schedules it wrote train well over the run (`warmlint.fixes.run_check`). Otherwise the
+round is retried with its first fix alone, and a fix that fails alone is refused with the reason,
+so one bad fix never blocks the others.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from warmlint.fixes.imports import add_imports
 from warmlint.fixes.layout import restyle
 from warmlint.fixes.run_check import schedule_problem
 from warmlint.notebook import NotebookError, is_notebook, read_notebook
+from warmlint.rules.base import refused_for_added
 
 NOT_PARSING = "internal error: a fix produced code that does not parse; file left unchanged"
 
@@ -172,9 +174,9 @@ def _try(
     for diagnostic in batch:
         if _identity(diagnostic, module) in still:
             return "its fix does not remove the problem"
-    warmups_without_decay = sum(d.code == "WL003" for d in before.diagnostics)
-    if sum(d.code == "WL003" for d in after.diagnostics) > warmups_without_decay:
-        return "the fixed file would warm up without ever decaying (WL003)"
+    added = refused_for_added([d.code for d in before.diagnostics], [d.code for d in after.diagnostics])
+    if added:
+        return added
     problem = schedule_problem(before.model, after.model, options) if before.model and after.model else None
     return problem or (new_module, after)
 

@@ -19,10 +19,10 @@ from warmlint.engine.deepstack import on_deep_stack
 from warmlint.engine.selection import enabled_codes
 from warmlint.engine.suppressions import INVALID_SUPPRESSION, UNUSED_SUPPRESSION, Directive, Suppressions
 from warmlint.engine.unused import Unused, rewritten, unused
-from warmlint.fixes import CommentRewrite, Edits, FixOptions, plan_fix
+from warmlint.fixes import CommentRewrite, Edits, FixBuilder, FixOptions, FixSafety, comment_fix, plan_fix
 from warmlint.notebook import NotebookError, is_notebook, read_notebook
 from warmlint.rule_index import RULE_INFO, RuleInfo, all_codes, code_names
-from warmlint.rules import CHECKS, RuleContext
+from warmlint.rules import RULES, Rule, RuleContext, register
 
 
 class Locator:
@@ -125,6 +125,12 @@ SYNTAX_ERROR = RuleInfo(
 )
 
 
+# The engine's own rules: reported here, not by a check. WL101's fix edits a comment, no code.
+register(Rule(SYNTAX_ERROR))
+register(Rule(INVALID_SUPPRESSION))
+register(Rule(UNUSED_SUPPRESSION, fixes={CommentRewrite: FixBuilder(comment_fix.rewrite_comment, FixSafety.SAFE)}))
+
+
 def syntax_error(path: str, line: int, column: int, reason: str) -> Diagnostic:
     return Diagnostic(
         path,
@@ -159,10 +165,10 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
     hidden: dict[Directive, set[str]] = {}
     apply_suppressions = bool(suppressions.directives) and not config.ignore_noqa
     for code in sorted(enabled):
-        check = CHECKS.get(code)  # WL000 has none: the parser reports it; WL100 and WL101 are the comments'
-        if check is None:
+        entry = RULES.get(code)  # WL000 has no check: the parser reports it; WL100 and WL101 are the comments'
+        if entry is None or entry.check is None:
             continue
-        for finding in check(context):
+        for finding in entry.check(context):
             if apply_suppressions:
                 covering = suppressions.covering(code, locator.statement_lines(finding.node))
                 for directive in covering:
@@ -171,11 +177,13 @@ def lint_module(module: cst.Module, path: str, config: Config) -> FileResult:
                     continue
             fix: Edits | str | None = finding.no_fix_reason or None
             if finding.fix_data is not None and not fix:
-                fix = plan_fix(code, finding.fix_data, model, FixOptions.from_config(config))
+                fix = plan_fix(
+                    entry.builder_for(finding.fix_data), finding.fix_data, model, FixOptions.from_config(config)
+                )
             span = locator.span(finding.node)
             diagnostics.append(_diagnostic(path, code, span, finding.message, finding.hint, fix))
     if apply_suppressions and UNUSED_SUPPRESSION.code in enabled:
-        found = unused(suppressions, hidden, enabled, set(CHECKS))
+        found = unused(suppressions, hidden, enabled, {code for code, entry in RULES.items() if entry.check})
         diagnostics += [
             _unused_diagnostic(path, u, comments, raw.comment_holders, locator, model, config) for u in found
         ]
@@ -213,7 +221,7 @@ def _unused_diagnostic(
     comment = comments[directive.line]
     start = locator.span(comment).column
     rewrite = CommentRewrite(comment, holders[id(comment)], rewritten(comment.value, found))
-    fix = plan_fix(UNUSED_SUPPRESSION.code, rewrite, model, FixOptions.from_config(config))
+    fix = plan_fix(RULES[UNUSED_SUPPRESSION.code].builder_for(rewrite), rewrite, model, FixOptions.from_config(config))
     span = Span(directive.line, start + directive.start, directive.line, start + directive.end)
     hint = "remove it, so that it cannot hide a finding nobody has seen"
     return _diagnostic(path, UNUSED_SUPPRESSION.code, span, found.message(), hint, fix)

@@ -28,7 +28,7 @@ from warmlint.diagnostics import FileResult
 from warmlint.engine.selection import enabled_codes
 from warmlint.explain.report import Finding, Place, RuleLine
 from warmlint.rule_index import RULE_INFO, all_codes
-from warmlint.rules import CHECKS, RuleContext
+from warmlint.rules import RULES, Rule, RuleContext
 from warmlint.rules.thresholds import Threshold, high_lr_threshold
 from warmlint.rules.wl004_decay_without_warmup import decay_only, needs_warmup
 from warmlint.syntax import Unresolved
@@ -73,12 +73,16 @@ def rule_lines(result: FileResult, config: Config, lines: Callable, locate: Loca
         if mine:
             findings = tuple(Finding(Place(d.line, d.cell), d.message) for d in mine)
             found.append(RuleLine(code, name, "found", findings))
-        elif code in CHECKS and next(iter(CHECKS[code](context)), None) is not None:
+        elif code in RULES and _finds_something(RULES[code], context):
             found.append(RuleLine(code, name, "suppressed", reason=SUPPRESSED))
         else:
             why = REASONS.get(code)
             found.append(RuleLine(code, name, "silent", reason=(why(facts) if why else None) or CHECKED))
     return tuple(found)
+
+
+def _finds_something(entry: Rule, context: RuleContext) -> bool:
+    return entry.check is not None and next(iter(entry.check(context)), None) is not None
 
 
 def _per_object(facts: Facts, objects, why: Callable) -> str | None:

@@ -1,16 +1,19 @@
-"""What a rule's check is: a pure function of the file's facts, registered under its code."""
+"""What a rule is: its declaration, its check (a pure function of the file's facts) and its fix
+builders, registered together under its code."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 import libcst as cst
 
 from warmlint.analysis.catalog import NOT_WARMUP, SUPPRESSION_TEXT, WARM_WORD
 from warmlint.analysis.model import Model
 from warmlint.config import Config
-from warmlint.rule_index import RULE_INFO, RuleInfo, register
+from warmlint.fixes import FixBuilder
+from warmlint.rule_index import RULE_INFO, RuleInfo, add_to_index, remove_from_index
 
 
 @dataclass(frozen=True)
@@ -46,26 +49,73 @@ class RuleContext:
         return None
 
 
-CHECKS: dict[str, Callable[[RuleContext], Iterable[Finding]]] = {}
+Check = Callable[[RuleContext], Iterable[Finding]]
 
 
-def rule(info: RuleInfo):
-    """Register a rule's check under the rule's declaration (its module's `RULE`).
+@dataclass(frozen=True)
+class Rule:
+    """Everything about one rule: its declaration, its check, and the builders of its fixes."""
+
+    info: RuleInfo
+    check: Check | None = None  # None: the engine reports it itself (WL000, WL100, WL101)
+    # The type of the facts a finding carries -> the builder of its fix, with its safety.
+    fixes: Mapping[type, FixBuilder] = field(default_factory=dict)
+    # Set: a fix whose file has more findings of this rule than before is refused, with
+    # "the fixed file would <this> (<code>)" as the reason.
+    never_added_by_fixes: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.info.code
+
+    def builder_for(self, fix_data: object) -> FixBuilder | None:
+        return self.fixes.get(type(fix_data))
+
+
+# The one registry of rules: each rule module's, the engine's own (warmlint.engine.lint), and any
+# registered from outside the package (a plugin, a test).
+RULES: dict[str, Rule] = {}
+
+
+def rule(info: RuleInfo, fixes: Mapping[type, FixBuilder] | None = None, never_added_by_fixes: str = ""):
+    """Register a rule's check under the rule's declaration (its module's `RULE`), with the fix
+    builders for the facts its findings carry.
 
     The parser-free index (warmlint.rule_index, written from these declarations by
     `python -m warmlint.engine.declarations`) must already list a built-in rule as declared; a
     rule from outside the package (a plugin, a test) is added to the index here.
     """
-    listed = RULE_INFO.get(info.code)
-    if listed is None:
-        register(info)
-    elif listed != info:
-        raise ValueError(f"{info.code} differs from warmlint.rule_index: run `python -m warmlint.engine.declarations`")
 
-    def decorate(check: Callable[[RuleContext], Iterable[Finding]]):
-        if info.code in CHECKS:
-            raise ValueError(f"two checks for rule {info.code}")
-        CHECKS[info.code] = check
+    def decorate(check: Check) -> Check:
+        register(Rule(info, check, dict(fixes or {}), never_added_by_fixes))
         return check
 
     return decorate
+
+
+def register(entry: Rule) -> None:
+    """Add a rule to the registry (and a rule from outside the package to the index)."""
+    code, listed = entry.code, RULE_INFO.get(entry.code)
+    if listed is not None and listed != entry.info:
+        raise ValueError(f"{code} differs from warmlint.rule_index: run `python -m warmlint.engine.declarations`")
+    if code in RULES:
+        raise ValueError(f"two checks for rule {code}" if entry.check else f"rule {code} is already registered")
+    if listed is None:
+        add_to_index(entry.info)
+    RULES[code] = entry
+
+
+def unregister(code: str) -> None:
+    """Remove a rule registered from outside the package, from the registry and the index."""
+    RULES.pop(code, None)
+    remove_from_index(code)
+
+
+def refused_for_added(before: Iterable[str], after: Iterable[str]) -> str | None:
+    """Why a fixed file is refused, given the codes of the findings before and after the fix: it
+    has more findings of a rule that no fix may add (None: it has not)."""
+    counted_before, counted_after = Counter(before), Counter(after)
+    for code, entry in sorted(RULES.items()):
+        if entry.never_added_by_fixes and counted_after[code] > counted_before[code]:
+            return f"the fixed file would {entry.never_added_by_fixes} ({code})"
+    return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.trainer_configs import trainer_configs, trains_pretrained_model
+from warmlint.analysis.model import Optimizer
+from warmlint.analysis.trainer_configs import TrainerConfig, trainer_configs, trains_pretrained_model
+from warmlint.fixes import FixBuilder, FixSafety, Planner, trainer_config_fix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.thresholds import adam_threshold, describe_lr, high_lr_threshold
@@ -15,7 +17,14 @@ RULE = RuleInfo(
 )
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        Optimizer: FixBuilder(Planner.insert_scheduler, FixSafety.SAFE),
+        # Trainer configs: rewrites only the schedule settings (lr_scheduler_type, warmup_ratio).
+        TrainerConfig: FixBuilder(trainer_config_fix.warmup_and_decay, FixSafety.SAFE),
+    },
+)
 def check(ctx: RuleContext):
     yield from _trainer_configs(ctx)
     model = ctx.model

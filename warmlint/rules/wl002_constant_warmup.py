@@ -7,6 +7,7 @@ from warmlint.analysis.facts import LrWrite
 from warmlint.analysis.lr_schedule import Schedule, WritePhase, schedule_of
 from warmlint.analysis.schedules import manual_schedule
 from warmlint.analysis.warmup_phase import branch_phase, mentions_warm, structural_signal
+from warmlint.fixes import FixBuilder, FixSafety, Planner, ramp_fix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
@@ -20,7 +21,16 @@ RULE = RuleInfo(
 HINT = "ramp the LR linearly, e.g. `target_lr * (step + 1) / warmup_steps`, or use a LambdaLR with linear warmup"
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        # Removes the manual `param_group["lr"]` writes the scheduler replaces; where no scheduler
+        # can be inserted, the constant becomes a ramp in place (only the value written changes).
+        LrWrite: FixBuilder(
+            Planner.replace_manual_warmup, FixSafety.UNSAFE, FixBuilder(ramp_fix.ramp_in_place, FixSafety.SAFE)
+        ),
+    },
+)
 def check(ctx: RuleContext):
     model = ctx.model
     flagged = set()

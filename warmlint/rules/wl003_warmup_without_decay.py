@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from warmlint.analysis import catalog
+from warmlint.analysis.deepspeed_dicts import DecayingDict
 from warmlint.analysis.evaluate import ShapeKind
+from warmlint.analysis.facts import LrWrite
 from warmlint.analysis.lr_schedule import schedule_of
+from warmlint.analysis.model import Scheduler
 from warmlint.analysis.scheduler_kinds import SchedulerKind
-from warmlint.analysis.schedules import constant_after_warmup, is_alone, is_linear_warmup, lr_lambda_of, manual_schedule
-from warmlint.analysis.trainer_configs import trainer_configs
+from warmlint.analysis.schedules import (
+    ConstantAfterWarmup,
+    constant_after_warmup,
+    is_alone,
+    is_linear_warmup,
+    lr_lambda_of,
+    manual_schedule,
+)
+from warmlint.analysis.trainer_configs import TrainerConfig, trainer_configs
 from warmlint.analysis.warmup_phase import structural_signal
+from warmlint.fixes import FixBuilder, FixSafety, Planner, decay_phase, deepspeed_dict_fix, trainer_config_fix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.config_dicts import dict_findings
@@ -27,7 +38,23 @@ HINT = (
 )
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        # Rewrites only the LR function; where its run length is defined only further down, the
+        # scheduler moves down to there, before anything uses it or its optimizer.
+        Scheduler: FixBuilder(Planner.add_decay, FixSafety.SAFE, FixBuilder(Planner.add_decay_later, FixSafety.UNSAFE)),
+        LrWrite: FixBuilder(Planner.replace_manual_warmup, FixSafety.UNSAFE),  # a manual ramp, as WL002
+        TrainerConfig: FixBuilder(trainer_config_fix.decay_config_after_warmup, FixSafety.SAFE),
+        # The constant phase of a SequentialLR becomes a decay: only the LR function changes.
+        ConstantAfterWarmup: FixBuilder(decay_phase.decay_after_warmup, FixSafety.SAFE),
+        # A DeepSpeed dict in the script: "WarmupLR" -> "WarmupDecayLR" with total_num_steps; only the dict changes.
+        DecayingDict: FixBuilder(deepspeed_dict_fix.decaying_schedule, FixSafety.SAFE),
+    },
+    # A fix of any rule (WL001's inserted schedule, WL002's ramp...) must not leave a warmup that
+    # never decays behind.
+    never_added_by_fixes="warm up without ever decaying",
+)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

@@ -8,8 +8,14 @@ from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
-from warmlint.analysis.trainer_configs import DECAYING_SCHEDULES, trainer_configs, trains_pretrained_model
+from warmlint.analysis.trainer_configs import (
+    DECAYING_SCHEDULES,
+    TrainerConfig,
+    trainer_configs,
+    trains_pretrained_model,
+)
 from warmlint.config import Config
+from warmlint.fixes import FixBuilder, FixSafety, trainer_config_fix, warmup_prefix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.thresholds import adam_threshold, describe_lr, high_lr_threshold
@@ -57,7 +63,13 @@ def decay_only(model: Model, scheduler: Scheduler) -> bool:
     return False
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        Scheduler: FixBuilder(warmup_prefix.add_warmup, FixSafety.SAFE),  # wraps the scheduler, keeps it
+        TrainerConfig: FixBuilder(trainer_config_fix.add_config_warmup, FixSafety.SAFE),
+    },
+)
 def check(ctx: RuleContext):
     yield from _trainer_configs(ctx)
     model = ctx.model

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.stepping import relation
+from warmlint.analysis.stepping import StepRelation, relation
 from warmlint.analysis.units import StepUnit
+from warmlint.fixes import FixBuilder, FixSafety, stepping_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
@@ -15,7 +16,10 @@ RULE = RuleInfo(
 )
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={StepRelation: FixBuilder(stepping_fixes.move_after_optimizer_step, FixSafety.UNSAFE)},  # moves step()
+)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

@@ -6,6 +6,7 @@ from warmlint.analysis import catalog
 from warmlint.analysis.aliases import refs_in as _refs
 from warmlint.analysis.model import Lifetime, Model, Scheduler
 from warmlint.analysis.stepping import STEP_METHODS
+from warmlint.fixes import FixBuilder, FixSafety, stepping_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
@@ -48,7 +49,7 @@ def never_stepped(model: Model, scheduler: Scheduler) -> bool:
     return occurrences <= seen
 
 
-@rule(RULE)
+@rule(RULE, fixes={Scheduler: FixBuilder(stepping_fixes.add_step, FixSafety.SAFE)})
 def check(ctx: RuleContext):
     for scheduler in ctx.model.schedulers:
         if not never_stepped(ctx.model, scheduler):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from warmlint.analysis.length_findings import UnitMismatch
-from warmlint.analysis.model import Model
+from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.run_length import loop_count
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
+from warmlint.fixes import FixBuilder, FixSafety, lightning_fix, unit_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.syntax import Unresolved
@@ -30,7 +31,15 @@ def _epochs(model: Model, found: StepRelation) -> float | None:
         return None
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        # Moves step() between loops (or, in a SequentialLR stepped per batch, converts the warmup length).
+        UnitMismatch: FixBuilder(unit_fixes.match_unit, FixSafety.UNSAFE),
+        # Lightning: `"interval": "step"` in the returned config; no user code moves.
+        Scheduler: FixBuilder(lightning_fix.step_interval, FixSafety.SAFE),
+    },
+)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

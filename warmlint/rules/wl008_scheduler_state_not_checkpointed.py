@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.checkpoints import checkpoint_dicts
+from warmlint.analysis.checkpoints import CheckpointDict, checkpoint_dicts
+from warmlint.fixes import FixBuilder, FixSafety, checkpoint_fix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 
@@ -14,7 +15,7 @@ RULE = RuleInfo(
 )
 
 
-@rule(RULE)
+@rule(RULE, fixes={CheckpointDict: FixBuilder(checkpoint_fix.save_scheduler_state, FixSafety.SAFE)})
 def check(ctx: RuleContext):
     model = ctx.model
     if not model.schedulers:

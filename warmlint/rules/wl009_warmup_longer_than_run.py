@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+from warmlint.analysis.deepspeed_dicts import DictValue
 from warmlint.analysis.length_findings import ShortenWarmup
 from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_steps_policy
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
 from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
+from warmlint.fixes import FixBuilder, FixSafety, deepspeed_dict_fix, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.config_dicts import dict_findings
@@ -31,7 +33,13 @@ def _unit(run: SchedulerRun) -> str:
     return "optimizer steps" if run.unit is StepUnit.OPTIMIZER_STEP else "epochs"
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        ShortenWarmup: FixBuilder(length_fixes.shorten_warmup, FixSafety.SAFE),  # changes only the warmup length
+        DictValue: FixBuilder(deepspeed_dict_fix.set_value, FixSafety.SAFE),  # a dict's warmup_num_steps
+    },
+)
 def check(ctx: RuleContext):
     yield from dict_findings(ctx, RULE.code)  # a DeepSpeed config dict in the script
     model = ctx.model

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from warmlint.analysis.deepspeed_dicts import DictValue
 from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.units import StepUnit
+from warmlint.fixes import FixBuilder, FixSafety, deepspeed_dict_fix, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.rules.config_dicts import dict_findings
@@ -20,7 +22,13 @@ RULE = RuleInfo(
 )
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        SetHorizon: FixBuilder(length_fixes.set_horizon, FixSafety.SAFE),  # changes only T_max
+        DictValue: FixBuilder(deepspeed_dict_fix.set_value, FixSafety.SAFE),  # a dict's total_num_steps
+    },
+)
 def check(ctx: RuleContext):
     yield from dict_findings(ctx, RULE.code)  # a DeepSpeed config dict in the script
     model = ctx.model

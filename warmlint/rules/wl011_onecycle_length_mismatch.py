@@ -5,6 +5,7 @@ from __future__ import annotations
 from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run, steps_stepped_per_epoch
+from warmlint.fixes import FixBuilder, FixSafety, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.syntax import Unresolved
@@ -17,7 +18,10 @@ RULE = RuleInfo(
 )
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={SetHorizon: FixBuilder(length_fixes.onecycle_total_steps, FixSafety.SAFE)},  # changes only the cycle length
+)
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:

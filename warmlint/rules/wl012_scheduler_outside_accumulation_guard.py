@@ -5,6 +5,7 @@ from __future__ import annotations
 from warmlint.analysis.accumulation import accumulation_guard
 from warmlint.analysis.length_findings import MoveIntoGuard
 from warmlint.analysis.stepping import scheduler_step_sites
+from warmlint.fixes import FixBuilder, FixSafety, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.syntax import code_of
@@ -17,7 +18,7 @@ RULE = RuleInfo(
 )
 
 
-@rule(RULE)
+@rule(RULE, fixes={MoveIntoGuard: FixBuilder(length_fixes.move_into_guard, FixSafety.UNSAFE)})  # moves scheduler.step()
 def check(ctx: RuleContext):
     model = ctx.model
     for optimizer in model.optimizers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from warmlint.analysis.trainer_configs import TrainerConfig, trainer_configs, trains_pretrained_model
+from warmlint.fixes import FixBuilder, FixSafety, trainer_config_fix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
 from warmlint.syntax import code_of
@@ -15,7 +16,12 @@ RULE = RuleInfo(
 )
 
 
-@rule(RULE)
+@rule(
+    RULE,
+    fixes={
+        TrainerConfig: FixBuilder(trainer_config_fix.decay_config_after_warmup, FixSafety.SAFE)
+    },  # "constant" -> "cosine"
+)
 def check(ctx: RuleContext):
     configs = [c for c in trainer_configs(ctx.model) if c.schedule == "constant" and c.has_warmup]
     if not configs:
