@@ -23,12 +23,14 @@ from warmlint import check_source
 from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import FixOutcome, fix_bytes
+from warmlint.engine.lint import RULES
 from warmlint.files.prefilter import builds_what_rules_need, may_matter
 from warmlint.rule_index import RULE_INFO, all_codes
 
 PATH = "train.py"
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 KNOWN_CODES = frozenset(all_codes())
+CHECKED_CODES = frozenset(code for code, entry in RULES.items() if entry.check)  # not the engine's own
 
 FAMILIES = ("SGD", "Adam", "AdamW", "RMSprop")
 OPTIMIZER_IMPORTS = ("torch", "from", "alias", "transformers")
@@ -91,7 +93,7 @@ WARMUP_CONSTANT = "warmup_constant"  # `warmup_steps = 500`: WL009's fix may sho
 TRAINER_SCHEDULE = "trainer_schedule"  # `lr_scheduler_type="constant",` in a TrainingArguments call
 
 _SCHEDULE_INSERTS = {SIGNATURE, CALL, SCHEDULER_IMPORT}  # WL001-WL003 insert a LambdaLR and pass it along
-CHANGEABLE = {  # from warmlint/fixes: the lines each fix removes or edits in place (others only insert)
+CHANGEABLE = {  # from the rules' fix builders: the lines each fix removes or edits in place (others only insert)
     "WL001": _SCHEDULE_INSERTS,
     "WL002": _SCHEDULE_INSERTS | {LR_WRITE},  # removes every LR write of the optimizer
     "WL003": _SCHEDULE_INSERTS | {LR_WRITE, LR_FUNCTION, SCHEDULER},  # rewrites lr_lambda, drops the old def
@@ -104,9 +106,8 @@ CHANGEABLE = {  # from warmlint/fixes: the lines each fix removes or edits in pl
     "WL010": {SCHEDULER},  # sets T_max
     "WL011": {SCHEDULER},  # sets total_steps
     "WL012": {STEP},  # moves scheduler.step() into the accumulation guard
-    "WL013": set(),  # no fix
     "WL014": {TRAINER_SCHEDULE},  # "constant" becomes "cosine"
-}
+}  # one entry per rule with a check and a fix builder (tests/test_generated_scripts.py checks it)
 WHERE_REPORTED = {  # the documented position of each finding (rules/*.md)
     "WL001": {OPTIMIZER},
     "WL002": {LR_WRITE},
@@ -221,7 +222,7 @@ class Script:
         """The lines whose suppression names a rule with no finding there to hide (a blanket one: no
         finding at all), `findings` being what the script reports without its comments (every
         rule runs): where WL101 reports."""
-        judged = KNOWN_CODES - {"WL000", "WL100", UNUSED}
+        judged = CHECKED_CODES
 
         def hides_nothing(named: frozenset[str], hid: set[str]) -> bool:
             return not hid if ALL in named else bool((named & judged) - hid)

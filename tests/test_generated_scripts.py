@@ -16,8 +16,11 @@ from click.testing import CliRunner
 from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from scriptgen import (
+    CHANGEABLE,
     LOOK_ALIKES,
     PLANTED,
+    SPAN_STARTS,
+    WHERE_REPORTED,
     Renderer,
     Script,
     assert_check_properties,
@@ -33,6 +36,7 @@ from warmlint import check_source, fix_source
 from warmlint.cli import main
 from warmlint.config import DEFAULT_FIX, Config
 from warmlint.engine.fixer import fix_bytes
+from warmlint.engine.lint import RULES
 from warmlint.rule_index import RULE_INFO
 
 ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
@@ -46,9 +50,10 @@ def test_check_reports_known_codes_at_valid_spans_on_the_documented_lines(script
     assert_check_properties(script)
 
 
-def test_every_rule_with_a_fix_and_wl013_are_planted() -> None:
-    fixable = {code for code, info in RULE_INFO.items() if info.fixable and code not in ("WL000", "WL100", "WL101")}
-    assert fixable | {"WL013"} <= set(PLANTED)
+def test_every_checked_rule_is_planted_and_its_fix_has_the_lines_it_may_change() -> None:
+    checked = {code for code, entry in RULES.items() if entry.check}
+    assert checked == set(PLANTED) == set(WHERE_REPORTED) == set(SPAN_STARTS)
+    assert set(CHANGEABLE) == {code for code in checked if RULES[code].fixes}
 
 
 @pytest.mark.parametrize("code", sorted(PLANTED))
