@@ -92,7 +92,7 @@ def check(ctx: RuleContext):
                 fix_data=scheduler,
             )
     yield from _manual_ramps(ctx)
-    yield from dict_findings(ctx, RULE.code)  # DeepSpeed's WarmupLR in a config dict
+    yield from dict_findings(ctx, RULE.code, lambda item: (DecayingDict(item), ""))  # DeepSpeed's WarmupLR in a dict
     for config in trainer_configs(model):
         if config.schedule == "constant_with_warmup":
             yield Finding(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from warmlint.analysis.deepspeed_dicts import DictValue
+from warmlint.analysis.deepspeed_dicts import DictSchedule, DictValue
 from warmlint.analysis.length_findings import ShortenWarmup
 from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_steps_policy
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
@@ -13,7 +13,7 @@ from warmlint.analysis.warmup_length import warmup_length
 from warmlint.fixes import FixBuilder, FixSafety, deepspeed_dict_fix, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.config_dicts import dict_findings
+from warmlint.rules.config_dicts import NO_DICT_FIX, dict_findings, dict_value, setting_number
 from warmlint.syntax import Unresolved
 
 RULE = RuleInfo(
@@ -41,7 +41,7 @@ def _unit(run: SchedulerRun) -> str:
     },
 )
 def check(ctx: RuleContext):
-    yield from dict_findings(ctx, RULE.code)  # a DeepSpeed config dict in the script
+    yield from dict_findings(ctx, RULE.code, _shorter_dict_warmup)  # a DeepSpeed config dict in the script
     model = ctx.model
     for scheduler in model.schedulers:
         if scheduler.parent is not None:
@@ -67,3 +67,12 @@ def check(ctx: RuleContext):
             hint=f"shorten the warmup to {steps} ({WARMUP_SHARE:.0%} of the run, at most {MAX_WARMUP_STEPS} steps)",
             fix_data=ShortenWarmup(warmup, scheduler, steps),
         )
+
+
+def _shorter_dict_warmup(item: DictSchedule) -> tuple[object, str]:
+    """A dict's warmup_num_steps shortened as the shared W policy says."""
+    schedule = item.schedule
+    if schedule.warmup_steps is None or schedule.run_length is None:
+        return None, NO_DICT_FIX
+    warmup, run = setting_number(schedule.warmup_steps), setting_number(schedule.run_length)
+    return dict_value(item, schedule.warmup_steps, str(min(int(warmup), warmup_steps_policy(int(run)))))

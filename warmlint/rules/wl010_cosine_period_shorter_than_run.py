@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warmlint.analysis.deepspeed_dicts import DictValue
+from warmlint.analysis.deepspeed_dicts import DictSchedule, DictValue
 from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
@@ -11,7 +11,7 @@ from warmlint.analysis.units import StepUnit
 from warmlint.fixes import FixBuilder, FixSafety, deepspeed_dict_fix, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.config_dicts import dict_findings
+from warmlint.rules.config_dicts import NO_DICT_FIX, dict_findings, dict_value, setting_number
 from warmlint.syntax import Unresolved
 
 RULE = RuleInfo(
@@ -30,7 +30,7 @@ RULE = RuleInfo(
     },
 )
 def check(ctx: RuleContext):
-    yield from dict_findings(ctx, RULE.code)  # a DeepSpeed config dict in the script
+    yield from dict_findings(ctx, RULE.code, _dict_horizon)  # a DeepSpeed config dict in the script
     model = ctx.model
     for scheduler in model.schedulers:
         if SchedulerKind.of(scheduler) is not SchedulerKind.COSINE:
@@ -55,3 +55,11 @@ def check(ctx: RuleContext):
             hint=f"set T_max to the length it covers, {span.amount}",
             fix_data=SetHorizon(scheduler, period, span),
         )
+
+
+def _dict_horizon(item: DictSchedule) -> tuple[object, str]:
+    """A dict's total_num_steps set to the run's length."""
+    schedule = item.schedule
+    if schedule.total_steps is None or schedule.run_length is None:
+        return None, NO_DICT_FIX
+    return dict_value(item, schedule.total_steps, str(int(setting_number(schedule.run_length))))
