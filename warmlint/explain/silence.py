@@ -26,7 +26,7 @@ from warmlint.analysis.warmup_length import warmup_length
 from warmlint.config import Config
 from warmlint.diagnostics import FileResult
 from warmlint.engine.selection import enabled_codes
-from warmlint.explain.report import Finding, Place, RuleLine
+from warmlint.explain.report import Finding, Place, RuleLine, RuleStatus
 from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.rules import CHECKS, RuleContext
 from warmlint.rules.thresholds import Threshold, high_lr_threshold
@@ -67,17 +67,17 @@ def rule_lines(result: FileResult, config: Config, lines: Callable, locate: Loca
     for code in all_codes():
         name = RULE_INFO[code].name
         if code not in enabled:
-            found.append(RuleLine(code, name, "not selected", reason=NOT_SELECTED))
+            found.append(RuleLine(code, name, RuleStatus.NOT_SELECTED, reason=NOT_SELECTED))
             continue
         mine = [d for d in result.diagnostics if d.code == code]
         if mine:
             findings = tuple(Finding(Place(d.line, d.cell), d.message) for d in mine)
-            found.append(RuleLine(code, name, "found", findings))
+            found.append(RuleLine(code, name, RuleStatus.FOUND, findings))
         elif code in CHECKS and next(iter(CHECKS[code](context)), None) is not None:
-            found.append(RuleLine(code, name, "suppressed", reason=SUPPRESSED))
+            found.append(RuleLine(code, name, RuleStatus.SUPPRESSED, reason=SUPPRESSED))
         else:
             why = REASONS.get(code)
-            found.append(RuleLine(code, name, "silent", reason=(why(facts) if why else None) or CHECKED))
+            found.append(RuleLine(code, name, RuleStatus.SILENT, reason=(why(facts) if why else None) or CHECKED))
     return tuple(found)
 
 
