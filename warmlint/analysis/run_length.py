@@ -19,6 +19,7 @@ from warmlint.analysis.accumulation import AccumulationGuard, accumulation_guard
 from warmlint.analysis.facts import BindingKind, CallSite, Loop, LoopExit, ScopeId
 from warmlint.analysis.model import Lifetime, Model, Optimizer, Scheduler
 from warmlint.analysis.names import dotted_name
+from warmlint.analysis.units import StepUnit
 from warmlint.syntax import Unresolved, code_of, heads, parenthesized
 
 _ITER_WRAPPERS = {"enumerate", "tqdm", "tqdm.tqdm", "iter", "progress_bar", "track", "tqdm.auto.tqdm"}
@@ -138,7 +139,11 @@ LIGHTNING_TOTAL = "self.trainer.estimated_stepping_batches"
 def framework_run_length(scheduler: Scheduler) -> str | None:
     """`T` of a run the framework steps, as code the framework evaluates: for a scheduler that
     Lightning steps every optimizer step, its trainer's estimate. None where the file must say."""
-    if scheduler.lightning_interval == "step" and scheduler.optimizer is not None and not scheduler.optimizer.steps:
+    if (
+        scheduler.lightning_interval is StepUnit.OPTIMIZER_STEP
+        and scheduler.optimizer is not None
+        and not scheduler.optimizer.steps
+    ):
         return LIGHTNING_TOTAL
     return None
 
