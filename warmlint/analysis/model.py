@@ -22,6 +22,7 @@ from warmlint.analysis.facts import BindingKind, CallSite, LrWrite, RawFacts, Sc
 from warmlint.analysis.frameworks import Frameworks
 from warmlint.analysis.names import ImportTable, dotted_name
 from warmlint.analysis.scale import ModelScale, ScaleEvidence
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.units import StepUnit
 from warmlint.analysis.values import Resolver, Value
 
@@ -440,7 +441,9 @@ class Model:
             target = scheduler.argument("optimizer", 0)
             scheduler.optimizer = self.optimizer_for(target, scheduler.call.scope, scheduler.call.order)
             if scheduler.short_name in catalog.COMPOSITE_SCHEDULERS:
-                inner = scheduler.argument("schedulers", 1 if scheduler.short_name == "SequentialLR" else 0)
+                inner = scheduler.argument(
+                    "schedulers", 1 if SchedulerKind.of(scheduler) is SchedulerKind.SEQUENTIAL else 0
+                )
                 for ref in refs_in(inner) if inner is not None else ():
                     child = self.scheduler_for(ref, scheduler.call.scope, scheduler.call.order)
                     if child is not None:

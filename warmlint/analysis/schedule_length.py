@@ -73,12 +73,12 @@ def _length(model: Model, expr: cst.BaseExpression, scope) -> Length:
 
 def horizon(model: Model, scheduler: Scheduler) -> Horizon | None:
     """The horizon written in the scheduler's construction, when it has one."""
-    name, scope = scheduler.short_name, scheduler.call.scope
+    kind, scope = SchedulerKind.of(scheduler), scheduler.call.scope
     node = scheduler.call.node
-    if name == "CosineAnnealingLR":
+    if kind is SchedulerKind.COSINE:
         expr = call_argument(node, "T_max", 1)
         return Horizon("T_max", _length(model, expr, scope), (expr,)) if expr is not None else None
-    if name == "OneCycleLR":
+    if kind is SchedulerKind.ONE_CYCLE:
         total = call_argument(node, "total_steps", 2)
         if total is not None:
             return Horizon("total_steps", _length(model, total, scope), (total,))

@@ -21,6 +21,7 @@ from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.scale import ScaleEvidence
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.config import Config
@@ -239,17 +240,18 @@ def _wl009(facts: Facts) -> str | None:
     return _per_object(facts, facts.top_schedulers(), why)
 
 
-def _span(facts: Facts, kind: str) -> str | None:
+def _span(facts: Facts, kind: SchedulerKind) -> str | None:
     """WL010 and WL011: a horizon written in the scheduler, against the steps the run gives it."""
     model = facts.model
-    mine = [s for s in model.schedulers if s.short_name == kind]
-    if not mine and not (kind == "CosineAnnealingLR" and deepspeed_schedules(model)):
-        return f"no {kind} in the file"
+    cosine = kind is SchedulerKind.COSINE
+    mine = [s for s in model.schedulers if SchedulerKind.of(s) is kind]
+    if not mine and not (cosine and deepspeed_schedules(model)):
+        return f"no {kind.value} in the file"
 
     def why(scheduler: Scheduler) -> str | None:
         length = horizon(model, scheduler)
         if length is None:
-            return f"no {'T_max' if kind == 'CosineAnnealingLR' else 'length'} written in its construction"
+            return f"no {'T_max' if cosine else 'length'} written in its construction"
         try:
             span = covered(model, scheduler, scheduler_run(model, scheduler))
         except Unresolved as reason:
@@ -257,7 +259,7 @@ def _span(facts: Facts, kind: str) -> str | None:
         order = compare(model, length.length.text, span.text, scheduler.call.scope)
         if order is None:
             return f"{length.kind} = {length.length} and the {span} steps it gets cannot be compared"
-        if order is Order.EQUAL or (kind == "CosineAnnealingLR" and order is not Order.SHORTER):
+        if order is Order.EQUAL or (cosine and order is not Order.SHORTER):
             return f"{length.kind} = {length.length} covers the {span} steps it gets"
         return None
 
@@ -316,8 +318,8 @@ REASONS: dict[str, Reason] = {
     "WL007": _wl007,
     "WL008": _wl008,
     "WL009": _wl009,
-    "WL010": lambda facts: _span(facts, "CosineAnnealingLR"),
-    "WL011": lambda facts: _span(facts, "OneCycleLR"),
+    "WL010": lambda facts: _span(facts, SchedulerKind.COSINE),
+    "WL011": lambda facts: _span(facts, SchedulerKind.ONE_CYCLE),
     "WL012": _wl012,
     "WL013": _wl013,
     "WL014": _wl014,
