@@ -14,7 +14,7 @@ from conftest import (
     write,
 )
 
-from warmlint.config import DEFAULT_FIX, DEFAULT_THRESHOLDS, Config
+from warmlint.config import DEFAULT_FIX, DEFAULT_THRESHOLDS, Config, Decay
 from warmlint.engine.lint import check_source
 from warmlint.files.settings import SettingsResolver
 from warmlint.rule_index import all_codes
@@ -301,6 +301,6 @@ def test_valid_values_at_the_edges(cli, in_tmp):
 
 @pytest.mark.parametrize("decay", ["cosine", "linear", "step"])
 def test_wl001_hint_names_the_decay_the_fix_would_insert(decay):
-    config = Config(fix=tuple({**DEFAULT_FIX, "decay": decay}.items()))
+    config = Config(fix=tuple({**DEFAULT_FIX, "decay": Decay(decay)}.items()))
     (found,) = check_source(HIGH_SGD, "train.py", config).diagnostics
     assert found.code == "WL001" and f"linear warmup then {decay} decay" in found.hint

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from warmlint.analysis.evaluate import classify
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.cli import main
-from warmlint.config import DEFAULT_FIX, Config
+from warmlint.config import DEFAULT_FIX, Config, Decay
 from warmlint.diagnostics import Diagnostic, FixSafety
 from warmlint.engine.fixer import fix_bytes, fix_source
 from warmlint.engine.lint import check_source
@@ -617,7 +617,7 @@ SEQUENTIAL_CONSTANT = (
 
 
 def test_a_constant_phase_decays_to_the_end_of_the_run_in_the_unit_it_is_stepped_in() -> None:
-    config = Config(fix=tuple({**DEFAULT_FIX, "decay": "linear", "min-lr-ratio": 0.1}.items()), line_length=120)
+    config = Config(fix=tuple({**DEFAULT_FIX, "decay": Decay.LINEAR, "min-lr-ratio": 0.1}.items()), line_length=120)
     outcome = fix_bytes(SEQUENTIAL_CONSTANT.encode(), "train.py", config)
     fixed = outcome.fixed.decode()
     assert [d.code for d in outcome.applied] == ["WL003"] and not outcome.remaining

@@ -16,6 +16,7 @@ from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.fixes.plans import FixOptions
 from warmlint.fixes.run_check import schedule_problem
 from warmlint.verify.checks import FAIL, PASS, run_checks
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord
 
 PEAK = 0.1
@@ -62,7 +63,7 @@ def as_run(values: list[float]) -> RunRecord:
         schedulers=(),
         device="cpu",
         notes=(),
-        ending=Ending("completed"),
+        ending=Ending(ReportStatus.COMPLETED),
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import HIGH_SGD, REPO, run_module, write
 
 from warmlint import __version__
-from warmlint.config import Config
+from warmlint.config import Config, Decay
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.fixer import fix_bytes
 from warmlint.output import sarif
@@ -389,7 +389,7 @@ def test_fixes_follow_the_config_option(cli, in_tmp):
     result = cli("check", "--format", "sarif", "--config", "elsewhere/settings.toml", "train.py")
     (found,) = json.loads(result.stdout)["runs"][0]["results"]
     (edit,) = found["fixes"][0]["artifactChanges"][0]["replacements"]
-    linear = Config(ignore=("WL003",), fix=(*Config().fix, ("decay", "linear")))
+    linear = Config(ignore=("WL003",), fix=(*Config().fix, ("decay", Decay.LINEAR)))
     expected = fix_bytes(script.read_bytes(), "train.py", linear).fixed.decode()
     assert apply_replacement(TWO_FIXES, edit) == expected
     assert expected != fix_bytes(script.read_bytes(), "train.py", Config(ignore=("WL003",))).fixed.decode()

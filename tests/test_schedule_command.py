@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from warmlint.analysis.phases import warmup_steps_policy
+from warmlint.config import Decay
 from warmlint.fixes.inserted_schedule import multiplier
 
 ROW = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S+)$")
@@ -44,7 +45,7 @@ def test_printed_numbers_are_the_multiplier_times_lr(cli, options, warmup, total
     rows = table(result.stdout)
     assert sorted(rows) == sorted({0, warmup - 1, warmup, total // 2, total - 1})
     for step, (factor, printed_lr) in rows.items():
-        expected = multiplier(step, warmup, total, decay, ratio)
+        expected = multiplier(step, warmup, total, Decay(decay), ratio)
         assert factor == pytest.approx(expected, rel=1e-5)
         assert printed_lr == pytest.approx(expected * lr, rel=1e-5)
     assert f"warmup {warmup} steps" in result.stdout

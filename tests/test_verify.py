@@ -35,6 +35,7 @@ from warmlint.verify.checks import (
 )
 from warmlint.verify.child.pace import Pace, pace_from_calls
 from warmlint.verify.outcome import TORCH_MISSING
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
 
 # Most tests here share one module-scoped run: one worker computes it once.
@@ -303,7 +304,7 @@ def test_timeout_leaves_no_process_behind(runs):
 
 def test_timeout_after_some_steps_says_where_it_got():
     run = record([0.1, 0.1, 0.1], completed=False)
-    run = RunRecord(**{**run.__dict__, "ending": Ending("terminated", timed_out=True, timeout=3)})
+    run = RunRecord(**{**run.__dict__, "ending": Ending(ReportStatus.TERMINATED, timed_out=True, timeout=3)})
     assert check_runs(run).line() == "runs: FAIL: the script timed out after 3 s, at optimizer step 3"
 
 
@@ -457,7 +458,7 @@ def record(lrs: list[float], *, completed: bool = True, projected=(), schedulers
         schedulers=tuple(schedulers),
         device="cpu",
         notes=(),
-        ending=Ending("completed" if completed else "stopped"),
+        ending=Ending(ReportStatus.COMPLETED if completed else ReportStatus.STOPPED),
     )
 
 

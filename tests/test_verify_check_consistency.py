@@ -7,6 +7,7 @@ import math
 import pytest
 
 from warmlint.verify.checks import FAIL, INFO, PASS, CheckResult, run_checks
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord
 
 
@@ -22,7 +23,7 @@ def run(observed: list[float], projected: list[float] = (), *, completed: bool =
         schedulers=(),
         device="cpu",
         notes=(),
-        ending=Ending("completed" if completed else "stopped"),
+        ending=Ending(ReportStatus.COMPLETED if completed else ReportStatus.STOPPED),
     )
 
 

@@ -23,6 +23,7 @@ from concurrent_runs import ConcurrentRuns
 
 from warmlint.verify.checks import FAIL, INFO, PASS
 from warmlint.verify.launch_hint import launcher_hint
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.rank_files import pid_path, read_rank_pids, read_rank_reports, report_path
 from warmlint.verify.ranks import check_ranks_agree, first_difference, rank_notes, rank_series
 from warmlint.verify.record import Ending, OptimizerRecord, RankRecord, RunRecord
@@ -59,7 +60,9 @@ def lrs(*values: float) -> tuple[tuple[float, ...], ...]:
     return tuple((value,) for value in values)
 
 
-def rank(number: int, *values: float, status: str = "stopped", location: str | None = None) -> RankRecord:
+def rank(
+    number: int, *values: float, status: ReportStatus = ReportStatus.STOPPED, location: str | None = None
+) -> RankRecord:
     return RankRecord(number, lrs(*values), status, location)
 
 
@@ -73,7 +76,7 @@ def record(values: list[float], ranks: tuple[RankRecord, ...] = ()) -> RunRecord
         schedulers=(),
         device="cpu",
         notes=(),
-        ending=Ending("stopped"),
+        ending=Ending(ReportStatus.STOPPED),
         ranks=ranks,
     )
 
@@ -105,15 +108,15 @@ def test_close_lrs_are_shown_with_enough_digits_to_differ():
 
 
 def test_a_difference_in_another_param_group_names_it():
-    reference = RankRecord(0, ((0.1, 0.01),), "stopped")
-    other = RankRecord(1, ((0.1, 0.02),), "stopped")
+    reference = RankRecord(0, ((0.1, 0.01),), ReportStatus.STOPPED)
+    other = RankRecord(1, ((0.1, 0.02),), ReportStatus.STOPPED)
     assert check_ranks_agree([reference, other], 2).message == (
         "at step 1 rank 1 ran LR 0.02 in param group 1, rank 0 0.01"
     )
 
 
 def test_ranks_that_ran_different_lengths_are_compared_where_they_overlap():
-    result = check_ranks_agree([rank(0, 0.1, 0.2, 0.3), rank(1, 0.1, 0.2, status="raised")], world_size=2)
+    result = check_ranks_agree([rank(0, 0.1, 0.2, 0.3), rank(1, 0.1, 0.2, status=ReportStatus.RAISED)], world_size=2)
     assert result.status == PASS
     assert result.message.endswith("at each of the 2 steps they all ran (rank 0: 3 steps, rank 1: 2 steps)")
 
@@ -130,7 +133,7 @@ def test_notes_say_where_the_ranks_waited_when_the_time_ran_out():
         "when the time ran out, rank 0 at train.py:27 after 2 optimizer steps, rank 1 at train.py:30 "
         "after 2 optimizer steps; a rank waiting in a collective another never joins hangs them all"
     ]
-    crashed = (rank(0, 0.1, 0.1, status="terminated"), rank(1, 0.1, status="raised"))
+    crashed = (rank(0, 0.1, 0.1, status=ReportStatus.TERMINATED), rank(1, 0.1, status=ReportStatus.RAISED))
     assert rank_notes(crashed, timed_out=False) == [
         "rank 1 raised an exception after 1 optimizer steps, rank 0 was terminated after 2"
     ]
@@ -169,7 +172,7 @@ def test_rank_files_are_read_back_by_rank_and_half_written_ones_skipped(tmp_path
 
 
 def test_a_missing_rank_variable_gets_the_launcher_hint():
-    ending = Ending("raised", error_type="KeyError", error_message="'LOCAL_RANK'", location="train.py:4")
+    ending = Ending(ReportStatus.RAISED, error_type="KeyError", error_message="'LOCAL_RANK'", location="train.py:4")
     assert launcher_hint(ending) == (
         "the script expects to be launched by torchrun: LOCAL_RANK is not set at train.py:4; "
         "pass --nproc-per-node N to run it under torch.distributed.run"
@@ -180,14 +183,16 @@ def test_init_process_group_without_its_variables_gets_the_hint():
     message = (
         "Error initializing torch.distributed using env:// rendezvous: environment variable RANK expected, but not set"
     )
-    assert "RANK is not set" in (launcher_hint(Ending("raised", error_type="ValueError", error_message=message)) or "")
+    assert "RANK is not set" in (
+        launcher_hint(Ending(ReportStatus.RAISED, error_type="ValueError", error_message=message)) or ""
+    )
 
 
 def test_other_errors_get_no_hint():
-    assert launcher_hint(Ending("raised", error_type="KeyError", error_message="'lr'")) is None
-    assert launcher_hint(Ending("exited", error_type="KeyError", error_message="'RANK'")) is None
+    assert launcher_hint(Ending(ReportStatus.RAISED, error_type="KeyError", error_message="'lr'")) is None
+    assert launcher_hint(Ending(ReportStatus.EXITED, error_type="KeyError", error_message="'RANK'")) is None
     unrelated = "environment variable DATA_DIR expected, but not set"
-    assert launcher_hint(Ending("raised", error_type="ValueError", error_message=unrelated)) is None
+    assert launcher_hint(Ending(ReportStatus.RAISED, error_type="ValueError", error_message=unrelated)) is None
 
 
 # -- real launches --------------------------------------------------------------------------------

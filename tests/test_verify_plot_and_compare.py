@@ -15,6 +15,7 @@ from warmlint.plot.png import MATPLOTLIB_MISSING, Phase, Verdict, find_phases
 from warmlint.plot.terminal import Series
 from warmlint.verify.checks import run_checks
 from warmlint.verify.compare import Comparison
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord
 from warmlint.verify.render import plot_verdict, render_compare_text
 from warmlint.verify.result import EXIT_FAILED, EXIT_PASSED, VerifyResult
@@ -41,7 +42,7 @@ def result_of(lrs: list[float], script: str = "train.py") -> VerifyResult:
         schedulers=(),
         device="cpu",
         notes=(),
-        ending=Ending("completed"),
+        ending=Ending(ReportStatus.COMPLETED),
     )
     checks = tuple(run_checks(record))
     exit_code = EXIT_FAILED if any(c.failed for c in checks) else EXIT_PASSED

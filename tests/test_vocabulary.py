@@ -33,6 +33,7 @@ from warmlint.verify.progress import (
     watch_progress,
     write_progress,
 )
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord
 from warmlint.verify.render import render_text
 from warmlint.verify.result import VerifyResult
@@ -198,7 +199,7 @@ def _stopped_run(observed: int, total: int | None, source: str | None) -> RunRec
         schedulers=(),
         device="cpu",
         notes=(),
-        ending=Ending("stopped"),
+        ending=Ending(ReportStatus.STOPPED),
     )
 
 

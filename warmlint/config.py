@@ -4,6 +4,7 @@ unknown keys are errors. Which file applies to which folder is `warmlint.files.s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 
 from warmlint.rule_index import code_names
@@ -20,10 +21,19 @@ DEFAULT_THRESHOLDS = {
     "rmsprop-needs-warmup": 0.01,
 }
 
-DECAYS = ("cosine", "linear", "step")
+
+class Decay(str, Enum):
+    """What follows the warmup in the schedule `fix` inserts (`fix.decay`)."""
+
+    COSINE = "cosine"
+    LINEAR = "linear"
+    STEP = "step"
+
+
+DECAYS = tuple(decay.value for decay in Decay)
 DEFAULT_FIX = {
     "warmup-steps": "auto",
-    "decay": "cosine",
+    "decay": Decay.COSINE,
     "min-lr-ratio": 0.0,
     "total-steps": None,
     "unsafe-fixes": False,  # also make the fixes that delete or move user code
@@ -223,7 +233,7 @@ def fix_value(key: str, item, where: str):
     if key == "decay":
         if item not in DECAYS:
             raise ConfigError(f"{where} decay must be one of {', '.join(DECAYS)}, got {item!r}")
-        return item
+        return Decay(item)
     if key == "min-lr-ratio":
         if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 <= item < 1:
             raise ConfigError(f"{where} min-lr-ratio must be a number in [0, 1), got {item!r}")

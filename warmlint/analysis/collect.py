@@ -11,6 +11,7 @@ from warmlint.analysis.facts import (
     BindingKind,
     Branch,
     CallSite,
+    ExitKind,
     Function,
     Loop,
     LoopExit,
@@ -189,11 +190,13 @@ class Collector(cst.CSTVisitor):
             counter = dotted_name(node.target)
             if counter and isinstance(node.operator, cst.AddAssign):
                 self.facts.loop_exits.append(
-                    LoopExit("increment", counter, self.scope, tuple(self._loops), tuple(self._branches))
+                    LoopExit(ExitKind.INCREMENT, counter, self.scope, tuple(self._loops), tuple(self._branches))
                 )
 
     def visit_Break(self, node: cst.Break) -> None:
-        self.facts.loop_exits.append(LoopExit("break", None, self.scope, tuple(self._loops), tuple(self._branches)))
+        self.facts.loop_exits.append(
+            LoopExit(ExitKind.BREAK, None, self.scope, tuple(self._loops), tuple(self._branches))
+        )
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, None, BindingKind.OTHER)

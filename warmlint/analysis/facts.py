@@ -87,11 +87,16 @@ class LrWrite:
     augmented: bool = False  # `group["lr"] *= 0.1`
 
 
+class ExitKind(enum.Enum):
+    INCREMENT = "increment"  # `counter += ...`: a `while` loop ends when the counter reaches its bound
+    BREAK = "break"
+
+
 @dataclass(frozen=True)
 class LoopExit:
     """A `counter += ...` or a `break`, and the loops and branches around it."""
 
-    kind: str  # "increment" or "break"
+    kind: ExitKind
     name: str | None  # the counter (`it`, `self.step`) of an increment
     scope: ScopeId
     loops: tuple[int, ...]

@@ -22,6 +22,8 @@ from warmlint.analysis.facts import BindingKind, CallSite, LrWrite, RawFacts, Sc
 from warmlint.analysis.frameworks import Frameworks
 from warmlint.analysis.names import ImportTable, dotted_name
 from warmlint.analysis.scale import ModelScale, ScaleEvidence
+from warmlint.analysis.scheduler_kinds import SchedulerKind
+from warmlint.analysis.units import StepUnit
 from warmlint.analysis.values import Resolver, Value
 
 if TYPE_CHECKING:  # the derived facts below are computed by the modules that define them
@@ -61,6 +63,10 @@ class Tracked:
         return [c for c in self.method_calls if c.callee and c.callee.rsplit(".", 1)[-1] == method]
 
 
+# The `"interval"` words of a Lightning scheduler config.
+_LIGHTNING_INTERVALS = {"step": StepUnit.OPTIMIZER_STEP, "epoch": StepUnit.EPOCH}
+
+
 class SlotHolder(enum.Enum):
     """What holds a scheduler in the value `configure_optimizers` returns."""
 
@@ -86,9 +92,9 @@ class Scheduler(Tracked):
     optimizer: Optimizer | None = field(default=None, repr=False)
     children: list[Scheduler] = field(default_factory=list, repr=False)
     parent: Scheduler | None = field(default=None, repr=False)
-    # Returned from configure_optimizers: how often Lightning steps it ("epoch" unless the
+    # Returned from configure_optimizers: how often Lightning steps it (EPOCH unless the
     # scheduler config says `"interval": "step"`); None when it is not returned to Lightning.
-    lightning_interval: str | None = None
+    lightning_interval: StepUnit | None = None
     lightning_slot: LightningSlot | None = field(default=None, repr=False)
 
     def argument(self, keyword: str, position: int | None = None) -> cst.BaseExpression | None:
@@ -435,7 +441,9 @@ class Model:
             target = scheduler.argument("optimizer", 0)
             scheduler.optimizer = self.optimizer_for(target, scheduler.call.scope, scheduler.call.order)
             if scheduler.short_name in catalog.COMPOSITE_SCHEDULERS:
-                inner = scheduler.argument("schedulers", 1 if scheduler.short_name == "SequentialLR" else 0)
+                inner = scheduler.argument(
+                    "schedulers", 1 if SchedulerKind.of(scheduler) is SchedulerKind.SEQUENTIAL else 0
+                )
                 for ref in refs_in(inner) if inner is not None else ():
                     child = self.scheduler_for(ref, scheduler.call.scope, scheduler.call.order)
                     if child is not None:
@@ -502,7 +510,7 @@ class Model:
                 continue
             for value in function.returns:
                 for slot, interval in self._returned_schedulers(
-                    value, function.scope, "epoch", 0, SlotHolder.RETURN, None
+                    value, function.scope, StepUnit.EPOCH, 0, SlotHolder.RETURN, None
                 ):
                     ref = slot.ref
                     scheduler = self.scheduler_for(ref, function.scope)
@@ -511,7 +519,7 @@ class Model:
                         scheduler.lightning_slot = slot
 
     def _returned_schedulers(
-        self, expr: cst.BaseExpression, scope: ScopeId, interval: str, depth: int, holder: SlotHolder, config
+        self, expr: cst.BaseExpression, scope: ScopeId, interval: StepUnit, depth: int, holder: SlotHolder, config
     ):
         if depth > 4:
             return
@@ -524,7 +532,7 @@ class Model:
             entries = {_literal_key(e.key): e.value for e in expr.elements if isinstance(e, cst.DictElement)}
             said = entries.get("interval")
             if isinstance(said, cst.SimpleString):
-                interval = said.evaluated_value if said.evaluated_value in ("step", "epoch") else interval
+                interval = _LIGHTNING_INTERVALS.get(str(said.evaluated_value), interval)
             for entry in (SlotHolder.SCHEDULER_CONFIG, SlotHolder.OPTIMIZER_DICT):
                 if entry.value in entries:
                     inner = expr if entry is SlotHolder.SCHEDULER_CONFIG else None

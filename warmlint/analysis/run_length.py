@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.accumulation import AccumulationGuard, accumulation_guard
-from warmlint.analysis.facts import BindingKind, CallSite, Loop, LoopExit, ScopeId
+from warmlint.analysis.facts import BindingKind, CallSite, ExitKind, Loop, LoopExit, ScopeId
 from warmlint.analysis.model import Lifetime, Model, Optimizer, Scheduler
 from warmlint.analysis.names import dotted_name
+from warmlint.analysis.units import StepUnit
 from warmlint.syntax import Unresolved, code_of, heads, parenthesized
 
 _ITER_WRAPPERS = {"enumerate", "tqdm", "tqdm.tqdm", "iter", "progress_bar", "track", "tqdm.auto.tqdm"}
@@ -138,7 +139,11 @@ LIGHTNING_TOTAL = "self.trainer.estimated_stepping_batches"
 def framework_run_length(scheduler: Scheduler) -> str | None:
     """`T` of a run the framework steps, as code the framework evaluates: for a scheduler that
     Lightning steps every optimizer step, its trainer's estimate. None where the file must say."""
-    if scheduler.lightning_interval == "step" and scheduler.optimizer is not None and not scheduler.optimizer.steps:
+    if (
+        scheduler.lightning_interval is StepUnit.OPTIMIZER_STEP
+        and scheduler.optimizer is not None
+        and not scheduler.optimizer.steps
+    ):
         return LIGHTNING_TOTAL
     return None
 
@@ -250,7 +255,7 @@ def loop_count(model: Model, loop: Loop) -> LoopCount:
 def _trip_count(model: Model, loop: Loop, innermost: Loop) -> _Count:
     exits = [e for e in model.raw.loop_exits if e.loops and e.loops[-1] == loop.id]
     if isinstance(loop.node, cst.For):
-        if any(e.kind == "break" for e in exits):
+        if any(e.kind is ExitKind.BREAK for e in exits):
             raise Unresolved(f"a `break` can end `for ... in {loop.iter_text}` early")
         iterable = _unwrap(loop.node.iter)
         length = _range_length(iterable)
@@ -266,7 +271,7 @@ def _while_count(model: Model, loop: Loop, innermost: Loop, exits: list[LoopExit
     """`while it < N` (or `while True` with `if it >= N: break`), counting one step per `it += 1`."""
     assert isinstance(loop.node, cst.While)
     bound = _bound(loop.node.test, lower_is_running=True)
-    breaks = [e for e in exits if e.kind == "break"]
+    breaks = [e for e in exits if e.kind is ExitKind.BREAK]
     if bound is None and isinstance(loop.node.test, cst.Name) and loop.node.test.value == "True" and len(breaks) == 1:
         bound = next(
             (
@@ -285,7 +290,7 @@ def _while_count(model: Model, loop: Loop, innermost: Loop, exits: list[LoopExit
     steps_with = [
         e
         for e in model.raw.loop_exits
-        if e.kind == "increment" and e.name == counter and e.scope == loop.scope and loop.id in e.loops
+        if e.kind is ExitKind.INCREMENT and e.name == counter and e.scope == loop.scope and loop.id in e.loops
     ]
     if not steps_with:
         raise Unresolved(f"`{counter}` never grows inside `while {loop.iter_text}`")

@@ -73,12 +73,12 @@ def _length(model: Model, expr: cst.BaseExpression, scope) -> Length:
 
 def horizon(model: Model, scheduler: Scheduler) -> Horizon | None:
     """The horizon written in the scheduler's construction, when it has one."""
-    name, scope = scheduler.short_name, scheduler.call.scope
+    kind, scope = SchedulerKind.of(scheduler), scheduler.call.scope
     node = scheduler.call.node
-    if name == "CosineAnnealingLR":
+    if kind is SchedulerKind.COSINE:
         expr = call_argument(node, "T_max", 1)
         return Horizon("T_max", _length(model, expr, scope), (expr,)) if expr is not None else None
-    if name == "OneCycleLR":
+    if kind is SchedulerKind.ONE_CYCLE:
         total = call_argument(node, "total_steps", 2)
         if total is not None:
             return Horizon("total_steps", _length(model, total, scope), (total,))
@@ -139,13 +139,13 @@ def _lightning_run(model: Model, scheduler: Scheduler) -> SchedulerRun:
     trainer = trainers[0]
     limits = {key: call_argument(trainer.node, key) for key in ("max_steps", "max_epochs")}
     given = {key: expr for key, expr in limits.items() if expr is not None}
-    wanted = "max_steps" if scheduler.lightning_interval == "step" else "max_epochs"
+    wanted = "max_steps" if scheduler.lightning_interval is StepUnit.OPTIMIZER_STEP else "max_epochs"
     if set(given) != {wanted}:
         raise Unresolved(f"the Trainer does not set only {wanted}")
     calls = _length(model, given[wanted], trainer.scope)
     if trainer.scope != scheduler.call.scope:
         calls = Length(f"{calls.value:g}", calls.value) if calls.value is not None else calls
-    return SchedulerRun(StepUnit(scheduler.lightning_interval or "epoch"), calls)
+    return SchedulerRun(scheduler.lightning_interval or StepUnit.EPOCH, calls)
 
 
 def covered(model: Model, scheduler: Scheduler, run: SchedulerRun) -> Length:
@@ -170,7 +170,7 @@ def steps_stepped_per_epoch(scheduler: Scheduler, cycle: Horizon, span: Length) 
     """A horizon counted in optimizer steps on a scheduler Lightning steps once per epoch (returned
     without `"interval": "step"`): the interval is what is wrong, not the horizon. A horizon counts
     steps when it is built from a per-epoch step count, names steps, or is longer than the epochs."""
-    if scheduler.lightning_interval != "epoch" or scheduler.parent is not None:
+    if scheduler.lightning_interval is not StepUnit.EPOCH or scheduler.parent is not None:
         return False
     if cycle.kind == "epochs * steps_per_epoch":
         return True

@@ -56,8 +56,6 @@ class _Arguments:
 def factor_of(model: Model, scheduler: Scheduler, base_lr: float) -> Factor:
     """The LR after `n` step() calls as a multiple of `base_lr`; raises Unresolved when unknown."""
     kind = SchedulerKind.of(scheduler)
-    if kind is None:
-        raise Unresolved(f"the formula of {scheduler.short_name} is not modelled")
     args = _Arguments(model, scheduler)
     if kind is SchedulerKind.LAMBDA:
         schedule = lr_lambda_of(model, scheduler)
@@ -88,7 +86,9 @@ def factor_of(model: Model, scheduler: Scheduler, base_lr: float) -> Factor:
         return lambda n: (1 - min(n, total) / total) ** power
     if kind is SchedulerKind.SEQUENTIAL:
         return _sequential(model, scheduler, args, base_lr)
-    return _hugging_face(kind, args)
+    if kind in _HUGGING_FACE:
+        return _hugging_face(kind, args)
+    raise Unresolved(f"the formula of {scheduler.short_name} is not modelled")
 
 
 def guarded(function: Callable[[float], float]) -> Factor:
@@ -115,6 +115,9 @@ def _sequential(model: Model, scheduler: Scheduler, args: _Arguments, base_lr: f
         return children[index](int(n - start))
 
     return factor
+
+
+_HUGGING_FACE = (SchedulerKind.HF_LINEAR, SchedulerKind.HF_COSINE, SchedulerKind.HF_CONSTANT)
 
 
 def _hugging_face(kind: SchedulerKind, args: _Arguments) -> Factor:

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 
 class SchedulerKind(enum.Enum):
-    """The schedulers whose factor the analysis computes, by the name they are built with."""
+    """The schedulers the analysis tells apart, by the name they are built with; `factor_of`
+    computes the factor of all but the four after the Hugging Face factories."""
 
     LAMBDA = "LambdaLR"
     LINEAR = "LinearLR"
@@ -24,6 +25,10 @@ class SchedulerKind(enum.Enum):
     HF_LINEAR = "get_linear_schedule_with_warmup"
     HF_COSINE = "get_cosine_schedule_with_warmup"
     HF_CONSTANT = "get_constant_schedule_with_warmup"
+    ONE_CYCLE = "OneCycleLR"
+    CYCLIC = "CyclicLR"
+    COSINE_WARM_RESTARTS = "CosineAnnealingWarmRestarts"
+    REDUCE_ON_PLATEAU = "ReduceLROnPlateau"
 
     @classmethod
     def of(cls, scheduler: Scheduler) -> SchedulerKind | None:

@@ -159,7 +159,7 @@ def constant_after_warmup(model: Model, scheduler: Scheduler) -> ConstantAfterWa
         return None
     if not isinstance(milestones, (cst.List, cst.Tuple)) or len(milestones.elements) != 1:
         return None
-    if [child.short_name for child in scheduler.children] != ["LinearLR", "ConstantLR"]:
+    if [SchedulerKind.of(child) for child in scheduler.children] != [SchedulerKind.LINEAR, SchedulerKind.CONSTANT]:
         return None
     warmup, constant = scheduler.children
     if not is_linear_warmup(model, warmup):

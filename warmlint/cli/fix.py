@@ -161,7 +161,7 @@ def fix(
     """Show (or, with --apply, write) fixes that insert a real warmup-then-decay schedule."""
     fix_flags = {
         "warmup-steps": _warmup_steps(warmup_steps),
-        "decay": decay,
+        "decay": _option(decay, "decay"),
         "min-lr-ratio": _option(min_lr_ratio, "min-lr-ratio"),
         "total-steps": _option(total_steps, "total-steps"),
         "unsafe-fixes": True if unsafe_fixes else None,  # the flag adds to the config, never removes

@@ -8,7 +8,7 @@ import click
 
 from warmlint.analysis.phases import warmup_steps_policy
 from warmlint.cli.common import fail
-from warmlint.config import DECAYS
+from warmlint.config import DECAYS, Decay
 from warmlint.fixes.inserted_schedule import multiplier
 from warmlint.plot.png import find_phases, write_png
 from warmlint.plot.terminal import Series, render_chart
@@ -28,11 +28,11 @@ def chart_steps(total: int, warmup: int) -> list[int]:
     return sorted(evenly | set(key_steps(total, warmup)))
 
 
-def describe(total: int, warmup: int, decay: str, min_lr_ratio: float, peak_lr: float) -> str:
+def describe(total: int, warmup: int, decay: Decay, min_lr_ratio: float, peak_lr: float) -> str:
     if warmup >= total:
         return f"warmup {warmup} steps covers all {total} steps of training, so the LR never decays"
-    floor = f" to {min_lr_ratio:g} of the peak" if min_lr_ratio and decay != "step" else ""
-    return f"warmup {warmup} steps, then {decay} decay{floor} until step {total} (peak lr {peak_lr:g})"
+    floor = f" to {min_lr_ratio:g} of the peak" if min_lr_ratio and decay is not Decay.STEP else ""
+    return f"warmup {warmup} steps, then {decay.value} decay{floor} until step {total} (peak lr {peak_lr:g})"
 
 
 def table(steps: list[int], factors: dict[int, float], peak_lr: float) -> list[str]:
@@ -58,7 +58,14 @@ class OneLineErrors(click.Command):
 @click.option(
     "--warmup-steps", type=click.IntRange(min=1), help="Warmup length W (default: what `warmlint fix` picks for T)."
 )
-@click.option("--decay", type=click.Choice(DECAYS), default="cosine", show_default=True, help="Decay after the warmup.")
+@click.option(
+    "--decay",
+    type=click.Choice(DECAYS),
+    default=Decay.COSINE.value,
+    show_default=True,
+    callback=lambda _context, _option, name: Decay(name),
+    help="Decay after the warmup.",
+)
 @click.option(
     "--min-lr-ratio",
     type=click.FloatRange(0, 1, max_open=True),
@@ -78,7 +85,12 @@ class OneLineErrors(click.Command):
     "--plot", "plot_path", type=click.Path(dir_okay=False), help="Also write the chart as a PNG (needs matplotlib)."
 )
 def schedule(
-    total_steps: int, warmup_steps: int | None, decay: str, min_lr_ratio: float, peak_lr: float, plot_path: str | None
+    total_steps: int,
+    warmup_steps: int | None,
+    decay: Decay,
+    min_lr_ratio: float,
+    peak_lr: float,
+    plot_path: str | None,
 ) -> None:
     """Draw the warmup-then-decay schedule `warmlint fix` inserts, for a given T (and W)."""
     if not math.isfinite(peak_lr):
@@ -88,14 +100,14 @@ def schedule(
         step: multiplier(step, warmup, total_steps, decay, min_lr_ratio) for step in chart_steps(total_steps, warmup)
     }
     points = [(step, peak_lr * factor) for step, factor in factors.items()]
-    series = Series(f"lr, {decay} decay", "*", points)
+    series = Series(f"lr, {decay.value} decay", "*", points)
     click.echo(describe(total_steps, warmup, decay, min_lr_ratio, peak_lr))
     click.echo(render_chart([series]))
     click.echo()
     for line in table(key_steps(total_steps, warmup), factors, peak_lr):
         click.echo(line)
     if plot_path:
-        title = f"warmup {warmup} steps, {decay} decay, {total_steps} steps"
+        title = f"warmup {warmup} steps, {decay.value} decay, {total_steps} steps"
         problem = write_png(plot_path, [series], find_phases(points), title)
         if problem:
             fail(problem)

@@ -182,14 +182,11 @@ def _setters(model: Model, schedule: Schedule, locate: Locate) -> tuple[Setter, 
     return tuple(found)
 
 
-LIGHTNING_UNITS = {"step": "optimizer step", "epoch": "epoch"}
-
-
 def _scheduler(model: Model, scheduler: Scheduler, locate: Locate) -> Setter:
     steps = tuple(p for c in scheduler.calls_of("step") if (p := locate(c.node)) is not None)
     lightning = None
     if scheduler.lightning_interval is not None and not model.manual_lightning_optimization(scheduler):
-        lightning = LIGHTNING_UNITS.get(scheduler.lightning_interval)
+        lightning = UNIT_WORDS[scheduler.lightning_interval]
     try:
         run = scheduler_run(model, scheduler)
     except Unresolved as reason:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from enum import Enum
 
 from warmlint.explain.report import Report
 
 
 def to_data(report: Report) -> dict:
-    """Plain JSON values: tuples become lists, and an LR that is not a number becomes null."""
+    """Plain JSON values: tuples become lists, an enum its value, and an LR that is not a number null."""
     return _plain(dataclasses.asdict(report))
 
 
@@ -23,6 +24,8 @@ def _plain(value):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

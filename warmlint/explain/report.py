@@ -6,6 +6,7 @@ The field names are the JSON shape (`docs/explain.md`); a change to them is a ch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 REPORT_VERSION = 1
 
@@ -111,11 +112,21 @@ class Finding:
     message: str
 
 
+class RuleStatus(str, Enum):
+    """What a rule did with the file; the JSON carries the value."""
+
+    FOUND = "found"
+    SILENT = "silent"
+    # It would have fired, but a `noqa` comment or the config drops the finding.
+    SUPPRESSED = "suppressed"
+    NOT_SELECTED = "not selected"
+
+
 @dataclass(frozen=True)
 class RuleLine:
     code: str
     name: str
-    status: str  # "found", "silent", "suppressed" or "not selected"
+    status: RuleStatus
     findings: tuple[Finding, ...] = ()
     reason: str = ""  # why it is silent
 

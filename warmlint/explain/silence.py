@@ -21,12 +21,13 @@ from warmlint.analysis.lr_schedule import schedule_of
 from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.scale import ScaleEvidence
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.trainer_configs import trainer_configs
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.config import Config
 from warmlint.diagnostics import FileResult
 from warmlint.engine.selection import enabled_codes
-from warmlint.explain.report import Finding, Place, RuleLine
+from warmlint.explain.report import Finding, Place, RuleLine, RuleStatus
 from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.rules import RULES, Rule, RuleContext
 from warmlint.rules.thresholds import Threshold, high_lr_threshold
@@ -67,17 +68,23 @@ def rule_lines(result: FileResult, config: Config, lines: Callable, locate: Loca
     for code in all_codes():
         name = RULE_INFO[code].name
         if code not in enabled:
-            found.append(RuleLine(code, name, "not selected", reason=NOT_SELECTED))
+            found.append(RuleLine(code, name, RuleStatus.NOT_SELECTED, reason=NOT_SELECTED))
             continue
         mine = [d for d in result.diagnostics if d.code == code]
         if mine:
             findings = tuple(Finding(Place(d.line, d.cell), d.message) for d in mine)
+<<<<<<< HEAD
             found.append(RuleLine(code, name, "found", findings))
         elif code in RULES and _finds_something(RULES[code], context):
             found.append(RuleLine(code, name, "suppressed", reason=SUPPRESSED))
+=======
+            found.append(RuleLine(code, name, RuleStatus.FOUND, findings))
+        elif code in CHECKS and next(iter(CHECKS[code](context)), None) is not None:
+            found.append(RuleLine(code, name, RuleStatus.SUPPRESSED, reason=SUPPRESSED))
+>>>>>>> enums
         else:
             why = REASONS.get(code)
-            found.append(RuleLine(code, name, "silent", reason=(why(facts) if why else None) or CHECKED))
+            found.append(RuleLine(code, name, RuleStatus.SILENT, reason=(why(facts) if why else None) or CHECKED))
     return tuple(found)
 
 
@@ -243,17 +250,18 @@ def _wl009(facts: Facts) -> str | None:
     return _per_object(facts, facts.top_schedulers(), why)
 
 
-def _span(facts: Facts, kind: str) -> str | None:
+def _span(facts: Facts, kind: SchedulerKind) -> str | None:
     """WL010 and WL011: a horizon written in the scheduler, against the steps the run gives it."""
     model = facts.model
-    mine = [s for s in model.schedulers if s.short_name == kind]
-    if not mine and not (kind == "CosineAnnealingLR" and deepspeed_schedules(model)):
-        return f"no {kind} in the file"
+    cosine = kind is SchedulerKind.COSINE
+    mine = [s for s in model.schedulers if SchedulerKind.of(s) is kind]
+    if not mine and not (cosine and deepspeed_schedules(model)):
+        return f"no {kind.value} in the file"
 
     def why(scheduler: Scheduler) -> str | None:
         length = horizon(model, scheduler)
         if length is None:
-            return f"no {'T_max' if kind == 'CosineAnnealingLR' else 'length'} written in its construction"
+            return f"no {'T_max' if cosine else 'length'} written in its construction"
         try:
             span = covered(model, scheduler, scheduler_run(model, scheduler))
         except Unresolved as reason:
@@ -261,7 +269,7 @@ def _span(facts: Facts, kind: str) -> str | None:
         order = compare(model, length.length.text, span.text, scheduler.call.scope)
         if order is None:
             return f"{length.kind} = {length.length} and the {span} steps it gets cannot be compared"
-        if order is Order.EQUAL or (kind == "CosineAnnealingLR" and order is not Order.SHORTER):
+        if order is Order.EQUAL or (cosine and order is not Order.SHORTER):
             return f"{length.kind} = {length.length} covers the {span} steps it gets"
         return None
 
@@ -320,8 +328,8 @@ REASONS: dict[str, Reason] = {
     "WL007": _wl007,
     "WL008": _wl008,
     "WL009": _wl009,
-    "WL010": lambda facts: _span(facts, "CosineAnnealingLR"),
-    "WL011": lambda facts: _span(facts, "OneCycleLR"),
+    "WL010": lambda facts: _span(facts, SchedulerKind.COSINE),
+    "WL011": lambda facts: _span(facts, SchedulerKind.ONE_CYCLE),
     "WL012": _wl012,
     "WL013": _wl013,
     "WL014": _wl014,

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from warmlint.explain.report import Curve, Expression, OptimizerReport, Report, RuleLine, TrainerConfigReport
+from warmlint.explain.report import (
+    Curve,
+    Expression,
+    OptimizerReport,
+    Report,
+    RuleLine,
+    RuleStatus,
+    TrainerConfigReport,
+)
 from warmlint.plot.terminal import Series, render_chart
 
 # The chart marks each phase with its own character; the names are the bands `verify --plot` shades.
@@ -129,8 +137,8 @@ def _trainer_config(path: str, config: TrainerConfigReport) -> list[str]:
 
 def _rule(path: str, rule: RuleLine) -> list[str]:
     head = f"  {rule.code} {rule.name}: "
-    if rule.status != "found":
-        return [f"{head}suppressed: {rule.reason}" if rule.status == "suppressed" else f"{head}{rule.reason}"]
+    if rule.status is not RuleStatus.FOUND:
+        return [f"{head}suppressed: {rule.reason}" if rule.status is RuleStatus.SUPPRESSED else f"{head}{rule.reason}"]
     first, *others = rule.findings
     lines = [f"{head}found: {first.place.where(path)}: {first.message}"]
     lines += [f"{' ' * len(head)}found: {f.place.where(path)}: {f.message}" for f in others]

@@ -15,6 +15,7 @@ from warmlint.analysis.run_length import available, loop_count
 from warmlint.analysis.schedules import ConstantAfterWarmup
 from warmlint.analysis.stepping import relation, scheduler_step_sites
 from warmlint.analysis.units import StepUnit
+from warmlint.config import Decay
 from warmlint.fixes.inserted_schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
@@ -67,10 +68,10 @@ def _decay(planner: Planner, optimizer: str, length: str, place: Scheduler) -> s
     """The scheduler that decays from the full LR to the minimum over `length` steps."""
     options = planner.options
     ratio = float(options.min_lr_ratio)
-    if options.decay == "linear":
+    if options.decay is Decay.LINEAR:
         linear = planner.scheduler_class("LinearLR")
         return f"{linear}({optimizer}, start_factor=1.0, end_factor={ratio!r}, total_iters={length})"
-    if options.decay == "step":
+    if options.decay is Decay.STEP:
         interval = f"max(1, ({length}) // {STEP_DECAY_TIMES})"
         return f"{planner.scheduler_class('StepLR')}({optimizer}, step_size={interval}, gamma={STEP_DECAY_FACTOR})"
     cosine = f"{planner.scheduler_class('CosineAnnealingLR')}({optimizer}, T_max={length}"

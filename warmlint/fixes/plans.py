@@ -20,7 +20,7 @@ from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.run_length import LIGHTNING_TOTAL, available, framework_run_length, no_steps_reason
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
-from warmlint.config import Config
+from warmlint.config import Config, Decay
 from warmlint.fixes.edits import Edits, appended, spaced
 from warmlint.fixes.later_placement import later_place
 from warmlint.fixes.schedule_code import ScheduleNames, auto_warmup_expr, function_source, schedule_block, statements
@@ -31,7 +31,7 @@ from warmlint.syntax import code_of
 @dataclass(frozen=True)
 class FixOptions:
     warmup_steps: int | str = "auto"
-    decay: str = "cosine"
+    decay: Decay = Decay.COSINE
     min_lr_ratio: float = 0.0
     total_steps: int | None = None
 
@@ -69,7 +69,7 @@ class Planner:
         return f"{base}_{index}"
 
     def names(self) -> ScheduleNames:
-        decay = self.options.decay
+        decay = self.options.decay.value
         return ScheduleNames(
             function=self.fresh(f"warmup_{decay}_decay", f"lr_warmup_{decay}_decay"),
             warmup=self.fresh("warmup_steps", "lr_warmup_steps"),
@@ -122,7 +122,7 @@ class Planner:
         """W: the configured number, the user's own warmup length (its name where it is defined, else
         its value), or about 5% of T (`total_steps`, its value where it is known before the run
         starts)."""
-        if self.options.decay == "cosine":
+        if self.options.decay is Decay.COSINE:
             self.need_math()
         if isinstance(self.options.warmup_steps, int):
             return names, str(self.options.warmup_steps)

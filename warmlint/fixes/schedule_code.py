@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_cap_applies
+from warmlint.config import Decay
 from warmlint.fixes.inserted_schedule import STEP_DECAY_FACTOR, STEP_DECAY_TIMES
 
 
@@ -22,23 +23,23 @@ def _ratio(min_lr_ratio: float) -> str:
     return repr(float(min_lr_ratio))
 
 
-def function_source(names: ScheduleNames, decay: str, min_lr_ratio: float, step_param: str = "step") -> str:
+def function_source(names: ScheduleNames, decay: Decay, min_lr_ratio: float, step_param: str = "step") -> str:
     """`def <name>(step): ...`, the multiplier of warmlint.fixes.inserted_schedule.multiplier, written out."""
     s, w, t = step_param, names.warmup, names.total
     lines = [
         f"def {names.function}({s}):",
-        f'    """LR multiplier: linear warmup over {w} steps, then {decay} decay until {t}."""',
+        f'    """LR multiplier: linear warmup over {w} steps, then {decay.value} decay until {t}."""',
         f"    if {s} < {w}:",
         f"        return ({s} + 1) / ({w} + 1)",
     ]
-    if decay == "step":
+    if decay is Decay.STEP:
         lines += [
             f"    interval = max(1, ({t} - {w}) // {STEP_DECAY_TIMES})",
             f"    return {STEP_DECAY_FACTOR} ** min({STEP_DECAY_TIMES}, ({s} - {w}) // interval)",
         ]
         return "\n".join(lines) + "\n"
     lines.append(f"    progress = min(1.0, max(0.0, ({s} - {w}) / max(1, {t} - {w})))")
-    if decay == "linear":
+    if decay is Decay.LINEAR:
         shape = "(1.0 - progress)"
     else:
         shape = "0.5 * (1.0 + math.cos(math.pi * progress))"
@@ -73,7 +74,7 @@ def schedule_block(
     names: ScheduleNames,
     total_expr: str | None,
     warmup_expr: str | None,
-    decay: str,
+    decay: Decay,
     min_lr_ratio: float,
     optimizer_expr: str,
     lambda_lr: str,

@@ -46,7 +46,7 @@ def check(ctx: RuleContext):
             hint=(
                 f"high for {optimizer.short_name} means lr {threshold.comparison} {threshold.limit:g}{why} "
                 f"(`{threshold.key}` in [tool.warmlint.thresholds]); `warmlint fix` inserts a LambdaLR "
-                f"with linear warmup then {ctx.config.fix_option('decay')} decay"
+                f"with linear warmup then {ctx.config.fix_option('decay').value} decay"
             ),
             fix_data=optimizer,
         )

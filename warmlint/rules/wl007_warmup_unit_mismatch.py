@@ -49,7 +49,7 @@ def check(ctx: RuleContext):
         if length is None:
             continue
         if (
-            scheduler.lightning_interval == "epoch"
+            scheduler.lightning_interval is StepUnit.EPOCH
             and length.unit is StepUnit.OPTIMIZER_STEP
             and not model.manual_lightning_optimization(scheduler)
         ):

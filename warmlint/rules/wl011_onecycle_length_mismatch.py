@@ -5,6 +5,7 @@ from __future__ import annotations
 from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run, steps_stepped_per_epoch
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.fixes import FixBuilder, FixSafety, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -25,7 +26,7 @@ RULE = RuleInfo(
 def check(ctx: RuleContext):
     model = ctx.model
     for scheduler in model.schedulers:
-        if scheduler.short_name != "OneCycleLR":
+        if SchedulerKind.of(scheduler) is not SchedulerKind.ONE_CYCLE:
             continue
         cycle = horizon(model, scheduler)
         if cycle is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from warmlint.analysis.accumulation import accumulation_guard
 from warmlint.analysis.length_findings import MoveIntoGuard
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.stepping import scheduler_step_sites
 from warmlint.fixes import FixBuilder, FixSafety, length_fixes
 from warmlint.rule_index import RuleInfo
@@ -30,7 +31,7 @@ def check(ctx: RuleContext):
             if guard is None or factor is None or factor.number <= 1:
                 continue
             for scheduler in optimizer.schedulers:
-                if scheduler.parent is not None or scheduler.short_name == "ReduceLROnPlateau":
+                if scheduler.parent is not None or SchedulerKind.of(scheduler) is SchedulerKind.REDUCE_ON_PLATEAU:
                     continue
                 for site in scheduler_step_sites(scheduler):
                     # Any condition on the scheduler's step (even a second `if` with the same test) is

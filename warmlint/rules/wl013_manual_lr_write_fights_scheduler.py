@@ -5,6 +5,7 @@ from __future__ import annotations
 from warmlint.analysis.catalog import LR_SCHEDULER_MODULE
 from warmlint.analysis.facts import CallSite, LrWrite
 from warmlint.analysis.model import Model, Scheduler
+from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.stepping import scheduler_step_sites
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -16,15 +17,18 @@ RULE = RuleInfo(
 )
 
 # Schedulers that compute the LR from `base_lrs` and their own counter: the next step() erases a write.
-_FROM_OWN_STATE = {"LambdaLR", "OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts"}
-# ReduceLROnPlateau only scales the LR the group holds when a metric stalls: a write is not lost.
-_LEAVES_WRITES = {"ReduceLROnPlateau"}
+_FROM_OWN_STATE = {
+    SchedulerKind.LAMBDA,
+    SchedulerKind.ONE_CYCLE,
+    SchedulerKind.CYCLIC,
+    SchedulerKind.COSINE_WARM_RESTARTS,
+}
 
 
 def _torch_schedule(scheduler: Scheduler) -> bool:
     """A torch scheduler, or a transformers factory (they return a LambdaLR)."""
-    if scheduler.short_name in _LEAVES_WRITES:
-        return False
+    if SchedulerKind.of(scheduler) is SchedulerKind.REDUCE_ON_PLATEAU:
+        return False  # it only scales the LR the group holds when a metric stalls: a write is not lost
     return scheduler.qualified.startswith(LR_SCHEDULER_MODULE) or (
         scheduler.qualified.startswith("transformers.") and scheduler.short_name.startswith("get_")
     )
@@ -52,7 +56,7 @@ def fights(model: Model, write: LrWrite, scheduler: Scheduler) -> bool:
 
 
 def winner(scheduler: Scheduler) -> str:
-    if scheduler.short_name in _FROM_OWN_STATE or scheduler.short_name.startswith("get_"):
+    if SchedulerKind.of(scheduler) in _FROM_OWN_STATE or scheduler.short_name.startswith("get_"):
         return f"{scheduler.short_name} wins: its next step() sets the LR from base_lr and its own counter"
     return (
         f"{scheduler.short_name} rescales whatever the group holds, so the written LR is multiplied by the "

@@ -6,21 +6,32 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from warmlint.analysis import phases as definitions
 from warmlint.plot.points import format_lr, peak
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import RunRecord, SchedulerRecord
 
 # A scheduler stepped within this many calls of its horizon matches it (`s / T` or `s / (T - 1)`).
 HORIZON_SLACK = 1
 
-PASS, FAIL, INFO = "pass", "fail", "info"
+
+class CheckStatus(str, Enum):
+    """A check's verdict; INFO is "cannot tell" or "nothing to judge"."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    INFO = "info"
+
+
+PASS, FAIL, INFO = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.INFO
 
 
 @dataclass(frozen=True)
 class CheckResult:
     name: str
-    status: str
+    status: CheckStatus
     message: str
     # The verdict rests on the projected LRs after the observed steps, not on LRs the script really used.
     projected: bool = False
@@ -28,21 +39,21 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         """Only a PASS: an INFO check ("cannot tell") neither passed nor failed."""
-        return self.status == PASS
+        return self.status is PASS
 
     @property
     def failed(self) -> bool:
-        return self.status == FAIL
+        return self.status is FAIL
 
     def line(self) -> str:
         label = " (projected)" if self.projected else ""
-        return f"{self.name}: {self.status.upper()}{label}: {self.message}"
+        return f"{self.name}: {self.status.value.upper()}{label}: {self.message}"
 
     def to_json(self) -> dict[str, object]:
         return {
             "name": self.name,
             "passed": self.passed,
-            "status": self.status,
+            "status": self.status.value,
             "message": self.message,
             "projected": self.projected,
         }
@@ -68,12 +79,12 @@ def check_runs(run: RunRecord) -> CheckResult:
     ending, steps = run.ending, run.steps
     if ending.timed_out:
         return CheckResult("runs", FAIL, f"the script timed out after {ending.timeout:g} s, at optimizer step {steps}")
-    if ending.status == "raised":
+    if ending.status is ReportStatus.RAISED:
         return CheckResult("runs", FAIL, f"the script raised {ending.describe_error()} after {steps} optimizer steps")
-    if ending.status == "exited":
+    if ending.status is ReportStatus.EXITED:
         status = "" if ending.exit_code is None else f" with status {ending.exit_code}"
         return CheckResult("runs", FAIL, f"the script exited{status} after {steps} optimizer steps")
-    if ending.status == "terminated":
+    if ending.status is ReportStatus.TERMINATED:
         return CheckResult("runs", FAIL, f"the script was terminated after {steps} optimizer steps")
     if run.completed:
         return CheckResult("runs", PASS, f"the script finished by itself after {steps} optimizer steps")
@@ -194,7 +205,7 @@ def check_scheduler_stepped(run: RunRecord) -> CheckResult:
     return CheckResult("scheduler-stepped", status, "; ".join(message for _, message in results))
 
 
-def _judge_calls(scheduler: SchedulerRecord, run: RunRecord) -> tuple[str, str]:
+def _judge_calls(scheduler: SchedulerRecord, run: RunRecord) -> tuple[CheckStatus, str]:
     name, calls = f"{scheduler.name}.step()", scheduler.calls
     steps = run.optimizer_steps[scheduler.optimizer or 0]
     if not calls:
@@ -316,7 +327,7 @@ def check_warmup_completes(run: RunRecord) -> CheckResult:
 def check_schedule_length(run: RunRecord) -> CheckResult:
     """Each scheduler is stepped as many times as it was built for (OneCycleLR total_steps, T_max, ...)."""
     name = "schedule-length"
-    if run.ending.status == "raised" and "Tried to step" in (run.ending.error_message or ""):
+    if run.ending.status is ReportStatus.RAISED and "Tried to step" in (run.ending.error_message or ""):
         return CheckResult(name, FAIL, f"the scheduler was stepped past its end: {run.ending.describe_error()}")
     built = [s for s in run.primary_schedulers() if s.horizon and not s.restarts]
     if not built:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending
 
 # What torch.distributed.run sets in every rank.
@@ -29,7 +30,7 @@ def launcher_hint(ending: Ending) -> str | None:
 
 
 def _missing_variable(ending: Ending) -> str | None:
-    if ending.status != "raised":
+    if ending.status is not ReportStatus.RAISED:
         return None
     message = ending.error_message or ""
     if ending.error_type == "KeyError" and message.strip("'\"") in LAUNCHER_VARIABLES:

@@ -9,6 +9,7 @@ from typing import Any
 from warmlint.verify.checks import CheckResult, run_checks
 from warmlint.verify.launch_hint import launcher_hint
 from warmlint.verify.matches_static import check_matches_static
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.ranks import check_ranks_agree, rank_notes, rank_records
 from warmlint.verify.record import Ending, RunRecord
 from warmlint.verify.result import EXIT_FAILED, EXIT_NOT_RUN, EXIT_PASSED, VerifyResult
@@ -35,10 +36,14 @@ def interpret(
     report = child.report
     if report is None:
         return VerifyResult(problem=_no_report(child, timeout), **common, **not_run)
-    if report.get("status") == "setup_error":
+    status = ReportStatus.of(report)
+    if status is None:
+        problem = f"the script's report has an unknown status {report.get('status')!r}"
+        return VerifyResult(problem=problem, **common, **not_run)
+    if status is ReportStatus.SETUP_ERROR:
         problem = _setup_problem(report.get("error") or {})
         return VerifyResult(problem=problem, **common, **not_run)
-    ending = _ending(report, child, timeout)
+    ending = _ending(report, status, child, timeout)
     run = RunRecord.from_report(report, ending)
     if child.world_size:
         ranks = rank_records(child.rank_reports)
@@ -66,12 +71,11 @@ def _check_untouched(child: ChildRun) -> tuple[CheckResult, ...]:
     return (check_project_untouched(files.changes, files.writes_allowed),)
 
 
-def _ending(report: dict[str, Any], child: ChildRun, timeout: float) -> Ending:
+def _ending(report: dict[str, Any], status: ReportStatus, child: ChildRun, timeout: float) -> Ending:
     error = report.get("error") or {}
-    status = report.get("status", "completed")
     return Ending(
         status=status,
-        timed_out=child.timed_out and status == "terminated",
+        timed_out=child.timed_out and status is ReportStatus.TERMINATED,
         timeout=timeout,
         error_type=error.get("type"),
         error_message=error.get("message"),
@@ -103,13 +107,13 @@ def _setup_problem(error: dict[str, Any]) -> str:
 
 def _never_stepped(ending: Ending) -> str:
     before = "before its first optimizer step"
-    if ending.status == "raised":
+    if ending.status is ReportStatus.RAISED:
         return f"the script raised {ending.describe_error()} {before}"
-    if ending.status == "exited":
+    if ending.status is ReportStatus.EXITED:
         return f"the script exited with status {ending.exit_code} {before}"
     if ending.timed_out:
         return f"the script timed out after {ending.timeout:g} s, {before}"
-    if ending.status == "terminated":
+    if ending.status is ReportStatus.TERMINATED:
         return f"the script was terminated {before}"
     return "the script never reached an optimizer step: it finished without calling optimizer.step()"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,27 @@ REPORT_ENV = "WARMLINT_VERIFY_REPORT"
 ADDED_PATH_ENV = "WARMLINT_VERIFY_ADDED_PATH"
 # JSON: where the child redirects the script's writes (scratch, roots, excluded, removed_log); unset: nowhere.
 SANDBOX_ENV = "WARMLINT_VERIFY_SANDBOX"
+
+
+class ReportStatus(str, Enum):
+    """The report's ``status``: how the script ended, or that the child could not start it."""
+
+    COMPLETED = "completed"
+    # After --steps: the parent asked it to stop.
+    STOPPED = "stopped"
+    RAISED = "raised"
+    EXITED = "exited"
+    TERMINATED = "terminated"
+    SETUP_ERROR = "setup_error"
+
+    @classmethod
+    def of(cls, report: dict[str, Any]) -> ReportStatus | None:
+        """The status a report gives (``completed`` when it gives none); None for a word the child never writes."""
+        try:
+            return cls(report.get("status", cls.COMPLETED.value))
+        except ValueError:
+            return None
+
 
 # Child exit status when it could not start the script (torch missing, no GPU for --device cuda).
 SETUP_FAILED = 3

@@ -15,6 +15,7 @@ from typing import Any
 from warmlint.plot.points import format_lr
 from warmlint.plot.terminal import Series
 from warmlint.verify.checks import FAIL, INFO, PASS, CheckResult
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import RankRecord, RunRecord
 
 NAME = "ranks-agree"
@@ -22,11 +23,11 @@ NAME = "ranks-agree"
 REL_TOLERANCE = 1e-6
 
 _ENDED = {
-    "completed": "finished by itself",
-    "stopped": "was stopped",
-    "raised": "raised an exception",
-    "exited": "exited",
-    "terminated": "was terminated",
+    ReportStatus.COMPLETED: "finished by itself",
+    ReportStatus.STOPPED: "was stopped",
+    ReportStatus.RAISED: "raised an exception",
+    ReportStatus.EXITED: "exited",
+    ReportStatus.TERMINATED: "was terminated",
 }
 
 
@@ -42,7 +43,8 @@ class Difference:
 
 
 def rank_records(reports: Mapping[int, dict[str, Any]]) -> tuple[RankRecord, ...]:
-    return tuple(RankRecord.from_report(rank, reports[rank]) for rank in sorted(reports))
+    records = (RankRecord.from_report(rank, reports[rank]) for rank in sorted(reports))
+    return tuple(record for record in records if record is not None)
 
 
 def first_difference(reference: RankRecord, other: RankRecord) -> Difference | None:
@@ -110,11 +112,15 @@ def rank_notes(ranks: Sequence[RankRecord], timed_out: bool) -> list[str]:
     if reference is None:
         return []
     return [
-        f"rank {record.rank} {_ENDED.get(record.status, record.status)} after {len(record.lrs)} optimizer steps, "
-        f"rank 0 {_ENDED.get(reference.status, reference.status)} after {len(reference.lrs)}"
+        f"rank {record.rank} {_ended(record.status)} after {len(record.lrs)} optimizer steps, "
+        f"rank 0 {_ended(reference.status)} after {len(reference.lrs)}"
         for record in ranks
         if record.rank != 0 and record.status != reference.status
     ]
+
+
+def _ended(status: ReportStatus) -> str:
+    return _ENDED.get(status, status.value)
 
 
 def _describe(difference: Difference) -> str:

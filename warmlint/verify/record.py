@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warmlint.plot.points import Point
+from warmlint.verify.protocol import ReportStatus
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ class OptimizerRecord:
 
 @dataclass(frozen=True)
 class Ending:
-    """How the child ended: ``completed``, ``stopped`` (after --steps), ``raised``, ``exited`` or ``terminated``."""
+    """How the child ended: any status but ``setup_error``."""
 
-    status: str
+    status: ReportStatus
     timed_out: bool = False
     timeout: float | None = None
     error_type: str | None = None
@@ -105,7 +106,7 @@ class RunRecord:
     @property
     def completed(self) -> bool:
         """The script finished by itself: the observed steps are the whole run."""
-        return self.ending.status == "completed"
+        return self.ending.status is ReportStatus.COMPLETED
 
     @property
     def end_known(self) -> bool:
@@ -145,17 +146,21 @@ class RankRecord:
     rank: int
     # One tuple of LRs (one per param group) per step, as in OptimizerRecord.
     lrs: tuple[tuple[float, ...], ...]
-    status: str
+    status: ReportStatus
     # Where in the script it was when it ended (raised there, or was terminated waiting there).
     location: str | None = None
 
     @classmethod
-    def from_report(cls, rank: int, report: dict[str, Any]) -> RankRecord:
+    def from_report(cls, rank: int, report: dict[str, Any]) -> RankRecord | None:
+        """None for a report whose status the child never writes: read as no report."""
+        status = ReportStatus.of(report)
+        if status is None:
+            return None
         optimizers = [OptimizerRecord.from_json(o) for o in report.get("optimizers", ())]
         primary = int(report.get("primary", 0))
         lrs = optimizers[primary].lrs if primary < len(optimizers) else ()
         location = (report.get("error") or {}).get("location")
-        return cls(rank=rank, lrs=lrs, status=str(report.get("status", "completed")), location=location)
+        return cls(rank=rank, lrs=lrs, status=status, location=location)
 
 
 def _number(value: Any) -> float:

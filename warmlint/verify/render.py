@@ -6,6 +6,7 @@ import textwrap
 
 from warmlint.plot.png import Verdict
 from warmlint.plot.terminal import Series, render_chart
+from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.ranks import rank_series
 from warmlint.verify.result import VerifyResult
 
@@ -89,11 +90,11 @@ def _summary(result: VerifyResult) -> str:
     assert run is not None
     device = f" on {run.device}" if run.device else ""
     ended = {
-        "completed": "the whole run",
-        "stopped": "then stopped",
-        "raised": "then it crashed",
-        "exited": "then it exited",
-        "terminated": "then it timed out" if run.ending.timed_out else "then it was terminated",
+        ReportStatus.COMPLETED: "the whole run",
+        ReportStatus.STOPPED: "then stopped",
+        ReportStatus.RAISED: "then it crashed",
+        ReportStatus.EXITED: "then it exited",
+        ReportStatus.TERMINATED: "then it timed out" if run.ending.timed_out else "then it was terminated",
     }.get(run.ending.status, "then it ended")
     text = f"{run.steps} optimizer steps observed{device}, {ended}"
     if not run.completed:

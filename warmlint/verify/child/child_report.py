@@ -13,6 +13,7 @@ from warmlint.verify.child.horizon import RunTotal, infer_run_length, scheduler_
 from warmlint.verify.child.pace import Pace, pace_from_calls
 from warmlint.verify.child.projection import project
 from warmlint.verify.child.recorder import Recorder
+from warmlint.verify.protocol import ReportStatus
 
 REPORT_FORMAT = 1
 _RESTARTING = ("CyclicLR", "CosineAnnealingWarmRestarts")
@@ -20,9 +21,9 @@ _RESTARTING = ("CyclicLR", "CosineAnnealingWarmRestarts")
 
 @dataclass(frozen=True)
 class ScriptEnd:
-    """How the script ended: ``completed``, ``stopped``, ``raised``, ``exited`` or ``terminated``."""
+    """How the script ended: any status but ``setup_error``."""
 
-    status: str
+    status: ReportStatus
     error: dict[str, Any] | None = None
     exit_code: int | None = None
 
@@ -64,7 +65,7 @@ def build_report(
     primary = _primary_optimizer(schedulers)
     report: dict[str, Any] = {
         "format": REPORT_FORMAT,
-        "status": ending.status,
+        "status": ending.status.value,
         "error": ending.error,
         "exit_code": ending.exit_code,
         "torch_version": torch_version,
@@ -97,8 +98,9 @@ def build_report(
             f"the script caught the stop at step {recorder.optimizer_steps[0]} and went on "
             f"({recorder.swallowed_stops} times; a bare except?), so it was ended there"
         )
+    completed = ending.status is ReportStatus.COMPLETED
     try:
-        _add_projection(report, recorder, primary, ending.status == "completed", total_steps_override, script_length)
+        _add_projection(report, recorder, primary, completed, total_steps_override, script_length)
     except Exception as error:  # a broken projection must not hide what was observed
         notes.append(f"could not project the schedule: {type(error).__name__}: {error}")
     return report

@@ -21,7 +21,7 @@ from warmlint.verify.child.horizon import RunTotal
 from warmlint.verify.child.progress_writer import report_progress
 from warmlint.verify.child.recorder import Recorder, StopVerify
 from warmlint.verify.progress import progress_path
-from warmlint.verify.protocol import write_report
+from warmlint.verify.protocol import ReportStatus, write_report
 
 
 class ChildSession:
@@ -45,7 +45,7 @@ class ChildSession:
         self.recorder.install()
         report_progress(self.recorder, progress_path(self.report_path), self.total_steps, self.script_length)
         signal.signal(signal.SIGTERM, self.on_terminate)
-        atexit.register(lambda: self.finish(ScriptEnd("exited")))
+        atexit.register(lambda: self.finish(ScriptEnd(ReportStatus.EXITED)))
 
     def run_script(self) -> ScriptEnd:
         """Run the script as ``python SCRIPT ARGS`` would, and say how it ended."""
@@ -55,20 +55,20 @@ class ChildSession:
         try:
             runpy.run_path(self.script, run_name="__main__")
         except StopVerify:
-            return ScriptEnd("stopped")
+            return ScriptEnd(ReportStatus.STOPPED)
         except SystemExit as stop:
             code = _exit_status(stop.code)
             if recorder.stopping or code == 0:
-                return ScriptEnd("stopped" if recorder.stopping else "completed")
-            return ScriptEnd("exited", exit_code=code)
+                return ScriptEnd(ReportStatus.STOPPED if recorder.stopping else ReportStatus.COMPLETED)
+            return ScriptEnd(ReportStatus.EXITED, exit_code=code)
         except BaseException as error:  # whatever the script raises is reported, not re-raised
             if recorder.stopping:  # the script turned the stop into another exception
-                return ScriptEnd("stopped")
+                return ScriptEnd(ReportStatus.STOPPED)
             _print_traceback(error)
             if recorder.hints is None:
                 recorder.hints = collect_hints(_innermost_frame(error), self.script)
-            return ScriptEnd("raised", error=describe_exception(error, self.script))
-        return ScriptEnd("stopped" if recorder.stopping else "completed")
+            return ScriptEnd(ReportStatus.RAISED, error=describe_exception(error, self.script))
+        return ScriptEnd(ReportStatus.STOPPED if recorder.stopping else ReportStatus.COMPLETED)
 
     def finish(self, ending: ScriptEnd) -> None:
         """Write the report, once, from the process that runs the script (not a forked worker)."""
@@ -79,7 +79,7 @@ class ChildSession:
         write_report(report, self.report_path)
 
     def _give_up(self) -> NoReturn:
-        self.finish(ScriptEnd("stopped"))
+        self.finish(ScriptEnd(ReportStatus.STOPPED))
         self._leave(0)
 
     def on_terminate(self, signum: int, frame: FrameType | None) -> None:
@@ -90,13 +90,14 @@ class ChildSession:
         if self.recorder.hints is None:
             self.recorder.hints = collect_hints(frame, self.script)
         # Where it was: for a rank, the collective it waited in.
-        self.finish(ScriptEnd("terminated", error={"location": frame_location(frame, self.script)}))
+        self.finish(ScriptEnd(ReportStatus.TERMINATED, error={"location": frame_location(frame, self.script)}))
         self._leave(128 + signum)
 
 
 def exit_status(ending: ScriptEnd) -> int:
     """The child's own exit status; the parent reads the report, this only helps someone debugging."""
-    return {"completed": 0, "stopped": 0, "raised": 1}.get(ending.status, ending.exit_code or 0)
+    codes = {ReportStatus.COMPLETED: 0, ReportStatus.STOPPED: 0, ReportStatus.RAISED: 1}
+    return codes.get(ending.status, ending.exit_code or 0)
 
 
 def _exit_status(code: Any) -> int:

@@ -18,7 +18,7 @@ import sys
 from typing import NoReturn
 
 from warmlint.verify.child.ranks import enter_rank, gpu_shortage, report_on_terminate
-from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED, write_report
+from warmlint.verify.protocol import ADDED_PATH_ENV, REPORT_ENV, SETUP_FAILED, ReportStatus, write_report
 from warmlint.verify.rank_files import RANK_FOLDER_ENV
 
 
@@ -89,12 +89,12 @@ def _drop_added_path() -> None:
 
 
 def _report_setup_error(report_path: str, kind: str, message: str) -> NoReturn:
-    write_report({"status": "setup_error", "error": {"type": kind, "message": message}}, report_path)
+    write_report({"status": ReportStatus.SETUP_ERROR.value, "error": {"type": kind, "message": message}}, report_path)
     _exit(SETUP_FAILED)
 
 
 def _report_early_termination(report_path: str, signum: int) -> NoReturn:
-    write_report({"status": "terminated"}, report_path)
+    write_report({"status": ReportStatus.TERMINATED.value}, report_path)
     _exit(128 + signum)
 
 
