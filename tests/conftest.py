@@ -36,6 +36,10 @@ def examples(full: int) -> int:
     return full if FULL_EXAMPLES else max(2, full // 4)
 
 
+# The scripts the tests run under verify, pre-commit or torchrun share two cores with the test
+# workers: one thread each, so torch does not lose its time to contention.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 RULE_DOCS = REPO / "rules"

@@ -43,7 +43,7 @@ CORPUS = _corpus()
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine"),
-    pytest.mark.xdist_group("corpus"),  # its tests share one module-scoped run: one worker computes it once
+    pytest.mark.xdist_group("corpus"),  # its tests share one session-scoped run: one worker computes it once, and keeps it while other modules run between them
 ]
 
 
@@ -51,7 +51,7 @@ def labelled(kind: str) -> dict[Finding, dict]:
     return {Finding(e["path"], e["line"], e["code"]): e for e in LABELS.get(kind, [])}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reported() -> set[Finding]:
     assert CORPUS is not None
     found = set()

@@ -141,7 +141,7 @@ class Tree:
     unformatted: set[str]  # the Python files `ruff format --check` fails before any fix
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tree(tmp_path_factory) -> Tree:
     assert CORPUS is not None
     root = tmp_path_factory.mktemp("tree")

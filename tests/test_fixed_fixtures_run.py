@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("torch")
 pytestmark = [
     pytest.mark.slow,  # every case runs its fixed script under verify
-    pytest.mark.xdist_group("fixed_fixtures_run"),  # its tests share one module-scoped run: one worker computes it once
+    pytest.mark.xdist_group("fixed_fixtures_run"),  # its tests share one session-scoped run: one worker computes it once, and keeps it while other modules run between them
 ]
 
 from warmlint.config import DEFAULT_FIX, Config  # noqa: E402
@@ -79,7 +79,7 @@ def verified(tmp_root: str) -> dict:
         return dict(zip(jobs, results))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def results(tmp_path_factory) -> dict:
     return verified(str(tmp_path_factory.mktemp("fixed")))
 

@@ -49,7 +49,7 @@ def init_repository(folder: Path) -> None:
     git("commit", "-q", "-m", "snapshot", cwd=folder)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hook_repository(tmp_path_factory) -> Path:
     """A committed copy of the project as it is on disk."""
     listed = (
@@ -69,7 +69,7 @@ def hook_repository(tmp_path_factory) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def run_hook(hook_repository, tmp_path_factory):
     """Run a hook of the copied project on one script in a fresh user repository."""
     # One pre-commit home per module, so the hook's virtualenv is built once for all tests.

@@ -25,7 +25,7 @@ from readme_examples import Example, examples, matches, python_programs
 pytestmark = [
     pytest.mark.slow,  # a virtualenv, torch and every example's verify runs
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
-    pytest.mark.xdist_group("readme_examples"),  # its tests share one module-scoped run: one worker computes it once
+    pytest.mark.xdist_group("readme_examples"),  # its tests share one session-scoped run: one worker computes it once, and keeps it while other modules run between them
 ]
 
 README = REPO / "README.md"
@@ -58,7 +58,7 @@ def _page_name(page: Path) -> str:
     return str(page.relative_to(REPO))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def readme_run(tmp_path_factory) -> dict:
     """Set up as the README's set-up command does, then run every other example in page order.
 

@@ -19,12 +19,13 @@ from warmlint import __version__
 from warmlint.config import Config, Decay
 from warmlint.engine.changed_lines import changed_lines
 from warmlint.engine.fixer import fix_bytes
+from warmlint.files.settings import SettingsResolver
 from warmlint.output import sarif
 from warmlint.output.links import REPOSITORY
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
 
-# Most tests here share one module-scoped run: one worker computes it once.
+# Most tests here share one session-scoped run: one worker computes it once, and keeps it while other modules run between them.
 pytestmark = pytest.mark.xdist_group("sarif")
 
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -66,7 +67,7 @@ def replacement(before: str, after: str) -> dict:
     return {"deletedRegion": sarif.region(deleted), "insertedContent": {"text": inserted}}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fixture_runs():
     """SARIF and JSON output for every fixture, run from the repository root like a CI job."""
     sarif = run_module("check", "--no-cache", "--format", "sarif", "fixtures/", cwd=REPO)
@@ -147,8 +148,10 @@ def test_results_match_json_format(fixture_runs):
 
 
 def fixed_text(script: Path) -> str:
-    """What `warmlint fix --apply` writes (tests/test_fix.py compares it with the reviewed train.fixed.py)."""
-    return fix_bytes(script.read_bytes(), str(script), Config()).fixed.decode("utf-8")
+    """What `warmlint fix --apply` writes, with the settings it resolves for the script (the line length
+    of the nearest formatter config among them)."""
+    config = SettingsResolver(all_codes()).config_for(script)
+    return fix_bytes(script.read_bytes(), str(script), config).fixed.decode("utf-8")
 
 
 @pytest.mark.slow  # fixes every pitfall fixture

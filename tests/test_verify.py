@@ -38,7 +38,7 @@ from warmlint.verify.outcome import TORCH_MISSING
 from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
 
-# Most tests here share one module-scoped run: one worker computes it once.
+# Most tests here share one session-scoped run: one worker computes it once, and keeps it while other modules run between them.
 pytestmark = pytest.mark.xdist_group("verify")
 
 torch = pytest.importorskip("torch")
@@ -126,7 +126,11 @@ def command(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, text=True, timeout=300, env=env)
 
 
-@pytest.fixture(scope="module")
+# Long enough for torch to import and three steps to run on a loaded machine (the runs start together).
+LATER_TIMEOUT = 45
+
+
+@pytest.fixture(scope="session")
 def runs(tmp_path_factory: pytest.TempPathFactory):
     scratch = tmp_path_factory.mktemp("verify-runs")
     (scratch / "workers").mkdir()
@@ -140,7 +144,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     jobs: dict[str, Callable[[], object]] = {
         "compare": lambda: command(str(scratch / "compare" / "train.py"), "--compare", "--format", "json"),
         "hangs": lambda: verify(SCRIPTS / "hangs.py", [str(scratch / "helper.pid")], timeout=3),
-        "hangs_later": lambda: verify(SCRIPTS / "hangs.py", [str(scratch / "later-helper.pid")], timeout=15),
+        "hangs_later": lambda: verify(SCRIPTS / "hangs.py", [str(scratch / "later-helper.pid")], timeout=LATER_TIMEOUT),
         "workers": lambda: verify(SCRIPTS / "loader_workers.py", [str(scratch / "workers")], steps=10),
         "cli_json": lambda: command(
             str(SCRIPTS / "needs_args.py"),
@@ -298,7 +302,7 @@ def test_timeout_says_how_far_the_script_got(runs):
 def test_timeout_leaves_no_process_behind(runs):
     result = runs["hangs_later"]
     assert result.exit_code == 1
-    assert check(result, "runs").message == "the script timed out after 15 s, at optimizer step 3"
+    assert check(result, "runs").message == f"the script timed out after {LATER_TIMEOUT} s, at optimizer step 3"
     assert not pid_alive(int((runs.scratch / "later-helper.pid").read_text()))
 
 

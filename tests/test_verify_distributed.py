@@ -30,7 +30,7 @@ from warmlint.verify.record import Ending, OptimizerRecord, RankRecord, RunRecor
 from warmlint.verify.render import chart_series
 from warmlint.verify.result import VerifyResult
 
-# Most tests here share one module-scoped run: one worker computes it once.
+# Most tests here share one session-scoped run: one worker computes it once, and keeps it while other modules run between them.
 pytestmark = pytest.mark.xdist_group("verify_distributed")
 
 SCRIPTS = Path(__file__).resolve().parent / "verify_scripts"
@@ -234,7 +234,7 @@ def processes_naming(marker: str) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runs(tmp_path_factory: pytest.TempPathFactory):
     pytest.importorskip("torch")
     scratch = tmp_path_factory.mktemp("verify-distributed")

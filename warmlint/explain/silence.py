@@ -73,15 +73,9 @@ def rule_lines(result: FileResult, config: Config, lines: Callable, locate: Loca
         mine = [d for d in result.diagnostics if d.code == code]
         if mine:
             findings = tuple(Finding(Place(d.line, d.cell), d.message) for d in mine)
-<<<<<<< HEAD
-            found.append(RuleLine(code, name, "found", findings))
-        elif code in RULES and _finds_something(RULES[code], context):
-            found.append(RuleLine(code, name, "suppressed", reason=SUPPRESSED))
-=======
             found.append(RuleLine(code, name, RuleStatus.FOUND, findings))
-        elif code in CHECKS and next(iter(CHECKS[code](context)), None) is not None:
+        elif code in RULES and _finds_something(RULES[code], context):
             found.append(RuleLine(code, name, RuleStatus.SUPPRESSED, reason=SUPPRESSED))
->>>>>>> enums
         else:
             why = REASONS.get(code)
             found.append(RuleLine(code, name, RuleStatus.SILENT, reason=(why(facts) if why else None) or CHECKED))
