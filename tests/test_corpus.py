@@ -43,7 +43,7 @@ CORPUS = _corpus()
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine"),
-    pytest.mark.xdist_group("corpus"),  # its tests share one session-scoped run: one worker computes it once, and keeps it while other modules run between them
+    pytest.mark.xdist_group("corpus"),  # one session-scoped run, kept by one worker
 ]
 
 

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("torch")
 pytestmark = [
     pytest.mark.slow,  # every case runs its fixed script under verify
-    pytest.mark.xdist_group("fixed_fixtures_run"),  # its tests share one session-scoped run: one worker computes it once, and keeps it while other modules run between them
+    pytest.mark.xdist_group("fixed_fixtures_run"),  # one session-scoped run, kept by one worker
 ]
 
 from warmlint.config import DEFAULT_FIX, Config  # noqa: E402

@@ -25,7 +25,7 @@ from readme_examples import Example, examples, matches, python_programs
 pytestmark = [
     pytest.mark.slow,  # a virtualenv, torch and every example's verify runs
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
-    pytest.mark.xdist_group("readme_examples"),  # its tests share one session-scoped run: one worker computes it once, and keeps it while other modules run between them
+    pytest.mark.xdist_group("readme_examples"),  # one session-scoped run, kept by one worker
 ]
 
 README = REPO / "README.md"

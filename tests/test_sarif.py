@@ -25,7 +25,7 @@ from warmlint.output.links import REPOSITORY
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
 
-# Most tests here share one session-scoped run: one worker computes it once, and keeps it while other modules run between them.
+# Most tests here share one session-scoped run: one worker computes it once and keeps it.
 pytestmark = pytest.mark.xdist_group("sarif")
 
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -38,7 +38,7 @@ from warmlint.verify.outcome import TORCH_MISSING
 from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
 
-# Most tests here share one session-scoped run: one worker computes it once, and keeps it while other modules run between them.
+# Most tests here share one session-scoped run: one worker computes it once and keeps it.
 pytestmark = pytest.mark.xdist_group("verify")
 
 torch = pytest.importorskip("torch")

@@ -30,7 +30,7 @@ from warmlint.verify.record import Ending, OptimizerRecord, RankRecord, RunRecor
 from warmlint.verify.render import chart_series
 from warmlint.verify.result import VerifyResult
 
-# Most tests here share one session-scoped run: one worker computes it once, and keeps it while other modules run between them.
+# Most tests here share one session-scoped run: one worker computes it once and keeps it.
 pytestmark = pytest.mark.xdist_group("verify_distributed")
 
 SCRIPTS = Path(__file__).resolve().parent / "verify_scripts"
