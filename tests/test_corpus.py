@@ -43,7 +43,6 @@ CORPUS = _corpus()
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine"),
-    pytest.mark.xdist_group("corpus"),  # one session-scoped run, kept by one worker
 ]
 
 

@@ -37,7 +37,6 @@ from warmlint.analysis.lr_schedule import schedule_of
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CORPUS is None, reason="the dev corpus is not on this machine"),
-    pytest.mark.xdist_group("large_tree"),  # one worker checks the tree once for both cases
 ]
 
 TIMEOUT = 600  # seconds for one CLI run over the whole tree on a loaded 2-core machine

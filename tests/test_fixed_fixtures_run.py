@@ -15,14 +15,14 @@ import pytest
 pytest.importorskip("torch")
 pytestmark = [
     pytest.mark.slow,  # every case runs its fixed script under verify
-    pytest.mark.xdist_group("fixed_fixtures_run"),  # one session-scoped run, kept by one worker
 ]
+
+from fixture_pairs import FIXED_NAME  # noqa: E402
 
 from warmlint.config import DEFAULT_FIX, Config  # noqa: E402
 from warmlint.engine.fixer import fix_bytes  # noqa: E402
 from warmlint.verify import verify  # noqa: E402
 
-ALL_FIXES = Config(fix=tuple({**DEFAULT_FIX, "unsafe-fixes": True}.items()))  # the unsafe fixes too
 ROOT = Path(__file__).resolve().parent.parent
 RUN_CAP = 20_000
 
@@ -37,19 +37,17 @@ def missing_framework(script: Path) -> str | None:
 
 
 def fixed_cases() -> tuple[list[str], dict[str, str]]:
-    """The fixable cases that can run here, and those that need a framework this machine lacks."""
+    """The fixable cases that can run here, and those that need a framework this machine lacks.
+
+    A case is fixable when its fixed file lies beside it (tests/test_fix.py holds each fixed file
+    to what `fix` writes, and every fixable fixture to having one)."""
     cases, missing = [], {}
-    for folder in sorted((ROOT / "fixtures").glob("wl[0-9][0-9][0-9]_*")):
-        script = folder / "train.py"
-        if not script.is_file():
-            continue  # a notebook (verify runs scripts); tests/test_notebooks.py checks its fix
-        if not fix_bytes(script.read_bytes(), str(script), ALL_FIXES).applied:
-            continue
-        framework = missing_framework(script)
+    for fixed in sorted((ROOT / "fixtures").glob(f"wl[0-9][0-9][0-9]_*/{FIXED_NAME}")):
+        framework = missing_framework(fixed.with_name("train.py"))
         if framework is None:
-            cases.append(folder.name)
+            cases.append(fixed.parent.name)
         else:
-            missing[folder.name] = framework
+            missing[fixed.parent.name] = framework
     return cases, missing
 
 
@@ -64,13 +62,13 @@ def test_fixed_fixture_of_a_framework_runs_where_it_is_installed(case):
 
 @lru_cache(maxsize=1)
 def verified(tmp_root: str) -> dict:
-    """Fix a copy of every case and run them all (two at a time: each run imports torch)."""
+    """Run a copy of every case's fixed file (two at a time: each run imports torch)."""
     jobs = {}
     for case in CASES:
         target = Path(tmp_root) / case
         shutil.copytree(ROOT / "fixtures" / case, target)
         script = target / "train.py"
-        script.write_bytes(fix_bytes(script.read_bytes(), str(script), ALL_FIXES).fixed)
+        script.write_bytes((target / FIXED_NAME).read_bytes())
         jobs[case] = script
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Every fixed fixture finishes by itself (the longest after 10,000 optimizer steps of one
@@ -233,7 +231,7 @@ def test_explain_draws_the_lrs_the_fixed_run_used(results, case, tmp_path):
     from warmlint.verify.static_schedule import read_script
 
     script = ROOT / "fixtures" / case / "train.py"
-    fixed = fix_bytes(script.read_bytes(), str(script), ALL_FIXES).fixed
+    fixed = script.with_name(FIXED_NAME).read_bytes()
     report = explain_source(fixed, str(script), Config())
     run = results[case].run
     assert run is not None and run.optimizers

@@ -21,7 +21,6 @@ pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip insta
 pytestmark = [
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
     pytest.mark.slow,
-    pytest.mark.xdist_group("precommit"),  # one pre-commit home: the hook's virtualenv is built once
 ]  # each test runs pre-commit, and through it warmlint, in subprocesses
 
 BAD = """\

@@ -13,7 +13,7 @@ from warmlint.rule_index import RULE_INFO
 README = Path(__file__).resolve().parent.parent / "README.md"
 FIRST_SCREEN = 30
 SETUP = "pip install torch==2.13.0 && pip install -e '.[verify,plot]' && warmlint check fixtures/"
-TESTS = "ruff check . && ruff format --check . && mypy && CI=1 python -m pytest -q -n 2 --dist loadgroup"
+TESTS = "ruff check . && ruff format --check . && mypy && CI=1 python -m pytest -q -n 2 --dist loadfile"
 
 
 def first_screen() -> str:

@@ -25,7 +25,6 @@ from readme_examples import Example, examples, matches, python_programs
 pytestmark = [
     pytest.mark.slow,  # a virtualenv, torch and every example's verify runs
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
-    pytest.mark.xdist_group("readme_examples"),  # one session-scoped run, kept by one worker
 ]
 
 README = REPO / "README.md"

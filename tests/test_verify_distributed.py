@@ -30,9 +30,6 @@ from warmlint.verify.record import Ending, OptimizerRecord, RankRecord, RunRecor
 from warmlint.verify.render import chart_series
 from warmlint.verify.result import VerifyResult
 
-# Most tests here share one session-scoped run: one worker computes it once and keeps it.
-pytestmark = pytest.mark.xdist_group("verify_distributed")
-
 SCRIPTS = Path(__file__).resolve().parent / "verify_scripts"
 # Runs the CLI in a fresh interpreter, as `warmlint verify ARGS` would.
 CLI = "from warmlint.cli.verify import verify_command; verify_command()"
