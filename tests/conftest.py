@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -195,3 +196,22 @@ def in_tmp(tmp_path, monkeypatch):
     """Run with the working directory set to an empty temporary folder."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def all_slow(module: Path) -> bool:
+    """Whether the module marks every test slow (`pytestmark` is `pytest.mark.slow` or lists it)."""
+    for statement in ast.parse(module.read_bytes()).body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark" for target in statement.targets
+        ):
+            marks = statement.value.elts if isinstance(statement.value, ast.List) else [statement.value]
+            return any(ast.unparse(mark) == "pytest.mark.slow" for mark in marks)
+    return False
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The fast lane (`-m "not slow"`) does not import a module whose every test is slow: some build
+    their cases at import (fixing every config, importing torch), which would cost it seconds."""
+    if config.option.markexpr.strip() == "not slow" and collection_path.name.startswith("test_"):
+        return True if collection_path.suffix == ".py" and all_slow(collection_path) else None
+    return None

@@ -18,6 +18,7 @@ from conftest import (
     with_training_loop,
     write,
 )
+from lanes import fast_share
 
 from warmlint.engine.lint import check_source
 
@@ -263,7 +264,9 @@ DEEP_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("shape", "depth"), DEEP_CASES, ids=[shape for shape, _ in DEEP_CASES])
+@pytest.mark.parametrize(
+    ("shape", "depth"), fast_share(DEEP_CASES, kind=lambda case: "deep"), ids=[shape for shape, _ in DEEP_CASES]
+)
 def test_deeply_nested_code_is_checked(cli, in_tmp, shape, depth):
     source = _deep(shape, depth)
     write(in_tmp, "deep.py", source)
@@ -284,6 +287,7 @@ def test_deeply_nested_code_in_the_engine(shape):
     assert [d.code for d in result.diagnostics] == ["WL001"]
 
 
+@pytest.mark.slow  # checks 3,000 nested brackets twice, through the CLI
 def test_very_deep_brackets_do_not_crash_the_process(in_tmp):
     """3,000 nested brackets overflow an 8 MB C stack inside libcst's native parser."""
     write(in_tmp, "deep.py", _deep("paren", 3000))
@@ -395,6 +399,7 @@ def test_empty_directory_quiet(cli, in_tmp):
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
 
 
+@pytest.mark.slow  # a CLI run per pipe
 @needs_fifo
 def test_fifo_in_a_directory_is_skipped(in_tmp):
     write(in_tmp, "src/train.py", HIGH_SGD)
@@ -406,6 +411,7 @@ def test_fifo_in_a_directory_is_skipped(in_tmp):
     assert b"pipe.py" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # a CLI run per pipe
 @needs_fifo
 def test_fifo_named_explicitly_is_a_clear_error(in_tmp):
     os.mkfifo(in_tmp / "pipe.py")
@@ -456,6 +462,7 @@ def test_symlinked_file_is_checked(cli, in_tmp):
 # ---- size, indentation and line endings ------------------------------------------------
 
 
+@pytest.mark.slow  # 100,000 lines through the CLI
 def test_a_100000_line_file_is_checked_to_its_last_line(cli, in_tmp):
     # Mostly a data string (as generated files are), some code and comments, a pitfall at the end.
     lines = ["import torch", 'TABLE = """'] + ["0.1 0.2 0.3"] * 95_000 + ['"""']

@@ -333,6 +333,7 @@ def test_no_ansi_when_piped(project):
     assert ANSI.encode() not in result.stdout
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_force_color_keeps_ansi_when_piped(project):
     forced = run_module("check", ".", cwd=project, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
     assert forced.returncode == 1

@@ -132,7 +132,14 @@ def test_full_on_a_notebook_shows_the_cells_line(cli):
         (None, {}, False),  # not a terminal
     ],
 )
-@pytest.mark.parametrize("command", [["check"], ["check", "--diff"], ["fix"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        pytest.param(["check", "--diff"], marks=pytest.mark.slow),
+        pytest.param(["fix"], marks=pytest.mark.slow),
+    ],
+)
 def test_color_flag_beats_the_environment(cli, in_tmp, monkeypatch, flag, env, coloured, command):
     write(in_tmp, "train.py", FIXABLE)
     for name in ("NO_COLOR", "FORCE_COLOR"):

@@ -158,6 +158,7 @@ def test_plot_without_matplotlib_is_one_line(monkeypatch, tmp_path):
     assert not (tmp_path / "lr.png").exists()
 
 
+@pytest.mark.slow  # draws with matplotlib
 def test_plot_writes_a_png(tmp_path):
     pytest.importorskip("matplotlib")
     path = ROOT / "fixtures" / "wl009_sequential_literal" / "train.py"

@@ -18,6 +18,7 @@ from conftest import model_of
 from fixture_pairs import FIXED_NAME, fixed_pair
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lanes import fast_share
 
 from warmlint.analysis.evaluate import classify
 from warmlint.analysis.schedules import lr_lambda_of
@@ -54,7 +55,7 @@ def codes(source: bytes | str, path: str = "train.py") -> set[str]:
     return {d.code for d in check_source(source, path).diagnostics}
 
 
-@pytest.mark.parametrize("script", PITFALLS, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("script", fast_share(PITFALLS), ids=lambda p: p.parent.name)
 def test_fix_matches_the_fixed_file_beside_the_fixture(script: Path) -> None:
     """`python tests/regenerate_golden.py` rewrites train.fixed.py; a difference is a changed fix."""
     pair = fixed_pair(script)
@@ -126,7 +127,7 @@ def test_fix_properties_on_fixtures(script: Path) -> None:
 CLEAN = sorted(p for p in (ROOT / "fixtures").glob("clean_*/*.py"))
 
 
-@pytest.mark.parametrize("script", CLEAN, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("script", fast_share(CLEAN), ids=lambda p: p.parent.name)
 def test_fix_leaves_clean_fixtures_untouched(script: Path) -> None:
     assert fix_bytes(script.read_bytes(), str(script), ALL_FIXES).fixed == script.read_bytes()
 
@@ -444,15 +445,15 @@ def test_wl006_does_not_step_a_scheduler_before_it_is_created() -> None:
 
 
 # ---- the fixed point, the fixer's own run check, fix safety -------------------------
-@pytest.mark.slow  # twenty rounds of the fixer
-def test_twenty_findings_get_twenty_fixes() -> None:
+@pytest.mark.slow  # a round of the fixer per finding, each re-checking the whole file
+def test_twelve_findings_get_twelve_fixes() -> None:
     source = "import torch\n" + "".join(
         f"opt{i} = torch.optim.SGD(model.parameters(), lr=0.1)\nfor step in range(1000):\n    opt{i}.step()\n"
-        for i in range(20)
+        for i in range(12)
     )
     outcome = fix_bytes(source.encode(), "train.py", Config())
-    assert len(outcome.applied) == 20 and not outcome.out_of_rounds
-    assert not codes(outcome.fixed) and len(re.findall(r"LambdaLR\(\s*opt", outcome.fixed.decode())) == 20
+    assert len(outcome.applied) == 12 and not outcome.out_of_rounds
+    assert not codes(outcome.fixed) and len(re.findall(r"LambdaLR\(\s*opt", outcome.fixed.decode())) == 12
     compile(outcome.fixed, "train.py", "exec")
 
 

@@ -82,7 +82,9 @@ def ruff_formatted(path: Path, line_length: int, quote: str) -> bool:
     return result.returncode == 0
 
 
-@pytest.mark.parametrize("line_length", [79, 88, 120])
+@pytest.mark.parametrize(
+    "line_length", [pytest.param(79, marks=pytest.mark.slow), 88, pytest.param(120, marks=pytest.mark.slow)]
+)
 @pytest.mark.parametrize("quote", ['"', "'"])
 @pytest.mark.parametrize("long_names", [False, True], ids=["short", "long"])
 def test_a_fixed_file_is_as_ruff_formats_it(tmp_path, line_length: int, quote: str, long_names: bool) -> None:

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("torch")
-pytestmark = [
-    pytest.mark.slow,  # every case runs its fixed script under verify
-]
+pytestmark = pytest.mark.slow  # every case runs its fixed script under verify
 
 from fixture_pairs import FIXED_NAME  # noqa: E402
 

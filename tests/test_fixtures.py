@@ -17,6 +17,7 @@ from conftest import (
     run_module,
 )
 from fixture_pairs import FIXED_NAME, fixed_pair
+from lanes import fast_share, fixture_kind
 
 from warmlint.engine.lint import check_source
 
@@ -42,7 +43,7 @@ def test_there_are_fixtures_with_and_without_markers():
 FIXED_FILES = sorted(FIXTURES.glob(f"*/{FIXED_NAME}"))
 
 
-@pytest.mark.parametrize("path", FIXED_FILES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", fast_share(FIXED_FILES), ids=lambda p: p.parent.name)
 def test_fixed_file_is_clean_for_the_codes_its_fix_removed(path):
     """The marker test above holds the fixed file to its markers; this one says which may remain."""
     pair = fixed_pair(path.with_name("train.py"))
@@ -60,7 +61,9 @@ def test_the_fixture_tree_has_fixed_files():
     assert len(FIXED_FILES) >= 40
 
 
-@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(FIXTURES)) for p in FILES])
+@pytest.mark.parametrize(
+    "path", fast_share(FILES, lambda p: f"{fixture_kind(p)}/{p.name}"), ids=lambda p: str(p.relative_to(FIXTURES))
+)
 def test_fixture_markers(path):
     result = check_source(path.read_bytes(), str(path))
     assert result.error is None

@@ -77,6 +77,7 @@ def flake8_with_plugin() -> bool:
     reason="flake8 is not installed, or warmlint was installed "
     "before its flake8 entry point existed (pip install -e . again)",
 )
+@pytest.mark.slow  # runs flake8
 def test_flake8_runs_the_plugin():
     result = subprocess.run(
         [sys.executable, "-m", "flake8", "--select", "WL", "fixtures/wl001_literal_sgd/train.py"],

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import examples
 from hypothesis import HealthCheck, given, settings
+from lanes import fast_share
 from scriptgen import (
     CHANGEABLE,
     LOOK_ALIKES,
@@ -56,7 +57,7 @@ def test_every_checked_rule_is_planted_and_its_fix_has_the_lines_it_may_change()
     assert set(CHANGEABLE) == {code for code in checked if RULES[code].fixes}
 
 
-@pytest.mark.parametrize("code", sorted(PLANTED))
+@pytest.mark.parametrize("code", fast_share(sorted(PLANTED), kind=lambda code: "planted"))
 def test_each_planted_mistake_is_found_and_fixed(code: str) -> None:
     """The generator can plant every rule's mistake, and the properties then see its fix (WL013 has none)."""
     script = Script(tuple(Renderer(simplest_plan(**PLANTED[code])).lines()))
@@ -97,6 +98,7 @@ def test_fix_compiles_is_a_fixed_point_touches_only_its_lines_and_removes_its_fi
     assert_fix_properties(script)
 
 
+@pytest.mark.slow  # a CLI run per script
 @settings(CI, max_examples=examples(5))
 @given(training_scripts())
 def test_cli_and_api_agree(script) -> None:

@@ -166,6 +166,7 @@ def test_a_session_reports_fixes_suppresses_and_explains_wl001(client: Client, t
     assert client.process.wait(timeout=TIMEOUT) == 0
 
 
+@pytest.mark.slow  # a server session of its own
 def test_an_unused_suppression_is_fixed_by_a_code_action(client: Client, tmp_path: Path):
     text = SNIPPET.replace("lr=0.1)", "lr=0.01)  # noqa: E501, WL001")
     uri = (tmp_path / "train.py").as_uri()
@@ -187,6 +188,7 @@ def test_an_unused_suppression_is_fixed_by_a_code_action(client: Client, tmp_pat
     client.notify("exit")
 
 
+@pytest.mark.slow  # a server started without pygls
 def test_without_pygls_the_server_names_the_extra_to_install():
     blocked = "import sys; sys.modules['pygls'] = None; from warmlint.cli import main; main(['server'])"
     run = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=TIMEOUT)

@@ -59,6 +59,7 @@ def test_rule_pages_link_to_the_repository_at_this_release():
     assert (Path(__file__).parent.parent / "rules" / "WL003-warmup-without-decay.md").is_file()
 
 
+@pytest.mark.slow  # a server session of its own
 def test_hover_on_an_optimizer_and_its_scheduler_shows_the_schedule(client: Client, tmp_path: Path):
     uri = (tmp_path / "train.py").as_uri()
     start(client, tmp_path)
@@ -83,6 +84,7 @@ def cell(uri: str, text: str, version: int = 1) -> dict:
     return {"uri": uri, "languageId": "python", "version": version, "text": text}
 
 
+@pytest.mark.slow  # a notebook session of its own
 def test_a_notebook_gets_findings_per_cell(client: Client, tmp_path: Path):
     capabilities = start(client, tmp_path, notebookDocument={"synchronization": {}})
     assert capabilities["notebookDocumentSync"]["notebookSelector"]

@@ -150,6 +150,7 @@ def test_a_20000_line_file_is_checked_and_the_server_still_answers_meanwhile(tmp
     run(scenario())
 
 
+@pytest.mark.slow
 def test_a_syntax_error_mid_edit_then_cancelled_and_unknown_requests_leave_the_server_answering(tmp_path):
     """One server for both (each start costs seconds): mid-edit breakage, then odd requests."""
 

@@ -56,6 +56,7 @@ def mutants(kind: str):
             yield f"mutate(<{name}>, {kind!r}, {key!r}): {description}", data
 
 
+@pytest.mark.slow  # mutates real files
 def test_mutations_are_reproducible_and_change_the_code():
     name, original = sources()[0]
     for kind in mutator.MUTATIONS:

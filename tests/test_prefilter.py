@@ -9,6 +9,7 @@ import libcst as cst
 import pytest
 from config_pairs import config_fixture_files
 from conftest import REPO, fixture_files, notebook_fixture_files, run_module
+from lanes import fast_share
 from test_rule_docs import EXAMPLES
 
 from warmlint.analysis.collect import collect
@@ -54,7 +55,7 @@ def test_the_fixtures_hold_both_decisions():
     assert SKIPPED and PARSED
 
 
-@pytest.mark.parametrize("path", SKIPPED, ids=name)
+@pytest.mark.parametrize("path", fast_share(SKIPPED), ids=name)
 def test_a_skipped_file_has_no_findings(path: Path):
     data = path.read_bytes()
     result = check_source(data, str(path))
@@ -62,7 +63,7 @@ def test_a_skipped_file_has_no_findings(path: Path):
     assert result.model is not None and not holds_what_rules_start_from(result.model)
 
 
-@pytest.mark.parametrize("path", PARSED, ids=name)
+@pytest.mark.parametrize("path", fast_share(PARSED), ids=name)
 def test_a_parsed_file_holds_what_rules_start_from(path: Path):
     assert holds_what_rules_start_from(model_of(path.read_bytes()))
 

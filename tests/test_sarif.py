@@ -281,6 +281,7 @@ def train_b(model, loader):
 """
 
 
+@pytest.mark.slow  # several CLI runs
 def test_fingerprints_are_stable_across_runs_and_edits_above_the_line(cli, in_tmp):
     first = fingerprints_of(cli, TWO_FIXES)
     assert [line for line, _ in first] == [3, 5] and len({p for _, p in first}) == 2

@@ -112,6 +112,7 @@ def test_bad_options_exit_2_with_one_line(cli, options):
     assert line.startswith("warmlint: error: ")
 
 
+@pytest.mark.slow  # draws with matplotlib
 def test_plot_writes_a_png_or_says_why_not(cli, tmp_path):
     out = tmp_path / "schedule.png"
     result = cli("schedule", "--total-steps", "500", "--plot", str(out))
@@ -127,6 +128,7 @@ def test_plot_writes_a_png_or_says_why_not(cli, tmp_path):
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_command_does_not_import_torch():
     code = "import sys, warmlint.cli.schedule; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import dedent, model_of
+from lanes import fast_share
 
 from warmlint.analysis.lr_schedule import Schedule, StepUnit, WritePhase, schedule_of
 from warmlint.config import DEFAULT_FIX, Config
@@ -157,7 +158,7 @@ FIXED_KEEPS = [
 ]
 
 
-@pytest.mark.parametrize("case, peak, warmup", FIXED_KEEPS)
+@pytest.mark.parametrize("case, peak, warmup", fast_share(FIXED_KEEPS, kind=lambda case: case[0][:5]))
 def test_a_fix_keeps_the_peak_the_length_and_the_warmup_of_the_run(case, peak, warmup):
     source = (ROOT / "fixtures" / case / "train.py").read_text()
     before = schedule_of(model := model_of(source), model.optimizers[0])

@@ -563,6 +563,7 @@ def _project(make_scheduler, total: int):
     ],
     ids=["lambda", "closed-form", "multiplicative", "sequential"],
 )
+@pytest.mark.slow  # 100,000 steps of four schedulers
 def test_projecting_100k_steps_samples_at_most_2001_points(make_scheduler):
     """How fast this is, is measured by benchmarks/bench_projection.py."""
     projection = _project(make_scheduler, 100_000)
@@ -570,6 +571,7 @@ def test_projecting_100k_steps_samples_at_most_2001_points(make_scheduler):
     assert len(projection.points) <= 2001
 
 
+@pytest.mark.slow  # steps a real OneCycleLR past its end
 def test_projection_reports_onecycle_running_out_instead_of_crashing():
     projection = _project(lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=200), 1000)
     assert projection.points and projection.points[-1][0] < 1000

@@ -77,6 +77,7 @@ def _run(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # every output format of a mixed tree
 def test_each_finding_has_one_marker_in_text_statistics_rule_all_and_json(mixed):
     as_json = json.loads(_run("check", "--no-cache", "--output-format", "json", ".", cwd=mixed))
     text = [TEXT_LINE.match(line) for line in _run("check", "--no-cache", ".", cwd=mixed).splitlines()]
