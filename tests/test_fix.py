@@ -198,7 +198,7 @@ def training_scripts(draw) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(training_scripts())
 def test_fix_properties_on_generated_scripts(script: str) -> None:
     original = script.encode()

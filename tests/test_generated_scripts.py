@@ -92,7 +92,7 @@ def test_suppression_comments_silence_exactly_the_findings_they_name(script) -> 
 
 
 @pytest.mark.slow
-@settings(CI, max_examples=200)
+@settings(CI, max_examples=120)
 @given(training_scripts())
 def test_fix_compiles_is_a_fixed_point_touches_only_its_lines_and_removes_its_findings(script) -> None:
     assert_fix_properties(script)
