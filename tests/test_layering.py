@@ -9,9 +9,10 @@
     files, output           output prints what files and the engine found (it reads the
                             project's settings and repository root from files/)
     engine                  also configs.check and configs.fix: the config-file path's engine
-    rules
-    fixes                   also configs.rules: the config-file findings with their text edits
-    analysis                also the rest of configs/: reading YAML and JSON into facts
+    rules                   each rule's config check too, over configs.judging's shared parts
+    fixes
+    analysis                also the rest of configs/: reading YAML and JSON into facts, and
+                            configs.judging (a config finding with its text edits)
     syntax                  CST helpers every layer uses
     plot                    draws LR curves from plain numbers
     diagnostics, config, rule_index, notebook: the plain data every layer passes on
@@ -36,7 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("warmlint.files", "warmlint.output"),
     ("warmlint.engine", "warmlint.configs.check", "warmlint.configs.fix"),
     ("warmlint.rules",),
-    ("warmlint.fixes", "warmlint.configs.rules"),
+    ("warmlint.fixes",),
     ("warmlint.analysis", "warmlint.configs"),
     ("warmlint.syntax",),
     ("warmlint.plot",),

@@ -2,8 +2,10 @@
 
 A rule declared fixable has a fix builder and a rule with a builder is declared fixable; the fix
 markers of `warmlint rule --all` and the README come from the builders' safety; a fix that would
-add a finding of a rule declared `never_added_by_fixes` is refused. A rule registered from a
-module outside the package, with one fixture folder, reaches every output and `fix`.
+add a finding of a rule declared `never_added_by_fixes` is refused. The rules with a config check
+are the ones the config fixtures expect, and the config engine judges with whatever the registry
+holds. A rule registered from a module outside the package, with one fixture folder, reaches every
+output and `fix`.
 """
 
 from __future__ import annotations
@@ -11,20 +13,27 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from config_pairs import config_fixture_files, expected_config_markers
 from conftest import expected_markers
 from fixture_pairs import fixed_pair
 from rule_pages import example_problems, page_problems, section_code
 
 from warmlint.cli import main
 from warmlint.cli.rule import rule_markers
+from warmlint.config import Config
+from warmlint.configs.edits import replace_string
+from warmlint.configs.facts import ConfigSchedule, Form
+from warmlint.configs.judging import ConfigFinding, Source, scalar_of, with_fix
 from warmlint.engine.declarations import declared
+from warmlint.engine.fixer import fix_bytes
 from warmlint.engine.lint import RULES, check_source
-from warmlint.rule_index import RULE_INFO
-from warmlint.rules.base import refused_for_added, unregister
+from warmlint.rule_index import RULE_INFO, RuleInfo
+from warmlint.rules.base import refused_for_added, rule, unregister
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -51,6 +60,47 @@ def test_a_fix_that_adds_a_warmup_without_decay_is_refused() -> None:
     assert refused_for_added(["WL003", "WL002"], ["WL003", "WL003"]) == reason
     assert refused_for_added(["WL003", "WL002"], ["WL003"]) is None
     assert refused_for_added(["WL002"], ["WL001", "WL004"]) is None  # only the declared rule counts
+
+
+def test_the_rules_with_a_config_check_are_the_ones_the_config_fixtures_expect() -> None:
+    judged = {code for code, entry in RULES.items() if entry.config_check is not None}
+    expected = {code for path in config_fixture_files() for _, code in expected_config_markers(path)}
+    assert judged == {"WL003", "WL009", "WL010", "WL014"}
+    assert expected == judged, "a rule with a config check and no config fixture, or a fixture no check flags"
+
+
+def _polynomial(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
+    if schedule.form is Form.RECIPE and schedule.name == "polynomial":
+        yield with_fix(
+            source,
+            "WL902",
+            schedule.schedule.entry,
+            "polynomial decays to lr_end",
+            "use cosine",
+            lambda source: [replace_string(source.text, scalar_of(schedule.schedule), "cosine")],
+        )
+
+
+RECIPE = b"learning_rate: 2.0e-5\nlr_scheduler_type: polynomial\nwarmup_ratio: 0.1\nmax_steps: 1000\n"
+
+
+def test_the_config_engine_judges_with_the_config_checks_the_registry_holds() -> None:
+    assert check_source(RECIPE, "recipe.yaml").diagnostics == []  # no rule of the package flags it
+    info = RuleInfo("WL902", "polynomial-config", "A config names the polynomial schedule.", fixable=True)
+    rule(info, config_check=_polynomial)(lambda ctx: iter(()))  # a rule with only a config check
+    try:
+        [finding] = check_source(RECIPE, "recipe.yaml").diagnostics
+        assert (finding.code, finding.span.line, finding.message, finding.fixable) == (
+            "WL902",
+            2,
+            "polynomial decays to lr_end",
+            True,
+        )
+        assert check_source(RECIPE, "recipe.yaml", Config(ignore=("WL902",))).diagnostics == []
+        assert fix_bytes(RECIPE, "recipe.yaml", Config()).fixed == RECIPE.replace(b"polynomial", b"cosine")
+    finally:
+        unregister("WL902")
+    assert check_source(RECIPE, "recipe.yaml").diagnostics == []
 
 
 # ---- a rule from one module outside the package ------------------------------------

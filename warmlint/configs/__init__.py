@@ -1,9 +1,10 @@
 """Training configs in YAML and JSON files: read them, find the schedules they set up, judge and fix them.
 
-reading (`yaml_reader`, `json_reader` -> `tree`) -> facts (`facts.ConfigSchedule`) -> rules
-(`rules`) -> diagnostics (`check`) and fixes (`fix`). A file is a config by its content: the
-byte prefilter (`may_be_config`) lets through only files that can hold a schedule, and the facts
-layer recognises the forms it knows; any other YAML or JSON file gives nothing.
+reading (`yaml_reader`, `json_reader` -> `tree`) -> facts (`facts.ConfigSchedule`) -> each rule's
+`config_check` (in its rule module, over `judging`) -> diagnostics (`check`) and fixes (`fix`). A
+file is a config by its content: the byte prefilter (`may_be_config`) lets through only files
+that can hold a schedule, and the facts layer recognises the forms it knows; any other YAML or
+JSON file gives nothing.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Check one config file: read it, find the schedules it sets up, judge them, drop suppressed findings.
+"""Check one config file: read it, find the schedules it sets up, judge them by each rule's config
+check (the registry's), drop suppressed findings.
 
 A YAML comment on the reported line suppresses as in Python (`# warmlint: ignore[WL003]`); JSON
 has no comments, so per-file-ignores in the project's config are its way. A file that cannot be
@@ -15,14 +16,15 @@ from warmlint.configs import is_json_path, read_limit_reason
 from warmlint.configs.errors import ConfigReadError
 from warmlint.configs.facts import schedules
 from warmlint.configs.json_reader import read_json
+from warmlint.configs.judging import ConfigFinding, Source
 from warmlint.configs.positions import Lines
-from warmlint.configs.rules import ConfigFinding, Source, findings
 from warmlint.configs.tree import Node, Scalar
 from warmlint.configs.yaml_reader import available, read_yaml
 from warmlint.diagnostics import Diagnostic, FileResult, FixSafety, Severity, Span
 from warmlint.engine.selection import enabled_codes
 from warmlint.engine.suppressions import INVALID_SUPPRESSION, Suppressions
 from warmlint.rule_index import RULE_INFO, all_codes, code_names
+from warmlint.rules.base import config_findings
 
 BOM = "\ufeff"
 # A YAML comment that may be a suppression: `#` at the start of a line or after a space.
@@ -86,7 +88,7 @@ def diagnostics(root: Node, decoded: Decoded, path: str, config: Config) -> list
         ]
     lines = Lines(decoded.text)
     for schedule in schedules(root):
-        for finding in findings(schedule, source):
+        for finding in config_findings(schedule, source):
             line = finding.at.line
             if finding.code not in enabled:
                 continue

@@ -12,7 +12,7 @@ import libcst as cst
 
 from warmlint.analysis.deepspeed_dicts import DecayingDict, DictTree, DictValue, Handoff
 from warmlint.analysis.run_length import available
-from warmlint.configs.rules import DECAYING_DEEPSPEED
+from warmlint.configs.judging import DECAYING_DEEPSPEED
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.training_loop import CannotFix

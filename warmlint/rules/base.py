@@ -4,7 +4,7 @@ builders, registered together under its code."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -12,6 +12,8 @@ import libcst as cst
 from warmlint.analysis.catalog import NOT_WARMUP, SUPPRESSION_TEXT, WARM_WORD
 from warmlint.analysis.model import Model
 from warmlint.config import Config
+from warmlint.configs.facts import ConfigSchedule
+from warmlint.configs.judging import ConfigCheck, ConfigFinding, Source
 from warmlint.fixes import FixBuilder
 from warmlint.rule_index import RULE_INFO, RuleInfo, add_to_index, remove_from_index
 
@@ -63,6 +65,9 @@ class Rule:
     # Set: a fix whose file has more findings of this rule than before is refused, with
     # "the fixed file would <this> (<code>)" as the reason.
     never_added_by_fixes: str = ""
+    # Set: the rule's judgement of a schedule a training config sets up (a YAML or JSON file, a
+    # DeepSpeed dict in a script), with the text edits of its fix.
+    config_check: ConfigCheck | None = None
 
     @property
     def code(self) -> str:
@@ -77,9 +82,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(info: RuleInfo, fixes: Mapping[type, FixBuilder] | None = None, never_added_by_fixes: str = ""):
+def rule(
+    info: RuleInfo,
+    fixes: Mapping[type, FixBuilder] | None = None,
+    never_added_by_fixes: str = "",
+    config_check: ConfigCheck | None = None,
+):
     """Register a rule's check under the rule's declaration (its module's `RULE`), with the fix
-    builders for the facts its findings carry.
+    builders for the facts its findings carry and its judgement of a config's schedule.
 
     The parser-free index (warmlint.rule_index, written from these declarations by
     `python -m warmlint.engine.declarations`) must already list a built-in rule as declared; a
@@ -87,7 +97,7 @@ def rule(info: RuleInfo, fixes: Mapping[type, FixBuilder] | None = None, never_a
     """
 
     def decorate(check: Check) -> Check:
-        register(Rule(info, check, dict(fixes or {}), never_added_by_fixes))
+        register(Rule(info, check, dict(fixes or {}), never_added_by_fixes, config_check))
         return check
 
     return decorate
@@ -109,6 +119,13 @@ def unregister(code: str) -> None:
     """Remove a rule registered from outside the package, from the registry and the index."""
     RULES.pop(code, None)
     remove_from_index(code)
+
+
+def config_findings(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
+    """The findings of every rule with a config check on one schedule, in code order."""
+    for _, entry in sorted(RULES.items()):
+        if entry.config_check is not None:
+            yield from entry.config_check(schedule, source)
 
 
 def refused_for_added(before: Iterable[str], after: Iterable[str]) -> str | None:

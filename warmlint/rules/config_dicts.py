@@ -1,9 +1,9 @@
-"""DeepSpeed config dicts in a script, judged by the config-file rules (WL003, WL009, WL010).
+"""DeepSpeed config dicts in a script, judged by the rules' config checks.
 
-The schedule a dict sets up (`warmlint.analysis.deepspeed_dicts`) goes through the same rules as
-a `ds_config.json` (`warmlint.configs.rules`); each finding is reported at the dict's key in the
-script, and its fix is a CST edit of the dict (`warmlint.fixes.deepspeed_dict_fix`), from the facts
-each rule's module gives for it.
+The schedule a dict sets up (`warmlint.analysis.deepspeed_dicts`) goes through the same config
+checks as a `ds_config.json` (each rule's `config_check`, from the registry); each finding is
+reported at the dict's key in the script, and its fix is a CST edit of the dict
+(`warmlint.fixes.deepspeed_dict_fix`), from the facts each rule's module gives for it.
 """
 
 from __future__ import annotations
@@ -14,18 +14,17 @@ import libcst as cst
 
 from warmlint.analysis.deepspeed_dicts import DictSchedule, DictValue, deepspeed_schedules
 from warmlint.configs.facts import Setting
-from warmlint.configs.rules import findings
-from warmlint.rules.base import Finding, RuleContext
+from warmlint.rules.base import Finding, RuleContext, config_findings
 
 DictFix = Callable[[DictSchedule], tuple[object, str]]  # a dict's schedule -> (fix_data, no_fix_reason)
 NO_DICT_FIX = "this rule has no automatic fix for a dict"
 
 
 def dict_findings(ctx: RuleContext, code: str, fix: DictFix) -> Iterator[Finding]:
-    """The config-file rule `code`'s findings on the script's dicts, with the facts `fix` gives
-    for the rule's fix builder (declared in the rule's module)."""
+    """Rule `code`'s config-check findings on the script's dicts, with the facts `fix` gives for
+    the rule's fix builder (declared in the rule's module)."""
     for item in deepspeed_schedules(ctx.model):
-        for finding in findings(item.schedule, None):
+        for finding in config_findings(item.schedule, None):
             node = item.tree.node_of(finding.at)
             if finding.code != code or node is None:
                 continue

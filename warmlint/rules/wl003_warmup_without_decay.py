@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from warmlint.analysis import catalog
 from warmlint.analysis.deepspeed_dicts import DecayingDict
 from warmlint.analysis.evaluate import ShapeKind
@@ -19,6 +21,10 @@ from warmlint.analysis.schedules import (
 )
 from warmlint.analysis.trainer_configs import TrainerConfig, trainer_configs
 from warmlint.analysis.warmup_phase import structural_signal
+from warmlint.configs.edits import TextEdit, append_entry, replace_string
+from warmlint.configs.errors import ConfigReadError
+from warmlint.configs.facts import ConfigSchedule, Form, Setting
+from warmlint.configs.judging import DECAY, DECAYING_DEEPSPEED, ConfigFinding, Source, scalar_of, with_fix
 from warmlint.fixes import FixBuilder, FixSafety, Planner, decay_phase, deepspeed_dict_fix, trainer_config_fix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -38,6 +44,78 @@ HINT = (
 )
 
 
+# ---- a training config (YAML, JSON, a DeepSpeed dict in a script) ----------------------------
+def _config_holds(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
+    """A config schedule that warms up and then holds: HF `constant_with_warmup`, DeepSpeed's
+    `WarmupLR`, or a Lightning CLI `LinearLR` alone."""
+    if schedule.form is Form.RECIPE and schedule.name == "constant_with_warmup":
+        key = schedule.schedule.entry.key
+        yield with_fix(
+            source,
+            RULE.code,
+            schedule.schedule.entry,
+            f"{key}: constant_with_warmup warms up and then holds the LR constant for the rest of training",
+            f"use {key}: {DECAY} (or linear): the same warmup, then a decay to the end of training",
+            lambda source: [replace_string(source.text, scalar_of(schedule.schedule), DECAY)],
+        )
+    elif schedule.form is Form.DEEPSPEED and schedule.name == "WarmupLR":
+        yield with_fix(
+            source,
+            RULE.code,
+            schedule.schedule.entry,
+            "DeepSpeed's WarmupLR warms up to warmup_max_lr and then holds it for the rest of training",
+            f'use "{DECAYING_DEEPSPEED}" (a linear decay to the end of training, total_num_steps long) '
+            'or "WarmupCosineLR"',
+            lambda source: _decaying_deepspeed(schedule, source),
+        )
+    elif schedule.form is Form.LIGHTNING:
+        yield from _lightning_linear_alone(schedule)
+
+
+def _lightning_linear_alone(schedule: ConfigSchedule) -> Iterator[ConfigFinding]:
+    """A Lightning CLI `lr_scheduler` that is torch's LinearLR rising to its end factor, alone."""
+    if (schedule.name or "").rsplit(".", 1)[-1] != "LinearLR":
+        return
+    start = _factor(schedule, "start_factor", 1 / 3)  # torch's defaults
+    end = _factor(schedule, "end_factor", 1.0)
+    if start is None or end is None or start >= end:
+        return  # unknown, or a linear decay
+    yield ConfigFinding(
+        RULE.code,
+        schedule.schedule.entry,
+        f"LinearLR is the only schedule: it ramps the LR from {start:g}x to {end:g}x and then holds it "
+        "constant for the rest of training",
+        "return a schedule that decays after the warmup from configure_optimizers (e.g. a LambdaLR with "
+        "warmup then cosine), or use OneCycleLR here",
+        no_fix_reason="a Lightning CLI lr_scheduler is one class: a warmup followed by a decay is not one of "
+        "torch's schedulers to name here",
+    )
+
+
+def _factor(schedule: ConfigSchedule, key: str, default: float) -> float | None:
+    entry = schedule.holder.entries.get(key)
+    return default if entry is None else Setting(entry).number
+
+
+def _decaying_deepspeed(schedule: ConfigSchedule, source: Source) -> list[TextEdit]:
+    """`WarmupLR` -> `WarmupDecayLR`, with `total_num_steps` from the run or left to the HF integration."""
+    rename = replace_string(source.text, scalar_of(schedule.schedule), DECAYING_DEEPSPEED)
+    if schedule.total_steps is not None:
+        return [rename]
+    run = schedule.run_length
+    if run is not None and run.number is not None:
+        total: str | int = int(run.number)
+    elif schedule.auto:
+        total = "auto"  # the HF integration fills it with the Trainer's number of steps
+    else:
+        raise ConfigReadError(
+            'the config does not say how long the run is (no max_steps or train_iters, and no "auto" values '
+            "for the HF integration to fill): set type to WarmupDecayLR with total_num_steps = the run's steps"
+        )
+    return [rename, append_entry(source.text, schedule.holder, "total_num_steps", total, source.json)]
+
+
+# ---- a script ---------------------------------------------------------------------------------
 @rule(
     RULE,
     fixes={
@@ -54,6 +132,7 @@ HINT = (
     # A fix of any rule (WL001's inserted schedule, WL002's ramp...) must not leave a warmup that
     # never decays behind.
     never_added_by_fixes="warm up without ever decaying",
+    config_check=_config_holds,
 )
 def check(ctx: RuleContext):
     model = ctx.model

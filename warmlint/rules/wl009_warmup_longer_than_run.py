@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from warmlint.analysis.deepspeed_dicts import DictSchedule, DictValue
 from warmlint.analysis.length_findings import ShortenWarmup
@@ -10,6 +11,8 @@ from warmlint.analysis.phases import MAX_WARMUP_STEPS, WARMUP_SHARE, warmup_step
 from warmlint.analysis.schedule_length import SchedulerRun, scheduler_run
 from warmlint.analysis.units import StepUnit
 from warmlint.analysis.warmup_length import warmup_length
+from warmlint.configs.facts import ConfigSchedule
+from warmlint.configs.judging import ConfigFinding, Source, replace_number, shown, with_fix
 from warmlint.fixes import FixBuilder, FixSafety, deepspeed_dict_fix, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -33,12 +36,32 @@ def _unit(run: SchedulerRun) -> str:
     return "optimizer steps" if run.unit is StepUnit.OPTIMIZER_STEP else "epochs"
 
 
+def _config_warmup_too_long(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
+    """A config's warmup_steps at least the run's own length written in the same file."""
+    warmup, run = schedule.warmup_steps, schedule.run_length
+    if warmup is None or run is None or warmup.number is None or run.number is None or run.number <= 0:
+        return
+    if warmup.number < run.number:
+        return
+    steps = min(int(warmup.number), warmup_steps_policy(int(run.number)))  # the shared W policy
+    yield with_fix(
+        source,
+        RULE.code,
+        warmup.entry,
+        f"{warmup.entry.key}={shown(warmup)} is at least the run's {run.entry.key}={shown(run)}: "
+        "the LR never reaches its peak",
+        f"shorten the warmup to {steps} steps (about 5% of the run)",
+        lambda source: [replace_number(source, warmup, steps)],
+    )
+
+
 @rule(
     RULE,
     fixes={
         ShortenWarmup: FixBuilder(length_fixes.shorten_warmup, FixSafety.SAFE),  # changes only the warmup length
         DictValue: FixBuilder(deepspeed_dict_fix.set_value, FixSafety.SAFE),  # a dict's warmup_num_steps
     },
+    config_check=_config_warmup_too_long,
 )
 def check(ctx: RuleContext):
     yield from dict_findings(ctx, RULE.code, _shorter_dict_warmup)  # a DeepSpeed config dict in the script

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from warmlint.analysis.deepspeed_dicts import DictSchedule, DictValue
 from warmlint.analysis.length_findings import SetHorizon
 from warmlint.analysis.length_order import Order, compare
 from warmlint.analysis.schedule_length import covered, horizon, scheduler_run
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.units import StepUnit
+from warmlint.configs.facts import ConfigSchedule, Form
+from warmlint.configs.judging import DECAYING_DEEPSPEED, ConfigFinding, Source, replace_number, shown, with_fix
 from warmlint.fixes import FixBuilder, FixSafety, deepspeed_dict_fix, length_fixes
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
@@ -22,12 +26,34 @@ RULE = RuleInfo(
 )
 
 
+def _config_decay_ends_early(schedule: ConfigSchedule, source: Source | None) -> Iterator[ConfigFinding]:
+    """A DeepSpeed decay whose total_num_steps ends before the run's own length in the same file."""
+    if schedule.form is not Form.DEEPSPEED or schedule.name == "WarmupLR":
+        return  # WarmupLR never decays (WL003)
+    total, run = schedule.total_steps, schedule.run_length
+    if total is None or run is None or total.number is None or run.number is None:
+        return
+    if total.number < run.number:
+        after = "warmup_min_lr" if schedule.name == DECAYING_DEEPSPEED else "its minimum (cos_min_ratio of the peak)"
+        yield with_fix(
+            source,
+            RULE.code,
+            total.entry,
+            f"{schedule.name}'s total_num_steps={shown(total)} is shorter than the run's "
+            f"{run.entry.key}={shown(run)}: the LR reaches {after} after step {shown(total)} and stays there "
+            f"for the last {run.number - total.number:g} steps",
+            f'set total_num_steps to the run\'s length ({shown(run)}), or to "auto" with the HF Trainer',
+            lambda source: [replace_number(source, total, int(run.number or 0))],
+        )
+
+
 @rule(
     RULE,
     fixes={
         SetHorizon: FixBuilder(length_fixes.set_horizon, FixSafety.SAFE),  # changes only T_max
         DictValue: FixBuilder(deepspeed_dict_fix.set_value, FixSafety.SAFE),  # a dict's total_num_steps
     },
+    config_check=_config_decay_ends_early,
 )
 def check(ctx: RuleContext):
     yield from dict_findings(ctx, RULE.code, _dict_horizon)  # a DeepSpeed config dict in the script
