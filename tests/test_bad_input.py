@@ -427,6 +427,7 @@ def test_fifo_named_explicitly_is_a_clear_error(in_tmp):
 needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
 
 
+@pytest.mark.slow  # a CLI run over a symlink loop
 @needs_symlinks
 def test_symlink_loops_do_not_hang(in_tmp):
     root = in_tmp / "proj"

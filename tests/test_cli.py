@@ -239,6 +239,7 @@ def test_stdin_syntax_error(cli, in_tmp):
     assert "WL000" in result.stdout
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_stdin_through_subprocess():
     result = run_module("check", "-", "--stdin-filename", "t.py", "--format", "json", input=HIGH_SGD.encode())
     assert result.returncode == 1
@@ -327,6 +328,7 @@ def test_no_color_disables_ansi(cli, project):
     assert text_lines(plain.stdout)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_no_ansi_when_piped(project):
     result = run_module("check", ".", cwd=project, env={"NO_COLOR": ""})
     assert result.returncode == 1
@@ -447,6 +449,7 @@ def test_no_cache_leaves_no_cache_folder(cli, in_tmp):
     assert not (in_tmp / ".warmlint_cache").exists()
 
 
+@pytest.mark.slow  # a process pool
 def test_worker_processes_give_the_same_results(cli, in_tmp):
     for index in range(60):
         write(in_tmp, f"pkg/train_{index:02d}.py", HIGH_SGD if index % 3 else LOW_SGD)

@@ -69,7 +69,7 @@ def inserted_schedule(step: int, warmup: int, total: int) -> float:
     deadline=None,
     derandomize=True,
     database=None,
-    max_examples=10,  # each runs a fresh interpreter that imports torch: about 5 s on 2 cores
+    max_examples=6,  # each runs a fresh interpreter that imports torch: about 5 s on 2 cores
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     phases=[Phase.generate],  # shrinking re-runs scripts for minutes; the drawn example is shown as it is
 )

@@ -45,7 +45,7 @@ CI = settings(deadline=None, derandomize=True, database=None, suppress_health_ch
 
 
 @pytest.mark.slow
-@settings(CI, max_examples=250)
+@settings(CI, max_examples=150)
 @given(training_scripts())
 def test_check_reports_known_codes_at_valid_spans_on_the_documented_lines(script) -> None:
     assert_check_properties(script)
@@ -92,7 +92,7 @@ def test_suppression_comments_silence_exactly_the_findings_they_name(script) -> 
 
 
 @pytest.mark.slow
-@settings(CI, max_examples=120)
+@settings(CI, max_examples=80)
 @given(training_scripts())
 def test_fix_compiles_is_a_fixed_point_touches_only_its_lines_and_removes_its_findings(script) -> None:
     assert_fix_properties(script)

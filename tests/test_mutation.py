@@ -20,7 +20,7 @@ from warmlint.config import Config
 from warmlint.files.runner import PARALLEL_MIN_FILES, check_bytes
 
 SEED = 0
-TORCH_FILES = 12
+TORCH_FILES = 8
 MAX_BYTES = 16 * 1024
 MUTANTS_PER_FILE = 3
 
