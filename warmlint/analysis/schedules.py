@@ -13,7 +13,7 @@ from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import loop_count
 from warmlint.analysis.scheduler_kinds import SchedulerKind
-from warmlint.syntax import Unresolved
+from warmlint.syntax import Unresolved, names_in
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def _manual(model: Model, write: LrWrite, counter: str, loop) -> ManualSchedule 
         if helper is None:
             return None
         node, free_scope = helper.node, helper.scope
-    elif counter in _names_in(expr):
+    elif counter in names_in(expr):
         node = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name(counter))]), body=expr)
         free_scope = scope
     else:
@@ -262,17 +262,6 @@ def _is_name(expr: cst.BaseExpression, name: str) -> bool:
     return isinstance(expr, cst.Name) and expr.value == name
 
 
-def _names_in(expr: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Name):
-            found.add(node.value)
-        stack.extend(node.children)
-    return found
-
-
 @dataclass(frozen=True)
 class HelperSchedule:
     """`adjust_learning_rate(optimizer, epoch, args)`: a function of this file that writes the LR
@@ -296,7 +285,7 @@ def helper_schedule(model: Model, optimizer: Optimizer) -> HelperSchedule | None
         return None
     expr, _ = value_expression(model, write.value, write.scope)
     params = {p.name.value: p for p in helper.params}
-    used = [name for name in params if name in _names_in(expr)]
+    used = [name for name in params if name in names_in(expr)]
     calls = model.resolver.calls_to(helper)
     if len(calls) != 1:
         return None

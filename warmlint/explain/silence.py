@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from warmlint.analysis.accumulation import accumulation_guard
 from warmlint.analysis.checkpoints import checkpoint_dicts
 from warmlint.analysis.deepspeed_dicts import deepspeed_schedules
 from warmlint.analysis.evaluate import ShapeKind
@@ -32,6 +31,7 @@ from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.rules import RULES, Rule, RuleContext
 from warmlint.rules.thresholds import Threshold, high_lr_threshold
 from warmlint.rules.wl004_decay_without_warmup import decay_only, needs_warmup
+from warmlint.rules.wl012_scheduler_outside_accumulation_guard import guarded_steps
 from warmlint.syntax import Unresolved
 
 CHECKED = "checked: nothing found"
@@ -271,15 +271,8 @@ def _span(facts: Facts, kind: SchedulerKind) -> str | None:
 
 
 def _wl012(facts: Facts) -> str | None:
-    model = facts.model
-    for optimizer in model.optimizers:
-        if not optimizer.lifetime.is_training_run:
-            continue
-        for step in optimizer.steps:
-            guard = accumulation_guard(step)
-            factor = model.resolver.number(guard.factor, step.scope) if guard is not None else None
-            if guard is not None and factor is not None and factor.number > 1:
-                return None
+    if any(guarded_steps(facts.model)):
+        return None
     return "no optimizer.step() of a training run under a gradient-accumulation guard"
 
 

@@ -13,7 +13,7 @@ import libcst as cst
 from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.run_length import available
 from warmlint.fixes.training_loop import CannotFix
-from warmlint.syntax import code_of, heads
+from warmlint.syntax import code_of, heads, names_in
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def later_place(model: Model, scheduler: Scheduler, needs: str) -> Later:
     touched = _touched_names(model, scheduler)
     local_functions = {f.name for f in model.raw.functions.values()}
     for between in body[start + 1 : last + 1]:
-        used = _names_in(between)
+        used = names_in(between)
         if used & touched:
             name = sorted(used & touched)[0]
             raise CannotFix(f"`{needs}` is defined only after code that uses `{name}`: the scheduler cannot move there")
@@ -95,14 +95,3 @@ def _contains(node: cst.CSTNode, inner: cst.CSTNode | None) -> bool:
             return True
         stack.extend(current.children)
     return False
-
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    names: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            names.add(current.value)
-        stack.extend(current.children)
-    return names

@@ -20,6 +20,18 @@ def parenthesized(code: str) -> str:
     return f"({code})" if isinstance(expr, (cst.BinaryOperation, cst.IfExp, cst.BooleanOperation)) else code
 
 
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every name written anywhere inside a node (attributes' and keywords' names included)."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            names.add(current.value)
+        stack.extend(current.children)
+    return names
+
+
 def heads(expr: cst.BaseExpression) -> set[str]:
     """The free names an expression reads (heads of dotted names)."""
     names: set[str] = set()
