@@ -75,7 +75,6 @@ def readme_run(tmp_path_factory) -> dict:
         PATH=f"{venv / 'bin'}{os.pathsep}{environment['PATH']}",
         VIRTUAL_ENV=str(venv),
         NO_COLOR="1",
-        PIP_NO_COMPILE="1",  # torch's modules are compiled when imported, not all of them at install
         WARMLINT_CACHE_DIR=str(tmp_path_factory.mktemp("cache")),
     )
 
