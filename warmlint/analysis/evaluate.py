@@ -13,6 +13,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import libcst as cst
 
@@ -55,13 +56,18 @@ _COMPARE = {
 }
 
 
-class _Return(Exception):
-    def __init__(self, value: float) -> None:
-        self.value = value
+# A compiled expression or statement: evaluated on the local names of one call.
+_Expr = Callable[[dict[str, float]], float]
+_Statement = Callable[[dict[str, float]], "float | None"]  # the value returned, or None to go on
 
 
 class ScheduleFunction:
-    """A `lambda s: ...` or `def f(s): ...` from the user's file, callable on a step number."""
+    """A `lambda s: ...` or `def f(s): ...` from the user's file, callable on a step number.
+
+    The function is compiled once into Python closures, so the thousands of evaluations a
+    shape needs do not walk the syntax tree again. What the evaluator does not model compiles
+    to a closure that raises `Unsupported` when reached: a branch never taken does not matter.
+    """
 
     def __init__(
         self,
@@ -83,123 +89,208 @@ class ScheduleFunction:
         if not params:
             raise Unsupported("takes no step argument")
         self.step_name = params[0].name.value
-        self.defaults = {p.name.value: p.default for p in params[1:] if p.default is not None}
-        if len(self.defaults) != len(params) - 1:
+        defaults = {p.name.value: p.default for p in params[1:] if p.default is not None}
+        if len(defaults) != len(params) - 1:
             raise Unsupported("has parameters without defaults")
         self._free: dict[str, float] = {}
+        self._literals: list[float] = []  # every number the function mentions, for its horizon
+        self._defaults = {name: self._compile(default) for name, default in defaults.items()}
+        if isinstance(node, cst.Lambda):
+            self._body: _Statement = self._compile(node.body)
+        else:
+            self._body = self._compile_block(node.body)
 
     # ---- evaluation -------------------------------------------------------
     def __call__(self, step: float) -> float:
         env = {self.step_name: float(step)}
-        for name, default in self.defaults.items():
-            env[name] = self._expr(default, {})
-        if isinstance(self.node, cst.Lambda):
-            return self._expr(self.node.body, env)
-        try:
-            self._block(self.node.body, env)
-        except _Return as result:
-            return result.value
-        raise Unsupported("falls off the end without returning")
+        for name, default in self._defaults.items():
+            env[name] = default({})
+        result = self._body(env)
+        if result is None:
+            raise Unsupported("falls off the end without returning")
+        return result
 
-    def _block(self, block: cst.BaseSuite, env: dict[str, float]) -> None:
+    def free_names(self) -> list[str]:
+        """Names resolved from outside the function (after it has been evaluated)."""
+        return list(self._free)
+
+    def constants(self) -> list[float]:
+        """Numbers the function mentions (literals and resolved free names): they bound its horizon."""
+        return self._literals + list(self._free.values())
+
+    # ---- statements -------------------------------------------------------
+    def _compile_block(self, block: cst.BaseSuite) -> _Statement:
         if isinstance(block, cst.SimpleStatementSuite):  # `if s < w: return s / w` on one line
-            for small in block.body:
-                self._small(small, env)
-            return
-        for statement in block.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    self._small(small, env)
-            elif isinstance(statement, cst.If):
-                self._if(statement, env)
-            else:
-                raise Unsupported(type(statement).__name__)
+            statements = [self._compile_statement(small) for small in block.body]
+        else:
+            statements = []
+            for statement in block.body:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    statements += [self._compile_statement(small) for small in statement.body]
+                elif isinstance(statement, cst.If):
+                    statements.append(self._compile_if(statement))
+                else:
+                    statements.append(self._unsupported(statement, type(statement).__name__))
 
-    def _small(self, small: cst.BaseSmallStatement, env: dict[str, float]) -> None:
+        def run(env: dict[str, float]) -> float | None:
+            for statement in statements:
+                returned = statement(env)
+                if returned is not None:
+                    return returned
+            return None
+
+        return run
+
+    def _compile_statement(self, small: cst.BaseSmallStatement) -> _Statement:
         if isinstance(small, cst.Return):
             if small.value is None:
-                raise Unsupported("returns nothing")
-            raise _Return(self._expr(small.value, env))
+                return self._unsupported(small, "returns nothing")
+            return self._compile(small.value)
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-            env[small.targets[0].target.value] = self._expr(small.value, env)
-            return
+            return self._assign(small.targets[0].target.value, self._compile(small.value))
         if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-            current = self._expr(small.target, env)
-            op = getattr(cst, type(small.operator).__name__.removesuffix("Assign"), None)
-            result = arithmetic(op(), current, self._expr(small.value, env)) if op else None
+            return self._augmented(small.target, small)
+        if isinstance(small, cst.Pass) or (
+            isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        ):
+            return lambda env: None
+        return self._unsupported(small, type(small).__name__)
+
+    @staticmethod
+    def _assign(name: str, value: _Expr) -> _Statement:
+        def assign(env: dict[str, float]) -> None:
+            env[name] = value(env)
+
+        return assign
+
+    def _augmented(self, target: cst.Name, small: cst.AugAssign) -> _Statement:
+        name = target.value
+        current, value = self._compile(target), self._compile(small.value)
+        op_type = getattr(cst, type(small.operator).__name__.removesuffix("Assign"), None)
+        op = op_type() if op_type else None
+
+        def augment(env: dict[str, float]) -> None:
+            left = current(env)
+            result = arithmetic(op, left, value(env)) if op else None
             if result is None:
                 raise Unsupported("augmented assignment")
-            env[small.target.value] = result
-            return
-        if isinstance(small, (cst.Pass, cst.Expr)) and (
-            isinstance(small, cst.Pass) or isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
-        ):
-            return
-        raise Unsupported(type(small).__name__)
+            env[name] = result
 
-    def _if(self, node: cst.If, env: dict[str, float]) -> None:
-        if self._expr(node.test, env):
-            self._block(node.body, env)
-        elif isinstance(node.orelse, cst.If):
-            self._if(node.orelse, env)
+        return augment
+
+    def _compile_if(self, node: cst.If) -> _Statement:
+        test, body = self._compile(node.test), self._compile_block(node.body)
+        if isinstance(node.orelse, cst.If):
+            orelse: _Statement | None = self._compile_if(node.orelse)
         elif isinstance(node.orelse, cst.Else):
-            self._block(node.orelse.body, env)
+            orelse = self._compile_block(node.orelse.body)
+        else:
+            orelse = None
 
-    def _expr(self, node: cst.BaseExpression, env: dict[str, float]) -> float:
+        def branch(env: dict[str, float]) -> float | None:
+            if test(env):
+                return body(env)
+            return orelse(env) if orelse is not None else None
+
+        return branch
+
+    def _unsupported(self, node: cst.CSTNode, reason: str) -> Callable[[dict[str, float]], float]:
+        self._literals += [n for n in map(literal_number, _walk(node)) if n is not None]
+
+        def fail(env: dict[str, float]) -> float:
+            raise Unsupported(reason)
+
+        return fail
+
+    # ---- expressions ------------------------------------------------------
+    def _compile(self, node: cst.BaseExpression) -> _Expr:
         number = literal_number(node)
         if number is not None:
-            return number
-        if isinstance(node, cst.Name):
-            if node.value in env:
-                return env[node.value]
-            if node.value in ("True", "False"):
-                return float(node.value == "True")
-            return self._free_name(node)
-        if isinstance(node, cst.Attribute):
-            qualified = self.resolver.imports.qualify(dotted_name(node))
-            if qualified and qualified.startswith("math.") and qualified[5:] in _MATH_CONSTANTS:
-                return _MATH_CONSTANTS[qualified[5:]]
-            return self._free_name(node)
-        if isinstance(node, cst.UnaryOperation):
-            value = self._expr(node.expression, env)
-            if isinstance(node.operator, cst.Minus):
-                return -value
-            if isinstance(node.operator, cst.Plus):
+            self._literals.append(number)
+            return lambda env: number
+        compile_kind = _EXPRESSIONS.get(type(node))
+        if compile_kind is None:
+            return self._unsupported(node, type(node).__name__)
+        return compile_kind(self, node)
+
+    def _name(self, node: cst.Name) -> _Expr:
+        name, free = node.value, self._free_name(node)
+        constant = float(name == "True") if name in ("True", "False") else None
+
+        def read(env: dict[str, float]) -> float:
+            value = env.get(name)
+            if value is not None:
                 return value
-            if isinstance(node.operator, cst.Not):
+            return constant if constant is not None else free()
+
+        return read
+
+    def _attribute(self, node: cst.Attribute) -> _Expr:
+        qualified = self.resolver.imports.qualify(dotted_name(node))
+        if qualified and qualified.startswith("math.") and qualified[5:] in _MATH_CONSTANTS:
+            constant = _MATH_CONSTANTS[qualified[5:]]
+            return lambda env: constant
+        free = self._free_name(node)
+        return lambda env: free()
+
+    def _unary(self, node: cst.UnaryOperation) -> _Expr:
+        operand = self._compile(node.expression)
+        operator_type = type(node.operator)
+
+        def unary(env: dict[str, float]) -> float:
+            value = operand(env)
+            if operator_type is cst.Minus:
+                return -value
+            if operator_type is cst.Plus:
+                return value
+            if operator_type is cst.Not:
                 return float(not value)
             raise Unsupported("unary operator")
-        if isinstance(node, cst.BinaryOperation):
-            result = arithmetic(node.operator, self._expr(node.left, env), self._expr(node.right, env))
+
+        return unary
+
+    def _binary(self, node: cst.BinaryOperation) -> _Expr:
+        op, left, right = node.operator, self._compile(node.left), self._compile(node.right)
+
+        def binary(env: dict[str, float]) -> float:
+            result = arithmetic(op, left(env), right(env))
             if result is None:
                 raise Unsupported("arithmetic")
             return result
-        if isinstance(node, cst.BooleanOperation):
-            left = self._expr(node.left, env)
-            if isinstance(node.operator, cst.And):
-                return self._expr(node.right, env) if left else left
-            return left if left else self._expr(node.right, env)
-        if isinstance(node, cst.Comparison):
-            left = self._expr(node.left, env)
-            for target in node.comparisons:
-                compare = _COMPARE.get(type(target.operator))
-                if compare is None:
+
+        return binary
+
+    def _boolean(self, node: cst.BooleanOperation) -> _Expr:
+        left, right = self._compile(node.left), self._compile(node.right)
+        if isinstance(node.operator, cst.And):
+            return lambda env: right(env) if (value := left(env)) else value
+        return lambda env: value if (value := left(env)) else right(env)
+
+    def _comparison(self, node: cst.Comparison) -> _Expr:
+        first = self._compile(node.left)
+        targets = [(_COMPARE.get(type(t.operator)), self._compile(t.comparator)) for t in node.comparisons]
+
+        def compare(env: dict[str, float]) -> float:
+            left = first(env)
+            for test, comparator in targets:
+                if test is None:
                     raise Unsupported("comparison")
-                right = self._expr(target.comparator, env)
-                if not compare(left, right):
+                right = comparator(env)
+                if not test(left, right):
                     return 0.0
                 left = right
             return 1.0
-        if isinstance(node, cst.IfExp):
-            return self._expr(node.body if self._expr(node.test, env) else node.orelse, env)
-        if isinstance(node, cst.Call):
-            return self._call(node, env)
-        raise Unsupported(type(node).__name__)
 
-    def _call(self, node: cst.Call, env: dict[str, float]) -> float:
+        return compare
+
+    def _conditional(self, node: cst.IfExp) -> _Expr:
+        test, body, orelse = self._compile(node.test), self._compile(node.body), self._compile(node.orelse)
+        return lambda env: body(env) if test(env) else orelse(env)
+
+    def _call(self, node: cst.Call) -> _Expr:
         if any(arg.keyword is not None or arg.star for arg in node.args):
-            raise Unsupported("keyword arguments")
-        args = [self._expr(arg.value, env) for arg in node.args]
+            return self._unsupported(node, "keyword arguments")
+        args = [self._compile(arg.value) for arg in node.args]
         callee = dotted_name(node.func)
         function: Callable[..., float] | None = None
         if callee in _BUILTINS and not self.resolver.lookup(self.free_scope, callee):
@@ -208,39 +299,47 @@ class ScheduleFunction:
             qualified = self.resolver.imports.qualify(callee)
             if qualified and qualified.startswith("math.") and qualified[5:] in _MATH:
                 function = _MATH[qualified[5:]]
-        if function is None:
-            raise Unsupported(f"call to {callee}")
-        try:
-            result = float(function(*args))
-        except (ValueError, OverflowError, TypeError) as error:
-            raise Unsupported(str(error)) from None
-        return result
 
-    def _free_name(self, node: cst.BaseExpression) -> float:
+        def call(env: dict[str, float]) -> float:
+            values = [arg(env) for arg in args]
+            if function is None:
+                raise Unsupported(f"call to {callee}")
+            try:
+                return float(function(*values))
+            except (ValueError, OverflowError, TypeError) as error:
+                raise Unsupported(str(error)) from None
+
+        return call
+
+    def _free_name(self, node: cst.BaseExpression) -> Callable[[], float]:
+        """The value of a name from outside the function, resolved when first needed."""
         key = dotted_name(node) or ""
-        if key not in self._free:
-            value = self.resolver.number(node, self.free_scope)
-            if value is None:
-                if key not in self.assumed:
-                    self.unresolved.append(key)
-                    raise Unsupported(f"cannot resolve {key}")
-                self._free[key] = self.assumed[key]
-            else:
-                self._free[key] = value.number
-        return self._free[key]
 
-    def free_names(self) -> list[str]:
-        """Names resolved from outside the function (after it has been evaluated)."""
-        return list(self._free)
+        def value() -> float:
+            if key not in self._free:
+                resolved = self.resolver.number(node, self.free_scope)
+                if resolved is None:
+                    if key not in self.assumed:
+                        self.unresolved.append(key)
+                        raise Unsupported(f"cannot resolve {key}")
+                    self._free[key] = self.assumed[key]
+                else:
+                    self._free[key] = resolved.number
+            return self._free[key]
 
-    def constants(self) -> list[float]:
-        """Numbers the function mentions (literals and resolved free names): they bound its horizon."""
-        found: list[float] = []
-        for node in _walk(self.node):
-            number = literal_number(node)
-            if number is not None:
-                found.append(number)
-        return found + list(self._free.values())
+        return value
+
+
+_EXPRESSIONS: dict[type, Callable[[ScheduleFunction, Any], _Expr]] = {
+    cst.Name: ScheduleFunction._name,
+    cst.Attribute: ScheduleFunction._attribute,
+    cst.UnaryOperation: ScheduleFunction._unary,
+    cst.BinaryOperation: ScheduleFunction._binary,
+    cst.BooleanOperation: ScheduleFunction._boolean,
+    cst.Comparison: ScheduleFunction._comparison,
+    cst.IfExp: ScheduleFunction._conditional,
+    cst.Call: ScheduleFunction._call,
+}
 
 
 def _walk(node: cst.CSTNode):
