@@ -24,6 +24,7 @@ from concurrent_runs import ConcurrentRuns
 
 from warmlint.cli.verify import verify_command
 from warmlint.plot.terminal import Series, render_chart
+from warmlint.rules.thresholds import Threshold
 from warmlint.verify import VerifyResult, verify
 from warmlint.verify.checks import (
     check_no_rebound,
@@ -37,6 +38,7 @@ from warmlint.verify.child.pace import Pace, pace_from_calls
 from warmlint.verify.outcome import TORCH_MISSING
 from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
+from warmlint.verify.static_schedule import WarmupPolicy
 
 torch = pytest.importorskip("torch")
 lr_scheduler = torch.optim.lr_scheduler
@@ -482,6 +484,25 @@ def scheduler(calls: tuple[int, ...], name: str = "LambdaLR", restarts: str | No
 def test_warmup_that_jumps_to_the_peak_fails():
     result = check_warmup(record([1e-4] * 10 + [0.05] * 30))
     assert result.failed and "jumps from 0.0001 to 0.05 at step 11" in result.message
+
+
+SGD_NEEDS_WARMUP = WarmupPolicy("SGD", Threshold(0.4, False, "sgd-needs-warmup"))
+
+
+def test_no_warmup_is_no_failure_where_check_would_ask_for_none():
+    decaying = [0.05 * 0.9**s for s in range(40)]
+    warmup = check_warmup(record(decaying), SGD_NEEDS_WARMUP)
+    assert warmup.status == "info" and "SGD at 0.05 needs none (check asks for a warmup at lr > 0.4)" in warmup.message
+    checks = {c.name: c for c in run_checks(record(decaying), SGD_NEEDS_WARMUP)}
+    assert checks["first-step"].passed, "no 'too high a start' where no warmup is needed"
+
+
+def test_no_warmup_fails_from_the_threshold_and_without_one():
+    decaying = [0.5 * 0.9**s for s in range(40)]
+    assert check_warmup(record(decaying), SGD_NEEDS_WARMUP).failed  # 0.5 > 0.4
+    assert check_warmup(record([0.05 * 0.9**s for s in range(40)])).failed  # the script was not analysed
+    # A jump to the peak is a constant warmup at any LR: the threshold does not excuse it.
+    assert check_warmup(record([1e-4] * 10 + [0.05] * 30), SGD_NEEDS_WARMUP).failed
 
 
 def test_linear_warmup_from_zero_passes_with_a_first_step_note():

@@ -13,6 +13,7 @@ from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.run_length import loop_count
 from warmlint.analysis.scheduler_kinds import SchedulerKind
+from warmlint.analysis.units import StepUnit, mentions_unit
 from warmlint.syntax import Unresolved, names_in
 
 
@@ -25,6 +26,10 @@ class LambdaSchedule:
     # Free names that do not resolve; the shape holds for every plausible value of them, and its
     # numbers (start, peak step) are those of one such value.
     assumed: tuple[str, ...] = ()
+
+    def names_counting(self, unit: StepUnit) -> list[str]:
+        """The function's free names that say they count `unit` (`warmup_epochs`, `total_steps`)."""
+        return sorted(n for n in self.function.free_names() if mentions_unit(n, unit))
 
 
 def lr_lambda_of(model: Model, scheduler: Scheduler) -> LambdaSchedule | None:

@@ -7,7 +7,6 @@ Read from `LinearLR(total_iters=...)`, a LambdaLR function's warmup-named free n
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -17,10 +16,7 @@ from warmlint.analysis.model import Model, Scheduler, call_argument
 from warmlint.analysis.names import dotted_name
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
-from warmlint.analysis.units import StepUnit
-
-_STEP_WORDS = re.compile(r"step|iter|update|batch", re.I)
-_EPOCH_WORDS = re.compile(r"epoch", re.I)
+from warmlint.analysis.units import StepUnit, unit_named
 
 
 @dataclass(frozen=True)
@@ -76,8 +72,4 @@ def warmup_length(model: Model, scheduler: Scheduler) -> WarmupLength | None:
 def _length(model: Model, expr: cst.BaseExpression, scope) -> WarmupLength:
     text = model.raw.module.code_for_node(expr)
     value = model.resolver.number(expr, scope)
-    name = dotted_name(expr) or ""
-    unit = (
-        StepUnit.EPOCH if _EPOCH_WORDS.search(name) else StepUnit.OPTIMIZER_STEP if _STEP_WORDS.search(name) else None
-    )
-    return WarmupLength(text, value.number if value else None, unit)
+    return WarmupLength(text, value.number if value else None, unit_named(dotted_name(expr) or ""))

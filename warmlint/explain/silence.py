@@ -29,8 +29,8 @@ from warmlint.engine.selection import enabled_codes
 from warmlint.explain.report import Finding, Place, RuleLine, RuleStatus
 from warmlint.rule_index import RULE_INFO, all_codes
 from warmlint.rules import RULES, Rule, RuleContext
-from warmlint.rules.thresholds import Threshold, high_lr_threshold
-from warmlint.rules.wl004_decay_without_warmup import decay_only, needs_warmup
+from warmlint.rules.thresholds import Threshold, WarmupNeed, high_lr_threshold, warmup_need
+from warmlint.rules.wl004_decay_without_warmup import decay_only
 from warmlint.rules.wl012_scheduler_outside_accumulation_guard import guarded_steps
 from warmlint.syntax import Unresolved
 
@@ -180,8 +180,12 @@ def _wl004(facts: Facts) -> str | None:
             return "its schedule does not only decay"
         if optimizer.lr is None:
             return "its lr does not resolve"
-        if needs_warmup(optimizer, model, facts.config) is None:
-            return f"lr={optimizer.lr.number:g} is not high enough to need a warmup"
+        verdict = warmup_need(optimizer, model, facts.config)
+        if verdict.need is WarmupNeed.UNKNOWN:
+            return f"warmlint has no warmup threshold for {optimizer.short_name}"
+        if verdict.need is WarmupNeed.NOT_NEEDED:
+            lr = f"lr={optimizer.lr.number:g}"
+            return f"{lr} is not high enough to need a warmup (WL004 asks for one at {verdict.described})"
         return None
 
     return _per_object(facts, model.optimizers, why)

@@ -14,6 +14,7 @@ import libcst as cst
 from warmlint.analysis.model import Scheduler, SlotHolder
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
+from warmlint.analysis.units import StepUnit
 from warmlint.fixes.edits import appended
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.training_loop import CannotFix
@@ -40,7 +41,7 @@ def _counts_only_steps(planner: Planner, scheduler: Scheduler) -> None:
     schedule = lr_lambda_of(planner.model, scheduler) if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA else None
     if schedule is None:
         return
-    epochs = sorted(n for n in schedule.function.free_names() if "epoch" in n.lower())
+    epochs = schedule.names_counting(StepUnit.EPOCH)
     if epochs:
         raise CannotFix(f"the schedule also counts `{epochs[0]}`: {ASK} once its lengths are all in steps")
 

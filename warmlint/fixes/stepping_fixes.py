@@ -5,15 +5,15 @@ from __future__ import annotations
 import libcst as cst
 
 from warmlint.analysis.facts import CallSite
-from warmlint.analysis.model import Scheduler
+from warmlint.analysis.model import Model, Scheduler
+from warmlint.analysis.run_length import loop_count
 from warmlint.analysis.stepping import StepRelation
+from warmlint.analysis.stepping_unit import intended_unit
+from warmlint.analysis.units import StepUnit
 from warmlint.fixes.plans import Planner
 from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.training_loop import CannotFix
-from warmlint.syntax import code_of
-
-# Schedulers whose arguments are counted in epochs by convention: stepped once per epoch.
-EPOCH_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR"}
+from warmlint.syntax import Unresolved, code_of
 
 
 def own_line(site: CallSite) -> cst.SimpleStatementLine:
@@ -69,7 +69,7 @@ def add_step(planner: Planner, scheduler: Scheduler) -> None:
         raise CannotFix("cannot find where its optimizer steps")
     if any(site.scope == scheduler.call.scope and site.order < scheduler.call.order for site in optimizer.steps):
         raise CannotFix("the scheduler is created after the loop where its optimizer steps")
-    if scheduler.short_name in EPOCH_SCHEDULERS:
+    if intended_unit(planner.model, scheduler, _epochs(planner.model, optimizer.steps[-1])) is StepUnit.EPOCH:
         _step_after_epoch(planner, scheduler, optimizer.steps)
         return
     for site in optimizer.steps:
@@ -77,6 +77,16 @@ def add_step(planner: Planner, scheduler: Scheduler) -> None:
             raise CannotFix("optimizer.step() is not a statement of its own")
         name = _visible_name(planner, scheduler, site)
         planner.edits.insert_after(site.statement, statements(f"{name}.step()\n"))
+
+
+def _epochs(model: Model, site: CallSite) -> float | None:
+    """How many epochs the loop around the batch loop of `site` runs, when it can be counted."""
+    if len(site.loops) < 2:
+        return None
+    try:
+        return loop_count(model, model.raw.loops[site.loops[-2]]).value
+    except Unresolved:
+        return None
 
 
 def _step_after_epoch(planner: Planner, scheduler: Scheduler, sites: list[CallSite]) -> None:

@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from warmlint.analysis.catalog import COMPOSITE_SCHEDULERS
@@ -29,8 +27,6 @@ from warmlint.fixes.schedule_code import statements
 from warmlint.fixes.stepping_fixes import keeps_its_condition, own_line
 from warmlint.fixes.training_loop import CannotFix
 from warmlint.syntax import Unresolved, code_of, parenthesized
-
-_STEP_LENGTH = re.compile(r"step|iter|update|batch", re.I)
 
 
 def match_unit(planner: Planner, found: UnitMismatch) -> None:
@@ -97,7 +93,7 @@ def _counts_only_epochs(planner: Planner, scheduler: Scheduler) -> None:
     schedule = lr_lambda_of(planner.model, scheduler) if SchedulerKind.of(scheduler) is SchedulerKind.LAMBDA else None
     if schedule is None:
         return
-    steps = sorted(n for n in schedule.function.free_names() if _STEP_LENGTH.search(n))
+    steps = schedule.names_counting(StepUnit.OPTIMIZER_STEP)
     if steps:
         raise CannotFix(f"the schedule also counts `{steps[0]}`: convert the warmup length to optimizer steps")
 

@@ -18,7 +18,7 @@ from warmlint.config import Config
 from warmlint.fixes import FixBuilder, FixSafety, trainer_config_fix, warmup_prefix
 from warmlint.rule_index import RuleInfo
 from warmlint.rules.base import Finding, RuleContext, rule
-from warmlint.rules.thresholds import adam_threshold, describe_lr, high_lr_threshold
+from warmlint.rules.thresholds import WarmupNeed, adam_threshold, describe_lr, warmup_need
 
 RULE = RuleInfo(
     "WL004",
@@ -30,23 +30,8 @@ RULE = RuleInfo(
 
 def needs_warmup(optimizer: Optimizer, model: Model, config: Config) -> str | None:
     """Why the optimizer's LR needs a warmup (the threshold it exceeds), or None."""
-    lr = optimizer.lr.number if optimizer.lr else None
-    if lr is None:
-        return None
-    # Worded as WL001's hint, the rule pages and the README word a threshold: `lr > 0.4`.
-    if optimizer.family == catalog.SGD:
-        limit = config.threshold("sgd-needs-warmup")
-        return f"where a warmup is needed (lr > {limit:g})" if lr > limit else None
-    if optimizer.family == catalog.RMSPROP:
-        limit = config.threshold("rmsprop-needs-warmup")
-        return f"where a warmup is needed (lr > {limit:g})" if lr > limit else None
-    threshold = high_lr_threshold(optimizer, model, config)
-    if threshold is None:
-        return None
-    if threshold.exceeded_by(lr):
-        why = f", {threshold.why}" if threshold.why else ""
-        return f"where a warmup is needed (lr {threshold.comparison} {threshold.limit:g}{why})"
-    return None
+    verdict = warmup_need(optimizer, model, config)
+    return f"where a warmup is needed ({verdict.described})" if verdict.need is WarmupNeed.NEEDED else None
 
 
 def decay_only(model: Model, scheduler: Scheduler) -> bool:

@@ -8,7 +8,7 @@ from warmlint.analysis.length_findings import UnitMismatch
 from warmlint.analysis.model import Model, Scheduler
 from warmlint.analysis.run_length import loop_count
 from warmlint.analysis.stepping import StepRelation, relation, scheduler_step_sites
-from warmlint.analysis.units import StepUnit
+from warmlint.analysis.units import StepUnit, unit_by_size
 from warmlint.analysis.warmup_length import warmup_length
 from warmlint.fixes import FixBuilder, FixSafety, lightning_fix, unit_fixes
 from warmlint.rule_index import RuleInfo
@@ -71,9 +71,7 @@ def check(ctx: RuleContext):
                 continue
             unit = length.unit
             if unit is None and found.unit is StepUnit.EPOCH and length.value is not None:
-                epochs = _epochs(model, found)
-                if length.value >= 100 and epochs is not None and epochs * 4 <= length.value:
-                    unit = StepUnit.OPTIMIZER_STEP
+                unit = unit_by_size(length.value, _epochs(model, found))
             if unit is StepUnit.OPTIMIZER_STEP and found.unit is StepUnit.EPOCH:
                 message = (
                     f"the warmup of {scheduler.short_name} lasts {length.described} steps but step() is "

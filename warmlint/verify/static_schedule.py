@@ -21,6 +21,10 @@ from warmlint.analysis.length_order import solve_batch_count
 from warmlint.analysis.lr_schedule import LrCurve, Schedule, SetterKind, schedule_of
 from warmlint.analysis.model import Model
 from warmlint.analysis.phases import Phases
+from warmlint.config import Config, ConfigError
+from warmlint.files.settings import SettingsResolver
+from warmlint.rule_index import all_codes
+from warmlint.rules.thresholds import Threshold, warmup_threshold
 
 _FLAG = re.compile(r"(--?[\w-]+) default")
 
@@ -59,11 +63,28 @@ class StaticSchedule:
 
 
 @dataclass(frozen=True)
+class WarmupPolicy:
+    """check's answer to "does this LR need a warmup?" for the script's optimizer (WL004's threshold)."""
+
+    optimizer: str  # its class, `SGD`
+    threshold: Threshold
+
+    def needs_none_at(self, peak_lr: float) -> str:
+        """Why a run peaking at `peak_lr` needs no warmup ("" when it needs one)."""
+        if self.threshold.exceeded_by(peak_lr):
+            return ""
+        limit = self.threshold.described
+        return f"{self.optimizer} at {f'{peak_lr:g}'} needs none (check asks for a warmup at {limit})"
+
+
+@dataclass(frozen=True)
 class ScriptFacts:
     length: ScriptLength | None
     schedules: tuple[StaticSchedule, ...]
     unreadable: str = ""  # why the script could not be analysed
     model: Model | None = None
+    # WL004's threshold for the script's one training optimizer: None with several, or none known.
+    needs_warmup: WarmupPolicy | None = None
 
     def schedules_for(self, total_steps: int | None) -> tuple[StaticSchedule, ...]:
         """The schedules, with a run length the file leaves open (`epochs * len(train_loader)`) taken
@@ -99,7 +120,24 @@ def read_script(path: Path, args: Sequence[str]) -> ScriptFacts:
     except (OSError, cst.ParserSyntaxError, RecursionError, UnicodeDecodeError) as error:
         return ScriptFacts(None, (), f"the script cannot be analysed: {type(error).__name__}")
     runs = _training_runs(model)
-    return ScriptFacts(_length(runs, args), tuple(_static(s) for s in runs), model=model)
+    policy = _warmup_policy(model, runs, _config_for(path))
+    return ScriptFacts(_length(runs, args), tuple(_static(s) for s in runs), model=model, needs_warmup=policy)
+
+
+def _config_for(path: Path) -> Config:
+    """The script's own settings (its thresholds), as `check` reads them; the defaults where they are broken."""
+    try:
+        return SettingsResolver(all_codes()).config_for(path)
+    except ConfigError:
+        return Config()
+
+
+def _warmup_policy(model: Model, runs: list[Schedule], config: Config) -> WarmupPolicy | None:
+    if len(runs) != 1:
+        return None
+    optimizer = runs[0].optimizer
+    threshold = warmup_threshold(optimizer, model, config, unscheduled=not runs[0].setters)
+    return WarmupPolicy(optimizer.short_name, threshold) if threshold is not None else None
 
 
 def _training_runs(model: Model) -> list[Schedule]:
