@@ -204,3 +204,27 @@ def test_an_optimizer_nothing_changes_is_flat_at_its_base_lr():
     assert found.base is not None and (found.base.value, found.base.text) == (0.1, "0.1")
     assert found.lr_at(0) == found.lr_at(999) == 0.1
     assert found.phases is not None and found.phases.constant_tail and not found.phases.warmup
+
+
+def test_a_scheduler_rebuilt_with_last_epoch_starts_its_curve_there():
+    model = model_of(
+        "import math\nimport torch\nfrom torch.optim.lr_scheduler import LambdaLR\n"
+        "optimizer = torch.optim.AdamW(p, lr=1e-3)\nstart = 50\n"
+        "scheduler = LambdaLR(optimizer, lambda s: 1 - s / 200, last_epoch=start - 1)\n"
+        "for step in range(start, 200):\n    optimizer.step()\n    scheduler.step()\n"
+    )
+    (optimizer,) = model.optimizers
+    schedule = schedule_of(model, optimizer)
+    assert schedule.lr_at(0) == pytest.approx(1e-3 * (1 - 50 / 200))  # torch's first step() of the rebuilt scheduler
+    assert schedule.lr_at(10) == pytest.approx(1e-3 * (1 - 60 / 200))
+
+
+def test_a_last_epoch_that_does_not_resolve_leaves_the_curve_unknown():
+    model = model_of(
+        "import torch\nfrom torch.optim.lr_scheduler import LambdaLR\noptimizer = torch.optim.AdamW(p, lr=1e-3)\n"
+        "scheduler = LambdaLR(optimizer, lambda s: 1 - s / 200, last_epoch=ckpt['step'])\n"
+        "for step in range(200):\n    optimizer.step()\n    scheduler.step()\n"
+    )
+    (optimizer,) = model.optimizers
+    schedule = schedule_of(model, optimizer)
+    assert schedule.curve is None and "last_epoch=ckpt['step']" in schedule.curve_unknown

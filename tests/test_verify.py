@@ -27,6 +27,7 @@ from warmlint.plot.terminal import Series, render_chart
 from warmlint.rules.thresholds import Threshold
 from warmlint.verify import VerifyResult, verify
 from warmlint.verify.checks import (
+    check_decay,
     check_no_rebound,
     check_runs,
     check_scheduler_stepped,
@@ -38,7 +39,7 @@ from warmlint.verify.child.pace import Pace, pace_from_calls
 from warmlint.verify.outcome import TORCH_MISSING
 from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import Ending, OptimizerRecord, RunRecord, SchedulerRecord
-from warmlint.verify.static_schedule import WarmupPolicy
+from warmlint.verify.static_schedule import LrPolicy
 
 torch = pytest.importorskip("torch")
 lr_scheduler = torch.optim.lr_scheduler
@@ -56,6 +57,9 @@ EXPECTED_FAILURES = {
     "wl012_": "steps-per-optimizer-step",
 }
 PASSING_CLEAN = ("warmup", "onecycle", "sequential", "nanogpt")
+# Clean because check asks for no warmup or decay at their LR (or of their optimizer), or because
+# the schedule resumes mid-run: verify must not fail what check passes.
+PASSING_CLEAN += ("low_lr_sgd", "adam_default", "adadelta", "gcn_adam_constant", "initial_lr_resume")
 
 
 def fixture_expectation(folder: Path) -> str | None:
@@ -486,7 +490,7 @@ def test_warmup_that_jumps_to_the_peak_fails():
     assert result.failed and "jumps from 0.0001 to 0.05 at step 11" in result.message
 
 
-SGD_NEEDS_WARMUP = WarmupPolicy("SGD", Threshold(0.4, False, "sgd-needs-warmup"))
+SGD_NEEDS_WARMUP = LrPolicy("SGD", Threshold(0.4, False, "sgd-needs-warmup"), unscheduled=False)
 
 
 def test_no_warmup_is_no_failure_where_check_would_ask_for_none():
@@ -503,6 +507,23 @@ def test_no_warmup_fails_from_the_threshold_and_without_one():
     assert check_warmup(record([0.05 * 0.9**s for s in range(40)])).failed  # the script was not analysed
     # A jump to the peak is a constant warmup at any LR: the threshold does not excuse it.
     assert check_warmup(record([1e-4] * 10 + [0.05] * 30), SGD_NEEDS_WARMUP).failed
+
+
+def test_a_constant_lr_that_check_would_not_flag_needs_no_decay():
+    constant = [0.01] * 40
+    held = LrPolicy("SGD", Threshold(0.1, True, "sgd-high"), unscheduled=True)
+    checks = {c.name: c for c in run_checks(record(constant), held)}
+    assert checks["decay"].status == "info" and "SGD at 0.01 needs no schedule" in checks["decay"].message
+    assert checks["warmup"].status == "info"
+    assert check_decay(record([0.2] * 40), held).failed, "from WL001's high LR a constant run fails"
+    scheduled = LrPolicy("SGD", Threshold(0.4, False, "sgd-needs-warmup"), unscheduled=False)
+    assert check_decay(record(constant), scheduled).failed, "a schedule that never decays is WL003's, at any LR"
+
+
+def test_an_optimizer_check_never_judges_needs_no_warmup_or_schedule():
+    never = LrPolicy("Adagrad", None, unscheduled=True)
+    assert check_warmup(record([1.0] * 40), never).status == "info"
+    assert check_decay(record([1.0] * 40), never).status == "info"
 
 
 def test_linear_warmup_from_zero_passes_with_a_first_step_note():

@@ -265,10 +265,23 @@ def _curve(
         return None, f"{top[0].short_name} is not stepped once per optimizer step"
     try:
         factor = factor_of(model, top[0], base.value)
+        start = _resumed_at(model, top[0])
     except Unresolved as reason:
         return None, str(reason)
     lr = base.value
-    return (lambda step: lr * factor(step)), ""
+    return (lambda step: lr * factor(step + start)), ""
+
+
+def _resumed_at(model: Model, scheduler: Scheduler) -> int:
+    """The scheduler call the run's first step uses: `last_epoch=k` rebuilds a schedule at call
+    k + 1 (a resumed run), the default -1 at call 0."""
+    written = call_argument(scheduler.call.node, "last_epoch")
+    if written is None:
+        return 0
+    value = model.resolver.number(written, scheduler.call.scope)
+    if value is None or value.number != int(value.number) or value.number < -1:
+        raise Unresolved(f"{scheduler.short_name} resumes at `last_epoch={code_of(written)}`, which does not resolve")
+    return int(value.number) + 1
 
 
 def _manual_curve(model: Model, optimizer: Optimizer, base: LrValue) -> tuple[LrCurve | None, str]:

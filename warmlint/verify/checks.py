@@ -12,7 +12,7 @@ from warmlint.analysis import phases as definitions
 from warmlint.plot.points import format_lr, peak
 from warmlint.verify.protocol import ReportStatus
 from warmlint.verify.record import RunRecord, SchedulerRecord
-from warmlint.verify.static_schedule import WarmupPolicy
+from warmlint.verify.static_schedule import LrPolicy
 
 # A scheduler stepped within this many calls of its horizon matches it (`s / T` or `s / (T - 1)`).
 HORIZON_SLACK = 1
@@ -60,17 +60,17 @@ class CheckResult:
         }
 
 
-def run_checks(run: RunRecord, needs_warmup: WarmupPolicy | None = None) -> list[CheckResult]:
-    """Every check on the run; `needs_warmup` is check's threshold for the script's optimizer,
-    where the script was analysed: a run that starts at its peak below it needs no warmup."""
+def run_checks(run: RunRecord, policy: LrPolicy | None = None) -> list[CheckResult]:
+    """Every check on the run; `policy` holds check's thresholds for the script's optimizer, where
+    the script was analysed: a run check would not flag fails no warmup or decay check."""
     checks: list[Callable[[RunRecord], CheckResult]] = [
         check_runs,
-        lambda run: check_warmup(run, needs_warmup),
-        check_decay,
+        lambda run: check_warmup(run, policy),
+        lambda run: check_decay(run, policy),
         check_scheduler_stepped,
         check_finite,
         check_no_rebound,
-        lambda run: check_first_step(run, needs_warmup),
+        lambda run: check_first_step(run, policy),
         check_warmup_completes,
         check_schedule_length,
         check_steps_per_optimizer_step,
@@ -94,7 +94,7 @@ def check_runs(run: RunRecord) -> CheckResult:
     return CheckResult("runs", PASS, f"the script ran {steps} optimizer steps and was stopped there")
 
 
-def check_warmup(run: RunRecord, needs_warmup: WarmupPolicy | None = None) -> CheckResult:
+def check_warmup(run: RunRecord, policy: LrPolicy | None = None) -> CheckResult:
     """Owns step 1's LR measured against the peak; `first-step` defers to it."""
     found = definitions.phases(run.trajectory())
     if found is None:
@@ -102,7 +102,7 @@ def check_warmup(run: RunRecord, needs_warmup: WarmupPolicy | None = None) -> Ch
     fault = _step_one_fault(run)
     if fault is not None:
         projected = _beyond_observed(run, fault.peak_step)
-        excused = needs_warmup.needs_none_at(found.peak) if needs_warmup is not None else ""
+        excused = policy.needs_no_warmup_at(found.peak) if policy is not None else ""
         if excused:
             return CheckResult("warmup", INFO, f"no warmup: {fault.message}, and {excused}", projected=projected)
         return CheckResult("warmup", FAIL, fault.message, projected=projected)
@@ -150,7 +150,16 @@ def _step_one_fault(run: RunRecord) -> _StepOneFault | None:
     return None
 
 
-def check_decay(run: RunRecord) -> CheckResult:
+def check_decay(run: RunRecord, policy: LrPolicy | None = None) -> CheckResult:
+    result = _judge_decay(run)
+    lrs = {lr for _, lr in run.trajectory()}
+    excused = policy.needs_no_decay_at(lrs.pop()) if policy is not None and result.failed and len(lrs) == 1 else ""
+    if excused:  # a constant LR that nothing changes, below where check asks for a schedule
+        return CheckResult("decay", INFO, f"no decay: {result.message}, and {excused}", result.projected)
+    return result
+
+
+def _judge_decay(run: RunRecord) -> CheckResult:
     points = run.trajectory()
     top = peak(points)
     if top is None:
@@ -287,7 +296,7 @@ def check_no_rebound(run: RunRecord) -> CheckResult:
     return CheckResult("no-rebound", FAIL, message, projected)
 
 
-def check_first_step(run: RunRecord, needs_warmup: WarmupPolicy | None = None) -> CheckResult:
+def check_first_step(run: RunRecord, policy: LrPolicy | None = None) -> CheckResult:
     """Owns one fact: whether step 1 updates the weights at all. How high it starts is the warmup's verdict."""
     first = run.observed[0][0] if run.observed and run.observed[0] else math.nan
     if not _sane(first):
@@ -299,7 +308,7 @@ def check_first_step(run: RunRecord, needs_warmup: WarmupPolicy | None = None) -
             "step 1 runs at LR 0, so the first update changes nothing (usual when a warmup starts from 0)",
         )
     found = definitions.phases(run.trajectory())
-    excused = needs_warmup is not None and found is not None and needs_warmup.needs_none_at(found.peak)
+    excused = policy is not None and found is not None and policy.needs_no_warmup_at(found.peak)
     if _step_one_fault(run) is not None and not excused:
         return CheckResult("first-step", INFO, f"step 1 runs at LR {format_lr(first)}, too high a start: see warmup")
     return CheckResult("first-step", PASS, f"step 1 runs at LR {format_lr(first)}")

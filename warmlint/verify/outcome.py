@@ -56,8 +56,8 @@ def interpret(
         run = _with_note(run, f"--device cuda was asked for, but the model's parameters are on {run.device}")
     length = run.total_steps or (run.steps if run.completed else None)
     predicted = static.schedules_for(length) if static is not None else ()
-    needs_warmup = static.needs_warmup if static is not None else None
-    checks = (*run_checks(run, needs_warmup), check_matches_static(run, predicted))
+    policy = static.policy if static is not None else None
+    checks = (*run_checks(run, policy), check_matches_static(run, predicted))
     if child.world_size:
         checks += (check_ranks_agree(run.ranks, child.world_size),)
     checks += untouched

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from warmlint.analysis import catalog
 from warmlint.analysis.collect import collect
 from warmlint.analysis.length_order import solve_batch_count
 from warmlint.analysis.lr_schedule import LrCurve, Schedule, SetterKind, schedule_of
@@ -63,18 +64,37 @@ class StaticSchedule:
 
 
 @dataclass(frozen=True)
-class WarmupPolicy:
-    """check's answer to "does this LR need a warmup?" for the script's optimizer (WL004's threshold)."""
+class LrPolicy:
+    """Where `check` asks the script's optimizer for a schedule: verify judges the run by the same line.
+
+    Under a schedule, a warmup is needed from WL004's threshold. With nothing changing the LR,
+    WL001 asks for a warmup then decay from its high LR, and below it for nothing at all.
+    """
 
     optimizer: str  # its class, `SGD`
-    threshold: Threshold
+    threshold: Threshold | None  # None: check judges no LR of this optimizer (RAdam, Adagrad, Lion...)
+    unscheduled: bool  # nothing in the file changes its LR
 
-    def needs_none_at(self, peak_lr: float) -> str:
+    def needs_no_warmup_at(self, peak_lr: float) -> str:
         """Why a run peaking at `peak_lr` needs no warmup ("" when it needs one)."""
+        if self.threshold is None:
+            return f"check asks {self.optimizer} for a warmup at no LR"
         if self.threshold.exceeded_by(peak_lr):
             return ""
-        limit = self.threshold.described
-        return f"{self.optimizer} at {f'{peak_lr:g}'} needs none (check asks for a warmup at {limit})"
+        return f"{self.optimizer} at {peak_lr:g} needs none (check asks for a warmup at {self.threshold.described})"
+
+    def needs_no_decay_at(self, lr: float) -> str:
+        """Why a run held at `lr` by nothing needs no decay ("" when it needs one, or has a schedule)."""
+        if not self.unscheduled:
+            return ""
+        if self.threshold is None:
+            return f"check asks {self.optimizer} for a schedule at no LR"
+        if self.threshold.exceeded_by(lr):
+            return ""
+        return (
+            f"{self.optimizer} at {lr:g} needs no schedule (check asks for a warmup then decay "
+            f"at {self.threshold.described})"
+        )
 
 
 @dataclass(frozen=True)
@@ -83,8 +103,8 @@ class ScriptFacts:
     schedules: tuple[StaticSchedule, ...]
     unreadable: str = ""  # why the script could not be analysed
     model: Model | None = None
-    # WL004's threshold for the script's one training optimizer: None with several, or none known.
-    needs_warmup: WarmupPolicy | None = None
+    # check's thresholds for the script's one training optimizer: None with several, or none known.
+    policy: LrPolicy | None = None
 
     def schedules_for(self, total_steps: int | None) -> tuple[StaticSchedule, ...]:
         """The schedules, with a run length the file leaves open (`epochs * len(train_loader)`) taken
@@ -120,8 +140,8 @@ def read_script(path: Path, args: Sequence[str]) -> ScriptFacts:
     except (OSError, cst.ParserSyntaxError, RecursionError, UnicodeDecodeError) as error:
         return ScriptFacts(None, (), f"the script cannot be analysed: {type(error).__name__}")
     runs = _training_runs(model)
-    policy = _warmup_policy(model, runs, _config_for(path))
-    return ScriptFacts(_length(runs, args), tuple(_static(s) for s in runs), model=model, needs_warmup=policy)
+    policy = _lr_policy(model, runs, _config_for(path))
+    return ScriptFacts(_length(runs, args), tuple(_static(s) for s in runs), model=model, policy=policy)
 
 
 def _config_for(path: Path) -> Config:
@@ -132,12 +152,22 @@ def _config_for(path: Path) -> Config:
         return Config()
 
 
-def _warmup_policy(model: Model, runs: list[Schedule], config: Config) -> WarmupPolicy | None:
-    if len(runs) != 1:
+def _lr_policy(model: Model, runs: list[Schedule], config: Config) -> LrPolicy | None:
+    """The one policy of the script's training optimizers (the run records the LR of one of them):
+    None where they have none, or differ."""
+    policies = {_policy_of(model, schedule, config) for schedule in runs}
+    if len(policies) != 1:
         return None
-    optimizer = runs[0].optimizer
-    threshold = warmup_threshold(optimizer, model, config, unscheduled=not runs[0].setters)
-    return WarmupPolicy(optimizer.short_name, threshold) if threshold is not None else None
+    (policy,) = policies
+    return policy
+
+
+def _policy_of(model: Model, schedule: Schedule, config: Config) -> LrPolicy | None:
+    optimizer, unscheduled = schedule.optimizer, not schedule.setters
+    threshold = warmup_threshold(optimizer, model, config, unscheduled=unscheduled)
+    if threshold is None and optimizer.family != catalog.NEVER:
+        return None  # an optimizer warmlint does not know: no policy to judge the run by
+    return LrPolicy(optimizer.short_name, threshold, unscheduled)
 
 
 def _training_runs(model: Model) -> list[Schedule]:

@@ -150,7 +150,7 @@ def _describe_schedulers(recorder: Recorder) -> list[dict[str, Any]]:
         calls[index].append(position)
     described = []
     for scheduler, positions in zip(recorder.schedulers, calls):
-        horizon = scheduler_horizon(scheduler)
+        horizon = _remaining_horizon(scheduler, len(positions))
         described.append(
             {
                 "name": type(scheduler).__name__,
@@ -163,6 +163,19 @@ def _describe_schedulers(recorder: Recorder) -> list[dict[str, Any]]:
             }
         )
     return described
+
+
+def _remaining_horizon(scheduler: Any, calls: int) -> tuple[int, str] | None:
+    """The step() calls this run owes the scheduler: its horizon, less the calls a resumed run made
+    before rebuilding it (`last_epoch=k` starts it at call k + 1)."""
+    horizon = scheduler_horizon(scheduler)
+    last_epoch = getattr(scheduler, "last_epoch", None)
+    if horizon is None or not isinstance(last_epoch, int):
+        return horizon
+    start = last_epoch - calls  # 0 for a scheduler built fresh
+    if start <= 0 or start >= horizon[0]:
+        return horizon
+    return horizon[0] - start, f"{horizon[1]}, less the {start} calls before it was rebuilt at last_epoch={start - 1}"
 
 
 def _restarting_part(scheduler: Any) -> str | None:
