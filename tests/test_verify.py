@@ -60,6 +60,7 @@ PASSING_CLEAN = ("warmup", "onecycle", "sequential", "nanogpt")
 # Clean because check asks for no warmup or decay at their LR (or of their optimizer), or because
 # the schedule resumes mid-run: verify must not fail what check passes.
 PASSING_CLEAN += ("low_lr_sgd", "adam_default", "adadelta", "gcn_adam_constant", "initial_lr_resume")
+PASSING_CLEAN += ("single_update_test", "optimizer_per_denoising_step")  # no training run, for check
 
 
 def fixture_expectation(folder: Path) -> str | None:
@@ -518,6 +519,12 @@ def test_a_constant_lr_that_check_would_not_flag_needs_no_decay():
     assert check_decay(record([0.2] * 40), held).failed, "from WL001's high LR a constant run fails"
     scheduled = LrPolicy("SGD", Threshold(0.4, False, "sgd-needs-warmup"), unscheduled=False)
     assert check_decay(record(constant), scheduled).failed, "a schedule that never decays is WL003's, at any LR"
+
+
+def test_an_optimizer_that_is_no_training_run_needs_no_warmup_or_schedule():
+    single = LrPolicy("SGD", Threshold(0.1, True, "sgd-high"), True, not_a_run="stepped outside any loop")
+    assert check_warmup(record([1.0]), single).status == "info"
+    assert "check judges no schedule of this SGD" in check_decay(record([1.0]), single).message
 
 
 def test_an_optimizer_check_never_judges_needs_no_warmup_or_schedule():

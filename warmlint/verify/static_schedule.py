@@ -20,7 +20,7 @@ from warmlint.analysis import catalog
 from warmlint.analysis.collect import collect
 from warmlint.analysis.length_order import solve_batch_count
 from warmlint.analysis.lr_schedule import LrCurve, Schedule, SetterKind, schedule_of
-from warmlint.analysis.model import Model
+from warmlint.analysis.model import Lifetime, Model
 from warmlint.analysis.phases import Phases
 from warmlint.config import Config, ConfigError
 from warmlint.files.settings import SettingsResolver
@@ -74,9 +74,14 @@ class LrPolicy:
     optimizer: str  # its class, `SGD`
     threshold: Threshold | None  # None: check judges no LR of this optimizer (RAdam, Adagrad, Lion...)
     unscheduled: bool  # nothing in the file changes its LR
+    # Why the file's use of it is no training run ("stepped outside any loop: a single update, ..."),
+    # when it is not: check judges no schedule of it.
+    not_a_run: str = ""
 
     def needs_no_warmup_at(self, peak_lr: float) -> str:
         """Why a run peaking at `peak_lr` needs no warmup ("" when it needs one)."""
+        if self.not_a_run:
+            return f"check judges no schedule of this {self.optimizer}: {self.not_a_run}"
         if self.threshold is None:
             return f"check asks {self.optimizer} for a warmup at no LR"
         if self.threshold.exceeded_by(peak_lr):
@@ -85,6 +90,8 @@ class LrPolicy:
 
     def needs_no_decay_at(self, lr: float) -> str:
         """Why a run held at `lr` by nothing needs no decay ("" when it needs one, or has a schedule)."""
+        if self.not_a_run:
+            return f"check judges no schedule of this {self.optimizer}: {self.not_a_run}"
         if not self.unscheduled:
             return ""
         if self.threshold is None:
@@ -155,11 +162,26 @@ def _config_for(path: Path) -> Config:
 def _lr_policy(model: Model, runs: list[Schedule], config: Config) -> LrPolicy | None:
     """The one policy of the script's training optimizers (the run records the LR of one of them):
     None where they have none, or differ."""
+    if not runs:
+        return _no_run(model)
     policies = {_policy_of(model, schedule, config) for schedule in runs}
     if len(policies) != 1:
         return None
     (policy,) = policies
     return policy
+
+
+# Lifetimes that are certainly no training run: nothing the file does with the optimizer could be one.
+_NO_RUN = (Lifetime.SINGLE_UPDATE, Lifetime.REBUILT_PER_STEP)
+
+
+def _no_run(model: Model) -> LrPolicy | None:
+    """The policy of a script whose one stepped optimizer check does not count as a training run."""
+    stepped = [o for o in model.optimizers if o.steps]
+    if len(stepped) != 1 or stepped[0].lifetime not in _NO_RUN:
+        return None
+    optimizer = stepped[0]
+    return LrPolicy(optimizer.short_name, None, not optimizer.has_schedule, not_a_run=optimizer.lifetime.value)
 
 
 def _policy_of(model: Model, schedule: Schedule, config: Config) -> LrPolicy | None:
