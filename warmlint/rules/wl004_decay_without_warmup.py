@@ -5,7 +5,7 @@ from __future__ import annotations
 from warmlint.analysis import catalog
 from warmlint.analysis.evaluate import ShapeKind
 from warmlint.analysis.lr_schedule import schedule_of
-from warmlint.analysis.model import Model, Optimizer, Scheduler, call_argument
+from warmlint.analysis.model import Model, Optimizer, Scheduler
 from warmlint.analysis.scheduler_kinds import SchedulerKind
 from warmlint.analysis.schedules import lr_lambda_of
 from warmlint.analysis.trainer_configs import (
@@ -14,6 +14,7 @@ from warmlint.analysis.trainer_configs import (
     trainer_configs,
     trains_pretrained_model,
 )
+from warmlint.analysis.warmup_length import warmup_length
 from warmlint.config import Config
 from warmlint.fixes import FixBuilder, FixSafety, trainer_config_fix, warmup_prefix
 from warmlint.rule_index import RuleInfo
@@ -42,9 +43,8 @@ def decay_only(model: Model, scheduler: Scheduler) -> bool:
         schedule = lr_lambda_of(model, scheduler)
         return schedule is not None and schedule.shape is not None and schedule.shape.kind is ShapeKind.DECAY_ONLY
     if scheduler.is_warmup_factory:
-        warmup = call_argument(scheduler.call.node, "num_warmup_steps", 1)
-        value = model.resolver.number(warmup, scheduler.call.scope) if warmup is not None else None
-        return value is not None and value.number == 0
+        warmup = warmup_length(model, scheduler)  # W as the schedule model reads it: `num_warmup_steps`
+        return warmup is not None and warmup.value == 0
     return False
 
 
