@@ -350,7 +350,6 @@ def _warmup(model: Model, optimizer: Optimizer, top: list[Scheduler]) -> WarmupL
         bound = comparison_bound(model, node.body.test)
         if bound is not None:
             return _written_length(model, bound, scope)
-    computed.schedule.function.constants()  # resolves the free names the shape was read with
     named = [n for n in computed.schedule.function.free_names() if WARM_WORD.search(n)]
     if len(named) == 1:  # `base * min(1, (step + 1) / warmup)`
         return _written_length(model, cst.parse_expression(named[0]), scope)

@@ -152,9 +152,11 @@ def _step_one_fault(run: RunRecord) -> _StepOneFault | None:
 
 def check_decay(run: RunRecord, policy: LrPolicy | None = None) -> CheckResult:
     result = _judge_decay(run)
+    if policy is None or not result.failed:
+        return result
     lrs = {lr for _, lr in run.trajectory()}
-    excused = policy.needs_no_decay_at(lrs.pop()) if policy is not None and result.failed and len(lrs) == 1 else ""
-    if excused:  # a constant LR that nothing changes, below where check asks for a schedule
+    excused = policy.needs_no_decay_at(next(iter(lrs))) if len(lrs) == 1 else ""  # only a constant LR
+    if excused:
         return CheckResult("decay", INFO, f"no decay: {result.message}, and {excused}", result.projected)
     return result
 
